@@ -1,0 +1,1 @@
+"""Billing: prepaid credit held, captured or released per message (the saga)."""

@@ -1,0 +1,1 @@
+"""Billing rules. No I/O. (Filled in by the issue that builds this context.)"""

@@ -1,0 +1,1 @@
+"""Billing commands, event handlers and queries."""

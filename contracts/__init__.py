@@ -1,0 +1,1 @@
+"""The contract between services: every event type and topic of the system."""

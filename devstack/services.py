@@ -1,0 +1,125 @@
+"""Every service of the platform as a process: how to start, probe and stop it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    port: int
+
+    @property
+    def app(self) -> str:
+        return f"msgplat.{self.name}.app:create_app"
+
+
+# Start order: the gateway last, once everything behind it is up.
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec("reservation", 8081),
+    ServiceSpec("send", 8082),
+    ServiceSpec("billing", 8083),
+    ServiceSpec("stat", 8084),
+    ServiceSpec("monitoring", 8085),
+    ServiceSpec("gateway", 8088),
+)
+
+
+def gateway_env(ports: dict[str, int]) -> dict[str, str]:
+    """The gateway's upstream URLs for services listening on `ports`."""
+    return {
+        f"{name.upper()}_URL": f"http://127.0.0.1:{port}"
+        for name, port in ports.items()
+        if name != "gateway"
+    }
+
+
+@dataclass
+class ServiceProcess:
+    spec: ServiceSpec
+    env: dict[str, str]
+    log_file: Path
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.port = self.port or self.spec.port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_file.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                self.spec.app,
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "20",
+            ],
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout_s: float = 30.0, path: str = "/health/ready") -> None:
+        deadline = time.monotonic() + timeout_s
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.spec.name} exited with code {self.process.returncode}; "
+                    f"see {self.log_file}"
+                )
+            try:
+                response = httpx.get(self.url + path, timeout=2)
+                if response.status_code == 200:
+                    return
+                last = response.text[:300]
+            except httpx.HTTPError as exc:
+                last = repr(exc)
+            time.sleep(0.1)
+        raise TimeoutError(
+            f"{self.spec.name} not ready after {timeout_s} s ({last}); see {self.log_file}"
+        )
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, timeout_s: float = 25.0) -> None:
+        """SIGTERM, then wait for the graceful shutdown; SIGKILL if it overruns."""
+        if not self.alive():
+            return
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: the crash a fault test wants (no shutdown code runs)."""
+        if self.alive():
+            assert self.process is not None
+            self.process.kill()
+            self.process.wait()

@@ -1,0 +1,1 @@
+"""Monitoring: the CQRS read model projected from every context's events."""

@@ -1,0 +1,196 @@
+"""The idempotent consumer runner.
+
+Each batch polled from Kafka is applied in one database transaction: the event ids
+go into the inbox (`ON CONFLICT DO NOTHING`), only the new ones reach their
+handler, and the Kafka offsets are committed after the database commit. A
+redelivered event finds its id in the inbox and changes nothing.
+
+A handler that fails on one event does not block the partition: the batch is
+retried one event at a time, and an event that still fails is written to the
+dead-letter table with its error (and logged) so an operator can replay it.
+Database or broker outages are retried with backoff, never dead-lettered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from uuid import UUID
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaConnectionError
+from pydantic import ValidationError
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from msgplat.contracts.events import CATALOGUE
+from msgplat.plumbing.db import Database, UnitOfWork
+from msgplat.plumbing.envelope import Event, EventEnvelope
+from msgplat.plumbing.kafka import make_consumer
+from msgplat.plumbing.logging import bind_correlation_id, get_logger
+
+log = get_logger(__name__)
+
+Handler = Callable[[UnitOfWork, EventEnvelope, Event], Awaitable[None]]
+
+
+@dataclass
+class ConsumerStats:
+    applied: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+
+
+class InfrastructureError(Exception):
+    """The database or broker is unreachable: retry later, never dead-letter."""
+
+
+def _is_infrastructure_error(exc: BaseException) -> bool:
+    if isinstance(exc, OSError | InterfaceError | OperationalError | ConnectionError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+class IdempotentConsumer:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        group_id: str,
+        handlers: Mapping[type[Event], Handler],
+    ) -> None:
+        self.db = db
+        self.group_id = group_id
+        self.handlers = {cls.event_type: handler for cls, handler in handlers.items()}
+        self.topics = sorted({cls.topic for cls in handlers})
+        self.inbox = db.tables.inbox
+        self.stats = ConsumerStats()
+        self._consumer: AIOKafkaConsumer | None = None
+        # Set once the consumer has joined its group: part of readiness.
+        self.started = asyncio.Event()
+
+    async def run(self) -> None:
+        consumer = make_consumer(self.db.settings, group_id=self.group_id, topics=self.topics)
+        self._consumer = consumer
+        await _retry_forever(consumer.start, what=f"start consumer {self.group_id}")
+        self.started.set()
+        try:
+            while True:
+                batch = await consumer.getmany(
+                    timeout_ms=500, max_records=self.db.settings.consumer_batch_size
+                )
+                if not batch:
+                    continue
+                await _retry_forever(partial(self.apply_batch, batch), what="apply batch")
+                offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}
+                try:
+                    await consumer.commit(offsets)
+                except Exception as exc:  # a rebalance: the events come again, deduplicated
+                    log.warning("offset_commit_failed", group=self.group_id, error=repr(exc))
+        finally:
+            await consumer.stop()
+
+    async def apply_batch(self, batch: Mapping[TopicPartition, list[ConsumerRecord]]) -> None:
+        records = [record for records in batch.values() for record in records]
+        try:
+            await self.apply(records)
+        except Exception as exc:
+            if _is_infrastructure_error(exc):
+                raise InfrastructureError(repr(exc)) from exc
+            log.warning("batch_failed_isolating", group=self.group_id, error=repr(exc))
+            for record in records:
+                await self.apply_one_or_dead_letter(record)
+
+    async def apply(self, records: list[ConsumerRecord]) -> None:
+        """Apply the records in one transaction, skipping ids already in the inbox."""
+        parsed = [(record, _parse(record)) for record in records]
+        wanted = [(r, env) for r, env in parsed if env.event_type in self.handlers]
+        if not wanted:
+            return
+        async with self.db.unit_of_work() as uow:
+            new_ids = await self._record_in_inbox(uow, [env for _, env in wanted])
+            for _, envelope in wanted:
+                if envelope.event_id not in new_ids:
+                    self.stats.duplicates += 1
+                    continue
+                new_ids.discard(envelope.event_id)  # the same id twice in one batch
+                bind_correlation_id(envelope.correlation_id)
+                event = CATALOGUE[envelope.event_type].model_validate(envelope.payload)
+                await self.handlers[envelope.event_type](uow, envelope, event)
+            await uow.commit()
+        self.stats.applied += len(wanted)
+
+    async def _record_in_inbox(self, uow: UnitOfWork, envelopes: list[EventEnvelope]) -> set[UUID]:
+        rows = {
+            e.event_id: {
+                "consumer_group": self.group_id,
+                "event_id": e.event_id,
+                "event_type": e.event_type,
+            }
+            for e in envelopes
+        }
+        result = await uow.session.execute(
+            pg_insert(self.inbox)
+            .values(list(rows.values()))
+            .on_conflict_do_nothing()
+            .returning(self.inbox.c.event_id)
+        )
+        return set(result.scalars())
+
+    async def apply_one_or_dead_letter(self, record: ConsumerRecord) -> None:
+        try:
+            await self.apply([record])
+        except Exception as exc:
+            if _is_infrastructure_error(exc):
+                raise InfrastructureError(repr(exc)) from exc
+            await self.dead_letter(record, exc)
+
+    async def dead_letter(self, record: ConsumerRecord, exc: BaseException) -> None:
+        event_id = None
+        with contextlib.suppress(ValidationError, ValueError):
+            event_id = EventEnvelope.from_bytes(record.value).event_id
+        async with self.db.unit_of_work() as uow:
+            await uow.session.execute(
+                insert(self.db.tables.dead_letters).values(
+                    consumer_group=self.group_id,
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                    event_id=event_id,
+                    value=record.value or b"",
+                    error=repr(exc)[:4000],
+                )
+            )
+            await uow.commit()
+        self.stats.dead_lettered += 1
+        log.error(
+            "event_dead_lettered",
+            group=self.group_id,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            error=repr(exc),
+            next_step="fix the handler, then replay the row from the dead_letters table",
+        )
+
+
+def _parse(record: ConsumerRecord) -> EventEnvelope:
+    if record.value is None:
+        raise ValueError(f"empty message at {record.topic}/{record.partition}@{record.offset}")
+    return EventEnvelope.from_bytes(record.value)
+
+
+async def _retry_forever(action: Callable[[], Awaitable[object]], *, what: str) -> None:
+    delay = 0.2
+    while True:
+        try:
+            await action()
+            return
+        except (InfrastructureError, KafkaConnectionError, OSError) as exc:
+            log.warning("retrying", what=what, error=repr(exc), retry_in_s=delay)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 5.0)

@@ -1,0 +1,80 @@
+"""The event envelope: what travels on every Kafka topic of the system.
+
+The payload is one of the catalogued events (`msgplat.contracts.events`); the
+envelope carries what every consumer needs to route, deduplicate and trace it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+from uuid import UUID, uuid4
+
+import orjson
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+# Kafka's default message.max.bytes; an event must fit in one message.
+MAX_EVENT_BYTES = 1_000_000
+
+
+class Event(BaseModel):
+    """Base of every catalogued event payload (the contract between services)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+    topic: ClassVar[str]
+
+
+class EventTooLarge(ValueError):
+    pass
+
+
+class EventEnvelope(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    event_id: UUID = Field(default_factory=uuid4)
+    event_type: str
+    schema_version: int = Field(ge=1)
+    occurred_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    aggregate_id: UUID = Field(description="The reservation id: the Kafka key")
+    user_id: str
+    correlation_id: str
+    payload: dict[str, Any]
+
+    HEADER_NAMES: ClassVar[tuple[str, ...]] = ("event_type", "event_id", "correlation_id")
+
+    @classmethod
+    def wrap(cls, event: Event, *, aggregate_id: UUID, user_id: str, correlation_id: str) -> Self:
+        return cls(
+            event_type=event.event_type,
+            schema_version=event.schema_version,
+            aggregate_id=aggregate_id,
+            user_id=user_id,
+            correlation_id=correlation_id,
+            payload=event.model_dump(mode="json"),
+        )
+
+    @property
+    def key(self) -> bytes:
+        return str(self.aggregate_id).encode()
+
+    def to_bytes(self) -> bytes:
+        data = orjson.dumps(self.model_dump(mode="json"))
+        if len(data) > MAX_EVENT_BYTES:
+            raise EventTooLarge(
+                f"{self.event_type} is {len(data)} bytes, over {MAX_EVENT_BYTES}: split it"
+            )
+        return data
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Self:
+        return cls.model_validate(orjson.loads(data))
+
+    def headers(self) -> list[tuple[str, bytes]]:
+        return [
+            ("event_type", self.event_type.encode()),
+            ("event_id", str(self.event_id).encode()),
+            ("correlation_id", self.correlation_id.encode()),
+        ]

@@ -1,0 +1,62 @@
+"""Errors a route raises, answered in one shape across every service.
+
+422 bodies use FastAPI's own shape (`detail: [{loc, msg, type, input}]`), so a
+client handles the framework's validation errors and ours the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+
+@dataclass(frozen=True)
+class FieldError:
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str = "value_error"
+    input: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"loc": list(self.loc), "msg": self.msg, "type": self.type, "input": self.input}
+
+
+@dataclass
+class RequestInvalid(Exception):
+    errors: list[FieldError]
+    # More errors than listed (e.g. thousands of bad phone numbers): say how many.
+    total: int | None = None
+
+
+@dataclass
+class NotFound(Exception):
+    what: str
+
+
+@dataclass
+class Conflict(Exception):
+    msg: str
+    code: str = "conflict"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestInvalid)
+    async def _invalid(_: Request, exc: RequestInvalid) -> JSONResponse:
+        body: dict[str, Any] = {"detail": [e.as_dict() for e in exc.errors]}
+        if exc.total is not None and exc.total > len(exc.errors):
+            body["errorCount"] = exc.total
+        return JSONResponse(status_code=422, content=body)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": f"{exc.what} not found"})
+
+    @app.exception_handler(Conflict)
+    async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
+        return JSONResponse(
+            status_code=409, content={"detail": exc.msg, "code": exc.code, **exc.extra}
+        )

@@ -1,0 +1,42 @@
+"""`/health/live` (the process answers) and `/health/ready` (database and broker reachable)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from msgplat.plumbing.kafka import broker_reachable
+
+if TYPE_CHECKING:
+    from msgplat.plumbing.runtime import ServiceRuntime
+
+health_router = APIRouter(prefix="/health", tags=["health"])
+
+
+@health_router.get("/live")
+async def live() -> dict[str, str]:
+    return {"status": "live"}
+
+
+@health_router.get("/ready")
+async def ready(request: Request) -> JSONResponse:
+    runtime: ServiceRuntime = request.app.state.runtime
+    checks: dict[str, Any] = {}
+    try:
+        async with asyncio.timeout(2):
+            await runtime.db.ping()
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"unreachable: {exc!r}"[:300]
+    if runtime.producer_started.is_set() and await broker_reachable(runtime.producer):
+        checks["broker"] = "ok"
+    else:
+        checks["broker"] = "unreachable"
+    for consumer in runtime.consumers:
+        checks[f"consumer:{consumer.group_id}"] = "ok" if consumer.started.is_set() else "joining"
+    ok = all(v == "ok" for v in checks.values())
+    body = {"status": "ready" if ok else "not ready", "service": runtime.settings.service_name}
+    return JSONResponse(status_code=200 if ok else 503, content={**body, "checks": checks})

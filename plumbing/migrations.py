@@ -1,0 +1,94 @@
+"""Alembic, per service: each service migrates its own schema and nothing else.
+
+A service's `migrations/env.py` is one call to `run_env(metadata)`. Migrations run
+before a new version serves: `python -m msgplat.plumbing.migrations upgrade <service>`
+(locally by `make run` and the tests, in Kubernetes by a Job).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import os
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+SERVICES_WITH_TABLES = ("reservation", "send", "billing", "stat", "monitoring")
+
+
+def _asyncpg_url(url: str) -> str:
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise ValueError(f"DATABASE_URL must start with postgresql://, got {url[:30]!r}")
+
+
+def alembic_config(service: str, database_url: str) -> Config:
+    package = importlib.import_module(f"msgplat.{service}")
+    assert package.__file__ is not None
+    config = Config()
+    config.set_main_option("script_location", str(Path(package.__file__).parent / "migrations"))
+    config.attributes["database_url"] = _asyncpg_url(database_url)
+    config.attributes["schema"] = service
+    return config
+
+
+def upgrade(service: str, database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(service, database_url), revision)
+
+
+def run_env(metadata: MetaData) -> None:
+    """The body of every service's `migrations/env.py` (online mode only)."""
+    config = context.config
+    schema: str = config.attributes["schema"]
+
+    def migrate(connection: Connection) -> None:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table_schema=schema,
+            include_schemas=True,
+            include_name=lambda name, type_, _: type_ != "schema" or name == schema,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def main() -> None:
+        engine = create_async_engine(config.attributes["database_url"])
+        async with engine.begin() as conn:
+            await conn.run_sync(migrate)
+        await engine.dispose()
+
+    asyncio.run(main())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run one service's alembic migrations")
+    parser.add_argument("action", choices=["upgrade", "revision"])
+    parser.add_argument("service", choices=[*SERVICES_WITH_TABLES, "all"])
+    parser.add_argument("-m", "--message", default="change")
+    parser.add_argument("--rev-id", default=None, help="e.g. 0002 (default: random)")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        raise SystemExit("DATABASE_URL is not set: export it, e.g. postgresql://localhost/msgplat")
+    services = SERVICES_WITH_TABLES if args.service == "all" else (args.service,)
+    for service in services:
+        if args.action == "upgrade":
+            upgrade(service, url)
+        else:
+            command.revision(
+                alembic_config(service, url), args.message, autogenerate=True, rev_id=args.rev_id
+            )
+        print(f"{service}: {args.action} done")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reservation: customers register reserved sends; the reservation's state machine."""

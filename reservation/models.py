@@ -1,0 +1,69 @@
+"""Reservation's tables, in its own schema `reservation`."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from msgplat.plumbing.tables import plumbing_tables
+
+SCHEMA = "reservation"
+metadata = MetaData(schema=SCHEMA)
+
+reservations = Table(
+    "reservations",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("msg_type", String(8), nullable=False),
+    Column("callback_num", String(20), nullable=False),
+    Column("reserve_dt", DateTime(timezone=True), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("status_reason", Text, nullable=True),
+    Column("recipient_count", Integer, nullable=False),
+    Column("duplicates_dropped", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_reservations_user_created", "user_id", "created_at"),
+)
+
+# The ordered recipient list; written in bulk with COPY.
+recipients = Table(
+    "recipients",
+    metadata,
+    Column(
+        "reservation_id",
+        UUID(as_uuid=True),
+        ForeignKey(f"{SCHEMA}.reservations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("seq", Integer, primary_key=True),
+    Column("dst_num", String(20), nullable=False),
+)
+
+# A retried POST with the same Idempotency-Key answers the first result.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("reservation_id", UUID(as_uuid=True), nullable=False),
+    Column("response", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+tables = plumbing_tables(metadata)

@@ -1,0 +1,1 @@
+"""Sending: the due-time scheduler, ordered delivery through a carrier, delivery reports."""

@@ -1,0 +1,1 @@
+"""Send rules. No I/O. (Filled in by the issue that builds this context.)"""

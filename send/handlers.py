@@ -1,0 +1,1 @@
+"""Send commands, event handlers and queries."""

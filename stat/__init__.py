@@ -1,0 +1,1 @@
+"""Statistics: per customer, per day and per reservation counts."""

@@ -1,0 +1,1 @@
+"""Stat commands, event handlers and queries."""
