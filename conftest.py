@@ -1,0 +1,57 @@
+"""Fixtures for every test folder: a real PostgreSQL database, a real broker, the stack.
+
+Nothing here is mocked: the database is PostgreSQL (the configured server, or an
+embedded one), the broker is Tansu speaking the Kafka protocol over TCP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from msgplat.devstack.postgres import drop_database, ensure_database
+from msgplat.devstack.testing import (
+    BrokerHandle,
+    Stack,
+    fresh_database_url,
+    postgres_server_url,
+    running_broker,
+)
+from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A new database for this test session with every service's migrations applied."""
+    url = fresh_database_url(postgres_server_url())
+    asyncio.run(ensure_database(url))
+    for service in SERVICES_WITH_TABLES:
+        upgrade(service, url)
+    yield url
+    asyncio.run(drop_database(url))
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[BrokerHandle]:
+    with running_broker() as handle:
+        yield handle
+
+
+@pytest.fixture(scope="session")
+def service_env(database_url: str, broker: BrokerHandle) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+        "LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture(scope="session")
+def stack(service_env: dict[str, str]) -> Iterator[Stack]:
+    """The whole platform as real processes, shared by the end-to-end tests."""
+    stack = Stack(env=dict(service_env))
+    stack.start()
+    yield stack
+    stack.stop()

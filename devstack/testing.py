@@ -1,0 +1,143 @@
+"""Test helpers shared by every test folder: a real PostgreSQL, a real broker, the stack.
+
+Used by the root `conftest.py`; kept here (an importable module) because pytest's
+importlib mode does not let test folders import each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from msgplat.devstack.broker import TansuBroker, free_port
+from msgplat.devstack.postgres import embedded_postgres_url, with_database
+from msgplat.devstack.services import SERVICES, ServiceProcess, gateway_env
+from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
+
+ARTIFACTS = Path("test-artifacts")
+T = TypeVar("T")
+
+
+def postgres_server_url() -> str:
+    """The configured server (TEST_DATABASE_URL or DATABASE_URL), else an embedded one."""
+    configured = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if configured:
+        return configured
+    return embedded_postgres_url(Path(".devstack/test-pgdata"))
+
+
+def fresh_database_url(server_url: str) -> str:
+    return with_database(server_url, f"msgplat_test_{uuid.uuid4().hex[:10]}")
+
+
+@contextmanager
+def running_broker(*, behind_proxy: bool = False) -> Iterator[BrokerHandle]:
+    """A new in-memory Tansu broker; with `behind_proxy`, clients reach it through a
+    loopback proxy that the test can cut and restore (an outage without data loss)."""
+    port = free_port()
+    proxy_port = free_port() if behind_proxy else None
+    broker = TansuBroker(
+        port,
+        advertised_port=proxy_port,
+        log_file=ARTIFACTS / "logs" / f"broker-{port}.log",
+    )
+    broker.start()
+    proxy = None
+    if proxy_port is not None:
+        proxy = ThreadedTcpProxy(proxy_port, port)
+        proxy.start()
+    try:
+        yield BrokerHandle(broker=broker, proxy=proxy)
+    finally:
+        if proxy is not None:
+            proxy.stop()
+        broker.stop()
+
+
+@dataclass
+class BrokerHandle:
+    broker: TansuBroker
+    proxy: ThreadedTcpProxy | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return self.broker.bootstrap_servers
+
+
+@dataclass
+class Stack:
+    """Every service as a real process on free ports, the gateway in front."""
+
+    env: dict[str, str]
+    processes: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return self.processes["gateway"].url
+
+    def url(self, service: str) -> str:
+        return self.processes[service].url
+
+    def start(self, names: list[str] | None = None) -> None:
+        ports = {spec.name: free_port() for spec in SERVICES}
+        env = {**self.env, **gateway_env(ports)}
+        for spec in SERVICES:
+            if names is None or spec.name in names:
+                self.processes[spec.name] = ServiceProcess(
+                    spec,
+                    env,
+                    ARTIFACTS / "logs" / f"{spec.name}-{ports[spec.name]}.log",
+                    port=ports[spec.name],
+                )
+        for process in self.processes.values():
+            process.start()
+        for process in self.processes.values():
+            process.wait_ready(timeout_s=60)
+
+    def restart(self, name: str, *, kill: bool = True) -> None:
+        process = self.processes[name]
+        process.kill() if kill else process.stop()
+        process.start()
+        process.wait_ready(timeout_s=60)
+
+    def stop(self) -> None:
+        for process in reversed(list(self.processes.values())):
+            process.stop()
+
+
+def wait_until(
+    condition: Callable[[], T | None], *, timeout_s: float = 10.0, interval_s: float = 0.02
+) -> T:
+    """Poll `condition` until it returns something truthy; fail with a clear message."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout_s} s: {condition}")
+        time.sleep(interval_s)
+
+
+async def eventually(
+    condition: Callable[[], Awaitable[T | None]],
+    *,
+    timeout_s: float = 10.0,
+    interval_s: float = 0.02,
+) -> T:
+    """`wait_until` for async conditions."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = await condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout_s} s: {condition}")
+        await asyncio.sleep(interval_s)

@@ -1,0 +1,54 @@
+"""The first real flow, end to end through the gateway: reserve, store, project."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+
+from msgplat.devstack.testing import Stack, wait_until
+
+
+def test_reservation_reaches_the_read_model_within_a_second(stack: Stack) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    with httpx.Client(base_url=stack.gateway_url, timeout=10) as client:
+        created = client.post(
+            "/msgReqs",
+            json={
+                "userId": user,
+                "msgTitle": "hi",
+                "msgContent": "hello",
+                "dstNum": "01012345678,01098765432",
+                "callbackNum": "0212345678",
+            },
+        )
+        posted_at = time.monotonic()
+        assert created.status_code == 201, created.text
+        reservation = created.json()
+        assert reservation["status"] == "requested"
+        assert reservation["recipientCount"] == 2
+
+        view = wait_until(
+            lambda: (
+                (r := client.get(f"/monitorings/{reservation['id']}")).status_code == 200
+                and r.json()
+            ),
+            timeout_s=5,
+        )
+        lag = time.monotonic() - posted_at
+        assert view["userId"] == user
+        assert view["status"] == "requested"
+        assert view["recipientCount"] == 2
+        assert lag < 1.0, f"the read model took {lag:.2f} s"
+
+        stored = client.get(f"/msgReqs/{reservation['id']}")
+        assert stored.status_code == 200
+        assert stored.json() == reservation
+
+
+def test_gateway_is_ready_only_when_every_service_is(stack: Stack) -> None:
+    body = httpx.get(stack.gateway_url + "/health/ready", timeout=10).json()
+    assert body["status"] == "ready"
+    assert set(body["services"]) == {"reservation", "send", "billing", "stat", "monitoring"}
+    assert all(s["ready"] for s in body["services"].values())
