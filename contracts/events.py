@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from msgplat.contracts import topics
 from msgplat.plumbing.envelope import Event
@@ -61,9 +61,118 @@ class ReservationCancelled(Event):
     cancelled_at: datetime
 
 
+class ReservationScheduled(Event):
+    """The reservation is accepted for sending at its reserved time."""
+
+    event_type = "ReservationScheduled"
+    topic = topics.RESERVATION_EVENTS
+
+    reservation_id: UUID
+    reserve_dt: AwareDatetime
+    scheduled_at: AwareDatetime
+
+
+class ReservationSendingStarted(Event):
+    """The reservation's status moved to sending (its first message went out)."""
+
+    event_type = "ReservationSendingStarted"
+    topic = topics.RESERVATION_EVENTS
+
+    reservation_id: UUID
+    started_at: AwareDatetime
+
+
+class ReservationFinished(Event):
+    """The reservation reached a final status after sending (mirrors SendingFinished)."""
+
+    event_type = "ReservationFinished"
+    topic = topics.RESERVATION_EVENTS
+
+    reservation_id: UUID
+    status: Literal["completed", "partially_failed", "failed", "cancelled"]
+    finished_at: AwareDatetime
+
+
+class SendingStarted(Event):
+    """The due time came and the first messages went to the carrier."""
+
+    event_type = "SendingStarted"
+    topic = topics.SEND_EVENTS
+
+    reservation_id: UUID
+    recipient_count: int = Field(ge=0)
+    started_at: AwareDatetime
+
+
+class MessagesSubmitted(Event):
+    """A batch of messages was accepted by the carrier (delivery reports follow)."""
+
+    event_type = "MessagesSubmitted"
+    topic = topics.SEND_EVENTS
+
+    reservation_id: UUID
+    carrier: str
+    accepted: int = Field(ge=0)
+    first_seq: int = Field(ge=0)
+    last_seq: int = Field(ge=0)
+    submitted_at: AwareDatetime
+
+
+MessageStatus = Literal["delivered", "failed", "cancelled"]
+
+
+class MessageResult(BaseModel):
+    """The final result of one message, identified by (reservation id, seq)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seq: int = Field(ge=0)
+    status: MessageStatus
+    code: str | None = Field(default=None, description="Carrier or platform result code")
+    reason: str | None = None
+    carrier: str | None = None
+    carrier_msg_id: str | None = None
+    at: AwareDatetime
+
+
+class MessageResultsReported(Event):
+    """Final results of many messages of one reservation (at most 5,000 per event)."""
+
+    event_type = "MessageResultsReported"
+    topic = topics.SEND_EVENTS
+
+    reservation_id: UUID
+    results: list[MessageResult] = Field(min_length=1, max_length=5000)
+
+
+class SendingFinished(Event):
+    """Every message of the reservation is final: delivered, failed or cancelled."""
+
+    event_type = "SendingFinished"
+    topic = topics.SEND_EVENTS
+
+    reservation_id: UUID
+    outcome: Literal["completed", "partially_failed", "failed", "cancelled"]
+    delivered: int = Field(ge=0)
+    failed: int = Field(ge=0)
+    cancelled: int = Field(ge=0)
+    finished_at: AwareDatetime
+
+
 CATALOGUE: dict[str, type[Event]] = {
     cls.event_type: cls
-    for cls in (ReservationRequested, ReservationRecipientsAdded, ReservationCancelled)
+    for cls in (
+        ReservationRequested,
+        ReservationRecipientsAdded,
+        ReservationScheduled,
+        ReservationCancelled,
+        ReservationSendingStarted,
+        ReservationFinished,
+        SendingStarted,
+        MessagesSubmitted,
+        MessageResultsReported,
+        SendingFinished,
+    )
 }
 
 

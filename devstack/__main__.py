@@ -16,7 +16,7 @@ from types import FrameType
 
 from msgplat.devstack.broker import TansuBroker, wait_for_port
 from msgplat.devstack.postgres import ensure_database, with_database
-from msgplat.devstack.services import SERVICES, ServiceProcess, gateway_env
+from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
 from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 
 STATE_DIR = Path(".devstack")
@@ -76,7 +76,7 @@ def main() -> int:
         env = {
             "DATABASE_URL": database_url,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            **gateway_env({s.name: s.port for s in SERVICES}),
+            **wiring_env({s.name: s.port for s in SERVICES}),
         }
         for spec in SERVICES:
             process = ServiceProcess(spec, env, STATE_DIR / "logs" / f"{spec.name}.log")

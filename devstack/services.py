@@ -23,7 +23,7 @@ class ServiceSpec:
         return f"msgplat.{self.name}.app:create_app"
 
 
-# Start order: the gateway last, once everything behind it is up.
+# Start order: the carrier simulator (the outside world) first, the gateway last.
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("reservation", 8081),
     ServiceSpec("send", 8082),
@@ -34,13 +34,19 @@ SERVICES: tuple[ServiceSpec, ...] = (
 )
 
 
-def gateway_env(ports: dict[str, int]) -> dict[str, str]:
-    """The gateway's upstream URLs for services listening on `ports`."""
-    return {
+def wiring_env(ports: dict[str, int]) -> dict[str, str]:
+    """How the processes find each other when they listen on `ports`: the gateway's
+    upstream URLs, the carrier for the send service, and the send service's report
+    callback for the carrier."""
+    env = {
         f"{name.upper()}_URL": f"http://127.0.0.1:{port}"
         for name, port in ports.items()
-        if name != "gateway"
+        if name not in ("gateway", "carrier")
     }
+    if "carrier" in ports:
+        env["CARRIER_URL"] = f"http://127.0.0.1:{ports['carrier']}"
+    env["REPORT_CALLBACK_URL"] = f"http://127.0.0.1:{ports['send']}/carrier/reports"
+    return env
 
 
 @dataclass

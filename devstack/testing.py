@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from msgplat.devstack.broker import TansuBroker, free_port
 from msgplat.devstack.postgres import embedded_postgres_url, with_database
-from msgplat.devstack.services import SERVICES, ServiceProcess, gateway_env
+from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
 from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
 
 ARTIFACTS = Path("test-artifacts")
@@ -87,7 +87,7 @@ class Stack:
 
     def start(self, names: list[str] | None = None) -> None:
         ports = {spec.name: free_port() for spec in SERVICES}
-        env = {**self.env, **gateway_env(ports)}
+        env = {**self.env, **wiring_env(ports)}
         for spec in SERVICES:
             if names is None or spec.name in names:
                 self.processes[spec.name] = ServiceProcess(

@@ -12,6 +12,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+MAX_ECHOED_INPUT = 100
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -21,7 +23,10 @@ class FieldError:
     input: Any = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"loc": list(self.loc), "msg": self.msg, "type": self.type, "input": self.input}
+        shown = self.input
+        if isinstance(shown, str) and len(shown) > MAX_ECHOED_INPUT:
+            shown = shown[:MAX_ECHOED_INPUT] + "..."  # never echo a huge value back
+        return {"loc": list(self.loc), "msg": self.msg, "type": self.type, "input": shown}
 
 
 @dataclass

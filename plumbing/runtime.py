@@ -9,7 +9,7 @@ service's `app.py` only says what is its own: settings, tables, routes, consumer
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Annotated, Any
 
@@ -106,18 +106,23 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     subscriptions: Subscriptions | None = None,
     title: str,
-    on_start: Callable[[ServiceRuntime], Any] | None = None,
+    background: Callable[[ServiceRuntime], Coroutine[Any, Any, None]] | None = None,
 ) -> FastAPI:
+    """`background`, if given, runs as a task beside the consumers (e.g. a scheduler)
+    and is cancelled first on shutdown."""
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
     runtime = ServiceRuntime(settings, tables, subscriptions or {})
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
-        if on_start is not None:
-            on_start(runtime)
+        worker = asyncio.create_task(background(runtime)) if background else None
         log.info("service_started")
         yield
+        if worker is not None:
+            worker.cancel()
+            with suppress(asyncio.CancelledError):
+                await worker
         await runtime.stop()
         log.info("service_stopped")
 

@@ -19,7 +19,7 @@ from msgplat.contracts.events import (
 )
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.errors import Conflict, FieldError, NotFound, RequestInvalid
-from msgplat.reservation import domain
+from msgplat.reservation import domain, saga
 from msgplat.reservation.models import SCHEMA, idempotency_keys, reservations
 from msgplat.reservation.recipients import (
     NumberInvalid,
@@ -222,7 +222,8 @@ async def _store(
             aggregate_id=reservation_id,
             user_id=cmd.user_id,
         )
-    return to_api(row)
+    scheduled = await saga.schedule(uow, reservation_id, because="stored")
+    return to_api(scheduled)
 
 
 async def _copy_recipients(uow: UnitOfWork, reservation_id: UUID, numbers: list[str]) -> None:

@@ -15,7 +15,9 @@ USER_ID_PATTERN = r"^[A-Za-z0-9_.@-]+$"
 class MsgReqCreate(ApiModel):
     """`POST /msgReqs`: a reserved send to an ordered list of recipients."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Only the seed's camelCase names on the wire: `user_id` is an unknown field, not a
+    # second spelling of `userId` (ApiModel's populate_by_name is for responses).
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_by_name=False)
 
     user_id: str = Field(min_length=1, max_length=64, pattern=USER_ID_PATTERN)
     msg_title: str = Field(min_length=1, max_length=200, description="Up to 40 EUC-KR bytes")

@@ -4,18 +4,33 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from msgplat.plumbing.runtime import create_service_app
+from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
+from msgplat.send.carrier import CarrierClient
 from msgplat.send.consumers import SUBSCRIPTIONS
 from msgplat.send.models import tables
-from msgplat.send.routes import router
-from msgplat.send.settings import get_settings
+from msgplat.send.routes import callback_router, router
+from msgplat.send.sender import Sender
+from msgplat.send.settings import SendSettings, get_settings
 
 
 def create_app() -> FastAPI:
+    settings = get_settings()
+
+    async def run_sender(runtime: ServiceRuntime) -> None:
+        carrier = CarrierClient(settings)
+        try:
+            await Sender(runtime.db, settings, carrier).run()
+        finally:
+            await carrier.close()
+
     return create_service_app(
-        settings=get_settings(),
+        settings=settings,
         tables=tables,
-        routers=[router],
+        routers=[router, callback_router],
         subscriptions=SUBSCRIPTIONS,
         title="Send service",
+        background=run_sender,
     )
+
+
+__all__ = ["SendSettings", "create_app"]

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from msgplat.contracts.events import (
+    ReservationCancelled,
+    ReservationRecipientsAdded,
+    ReservationRequested,
+    ReservationScheduled,
+)
 from msgplat.plumbing.runtime import Subscriptions
+from msgplat.send import handlers
 
-SUBSCRIPTIONS: Subscriptions = {}
+SUBSCRIPTIONS: Subscriptions = {
+    "send-reservations": {
+        ReservationRequested: handlers.on_reservation_requested,
+        ReservationRecipientsAdded: handlers.on_recipients_added,
+        ReservationScheduled: handlers.on_reservation_scheduled,
+        ReservationCancelled: handlers.on_reservation_cancelled,
+    },
+}

@@ -1,1 +1,61 @@
-"""Send rules. No I/O. (Filled in by the issue that builds this context.)"""
+"""Sending rules: message and job states, and a reservation's outcome. No I/O."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+
+class MessageState(StrEnum):
+    PENDING = "pending"
+    SUBMITTING = "submitting"  # handed to the carrier; its answer not yet recorded
+    SUBMITTED = "submitted"  # accepted by the carrier; waiting for the delivery report
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class JobState(StrEnum):
+    WAITING = "waiting"  # recipients arriving; not yet scheduled
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    SUBMITTED = "submitted"  # every message handed to the carrier; reports pending
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+
+
+UNSENT = (MessageState.PENDING, MessageState.SUBMITTING)
+# A delivery report may overtake the recording of the carrier's submit answer, so it
+# applies to any message not yet final.
+REPORTABLE = (MessageState.PENDING, MessageState.SUBMITTING, MessageState.SUBMITTED)
+FINAL = frozenset({MessageState.DELIVERED, MessageState.FAILED, MessageState.CANCELLED})
+
+# Platform result codes (carrier codes are passed through as they come).
+CODE_EXPIRED = "P001"  # could not be handed to a carrier before it expired
+CODE_RETRIES_EXHAUSTED = "P002"  # the carrier failed on every attempt of the retry budget
+
+
+Outcome = Literal["completed", "partially_failed", "failed", "cancelled"]
+
+
+def outcome(*, delivered: int, failed: int, job_cancelled: bool) -> Outcome:
+    """The reservation's final status once every message is final."""
+    if job_cancelled:
+        return "cancelled"
+    if failed == 0:
+        return "completed"
+    if delivered == 0:
+        return "failed"
+    return "partially_failed"
+
+
+def parse_ref(ref: str) -> tuple[str, int]:
+    """A carrier reference `<reservation id>:<seq>` -> (reservation id, seq); ValueError."""
+    reservation_id, _, seq = ref.rpartition(":")
+    if not reservation_id or not seq.isdigit():
+        raise ValueError(f"{ref!r} is not a message reference (<reservation id>:<seq>)")
+    return reservation_id, int(seq)
+
+
+def make_ref(reservation_id: object, seq: int) -> str:
+    return f"{reservation_id}:{seq}"

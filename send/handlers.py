@@ -1,1 +1,169 @@
-"""Send commands, event handlers and queries."""
+"""Send's event handlers (its copy of each reservation) and its queries."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert
+
+from msgplat.contracts.events import (
+    ReservationCancelled,
+    ReservationRecipientsAdded,
+    ReservationRequested,
+    ReservationScheduled,
+)
+from msgplat.plumbing.db import Database, UnitOfWork
+from msgplat.plumbing.envelope import EventEnvelope
+from msgplat.plumbing.errors import NotFound
+from msgplat.send import domain
+from msgplat.send.models import SCHEMA, jobs, messages
+from msgplat.send.results import lock_job, record_final
+from msgplat.send.schemas import Msg
+
+S = domain.MessageState
+
+
+async def on_reservation_requested(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRequested
+) -> None:
+    await uow.session.execute(
+        insert(jobs)
+        .values(
+            reservation_id=event.reservation_id,
+            user_id=envelope.user_id,
+            title=event.title,
+            content=event.content,
+            msg_type=event.msg_type,
+            callback_num=event.callback_num,
+            due_at=event.reserve_dt,
+            status=domain.JobState.WAITING,
+            recipient_count=event.recipient_count,
+            chunk_count=event.chunk_count,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def on_recipients_added(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRecipientsAdded
+) -> None:
+    """COPY the chunk's messages (the inbox guarantees each chunk is applied once)."""
+    conn = await uow.session.connection()
+    raw = await conn.get_raw_connection()
+    await raw.driver_connection.copy_records_to_table(
+        "messages",
+        schema_name=SCHEMA,
+        columns=["reservation_id", "seq", "dst_num"],
+        records=[
+            (event.reservation_id, event.first_seq + i, number)
+            for i, number in enumerate(event.dst_nums)
+        ],
+    )
+    await uow.session.execute(
+        update(jobs)
+        .where(jobs.c.reservation_id == event.reservation_id)
+        .values(chunks_received=jobs.c.chunks_received + 1)
+    )
+
+
+async def on_reservation_scheduled(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationScheduled
+) -> None:
+    await uow.session.execute(
+        update(jobs)
+        .where(
+            jobs.c.reservation_id == event.reservation_id,
+            jobs.c.status == domain.JobState.WAITING,
+        )
+        .values(status=domain.JobState.SCHEDULED, due_at=event.reserve_dt)
+    )
+
+
+async def on_reservation_cancelled(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationCancelled
+) -> None:
+    """Stop the remaining messages: every one not yet handed to a carrier is cancelled.
+
+    Messages already with the carrier finish with their delivery report. The chunks
+    always arrive before the cancel: they share the reservation's partition.
+    """
+    job = await lock_job(uow, event.reservation_id)
+    if job is None or job.finished_at is not None:
+        return
+    await uow.session.execute(
+        update(jobs)
+        .where(jobs.c.reservation_id == event.reservation_id)
+        .values(status=domain.JobState.CANCELLED)
+    )
+    cancelled = (
+        await uow.session.execute(
+            text(
+                f"""
+                UPDATE {SCHEMA}.messages
+                SET status = 'cancelled', result_code = 'CANCELLED',
+                    reason = 'cancelled by the customer', final_at = now()
+                WHERE reservation_id = :rid AND status = 'pending'
+                RETURNING seq, status, result_code, reason, carrier, carrier_msg_id, final_at
+                """
+            ),
+            {"rid": event.reservation_id},
+        )
+    ).all()
+    await record_final(uow, event.reservation_id, cancelled)
+
+
+async def list_messages(
+    db: Database, *, reservation_id: UUID, page: int, size: int
+) -> tuple[list[Msg], int]:
+    async with db.sessions() as session:
+        job = (
+            await session.execute(
+                select(jobs.c.user_id, jobs.c.recipient_count).where(
+                    jobs.c.reservation_id == reservation_id
+                )
+            )
+        ).first()
+        if job is None:
+            raise NotFound(f"reservation {reservation_id}")
+        rows = await session.execute(
+            select(messages)
+            .where(messages.c.reservation_id == reservation_id)
+            .order_by(messages.c.seq)
+            .offset((page - 1) * size)
+            .limit(size)
+        )
+        return [to_api(row, job.user_id) for row in rows], job.recipient_count
+
+
+async def get_message(db: Database, message_id: int) -> Msg:
+    async with db.sessions() as session:
+        row = (
+            await session.execute(
+                select(messages, jobs.c.user_id)
+                .join(jobs, jobs.c.reservation_id == messages.c.reservation_id)
+                .where(messages.c.id == message_id)
+            )
+        ).first()
+    if row is None:
+        raise NotFound(f"message {message_id}")
+    return to_api(row, row.user_id)
+
+
+def to_api(row: Any, user_id: str) -> Msg:
+    return Msg(
+        id=row.id,
+        reservation_id=row.reservation_id,
+        user_id=user_id,
+        seq=row.seq,
+        dst_num=row.dst_num,
+        status=row.status,
+        attempts=row.attempts,
+        carrier=row.carrier,
+        carrier_msg_id=row.carrier_msg_id,
+        result_code=row.result_code,
+        reason=row.reason,
+        submitted_at=row.submitted_at,
+        final_at=row.final_at,
+    )

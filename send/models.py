@@ -1,12 +1,82 @@
-"""Send's tables, in its own schema `send`."""
+"""Send's tables, in its own schema `send`: its copy of each reservation and message."""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import UUID
 
 from msgplat.plumbing.tables import plumbing_tables
 
 SCHEMA = "send"
 metadata = MetaData(schema=SCHEMA)
+
+# One row per reservation: what to send, when, and the lease of the replica sending it.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("msg_type", String(8), nullable=False),
+    Column("callback_num", String(20), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    # waiting (not yet scheduled) -> scheduled -> sending -> finished | cancelled
+    Column("status", String(16), nullable=False),
+    Column("recipient_count", Integer, nullable=False),
+    Column("chunk_count", Integer, nullable=False),
+    Column("chunks_received", Integer, nullable=False, server_default="0"),
+    Column("delivered", Integer, nullable=False, server_default="0"),
+    Column("failed", Integer, nullable=False, server_default="0"),
+    Column("cancelled", Integer, nullable=False, server_default="0"),
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index(
+        "ix_jobs_due",
+        "due_at",
+        postgresql_where=text("status IN ('scheduled', 'sending')"),
+    ),
+)
+
+# One row per recipient, in list order (seq). Written with COPY from the chunk events.
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", BigInteger, Identity(), unique=True, nullable=False),
+    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("dst_num", String(20), nullable=False),
+    # pending -> submitting -> submitted -> delivered | failed; pending -> cancelled | failed
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("carrier", String(32), nullable=True),
+    Column("carrier_msg_id", String(64), nullable=True),
+    Column("result_code", String(16), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("final_at", DateTime(timezone=True), nullable=True),
+    Index(
+        "ix_messages_unsent",
+        "reservation_id",
+        "seq",
+        postgresql_where=text("status IN ('pending', 'submitting')"),
+    ),
+)
 
 tables = plumbing_tables(metadata)

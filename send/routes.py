@@ -1,7 +1,53 @@
-"""HTTP routes of the send service: parse, call a handler, answer."""
+"""HTTP routes of the send service: the messages (`/msgs`) and the carrier's callback."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import hmac
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, HTTPException, Query
+
+from msgplat.plumbing.api import Page
+from msgplat.plumbing.runtime import RuntimeDep
+from msgplat.send import handlers
+from msgplat.send.reports import apply_reports
+from msgplat.send.schemas import CarrierReports, Msg, ReportsApplied
+from msgplat.send.settings import SendSettings
 
 router = APIRouter(prefix="/msgs", tags=["messages"])
+callback_router = APIRouter(prefix="/carrier", tags=["carrier callback (internal)"])
+
+
+@router.get("", response_model=Page[Msg])
+async def list_msgs(
+    runtime: RuntimeDep,
+    reservation_id: Annotated[UUID, Query(alias="reservationId")],
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> Page[Msg]:
+    """A reservation's messages in recipient-list order."""
+    items, total = await handlers.list_messages(
+        runtime.db, reservation_id=reservation_id, page=page, size=size
+    )
+    return Page[Msg](items=items, page=page, size=size, total=total)
+
+
+@router.get("/{message_id}", response_model=Msg)
+async def get_msg(message_id: int, runtime: RuntimeDep) -> Msg:
+    return await handlers.get_message(runtime.db, message_id)
+
+
+@callback_router.post("/reports", response_model=ReportsApplied)
+async def carrier_reports(
+    body: CarrierReports,
+    runtime: RuntimeDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> ReportsApplied:
+    """Delivery reports pushed by the carrier (internal: needs the callback token)."""
+    settings = runtime.settings
+    assert isinstance(settings, SendSettings)
+    expected = f"Bearer {settings.carrier_callback_token}"
+    if authorization is None or not hmac.compare_digest(authorization, expected):
+        raise HTTPException(status_code=401, detail="missing or wrong carrier callback token")
+    return await apply_reports(runtime.db, body.reports)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -21,12 +22,13 @@ def test_reservation_reaches_the_read_model_within_a_second(stack: Stack) -> Non
                 "msgContent": "hello",
                 "dstNum": "01012345678,01098765432",
                 "callbackNum": "0212345678",
+                "reserveDt": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
             },
         )
         posted_at = time.monotonic()
         assert created.status_code == 201, created.text
         reservation = created.json()
-        assert reservation["status"] == "requested"
+        assert reservation["status"] == "scheduled"
         assert reservation["recipientCount"] == 2
 
         view = wait_until(

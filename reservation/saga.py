@@ -1,0 +1,119 @@
+"""The reservation's saga: how a reservation moves as the other contexts report back.
+
+    requested --schedule()--> scheduled --SendingStarted--> sending
+    sending --SendingFinished--> completed | partially_failed | failed | cancelled
+
+Each step locks the reservation row, applies the transition through the state
+machine (an illegal one is logged and skipped, never applied), and emits the
+reservation's own event in the same transaction. Redelivered events are absorbed
+by the inbox before they get here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+
+from msgplat.contracts.events import (
+    ReservationFinished,
+    ReservationScheduled,
+    ReservationSendingStarted,
+    SendingFinished,
+    SendingStarted,
+)
+from msgplat.plumbing.db import UnitOfWork
+from msgplat.plumbing.envelope import EventEnvelope
+from msgplat.plumbing.logging import get_logger
+from msgplat.reservation import domain
+from msgplat.reservation.models import reservations
+
+log = get_logger(__name__)
+S = domain.ReservationStatus
+
+
+async def schedule(uow: UnitOfWork, reservation_id: UUID, *, because: str) -> Any:
+    """requested -> scheduled: the send service will start at the reserved time.
+
+    Until billing holds the credit (the accounting issue), a stored reservation is
+    scheduled in the transaction that stores it.
+    """
+    row = await _move(uow, reservation_id, S.SCHEDULED, because=because)
+    if row is not None:
+        uow.emit(
+            ReservationScheduled(
+                reservation_id=row.id, reserve_dt=row.reserve_dt, scheduled_at=row.updated_at
+            ),
+            aggregate_id=row.id,
+            user_id=row.user_id,
+        )
+    return row
+
+
+async def on_sending_started(
+    uow: UnitOfWork, envelope: EventEnvelope, event: SendingStarted
+) -> None:
+    row = await _move(uow, event.reservation_id, S.SENDING, because=envelope.event_type)
+    if row is not None:
+        uow.emit(
+            ReservationSendingStarted(reservation_id=row.id, started_at=event.started_at),
+            aggregate_id=row.id,
+            user_id=row.user_id,
+        )
+
+
+async def on_sending_finished(
+    uow: UnitOfWork, envelope: EventEnvelope, event: SendingFinished
+) -> None:
+    reason = f"{event.delivered} delivered, {event.failed} failed, {event.cancelled} cancelled"
+    row = await _move(uow, event.reservation_id, S(event.outcome), because=envelope, reason=reason)
+    if row is not None:
+        uow.emit(
+            ReservationFinished(
+                reservation_id=row.id, status=event.outcome, finished_at=event.finished_at
+            ),
+            aggregate_id=row.id,
+            user_id=row.user_id,
+        )
+
+
+async def _move(
+    uow: UnitOfWork,
+    reservation_id: UUID,
+    target: domain.ReservationStatus,
+    *,
+    because: str,
+    reason: str | None = None,
+) -> Any:
+    """Apply one transition; None when the reservation is unknown or already past it."""
+    row = (
+        await uow.session.execute(
+            select(reservations).where(reservations.c.id == reservation_id).with_for_update()
+        )
+    ).first()
+    if row is None:
+        log.warning("saga_unknown_reservation", reservation_id=str(reservation_id))
+        return None
+    current = S(row.status)
+    if current == target:
+        return None
+    try:
+        domain.transition(current, target)
+    except domain.IllegalTransition as exc:
+        # e.g. SendingFinished(cancelled) for a reservation the customer already cancelled
+        log.info(
+            "saga_transition_skipped",
+            reservation_id=str(reservation_id),
+            cause=because,
+            reason=str(exc),
+        )
+        return None
+    return (
+        await uow.session.execute(
+            update(reservations)
+            .where(reservations.c.id == reservation_id)
+            .values(status=target, status_reason=reason, updated_at=func.now())
+            .returning(reservations)
+        )
+    ).one()

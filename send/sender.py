@@ -1,0 +1,322 @@
+"""The durable scheduler and the senders: due reservations go out in list order.
+
+Every `SCHEDULER_INTERVAL_S` each replica claims due jobs with a lease
+(`FOR UPDATE SKIP LOCKED`), so several replicas never send the same job at once and
+a crashed replica's jobs are taken over when its lease expires. A job is sent in
+batches of up to 1,000 in `seq` order: mark the batch `submitting`, hand it to the
+carrier, record the carrier's answer. After a crash, `submitting` messages are
+handed over again; the carrier deduplicates them by reference, so none is sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+from aiolimiter import AsyncLimiter
+from sqlalchemy import text, update
+
+from msgplat.contracts.events import MessagesSubmitted, SendingStarted
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.logging import get_logger
+from msgplat.send import domain
+from msgplat.send.carrier import CarrierClient, CarrierUnavailable, OutgoingMessage, SubmitResult
+from msgplat.send.models import SCHEMA, jobs
+from msgplat.send.results import record_final
+from msgplat.send.settings import SendSettings
+
+log = get_logger(__name__)
+
+CLAIM_SQL = text(
+    f"""
+    UPDATE {SCHEMA}.jobs SET lease_owner = :owner, lease_until = now() + :lease
+    WHERE reservation_id IN (
+        SELECT reservation_id FROM {SCHEMA}.jobs
+        WHERE status IN ('scheduled', 'sending') AND due_at <= now()
+          AND chunks_received = chunk_count
+          AND (lease_until IS NULL OR lease_until < now())
+          AND NOT (reservation_id = ANY(:running))
+        ORDER BY due_at
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED)
+    RETURNING *
+    """
+)
+
+NEXT_BATCH_SQL = text(
+    f"""
+    UPDATE {SCHEMA}.messages SET status = 'submitting'
+    WHERE reservation_id = :rid AND seq IN (
+        SELECT seq FROM {SCHEMA}.messages
+        WHERE reservation_id = :rid AND status IN ('pending', 'submitting')
+        ORDER BY seq LIMIT :limit
+        FOR UPDATE)
+    RETURNING seq, dst_num, attempts
+    """
+)
+
+ACCEPTED_SQL = text(
+    f"""
+    UPDATE {SCHEMA}.messages m
+    SET status = 'submitted', carrier = :carrier, carrier_msg_id = v.mid, submitted_at = now()
+    FROM unnest(CAST(:seqs AS int[]), CAST(:mids AS text[])) AS v(seq, mid)
+    WHERE m.reservation_id = :rid AND m.seq = v.seq AND m.status = 'submitting'
+    """
+)
+
+REJECTED_SQL = text(
+    f"""
+    UPDATE {SCHEMA}.messages m
+    SET status = 'failed', carrier = :carrier, result_code = v.code, reason = v.reason,
+        final_at = now()
+    FROM unnest(CAST(:seqs AS int[]), CAST(:codes AS text[]), CAST(:reasons AS text[]))
+        AS v(seq, code, reason)
+    WHERE m.reservation_id = :rid AND m.seq = v.seq AND m.status = 'submitting'
+    RETURNING m.seq, m.status, m.result_code, m.reason, m.carrier, m.carrier_msg_id, m.final_at
+    """
+)
+
+GIVE_UP_SQL = text(
+    f"""
+    UPDATE {SCHEMA}.messages
+    SET status = 'failed', result_code = :code, reason = :reason, final_at = now()
+    WHERE reservation_id = :rid AND seq = ANY(:seqs) AND status = 'submitting'
+    RETURNING seq, status, result_code, reason, carrier, carrier_msg_id, final_at
+    """
+)
+
+
+class Sender:
+    def __init__(self, db: Database, settings: SendSettings, carrier: CarrierClient) -> None:
+        self.db = db
+        self.settings = settings
+        self.carrier = carrier
+        self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.running: dict[UUID, asyncio.Task[None]] = {}
+        rate = settings.send_rate_per_s
+        self.batch_size = settings.carrier_batch_size
+        self.limiter: AsyncLimiter | None = None
+        if rate > 0:
+            self.batch_size = max(1, min(self.batch_size, int(rate)))
+            self.limiter = AsyncLimiter(rate, time_period=1)
+
+    async def run(self) -> None:
+        """Claim due jobs until cancelled; on cancel, hand every lease back."""
+        try:
+            while True:
+                try:
+                    await self.claim_due_jobs()
+                except Exception as exc:
+                    log.warning("claim_failed", error=repr(exc))
+                await asyncio.sleep(self.settings.scheduler_interval_s)
+        finally:
+            tasks = list(self.running.values())
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def claim_due_jobs(self) -> None:
+        free = self.settings.max_parallel_jobs - len(self.running)
+        if free <= 0:
+            return
+        async with self.db.engine.begin() as conn:
+            claimed = (
+                await conn.execute(
+                    CLAIM_SQL,
+                    {
+                        "owner": self.owner,
+                        "lease": timedelta(seconds=self.settings.lease_s),
+                        "running": list(self.running),
+                        "limit": free,
+                    },
+                )
+            ).all()
+        for job in claimed:
+            task = asyncio.create_task(self.send_job(job), name=f"send-{job.reservation_id}")
+            self.running[job.reservation_id] = task
+            task.add_done_callback(partial(self._forget, job.reservation_id))
+
+    def _forget(self, reservation_id: UUID, _: asyncio.Task[None]) -> None:
+        self.running.pop(reservation_id, None)
+
+    async def send_job(self, job: Any) -> None:
+        rid = job.reservation_id
+        log.info("job_claimed", reservation_id=str(rid), owner=self.owner)
+        backoff = 0.2
+        try:
+            while True:
+                batch = await self.next_batch(job)
+                if batch is None:
+                    return  # lease lost, cancelled, or everything handed over
+                if self.limiter is not None:
+                    await self.limiter.acquire(len(batch))
+                outgoing = [
+                    OutgoingMessage(
+                        ref=domain.make_ref(rid, row.seq),
+                        to=row.dst_num,
+                        text=job.content,
+                        type=job.msg_type,
+                        subject=job.title if job.msg_type == "LMS" else None,
+                        sender=job.callback_num,
+                    )
+                    for row in batch
+                ]
+                try:
+                    results = await self.carrier.submit(outgoing)
+                except CarrierUnavailable as exc:
+                    log.warning("carrier_unavailable", reservation_id=str(rid), error=str(exc))
+                    await self.record_unavailable(job, batch, exc)
+                    await asyncio.sleep(max(exc.retry_after_s, backoff))
+                    backoff = min(backoff * 2, 5.0)
+                    continue
+                backoff = 0.2
+                await self.record_submitted(job, batch, results)
+        except asyncio.CancelledError:
+            await self.release(rid)
+            raise
+        except Exception as exc:
+            log.error("job_failed", reservation_id=str(rid), error=repr(exc))
+            await self.release(rid)
+
+    async def next_batch(self, job: Any) -> list[Any] | None:
+        """Renew the lease and mark the next batch `submitting`, in one transaction."""
+        rid = job.reservation_id
+        async with self.db.unit_of_work() as uow:
+            current = (
+                await uow.session.execute(
+                    update(jobs)
+                    .where(jobs.c.reservation_id == rid, jobs.c.lease_owner == self.owner)
+                    .values(
+                        lease_until=datetime.now(UTC) + timedelta(seconds=self.settings.lease_s)
+                    )
+                    .returning(jobs.c.status, jobs.c.started_at, jobs.c.recipient_count)
+                )
+            ).first()
+            if current is None or current.status not in ("scheduled", "sending"):
+                await uow.commit()
+                return None
+            batch = (
+                await uow.session.execute(NEXT_BATCH_SQL, {"rid": rid, "limit": self.batch_size})
+            ).all()
+            if not batch:
+                await uow.session.execute(
+                    update(jobs)
+                    .where(jobs.c.reservation_id == rid, jobs.c.finished_at.is_(None))
+                    .values(status=domain.JobState.SUBMITTED, lease_owner=None, lease_until=None)
+                )
+                await uow.commit()
+                return None
+            if current.started_at is None:
+                now = datetime.now(UTC)
+                await uow.session.execute(
+                    update(jobs)
+                    .where(jobs.c.reservation_id == rid)
+                    .values(status=domain.JobState.SENDING, started_at=now)
+                )
+                uow.emit(
+                    SendingStarted(
+                        reservation_id=rid,
+                        recipient_count=current.recipient_count,
+                        started_at=now,
+                    ),
+                    aggregate_id=rid,
+                    user_id=job.user_id,
+                )
+            await uow.commit()
+        return sorted(batch, key=lambda row: row.seq)
+
+    async def record_submitted(
+        self, job: Any, batch: list[Any], results: list[SubmitResult]
+    ) -> None:
+        rid = job.reservation_id
+        accepted = [(row.seq, r) for row, r in zip(batch, results, strict=True) if r.accepted]
+        rejected = [(row.seq, r) for row, r in zip(batch, results, strict=True) if not r.accepted]
+        async with self.db.unit_of_work() as uow:
+            if accepted:
+                await uow.session.execute(
+                    ACCEPTED_SQL,
+                    {
+                        "rid": rid,
+                        "carrier": self.carrier.name,
+                        "seqs": [seq for seq, _ in accepted],
+                        "mids": [r.message_id for _, r in accepted],
+                    },
+                )
+                uow.emit(
+                    MessagesSubmitted(
+                        reservation_id=rid,
+                        carrier=self.carrier.name,
+                        accepted=len(accepted),
+                        first_seq=accepted[0][0],
+                        last_seq=accepted[-1][0],
+                        submitted_at=datetime.now(UTC),
+                    ),
+                    aggregate_id=rid,
+                    user_id=job.user_id,
+                )
+            if rejected:
+                failed = (
+                    await uow.session.execute(
+                        REJECTED_SQL,
+                        {
+                            "rid": rid,
+                            "carrier": self.carrier.name,
+                            "seqs": [seq for seq, _ in rejected],
+                            "codes": [r.code or "REJECTED" for _, r in rejected],
+                            "reasons": [r.reason or "rejected by the carrier" for _, r in rejected],
+                        },
+                    )
+                ).all()
+                await record_final(uow, rid, failed)
+            await uow.commit()
+
+    async def record_unavailable(self, job: Any, batch: list[Any], exc: CarrierUnavailable) -> None:
+        """Spend an attempt (when a call was made) and fail what is out of budget or time."""
+        rid = job.reservation_id
+        seqs = [row.seq for row in batch]
+        expired = datetime.now(UTC) > job.due_at + timedelta(seconds=self.settings.message_expiry_s)
+        async with self.db.unit_of_work() as uow:
+            if exc.attempted:
+                await uow.session.execute(
+                    text(
+                        f"UPDATE {SCHEMA}.messages SET attempts = attempts + 1 "
+                        "WHERE reservation_id = :rid AND seq = ANY(:seqs)"
+                    ),
+                    {"rid": rid, "seqs": seqs},
+                )
+            exhausted = [
+                row.seq
+                for row in batch
+                if row.attempts + (1 if exc.attempted else 0) >= self.settings.max_attempts
+            ]
+            give_up: list[int] = seqs if expired else exhausted
+            if give_up:
+                code = domain.CODE_EXPIRED if expired else domain.CODE_RETRIES_EXHAUSTED
+                failed = (
+                    await uow.session.execute(
+                        GIVE_UP_SQL,
+                        {"rid": rid, "seqs": give_up, "code": code, "reason": str(exc)[:300]},
+                    )
+                ).all()
+                await record_final(uow, rid, failed)
+            await uow.commit()
+
+    async def release(self, reservation_id: UUID) -> None:
+        """Hand the lease back so another replica (or this one) resumes at once."""
+        try:
+            async with self.db.engine.begin() as conn:
+                await conn.execute(
+                    update(jobs)
+                    .where(
+                        jobs.c.reservation_id == reservation_id, jobs.c.lease_owner == self.owner
+                    )
+                    .values(lease_owner=None, lease_until=None)
+                )
+        except Exception as exc:
+            log.warning("lease_release_failed", reservation_id=str(reservation_id), error=repr(exc))
