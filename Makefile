@@ -20,13 +20,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy plumbing contracts devstack gateway reservation send billing stat monitoring
+	$(BIN)/mypy plumbing contracts devstack gateway reservation send billing stat monitoring carrier
 
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 docs: $(STAMP)
-	$(BIN)/python -m msgplat.devstack.eventdocs > docs/events.md
+	$(BIN)/python -m msgplat.devstack.eventdocs > docs/events.md.tmp
+	mv docs/events.md.tmp docs/events.md
+	$(BIN)/python -m msgplat.devstack.settingsdocs --readme README.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/reservations.py

@@ -7,7 +7,9 @@ embedded one), the broker is Tansu speaking the Kafka protocol over TCP.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
@@ -22,6 +24,11 @@ from msgplat.devstack.testing import (
 from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 
 
+@dataclass(frozen=True)
+class ConfiguredBroker:
+    bootstrap_servers: str
+
+
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     """A new database for this test session with every service's migrations applied."""
@@ -34,13 +41,21 @@ def database_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def broker() -> Iterator[BrokerHandle]:
+def broker() -> Iterator[BrokerHandle | ConfiguredBroker]:
+    """TEST_KAFKA_BOOTSTRAP_SERVERS when set (e.g. an Apache Kafka), else a new Tansu.
+
+    Fault tests always start their own Tansu behind a proxy they can cut.
+    """
+    configured = os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS")
+    if configured:
+        yield ConfiguredBroker(configured)
+        return
     with running_broker() as handle:
         yield handle
 
 
 @pytest.fixture(scope="session")
-def service_env(database_url: str, broker: BrokerHandle) -> dict[str, str]:
+def service_env(database_url: str, broker: BrokerHandle | ConfiguredBroker) -> dict[str, str]:
     return {
         "DATABASE_URL": database_url,
         "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,

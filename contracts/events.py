@@ -8,7 +8,6 @@ services' subscriptions (`python -m msgplat.devstack.eventdocs`).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -57,8 +56,8 @@ class ReservationCancelled(Event):
     topic = topics.RESERVATION_EVENTS
 
     reservation_id: UUID
-    previous_status: str
-    cancelled_at: datetime
+    previous_status: str = Field(description="requested, scheduled or sending")
+    cancelled_at: AwareDatetime
 
 
 class ReservationScheduled(Event):

@@ -25,6 +25,7 @@ class ServiceSpec:
 
 # Start order: the carrier simulator (the outside world) first, the gateway last.
 SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec("carrier", 8090),
     ServiceSpec("reservation", 8081),
     ServiceSpec("send", 8082),
     ServiceSpec("billing", 8083),

@@ -76,9 +76,10 @@ class IdempotentConsumer:
     async def run(self) -> None:
         consumer = make_consumer(self.db.settings, group_id=self.group_id, topics=self.topics)
         self._consumer = consumer
-        await _retry_forever(consumer.start, what=f"start consumer {self.group_id}")
-        self.started.set()
         try:
+            # Inside the try: a consumer cancelled while it joins its group is stopped too.
+            await _retry_forever(consumer.start, what=f"start consumer {self.group_id}")
+            self.started.set()
             while True:
                 batch = await consumer.getmany(
                     timeout_ms=500, max_records=self.db.settings.consumer_batch_size
@@ -111,18 +112,22 @@ class IdempotentConsumer:
         wanted = [(r, env) for r, env in parsed if env.event_type in self.handlers]
         if not wanted:
             return
+        applied = duplicates = 0
         async with self.db.unit_of_work() as uow:
             new_ids = await self._record_in_inbox(uow, [env for _, env in wanted])
             for _, envelope in wanted:
                 if envelope.event_id not in new_ids:
-                    self.stats.duplicates += 1
+                    duplicates += 1
                     continue
                 new_ids.discard(envelope.event_id)  # the same id twice in one batch
                 bind_correlation_id(envelope.correlation_id)
                 event = CATALOGUE[envelope.event_type].model_validate(envelope.payload)
                 await self.handlers[envelope.event_type](uow, envelope, event)
+                applied += 1
             await uow.commit()
-        self.stats.applied += len(wanted)
+        # Counted once committed: a batch that fails and is retried is not counted twice.
+        self.stats.applied += applied
+        self.stats.duplicates += duplicates
 
     async def _record_in_inbox(self, uow: UnitOfWork, envelopes: list[EventEnvelope]) -> set[UUID]:
         rows = {
@@ -150,9 +155,11 @@ class IdempotentConsumer:
             await self.dead_letter(record, exc)
 
     async def dead_letter(self, record: ConsumerRecord, exc: BaseException) -> None:
-        event_id = None
+        event_id = correlation_id = None
         with contextlib.suppress(ValidationError, ValueError):
-            event_id = EventEnvelope.from_bytes(record.value).event_id
+            envelope = EventEnvelope.from_bytes(record.value)
+            event_id, correlation_id = envelope.event_id, envelope.correlation_id
+        bind_correlation_id(correlation_id)  # not the previous event's
         async with self.db.unit_of_work() as uow:
             await uow.session.execute(
                 insert(self.db.tables.dead_letters).values(

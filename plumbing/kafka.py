@@ -77,8 +77,8 @@ def make_consumer(
         auto_offset_reset="earliest",
         max_partition_fetch_bytes=2 * 1024 * 1024,
         request_timeout_ms=max(settings.kafka_request_timeout_ms, 40_000),
-        session_timeout_ms=30_000,
-        heartbeat_interval_ms=3_000,
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=max(settings.kafka_session_timeout_ms // 5, 100),
         metadata_max_age_ms=30_000,
         # Short fetch waits: a new event reaches its consumer in tens of milliseconds.
         fetch_max_wait_ms=50,

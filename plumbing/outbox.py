@@ -40,8 +40,9 @@ class OutboxRelay:
         self.batch_size = db.settings.outbox_batch_size
         self.poll_interval_s = db.settings.outbox_poll_interval_s
         self.retention = timedelta(seconds=db.settings.outbox_retention_s)
-        self.lock_key = zlib.crc32(f"outbox:{db.settings.schema_name}".encode())
+        self.lock_key = zlib.crc32(f"outbox:{self.table.schema}".encode())
         self.stats = RelayStats()
+        self.cleanup_every = timedelta(seconds=60)
 
     async def run(self) -> None:
         """Publish until cancelled; back off while the broker or database is down."""
@@ -62,9 +63,12 @@ class OutboxRelay:
                 continue
             if published == self.batch_size:
                 continue  # more are waiting
-            if datetime.now(UTC) - last_cleanup > timedelta(seconds=60):
-                await self.delete_published()
+            if datetime.now(UTC) - last_cleanup >= self.cleanup_every:
                 last_cleanup = datetime.now(UTC)
+                try:
+                    await self.delete_published()
+                except Exception as exc:  # e.g. the database is down: the relay lives on
+                    log.warning("outbox_cleanup_failed", error=repr(exc))
             await self._wait_for_work()
 
     async def _wait_for_work(self) -> None:
@@ -110,7 +114,12 @@ class OutboxRelay:
             )
             for row in rows
         ]
-        await asyncio.gather(*futures)
+        # Wait for every send to settle before failing: a retry must not race sends of
+        # this batch still queued in the producer (that could reorder a key's events).
+        outcomes = await asyncio.gather(*futures, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     async def mark_published(self, conn: AsyncConnection, ids: list[int]) -> None:
         await conn.execute(

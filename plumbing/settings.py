@@ -17,7 +17,6 @@ class ServiceSettings(BaseSettings):
     database_url: str = Field(
         description="PostgreSQL URL, e.g. postgresql://user:pass@host:5432/msgplat"
     )
-    db_schema: str = Field(default="", description="Schema of this service's tables")
     db_pool_size: int = Field(default=10, ge=1, le=200)
 
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092")
@@ -27,6 +26,9 @@ class ServiceSettings(BaseSettings):
     # on it: the outbox and the idempotent consumers make effects exactly-once.
     kafka_enable_idempotence: bool = False
     kafka_request_timeout_ms: int = Field(default=10_000, ge=1_000)
+    # How long a silent consumer keeps its partitions. Tansu holds a group's first
+    # JoinGroup for half of it, so it is also about twice a consumer's start-up time.
+    kafka_session_timeout_ms: int = Field(default=10_000, ge=1_000, le=300_000)
 
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
     outbox_poll_interval_s: float = Field(default=0.2, gt=0, le=10)
@@ -45,6 +47,3 @@ class ServiceSettings(BaseSettings):
                 return "postgresql+asyncpg://" + value[len(prefix) :]
         raise ValueError("must be a PostgreSQL URL starting with postgresql://")
 
-    @property
-    def schema_name(self) -> str:
-        return self.db_schema or self.service_name

@@ -1,0 +1,136 @@
+"""Benchmark: one reservation of N recipients, from due time to the last report applied.
+
+Starts its own stack (PostgreSQL database, Tansu broker, every service, the carrier
+simulator at zero latency), reserves N recipients due a few seconds ahead, and
+reports messages per second and each process's peak memory (VmHWM). Runs a small
+reservation first, so the growth of peak memory with the list size shows.
+
+    .venv/bin/python bench/sending.py [--sizes 10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from msgplat.devstack.postgres import drop_database, ensure_database
+from msgplat.devstack.testing import Stack, fresh_database_url, postgres_server_url, running_broker
+from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def numbers(count: int) -> list[str]:
+    prefix = uuid.uuid4().int % 90 + 10
+    return [f"010{prefix:02d}{i:05d}1" for i in range(count)]
+
+
+async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float]:
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=120) as api:
+        due = datetime.now(UTC) + timedelta(seconds=8 + size / 25_000)
+        t0 = time.monotonic()
+        response = await api.post(
+            "/msgReqs",
+            json={
+                "userId": "bench",
+                "msgTitle": "bench",
+                "msgContent": "benchmark message",
+                "dstNum": numbers(size),
+                "callbackNum": "0212345678",
+                "reserveDt": due.isoformat(),
+            },
+        )
+        response.raise_for_status()
+        post_s = time.monotonic() - t0
+        rid = response.json()["id"]
+        print(f"  POST of {size:,} recipients: {post_s:.2f} s; due at {due.time()}", flush=True)
+        while True:
+            status = (await api.get(f"/msgReqs/{rid}")).json()["status"]
+            if status in ("completed", "partially_failed", "failed", "cancelled"):
+                break
+            await asyncio.sleep(0.2)
+    conn = await asyncpg.connect(database_url)
+    try:
+        job = await conn.fetchrow(
+            "SELECT due_at, started_at, finished_at, delivered, failed FROM send.jobs "
+            "WHERE reservation_id = $1",
+            uuid.UUID(rid),
+        )
+    finally:
+        await conn.close()
+    total = (job["finished_at"] - job["due_at"]).total_seconds()
+    sending = (job["finished_at"] - job["started_at"]).total_seconds()
+    return {
+        "size": size,
+        "status": status,  # type: ignore[dict-item]
+        "delivered": job["delivered"],
+        "start_delay_s": (job["started_at"] - job["due_at"]).total_seconds(),
+        "due_to_last_report_s": total,
+        "msgs_per_s": size / total,
+        "msgs_per_s_from_start": size / sending,
+    }
+
+
+async def main(sizes: list[int]) -> None:
+    database_url = fresh_database_url(postgres_server_url())
+    await ensure_database(database_url)
+    await asyncio.gather(
+        *(asyncio.to_thread(upgrade, service, database_url) for service in SERVICES_WITH_TABLES)
+    )
+    with running_broker() as broker:
+        stack = Stack(
+            env={
+                "DATABASE_URL": database_url,
+                "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+                "LOG_LEVEL": "WARNING",
+                "CARRIER_REPORT_DELAY_MS": "0",
+                "CARRIER_LATENCY_MS": "0",
+                "CARRIER_FAIL_SUFFIXES": "{}",
+            }
+        )
+        print("starting the stack ...", flush=True)
+        stack.start()
+        try:
+            for size in sizes:
+                print(f"run: {size:,} recipients", flush=True)
+                result = await one_run(stack, database_url, size)
+                memory = {
+                    name: peak_rss_mib(p.process.pid)
+                    for name, p in stack.processes.items()
+                    if p.process is not None
+                }
+                print(
+                    f"  {result['status']}: {result['delivered']:,} delivered; "
+                    f"sending started {result['start_delay_s']:.2f} s after due; "
+                    f"due -> last report applied {result['due_to_last_report_s']:.2f} s = "
+                    f"{result['msgs_per_s']:,.0f} msg/s "
+                    f"({result['msgs_per_s_from_start']:,.0f} msg/s from the first send)",
+                    flush=True,
+                )
+                print(
+                    "  peak memory (VmHWM, MiB): "
+                    + ", ".join(f"{name} {mib:.0f}" for name, mib in memory.items()),
+                    flush=True,
+                )
+        finally:
+            stack.stop()
+    await drop_database(database_url)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000")
+    args = parser.parse_args()
+    asyncio.run(main([int(s) for s in args.sizes.split(",")]))
