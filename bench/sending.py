@@ -86,9 +86,8 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
 async def main(sizes: list[int]) -> None:
     database_url = fresh_database_url(postgres_server_url())
     await ensure_database(database_url)
-    await asyncio.gather(
-        *(asyncio.to_thread(upgrade, service, database_url) for service in SERVICES_WITH_TABLES)
-    )
+    for service in SERVICES_WITH_TABLES:
+        await asyncio.to_thread(upgrade, service, database_url)
     with running_broker() as broker:
         stack = Stack(
             env={

@@ -9,13 +9,13 @@ from fastapi import FastAPI
 
 from msgplat.gateway.proxy import Proxy
 from msgplat.gateway.routes import router
-from msgplat.gateway.settings import get_settings
+from msgplat.gateway.settings import GatewaySettings, get_settings
 from msgplat.plumbing.logging import configure_logging
 from msgplat.plumbing.middleware import RequestIdMiddleware
 
 
-def create_app() -> FastAPI:
-    settings = get_settings()
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
     proxy = Proxy(settings)
 

@@ -19,6 +19,17 @@ class GatewaySettings(BaseSettings):
     # Consecutive failures that open a service's circuit, and how long it stays open.
     breaker_threshold: int = Field(default=5, ge=1)
     breaker_open_s: float = Field(default=10.0, gt=0)
+    upstream_pools: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        description="Connection pools from the gateway to the services, used in turn "
+        "(one large pool costs CPU per request in proportion to its size)",
+    )
+    upstream_pool_connections: int = Field(
+        default=64, ge=1, le=10_000, description="Most connections of each of those pools"
+    )
+    # Larger request bodies are refused with 413 (100,000 recipients take about 1.4 MB).
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 
     log_level: str = "INFO"

@@ -1,0 +1,168 @@
+"""The gateway on its own: which service a path goes to, and what it refuses itself.
+
+The app runs in-process (httpx's ASGI transport) with every upstream on a closed
+port: whatever it answers here, it answered without any service behind it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from msgplat.devstack.broker import free_port
+from msgplat.devstack.testing import eventually
+from msgplat.gateway.app import create_app
+from msgplat.gateway.routing import upstream_for
+from msgplat.gateway.settings import GatewaySettings
+
+LIMIT = 4096
+
+
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/msgReqs", "reservation"),
+        ("/msgReqs/", "reservation"),
+        ("/msgReqs/x", "reservation"),
+        ("/msgReqs/x/cancel", "reservation"),
+        ("/msgs", "send"),
+        ("/msgs/1", "send"),
+        ("/billings", "billing"),
+        ("/stats/u1", "stat"),
+        ("/monitorings", "monitoring"),
+        ("/monitorings/0b7c", "monitoring"),
+    ],
+)
+def test_a_prefix_routes_to_its_service(path: str, service: str) -> None:
+    assert upstream_for(path) == service
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "",
+        "/msgsX",
+        "/msgReqsX/1",
+        "/msgreqs",  # the seed's names are case-sensitive
+        "/msg",
+        "/api/msgReqs",
+        "/health/ready/x",
+        "/monitoringsX",
+        # dot segments would leave the matched prefix once the upstream URL is normalised
+        "/msgReqs/../health/ready",
+        "/msgReqs/./x",
+        "/monitorings/..",
+    ],
+)
+def test_anything_else_routes_nowhere(path: str) -> None:
+    assert upstream_for(path) is None
+
+
+@pytest_asyncio.fixture
+async def gateway() -> AsyncIterator[httpx.AsyncClient]:
+    closed = f"http://127.0.0.1:{free_port()}"
+    settings = GatewaySettings(
+        reservation_url=closed,
+        send_url=closed,
+        billing_url=closed,
+        stat_url=closed,
+        monitoring_url=closed,
+        max_body_bytes=LIMIT,
+        breaker_threshold=1000,
+        log_json=True,
+    )
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+        yield client
+    await app.state.proxy.close()
+
+
+@pytest.mark.parametrize("path", ["/msgsX", "/nothing/here", "/msgReqs/%2E%2E/health/ready"])
+async def test_an_unknown_route_is_a_json_404(gateway: httpx.AsyncClient, path: str) -> None:
+    response = await gateway.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["detail"].startswith("no route for /")
+
+
+async def test_a_known_route_with_no_service_behind_is_503(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get("/monitorings/x", headers={"X-Request-ID": "req-503"})
+    assert response.status_code == 503
+    assert int(response.headers["retry-after"]) >= 1
+    assert response.headers["x-request-id"] == "req-503"
+    assert response.json()["service"] == "monitoring"
+    assert "unreachable" in response.json()["detail"]
+
+
+async def test_a_declared_body_over_the_limit_is_413(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.post("/msgReqs", content=b"x" * (LIMIT + 1))
+    assert response.status_code == 413
+    body = response.json()
+    assert body["limitBytes"] == LIMIT
+    assert f"larger than the limit of {LIMIT} bytes" in body["detail"]
+
+
+async def test_a_chunked_body_over_the_limit_is_413(gateway: httpx.AsyncClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(8):
+            yield b"x" * 1000
+
+    response = await gateway.post("/msgReqs", content=chunks())
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    assert response.status_code == 413
+    assert response.json()["limitBytes"] == LIMIT
+
+
+@pytest.mark.parametrize("size", [0, LIMIT])
+async def test_a_body_up_to_the_limit_is_forwarded(gateway: httpx.AsyncClient, size: int) -> None:
+    # Forwarded: the closed upstream port answers for the service, not the size check.
+    response = await gateway.post("/msgReqs", content=b"x" * size)
+    assert response.status_code == 503
+
+
+async def test_a_full_gateway_pool_is_not_counted_against_the_service() -> None:
+    """A request that finds no free connection is the gateway's overload, not a failure
+    of the service: it answers 503 at once and leaves the service's circuit alone."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def never_answer(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    async def connected() -> bool:
+        return bool(held)
+
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    settings = GatewaySettings(
+        reservation_url=f"http://127.0.0.1:{port}",
+        upstream_pools=1,
+        upstream_pool_connections=1,
+        upstream_connect_timeout_s=0.2,
+        upstream_read_timeout_s=5,
+        breaker_threshold=1,
+    )
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            hanging = asyncio.create_task(client.get("/msgReqs/first"))
+            await eventually(connected, timeout_s=2)
+            busy = await client.get("/msgReqs/second")
+            assert busy.status_code == 503
+            assert "no free connection" in busy.json()["detail"]
+            breaker = await app.state.proxy.breakers.get_breaker("reservation")
+            assert breaker.context.state == "closed"
+            assert breaker.context.failure_count == 0
+            hanging.cancel()
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+        await app.state.proxy.close()
