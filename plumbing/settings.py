@@ -46,4 +46,3 @@ class ServiceSettings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+asyncpg://" + value[len(prefix) :]
         raise ValueError("must be a PostgreSQL URL starting with postgresql://")
-
