@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,11 @@ def peak_rss_mib(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def numbers(count: int) -> list[str]:
@@ -64,8 +70,12 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
     conn = await asyncpg.connect(database_url)
     try:
         job = await conn.fetchrow(
-            "SELECT due_at, started_at, finished_at, delivered, failed FROM send.jobs "
-            "WHERE reservation_id = $1",
+            "SELECT due_at, started_at, finished_at, delivered, failed "
+            "FROM send.jobs JOIN send.tallies USING (reservation_id) WHERE reservation_id = $1",
+            uuid.UUID(rid),
+        )
+        handed_over = await conn.fetchval(
+            "SELECT max(submitted_at) FROM send.messages WHERE reservation_id = $1",
             uuid.UUID(rid),
         )
     finally:
@@ -77,6 +87,7 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
         "status": status,  # type: ignore[dict-item]
         "delivered": job["delivered"],
         "start_delay_s": (job["started_at"] - job["due_at"]).total_seconds(),
+        "handed_over_s": (handed_over - job["due_at"]).total_seconds(),
         "due_to_last_report_s": total,
         "msgs_per_s": size / total,
         "msgs_per_s_from_start": size / sending,
@@ -104,7 +115,10 @@ async def main(sizes: list[int]) -> None:
         try:
             for size in sizes:
                 print(f"run: {size:,} recipients", flush=True)
+                pids = {n: p.process.pid for n, p in stack.processes.items() if p.process}
+                cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
                 result = await one_run(stack, database_url, size)
+                cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
                 memory = {
                     name: peak_rss_mib(p.process.pid)
                     for name, p in stack.processes.items()
@@ -113,9 +127,15 @@ async def main(sizes: list[int]) -> None:
                 print(
                     f"  {result['status']}: {result['delivered']:,} delivered; "
                     f"sending started {result['start_delay_s']:.2f} s after due; "
+                    f"all handed to the carrier {result['handed_over_s']:.2f} s after due; "
                     f"due -> last report applied {result['due_to_last_report_s']:.2f} s = "
                     f"{result['msgs_per_s']:,.0f} msg/s "
                     f"({result['msgs_per_s_from_start']:,.0f} msg/s from the first send)",
+                    flush=True,
+                )
+                print(
+                    "  CPU seconds during the run: "
+                    + ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()),
                     flush=True,
                 )
                 print(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from msgplat.contracts.events import (
     ReservationCancelled,
+    ReservationFinished,
     ReservationRecipientsAdded,
     ReservationRequested,
+    ReservationScheduled,
+    ReservationSendingStarted,
 )
 from msgplat.monitoring import handlers
 from msgplat.plumbing.runtime import Subscriptions
@@ -14,6 +17,9 @@ SUBSCRIPTIONS: Subscriptions = {
     "monitoring-projection": {
         ReservationRequested: handlers.on_reservation_requested,
         ReservationRecipientsAdded: handlers.on_recipients_added,
+        ReservationScheduled: handlers.on_reservation_scheduled,
+        ReservationSendingStarted: handlers.on_reservation_sending_started,
+        ReservationFinished: handlers.on_reservation_finished,
         ReservationCancelled: handlers.on_reservation_cancelled,
     },
 }

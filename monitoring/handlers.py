@@ -10,8 +10,11 @@ from sqlalchemy.dialects.postgresql import insert
 
 from msgplat.contracts.events import (
     ReservationCancelled,
+    ReservationFinished,
     ReservationRecipientsAdded,
     ReservationRequested,
+    ReservationScheduled,
+    ReservationSendingStarted,
 )
 from msgplat.monitoring.domain import FINAL_STATUSES
 from msgplat.monitoring.models import reservation_views as views
@@ -65,6 +68,33 @@ async def on_reservation_cancelled(
     )
 
 
+async def on_reservation_scheduled(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationScheduled
+) -> None:
+    await _set_status(event.reservation_id, uow, "scheduled", scheduled_at=event.scheduled_at)
+
+
+async def on_reservation_sending_started(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationSendingStarted
+) -> None:
+    await _set_status(event.reservation_id, uow, "sending", started_at=event.started_at)
+
+
+async def on_reservation_finished(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationFinished
+) -> None:
+    await _set_status(event.reservation_id, uow, event.status, finished_at=event.finished_at)
+
+
+async def _set_status(reservation_id: UUID, uow: UnitOfWork, status: str, **stamps: Any) -> None:
+    """Move a view forward; a final view stays as it is (see domain.FINAL_STATUSES)."""
+    await uow.session.execute(
+        update(views)
+        .where(views.c.reservation_id == reservation_id, views.c.status.not_in(FINAL_STATUSES))
+        .values(status=status, updated_at=func.now(), **stamps)
+    )
+
+
 async def get_view(db: Database, reservation_id: UUID) -> ReservationView:
     async with db.sessions() as session:
         row = (
@@ -102,6 +132,9 @@ def to_api(row: Any) -> ReservationView:
         recipients_received=row.recipients_received,
         reserve_dt=row.reserve_dt,
         requested_at=row.requested_at,
+        scheduled_at=row.scheduled_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
         cancelled_at=row.cancelled_at,
         updated_at=row.updated_at,
     )

@@ -18,5 +18,8 @@ class ReservationView(ApiModel):
     recipients_received: int
     reserve_dt: datetime
     requested_at: datetime
+    scheduled_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
     cancelled_at: datetime | None
     updated_at: datetime

@@ -108,7 +108,9 @@ class IdempotentConsumer:
 
     async def apply(self, records: list[ConsumerRecord]) -> None:
         """Apply the records in one transaction, skipping ids already in the inbox."""
-        parsed = [(record, _parse(record)) for record in records]
+        # The event type travels in a header: events this group does not handle are
+        # skipped without parsing (a topic carries many types; most are someone else's).
+        parsed = [(r, _parse(r)) for r in records if _header_type(r) in (None, *self.handlers)]
         wanted = [(r, env) for r, env in parsed if env.event_type in self.handlers]
         if not wanted:
             return
@@ -183,6 +185,13 @@ class IdempotentConsumer:
             error=repr(exc),
             next_step="fix the handler, then replay the row from the dead_letters table",
         )
+
+
+def _header_type(record: ConsumerRecord) -> str | None:
+    for key, value in record.headers or ():
+        if key == "event_type":
+            return bytes(value).decode(errors="replace")
+    return None  # no header: parse the envelope to know
 
 
 def _parse(record: ConsumerRecord) -> EventEnvelope:

@@ -19,7 +19,7 @@ from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.errors import NotFound
 from msgplat.send import domain
 from msgplat.send.models import SCHEMA, jobs, messages
-from msgplat.send.results import lock_job, record_final
+from msgplat.send.results import record_final, start_tally
 from msgplat.send.schemas import Msg
 
 S = domain.MessageState
@@ -44,6 +44,7 @@ async def on_reservation_requested(
         )
         .on_conflict_do_nothing()
     )
+    await start_tally(uow, event.reservation_id)
 
 
 async def on_recipients_added(
@@ -61,11 +62,18 @@ async def on_recipients_added(
             for i, number in enumerate(event.dst_nums)
         ],
     )
-    await uow.session.execute(
-        update(jobs)
-        .where(jobs.c.reservation_id == event.reservation_id)
-        .values(chunks_received=jobs.c.chunks_received + 1)
-    )
+    job = (
+        await uow.session.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == event.reservation_id)
+            .values(chunks_received=jobs.c.chunks_received + 1)
+            .returning(jobs.c.chunks_received, jobs.c.chunk_count)
+        )
+    ).one()
+    if job.chunks_received == job.chunk_count and job.chunk_count > 1:
+        # Fresh statistics before sending: a plan made for an "empty" table would scan
+        # the whole list for every batch.
+        await uow.session.execute(text(f"ANALYZE {SCHEMA}.messages"))
 
 
 async def on_reservation_scheduled(
@@ -89,14 +97,19 @@ async def on_reservation_cancelled(
     Messages already with the carrier finish with their delivery report. The chunks
     always arrive before the cancel: they share the reservation's partition.
     """
-    job = await lock_job(uow, event.reservation_id)
-    if job is None or job.finished_at is not None:
+    job = (
+        await uow.session.execute(
+            update(jobs)
+            .where(
+                jobs.c.reservation_id == event.reservation_id,
+                jobs.c.status != domain.JobState.FINISHED,
+            )
+            .values(status=domain.JobState.CANCELLED)
+            .returning(jobs)
+        )
+    ).first()
+    if job is None:
         return
-    await uow.session.execute(
-        update(jobs)
-        .where(jobs.c.reservation_id == event.reservation_id)
-        .values(status=domain.JobState.CANCELLED)
-    )
     cancelled = (
         await uow.session.execute(
             text(
@@ -111,7 +124,7 @@ async def on_reservation_cancelled(
             {"rid": event.reservation_id},
         )
     ).all()
-    await record_final(uow, event.reservation_id, cancelled)
+    await record_final(uow, job, cancelled)
 
 
 async def list_messages(

@@ -39,19 +39,31 @@ jobs = Table(
     Column("recipient_count", Integer, nullable=False),
     Column("chunk_count", Integer, nullable=False),
     Column("chunks_received", Integer, nullable=False, server_default="0"),
-    Column("delivered", Integer, nullable=False, server_default="0"),
-    Column("failed", Integer, nullable=False, server_default="0"),
-    Column("cancelled", Integer, nullable=False, server_default="0"),
+    # Every message before this seq has had the carrier's answer recorded: the next
+    # batch is looked for from here, not from the start of the list.
+    Column("next_seq", Integer, nullable=False, server_default="0"),
     Column("lease_owner", String(64), nullable=True),
     Column("lease_until", DateTime(timezone=True), nullable=True),
     Column("started_at", DateTime(timezone=True), nullable=True),
-    Column("finished_at", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index(
         "ix_jobs_due",
         "due_at",
         postgresql_where=text("status IN ('scheduled', 'sending')"),
     ),
+)
+
+# The count of final messages per job. Kept apart from `jobs` so that delivery reports
+# (which count) and the sender (which holds the job's lease and cursor) never wait on
+# each other's row lock.
+tallies = Table(
+    "tallies",
+    metadata,
+    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
+    Column("delivered", Integer, nullable=False, server_default="0"),
+    Column("failed", Integer, nullable=False, server_default="0"),
+    Column("cancelled", Integer, nullable=False, server_default="0"),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
 )
 
 # One row per recipient, in list order (seq). Written with COPY from the chunk events.

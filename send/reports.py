@@ -17,13 +17,14 @@ from msgplat.plumbing.db import Database
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.send import domain
 from msgplat.send.models import SCHEMA
-from msgplat.send.results import record_final
+from msgplat.send.results import load_job, record_final
 from msgplat.send.schemas import CarrierReport, ReportsApplied
 
 KNOWN_SQL = text(
     f"""
     SELECT v.rid, v.seq FROM unnest(CAST(:rids AS uuid[]), CAST(:seqs AS int[])) AS v(rid, seq)
-    JOIN {SCHEMA}.messages m ON m.reservation_id = v.rid AND m.seq = v.seq
+    WHERE EXISTS (
+        SELECT 1 FROM {SCHEMA}.messages m WHERE m.reservation_id = v.rid AND m.seq = v.seq)
     """
 )
 
@@ -100,7 +101,7 @@ async def apply_reports(db: Database, reports: list[CarrierReport]) -> ReportsAp
         for row in changed:
             by_reservation[row.reservation_id].append(row)
         for rid in sorted(by_reservation):  # a fixed order: no deadlock between batches
-            await record_final(uow, rid, by_reservation[rid])
+            await record_final(uow, await load_job(uow, rid), by_reservation[rid])
         await uow.commit()
     return ReportsApplied(
         received=len(reports), applied=len(changed), ignored=len(reports) - len(changed)

@@ -1,8 +1,10 @@
-"""Recording final message results: counters on the job, result events, finishing.
+"""Recording final message results: result events, the job's tally, and finishing.
 
 Every path that makes messages final (a carrier rejection at submit, a delivery
 report, a cancel, an expiry) goes through `record_final`, in the caller's unit of
-work, so the counts, the events and the finish are written together.
+work, so the tally, the events and the finish are written together. The tally row
+is updated last, just before the commit, so concurrent report batches hold its lock
+for as short a time as possible.
 """
 
 from __future__ import annotations
@@ -13,76 +15,75 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
+from sqlalchemy.dialects.postgresql import insert
 
 from msgplat.contracts.events import MessageResult, MessageResultsReported, SendingFinished
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.send import domain
-from msgplat.send.models import jobs
+from msgplat.send.models import jobs, tallies
 
 RESULTS_PER_EVENT = 5000
 
 
-async def record_final(uow: UnitOfWork, reservation_id: UUID, rows: Sequence[Any]) -> None:
-    """`rows` just became final (seq, status, result_code, reason, carrier, carrier_msg_id,
-    final_at): emit their results, count them on the job, and finish the job if done."""
+async def record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
+    """`rows` just became final (seq, status, result_code, reason, carrier,
+    carrier_msg_id, final_at): emit their results, tally them, finish the job if done."""
     if not rows:
         return
-    counts = Counter(row.status for row in rows)
-    job = (
-        await uow.session.execute(
-            update(jobs)
-            .where(jobs.c.reservation_id == reservation_id)
-            .values(
-                delivered=jobs.c.delivered + counts[domain.MessageState.DELIVERED],
-                failed=jobs.c.failed + counts[domain.MessageState.FAILED],
-                cancelled=jobs.c.cancelled + counts[domain.MessageState.CANCELLED],
-            )
-            .returning(jobs)
-        )
-    ).one()
     ordered = sorted(rows, key=lambda row: row.seq)
     for start in range(0, len(ordered), RESULTS_PER_EVENT):
         uow.emit(
             MessageResultsReported(
-                reservation_id=reservation_id,
+                reservation_id=job.reservation_id,
                 results=[_result(row) for row in ordered[start : start + RESULTS_PER_EVENT]],
             ),
-            aggregate_id=reservation_id,
+            aggregate_id=job.reservation_id,
             user_id=job.user_id,
         )
-    await finish_if_done(uow, job)
+    counts = Counter(row.status for row in rows)
+    tally = (
+        await uow.session.execute(
+            update(tallies)
+            .where(tallies.c.reservation_id == job.reservation_id)
+            .values(
+                delivered=tallies.c.delivered + counts[domain.MessageState.DELIVERED],
+                failed=tallies.c.failed + counts[domain.MessageState.FAILED],
+                cancelled=tallies.c.cancelled + counts[domain.MessageState.CANCELLED],
+            )
+            .returning(tallies)
+        )
+    ).one()
+    if tally.finished_at is None and (
+        tally.delivered + tally.failed + tally.cancelled >= job.recipient_count
+    ):
+        await _finish(uow, job, tally)
 
 
-async def finish_if_done(uow: UnitOfWork, job: Any) -> None:
-    if job.finished_at is not None:
-        return
-    if job.delivered + job.failed + job.cancelled < job.recipient_count:
-        return
+async def _finish(uow: UnitOfWork, job: Any, tally: Any) -> None:
     now = datetime.now(UTC)
     await uow.session.execute(
-        update(jobs)
-        .where(jobs.c.reservation_id == job.reservation_id)
-        .values(
-            status=domain.JobState.FINISHED
-            if job.status != domain.JobState.CANCELLED
-            else job.status,
-            finished_at=now,
-            lease_owner=None,
-            lease_until=None,
-        )
+        update(tallies)
+        .where(tallies.c.reservation_id == job.reservation_id)
+        .values(finished_at=now)
     )
+    cancelled_job = (
+        await uow.session.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == job.reservation_id)
+            .values(status=_finished_status(jobs.c.status), lease_owner=None, lease_until=None)
+            .returning(jobs.c.status)
+        )
+    ).scalar_one() == domain.JobState.CANCELLED
     uow.emit(
         SendingFinished(
             reservation_id=job.reservation_id,
             outcome=domain.outcome(
-                delivered=job.delivered,
-                failed=job.failed,
-                job_cancelled=job.status == domain.JobState.CANCELLED,
+                delivered=tally.delivered, failed=tally.failed, job_cancelled=cancelled_job
             ),
-            delivered=job.delivered,
-            failed=job.failed,
-            cancelled=job.cancelled,
+            delivered=tally.delivered,
+            failed=tally.failed,
+            cancelled=tally.cancelled,
             finished_at=now,
         ),
         aggregate_id=job.reservation_id,
@@ -90,16 +91,30 @@ async def finish_if_done(uow: UnitOfWork, job: Any) -> None:
     )
 
 
-async def lock_job(uow: UnitOfWork, reservation_id: UUID) -> Any:
+def _finished_status(status: Any) -> Any:
+    return case((status == domain.JobState.CANCELLED, status), else_=domain.JobState.FINISHED)
+
+
+async def start_tally(uow: UnitOfWork, reservation_id: UUID) -> None:
+    await uow.session.execute(
+        insert(tallies).values(reservation_id=reservation_id).on_conflict_do_nothing()
+    )
+
+
+async def load_job(uow: UnitOfWork, reservation_id: UUID) -> Any:
+    """The job's fixed facts (no lock: what `record_final` needs never changes)."""
     return (
         await uow.session.execute(
-            select(jobs).where(jobs.c.reservation_id == reservation_id).with_for_update()
+            select(
+                jobs.c.reservation_id, jobs.c.user_id, jobs.c.recipient_count, jobs.c.status
+            ).where(jobs.c.reservation_id == reservation_id)
         )
     ).first()
 
 
 def _result(row: Any) -> MessageResult:
-    return MessageResult(
+    # Built from our own rows, already valid: skip validation on this hot path.
+    return MessageResult.model_construct(
         seq=row.seq,
         status=row.status,
         code=row.result_code,

@@ -14,6 +14,7 @@ import asyncio
 import os
 import socket
 import uuid
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -23,7 +24,7 @@ from aiolimiter import AsyncLimiter
 from sqlalchemy import text, update
 
 from msgplat.contracts.events import MessagesSubmitted, SendingStarted
-from msgplat.plumbing.db import Database
+from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.logging import get_logger
 from msgplat.send import domain
 from msgplat.send.carrier import CarrierClient, CarrierUnavailable, OutgoingMessage, SubmitResult
@@ -54,7 +55,8 @@ NEXT_BATCH_SQL = text(
     UPDATE {SCHEMA}.messages SET status = 'submitting'
     WHERE reservation_id = :rid AND seq IN (
         SELECT seq FROM {SCHEMA}.messages
-        WHERE reservation_id = :rid AND status IN ('pending', 'submitting')
+        WHERE reservation_id = :rid AND seq >= :from_seq
+          AND status IN ('pending', 'submitting')
         ORDER BY seq LIMIT :limit
         FOR UPDATE)
     RETURNING seq, dst_num, attempts
@@ -66,7 +68,8 @@ ACCEPTED_SQL = text(
     UPDATE {SCHEMA}.messages m
     SET status = 'submitted', carrier = :carrier, carrier_msg_id = v.mid, submitted_at = now()
     FROM unnest(CAST(:seqs AS int[]), CAST(:mids AS text[])) AS v(seq, mid)
-    WHERE m.reservation_id = :rid AND m.seq = v.seq AND m.status = 'submitting'
+    WHERE m.reservation_id = :rid AND m.seq BETWEEN :lo AND :hi AND m.seq = v.seq
+      AND m.status = 'submitting'
     """
 )
 
@@ -77,7 +80,8 @@ REJECTED_SQL = text(
         final_at = now()
     FROM unnest(CAST(:seqs AS int[]), CAST(:codes AS text[]), CAST(:reasons AS text[]))
         AS v(seq, code, reason)
-    WHERE m.reservation_id = :rid AND m.seq = v.seq AND m.status = 'submitting'
+    WHERE m.reservation_id = :rid AND m.seq BETWEEN :lo AND :hi AND m.seq = v.seq
+      AND m.status = 'submitting'
     RETURNING m.seq, m.status, m.result_code, m.reason, m.carrier, m.carrier_msg_id, m.final_at
     """
 )
@@ -146,46 +150,74 @@ class Sender:
         self.running.pop(reservation_id, None)
 
     async def send_job(self, job: Any) -> None:
+        """Send one job, batch by batch, as a pipeline of three steps.
+
+        Batches reach the carrier strictly one after the other, in `seq` order. While
+        batch k is at the carrier, batch k+1 is claimed (marked `submitting`); while
+        batch k+1 is at the carrier, the answer to batch k is recorded. So each round
+        costs the longest of the three steps instead of their sum.
+        """
         rid = job.reservation_id
         log.info("job_claimed", reservation_id=str(rid), owner=self.owner)
         backoff = 0.2
+        claiming: asyncio.Task[list[Any] | None] | None = None
+        recording: asyncio.Task[None] | None = None
         try:
+            claiming = asyncio.create_task(self.claim(job, from_seq=None))
             while True:
-                batch = await self.next_batch(job)
+                batch = await claiming
+                claiming = None
                 if batch is None:
-                    return  # lease lost, cancelled, or everything handed over
+                    break  # lease lost, cancelled, or nothing left to hand over
+                claiming = asyncio.create_task(self.claim(job, from_seq=batch[-1].seq + 1))
                 if self.limiter is not None:
                     await self.limiter.acquire(len(batch))
-                outgoing = [
-                    OutgoingMessage(
-                        ref=domain.make_ref(rid, row.seq),
-                        to=row.dst_num,
-                        text=job.content,
-                        type=job.msg_type,
-                        subject=job.title if job.msg_type == "LMS" else None,
-                        sender=job.callback_num,
-                    )
-                    for row in batch
-                ]
                 try:
-                    results = await self.carrier.submit(outgoing)
+                    results = await self.carrier.submit(self.outgoing(job, batch))
+                    backoff = 0.2
                 except CarrierUnavailable as exc:
                     log.warning("carrier_unavailable", reservation_id=str(rid), error=str(exc))
+                    await _settle(claiming)
                     await self.record_unavailable(job, batch, exc)
                     await asyncio.sleep(max(exc.retry_after_s, backoff))
                     backoff = min(backoff * 2, 5.0)
+                    # Start again from this batch: its rows (and any claimed after it)
+                    # are still `submitting`, so the claim finds them first, in order.
+                    claiming = asyncio.create_task(self.claim(job, from_seq=batch[0].seq))
                     continue
-                backoff = 0.2
-                await self.record_submitted(job, batch, results)
+                if recording is not None:
+                    await recording  # answers are recorded in order: the cursor only grows
+                recording = asyncio.create_task(self.record(job, batch, results))
+            if recording is not None:
+                await recording
+            await self.finish_handover(job)
+            await self.release(rid)
         except asyncio.CancelledError:
+            await _settle(claiming, recording)
             await self.release(rid)
             raise
         except Exception as exc:
             log.error("job_failed", reservation_id=str(rid), error=repr(exc))
+            await _settle(claiming, recording)
             await self.release(rid)
 
-    async def next_batch(self, job: Any) -> list[Any] | None:
-        """Renew the lease and mark the next batch `submitting`, in one transaction."""
+    def outgoing(self, job: Any, batch: list[Any]) -> list[OutgoingMessage]:
+        subject = job.title if job.msg_type == "LMS" else None
+        return [
+            OutgoingMessage(
+                ref=domain.make_ref(job.reservation_id, row.seq),
+                to=row.dst_num,
+                text=job.content,
+                type=job.msg_type,
+                subject=subject,
+                sender=job.callback_num,
+            )
+            for row in batch
+        ]
+
+    async def claim(self, job: Any, *, from_seq: int | None) -> list[Any] | None:
+        """Renew the lease and mark the next batch `submitting` (from the job's cursor
+        when `from_seq` is None); None when the lease is lost or the job stopped."""
         rid = job.reservation_id
         async with self.db.unit_of_work() as uow:
             current = (
@@ -195,24 +227,25 @@ class Sender:
                     .values(
                         lease_until=datetime.now(UTC) + timedelta(seconds=self.settings.lease_s)
                     )
-                    .returning(jobs.c.status, jobs.c.started_at, jobs.c.recipient_count)
+                    .returning(
+                        jobs.c.status, jobs.c.started_at, jobs.c.recipient_count, jobs.c.next_seq
+                    )
                 )
             ).first()
             if current is None or current.status not in ("scheduled", "sending"):
                 await uow.commit()
                 return None
             batch = (
-                await uow.session.execute(NEXT_BATCH_SQL, {"rid": rid, "limit": self.batch_size})
-            ).all()
-            if not batch:
                 await uow.session.execute(
-                    update(jobs)
-                    .where(jobs.c.reservation_id == rid, jobs.c.finished_at.is_(None))
-                    .values(status=domain.JobState.SUBMITTED, lease_owner=None, lease_until=None)
+                    NEXT_BATCH_SQL,
+                    {
+                        "rid": rid,
+                        "from_seq": current.next_seq if from_seq is None else from_seq,
+                        "limit": self.batch_size,
+                    },
                 )
-                await uow.commit()
-                return None
-            if current.started_at is None:
+            ).all()
+            if batch and current.started_at is None:
                 now = datetime.now(UTC)
                 await uow.session.execute(
                     update(jobs)
@@ -229,52 +262,86 @@ class Sender:
                     user_id=job.user_id,
                 )
             await uow.commit()
-        return sorted(batch, key=lambda row: row.seq)
+        return sorted(batch, key=lambda row: row.seq) or None
+
+    async def finish_handover(self, job: Any) -> None:
+        """Every message is with the carrier (or final): wait for reports, not a sender.
+
+        Only when nothing from the cursor on is unsent, so a job stopped for another
+        reason (lease lost, cancel) is never marked handed over by mistake.
+        """
+        async with self.db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    f"""
+                    UPDATE {SCHEMA}.jobs j
+                    SET status = 'submitted', lease_owner = NULL, lease_until = NULL
+                    WHERE j.reservation_id = :rid AND j.lease_owner = :owner
+                      AND j.status IN ('scheduled', 'sending')
+                      AND NOT EXISTS (
+                        SELECT 1 FROM {SCHEMA}.messages m
+                        WHERE m.reservation_id = j.reservation_id AND m.seq >= j.next_seq
+                          AND m.status IN ('pending', 'submitting'))
+                    """
+                ),
+                {"rid": job.reservation_id, "owner": self.owner},
+            )
+
+    async def record(self, job: Any, batch: list[Any], results: list[SubmitResult]) -> None:
+        async with self.db.unit_of_work() as uow:
+            await self.record_submitted(uow, job, batch, results)
+            await uow.commit()
 
     async def record_submitted(
-        self, job: Any, batch: list[Any], results: list[SubmitResult]
+        self, uow: UnitOfWork, job: Any, batch: list[Any], results: list[SubmitResult]
     ) -> None:
         rid = job.reservation_id
         accepted = [(row.seq, r) for row, r in zip(batch, results, strict=True) if r.accepted]
         rejected = [(row.seq, r) for row, r in zip(batch, results, strict=True) if not r.accepted]
-        async with self.db.unit_of_work() as uow:
-            if accepted:
+        # Explicit bounds keep every statement to the batch's slice of the index, whatever
+        # the planner believes about a table that COPY has just filled.
+        bounds = {"lo": batch[0].seq, "hi": batch[-1].seq}
+        if accepted:
+            await uow.session.execute(
+                ACCEPTED_SQL,
+                {
+                    "rid": rid,
+                    "carrier": self.carrier.name,
+                    "seqs": [seq for seq, _ in accepted],
+                    "mids": [r.message_id for _, r in accepted],
+                    **bounds,
+                },
+            )
+            uow.emit(
+                MessagesSubmitted(
+                    reservation_id=rid,
+                    carrier=self.carrier.name,
+                    accepted=len(accepted),
+                    first_seq=accepted[0][0],
+                    last_seq=accepted[-1][0],
+                    submitted_at=datetime.now(UTC),
+                ),
+                aggregate_id=rid,
+                user_id=job.user_id,
+            )
+        if rejected:
+            failed = (
                 await uow.session.execute(
-                    ACCEPTED_SQL,
+                    REJECTED_SQL,
                     {
                         "rid": rid,
                         "carrier": self.carrier.name,
-                        "seqs": [seq for seq, _ in accepted],
-                        "mids": [r.message_id for _, r in accepted],
+                        **bounds,
+                        "seqs": [seq for seq, _ in rejected],
+                        "codes": [r.code or "REJECTED" for _, r in rejected],
+                        "reasons": [r.reason or "rejected by the carrier" for _, r in rejected],
                     },
                 )
-                uow.emit(
-                    MessagesSubmitted(
-                        reservation_id=rid,
-                        carrier=self.carrier.name,
-                        accepted=len(accepted),
-                        first_seq=accepted[0][0],
-                        last_seq=accepted[-1][0],
-                        submitted_at=datetime.now(UTC),
-                    ),
-                    aggregate_id=rid,
-                    user_id=job.user_id,
-                )
-            if rejected:
-                failed = (
-                    await uow.session.execute(
-                        REJECTED_SQL,
-                        {
-                            "rid": rid,
-                            "carrier": self.carrier.name,
-                            "seqs": [seq for seq, _ in rejected],
-                            "codes": [r.code or "REJECTED" for _, r in rejected],
-                            "reasons": [r.reason or "rejected by the carrier" for _, r in rejected],
-                        },
-                    )
-                ).all()
-                await record_final(uow, rid, failed)
-            await uow.commit()
+            ).all()
+            await record_final(uow, job, failed)
+        await uow.session.execute(
+            update(jobs).where(jobs.c.reservation_id == rid).values(next_seq=batch[-1].seq + 1)
+        )
 
     async def record_unavailable(self, job: Any, batch: list[Any], exc: CarrierUnavailable) -> None:
         """Spend an attempt (when a call was made) and fail what is out of budget or time."""
@@ -304,7 +371,7 @@ class Sender:
                         {"rid": rid, "seqs": give_up, "code": code, "reason": str(exc)[:300]},
                     )
                 ).all()
-                await record_final(uow, rid, failed)
+                await record_final(uow, job, failed)
             await uow.commit()
 
     async def release(self, reservation_id: UUID) -> None:
@@ -320,3 +387,11 @@ class Sender:
                 )
         except Exception as exc:
             log.warning("lease_release_failed", reservation_id=str(reservation_id), error=repr(exc))
+
+
+async def _settle(*tasks: asyncio.Task[Any] | None) -> None:
+    """Let background steps end before the job stops: each is one short transaction."""
+    for task in tasks:
+        if task is not None:
+            with suppress(Exception):
+                await task

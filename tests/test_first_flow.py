@@ -34,13 +34,14 @@ def test_reservation_reaches_the_read_model_within_a_second(stack: Stack) -> Non
         view = wait_until(
             lambda: (
                 (r := client.get(f"/monitorings/{reservation['id']}")).status_code == 200
+                and r.json()["status"] == "scheduled"
                 and r.json()
             ),
             timeout_s=5,
         )
         lag = time.monotonic() - posted_at
         assert view["userId"] == user
-        assert view["status"] == "requested"
+        assert view["scheduledAt"] is not None
         assert view["recipientCount"] == 2
         assert lag < 1.0, f"the read model took {lag:.2f} s"
 

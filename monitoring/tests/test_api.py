@@ -41,7 +41,8 @@ def test_a_user_s_reservations_are_listed_newest_first_and_paged(client: httpx.C
 
     def listed() -> dict[str, Any] | None:
         body: dict[str, Any] = client.get("/monitorings", params={"userId": user}).json()
-        return body if body["total"] == 3 else None
+        scheduled = all(v["status"] == "scheduled" for v in body["items"])
+        return body if body["total"] == 3 and scheduled else None
 
     wait_until(listed, timeout_s=5)
     page1 = client.get("/monitorings", params={"userId": user, "size": 2}).json()
@@ -56,7 +57,8 @@ def test_a_user_s_reservations_are_listed_newest_first_and_paged(client: httpx.C
     first = page1["items"][0]
     assert first["userId"] == user
     assert first["msgTitle"] == "title 2"
-    assert first["status"] == "requested"
+    assert first["status"] == "scheduled"
+    assert first["scheduledAt"] is not None
     assert first["recipientCount"] == 2
 
 

@@ -20,8 +20,11 @@ from sqlalchemy import select, update
 
 from msgplat.contracts.events import (
     ReservationCancelled,
+    ReservationFinished,
     ReservationRecipientsAdded,
     ReservationRequested,
+    ReservationScheduled,
+    ReservationSendingStarted,
 )
 from msgplat.monitoring import handlers
 from msgplat.monitoring.consumers import SUBSCRIPTIONS
@@ -53,7 +56,12 @@ def consumer(db: Database) -> IdempotentConsumer:
 
 
 ReservationEvent: TypeAlias = (
-    ReservationRequested | ReservationRecipientsAdded | ReservationCancelled
+    ReservationRequested
+    | ReservationRecipientsAdded
+    | ReservationCancelled
+    | ReservationScheduled
+    | ReservationSendingStarted
+    | ReservationFinished
 )
 
 
@@ -247,3 +255,36 @@ async def test_a_user_s_views_are_listed_newest_first_and_paged(
     assert total == 5
     assert [v.reservation_id for v in page1 + page2 + page3] == newest_first
     assert [len(page1), len(page2), len(page3), len(page4)] == [2, 2, 1, 0]
+
+
+async def test_the_view_follows_the_reservation_through_every_stage(
+    db: Database, consumer: IdempotentConsumer
+) -> None:
+    """requested -> scheduled -> sending -> partially_failed, each stage stamped; then a
+    redelivery of the whole stream and a late stage event change nothing."""
+    rid = uuid.uuid4()
+    t0 = datetime.now(UTC)
+    stream = [
+        envelope(requested(rid, recipients=2)),
+        envelope(ReservationScheduled(reservation_id=rid, reserve_dt=t0, scheduled_at=t0)),
+        envelope(ReservationSendingStarted(reservation_id=rid, started_at=t0)),
+        envelope(
+            ReservationFinished(reservation_id=rid, status="partially_failed", finished_at=t0)
+        ),
+    ]
+    for event in stream[:2]:
+        await consumer.apply(records([event]))
+    assert (await handlers.get_view(db, rid)).status == "scheduled"
+    await consumer.apply(records([stream[2]]))
+    assert (await handlers.get_view(db, rid)).status == "sending"
+    await consumer.apply(records([stream[3]]))
+    view = await handlers.get_view(db, rid)
+    assert view.status == "partially_failed"
+    assert view.scheduled_at == view.started_at == view.finished_at == t0
+
+    await consumer.apply(records(stream))  # redelivered: all duplicates
+    late = envelope(ReservationSendingStarted(reservation_id=rid, started_at=t0))
+    await consumer.apply(records([late]))  # a new event, but the view is final
+    again = await handlers.get_view(db, rid)
+    assert again.status == "partially_failed"
+    assert again.updated_at == view.updated_at
