@@ -158,12 +158,68 @@ class SendingFinished(Event):
     finished_at: AwareDatetime
 
 
+class ReservationRejected(Event):
+    """The reservation will not be sent (e.g. not enough credit); nothing was held."""
+
+    event_type = "ReservationRejected"
+    topic = topics.RESERVATION_EVENTS
+
+    reservation_id: UUID
+    reason: str
+    rejected_at: AwareDatetime
+
+
+class CreditHeld(Event):
+    """Billing held the price of every message of a reservation (the saga's first step)."""
+
+    event_type = "CreditHeld"
+    topic = topics.BILLING_EVENTS
+
+    reservation_id: UUID
+    msg_type: MsgType
+    unit_price: int = Field(ge=0, description="KRW per message")
+    count: int = Field(ge=1, description="Messages held for")
+    amount: int = Field(ge=0, description="KRW held = unit_price x count")
+    balance_after: int = Field(description="Available balance after the hold, KRW")
+    held_at: AwareDatetime
+
+
+class CreditRefused(Event):
+    """Billing could not hold the price: the reservation is to be rejected."""
+
+    event_type = "CreditRefused"
+    topic = topics.BILLING_EVENTS
+
+    reservation_id: UUID
+    required: int = Field(ge=0, description="KRW the reservation needs")
+    available: int = Field(description="KRW the customer had available")
+    reason: str
+    refused_at: AwareDatetime
+
+
+class ChargesSettled(Event):
+    """Held credit settled for final messages: delivered ones captured (charged), failed
+    and cancelled ones released (the saga's compensation)."""
+
+    event_type = "ChargesSettled"
+    topic = topics.BILLING_EVENTS
+
+    reservation_id: UUID
+    captured_count: int = Field(ge=0)
+    captured_amount: int = Field(ge=0, description="KRW")
+    released_count: int = Field(ge=0)
+    released_amount: int = Field(ge=0, description="KRW")
+    held_remaining: int = Field(ge=0, description="KRW still held for the reservation")
+    settled_at: AwareDatetime
+
+
 CATALOGUE: dict[str, type[Event]] = {
     cls.event_type: cls
     for cls in (
         ReservationRequested,
         ReservationRecipientsAdded,
         ReservationScheduled,
+        ReservationRejected,
         ReservationCancelled,
         ReservationSendingStarted,
         ReservationFinished,
@@ -171,6 +227,9 @@ CATALOGUE: dict[str, type[Event]] = {
         MessagesSubmitted,
         MessageResultsReported,
         SendingFinished,
+        CreditHeld,
+        CreditRefused,
+        ChargesSettled,
     )
 }
 

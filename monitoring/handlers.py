@@ -27,7 +27,7 @@ from msgplat.plumbing.errors import NotFound
 async def on_reservation_requested(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRequested
 ) -> None:
-    await uow.session.execute(
+    await uow.conn.execute(
         insert(views)
         .values(
             reservation_id=event.reservation_id,
@@ -46,7 +46,7 @@ async def on_reservation_requested(
 async def on_recipients_added(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRecipientsAdded
 ) -> None:
-    await uow.session.execute(
+    await uow.conn.execute(
         update(views)
         .where(views.c.reservation_id == event.reservation_id)
         .values(
@@ -59,7 +59,7 @@ async def on_recipients_added(
 async def on_reservation_cancelled(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationCancelled
 ) -> None:
-    await uow.session.execute(
+    await uow.conn.execute(
         update(views)
         .where(
             views.c.reservation_id == event.reservation_id, views.c.status.not_in(FINAL_STATUSES)
@@ -88,7 +88,7 @@ async def on_reservation_finished(
 
 async def _set_status(reservation_id: UUID, uow: UnitOfWork, status: str, **stamps: Any) -> None:
     """Move a view forward; a final view stays as it is (see domain.FINAL_STATUSES)."""
-    await uow.session.execute(
+    await uow.conn.execute(
         update(views)
         .where(views.c.reservation_id == reservation_id, views.c.status.not_in(FINAL_STATUSES))
         .values(status=status, updated_at=func.now(), **stamps)
@@ -96,9 +96,9 @@ async def _set_status(reservation_id: UUID, uow: UnitOfWork, status: str, **stam
 
 
 async def get_view(db: Database, reservation_id: UUID) -> ReservationView:
-    async with db.sessions() as session:
+    async with db.engine.connect() as conn:
         row = (
-            await session.execute(select(views).where(views.c.reservation_id == reservation_id))
+            await conn.execute(select(views).where(views.c.reservation_id == reservation_id))
         ).first()
     if row is None:
         raise NotFound(f"reservation {reservation_id}")
@@ -109,9 +109,9 @@ async def list_views(
     db: Database, *, user_id: str | None, page: int, size: int
 ) -> tuple[list[ReservationView], int]:
     conditions = [] if user_id is None else [views.c.user_id == user_id]
-    async with db.sessions() as session:
-        total = await session.scalar(select(func.count()).select_from(views).where(*conditions))
-        rows = await session.execute(
+    async with db.engine.connect() as conn:
+        total = await conn.scalar(select(func.count()).select_from(views).where(*conditions))
+        rows = await conn.execute(
             select(views)
             .where(*conditions)
             .order_by(views.c.requested_at.desc(), views.c.reservation_id)

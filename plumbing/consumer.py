@@ -140,7 +140,7 @@ class IdempotentConsumer:
             }
             for e in envelopes
         }
-        result = await uow.session.execute(
+        result = await uow.conn.execute(
             pg_insert(self.inbox)
             .values(list(rows.values()))
             .on_conflict_do_nothing()
@@ -163,7 +163,7 @@ class IdempotentConsumer:
             event_id, correlation_id = envelope.event_id, envelope.correlation_id
         bind_correlation_id(correlation_id)  # not the previous event's
         async with self.db.unit_of_work() as uow:
-            await uow.session.execute(
+            await uow.conn.execute(
                 insert(self.db.tables.dead_letters).values(
                     consumer_group=self.group_id,
                     topic=record.topic,

@@ -39,6 +39,7 @@ class OutboxRelay:
         self.table = db.tables.outbox
         self.batch_size = db.settings.outbox_batch_size
         self.poll_interval_s = db.settings.outbox_poll_interval_s
+        self.linger_s = db.settings.outbox_linger_ms / 1000
         self.retention = timedelta(seconds=db.settings.outbox_retention_s)
         self.lock_key = zlib.crc32(f"outbox:{self.table.schema}".encode())
         self.stats = RelayStats()
@@ -75,6 +76,9 @@ class OutboxRelay:
         event = self.db.outbox_written
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), timeout=self.poll_interval_s)
+            # Woken by a commit: linger a moment so that the commits of concurrent
+            # requests go out in one batch (one transaction and one produce call).
+            await asyncio.sleep(self.linger_s)
         event.clear()
 
     async def publish_batch(self) -> int:

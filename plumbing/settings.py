@@ -31,6 +31,9 @@ class ServiceSettings(BaseSettings):
     kafka_session_timeout_ms: int = Field(default=10_000, ge=1_000, le=300_000)
 
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
+    outbox_linger_ms: float = Field(
+        default=5, ge=0, le=1000, description="Wait after a commit to batch the next ones"
+    )
     outbox_poll_interval_s: float = Field(default=0.2, gt=0, le=10)
     outbox_retention_s: float = Field(default=3600, ge=0)
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)

@@ -1,6 +1,6 @@
 """The reservation's saga: how a reservation moves as the other contexts report back.
 
-    requested --schedule()--> scheduled --SendingStarted--> sending
+    requested --(stored)--> scheduled --SendingStarted--> sending
     sending --SendingFinished--> completed | partially_failed | failed | cancelled
 
 Each step locks the reservation row, applies the transition through the state
@@ -33,22 +33,24 @@ log = get_logger(__name__)
 S = domain.ReservationStatus
 
 
-async def schedule(uow: UnitOfWork, reservation_id: UUID, *, because: str) -> Any:
-    """requested -> scheduled: the send service will start at the reserved time.
+def status_on_store() -> domain.ReservationStatus:
+    """The status a reservation is stored with.
 
-    Until billing holds the credit (the accounting issue), a stored reservation is
-    scheduled in the transaction that stores it.
+    Until billing holds the credit (the accounting issue), a stored reservation moves
+    requested -> scheduled at once, in the transaction that stores it: both events are
+    emitted, and no second statement is needed.
     """
-    row = await _move(uow, reservation_id, S.SCHEDULED, because=because)
-    if row is not None:
-        uow.emit(
-            ReservationScheduled(
-                reservation_id=row.id, reserve_dt=row.reserve_dt, scheduled_at=row.updated_at
-            ),
-            aggregate_id=row.id,
-            user_id=row.user_id,
-        )
-    return row
+    return domain.transition(S.REQUESTED, S.SCHEDULED)
+
+
+def emit_scheduled(uow: UnitOfWork, row: Any) -> None:
+    uow.emit(
+        ReservationScheduled(
+            reservation_id=row.id, reserve_dt=row.reserve_dt, scheduled_at=row.updated_at
+        ),
+        aggregate_id=row.id,
+        user_id=row.user_id,
+    )
 
 
 async def on_sending_started(
@@ -88,7 +90,7 @@ async def _move(
 ) -> Any:
     """Apply one transition; None when the reservation is unknown or already past it."""
     row = (
-        await uow.session.execute(
+        await uow.conn.execute(
             select(reservations).where(reservations.c.id == reservation_id).with_for_update()
         )
     ).first()
@@ -110,7 +112,7 @@ async def _move(
         )
         return None
     return (
-        await uow.session.execute(
+        await uow.conn.execute(
             update(reservations)
             .where(reservations.c.id == reservation_id)
             .values(status=target, status_reason=reason, updated_at=func.now())

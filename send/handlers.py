@@ -28,7 +28,7 @@ S = domain.MessageState
 async def on_reservation_requested(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRequested
 ) -> None:
-    await uow.session.execute(
+    await uow.conn.execute(
         insert(jobs)
         .values(
             reservation_id=event.reservation_id,
@@ -51,8 +51,7 @@ async def on_recipients_added(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRecipientsAdded
 ) -> None:
     """COPY the chunk's messages (the inbox guarantees each chunk is applied once)."""
-    conn = await uow.session.connection()
-    raw = await conn.get_raw_connection()
+    raw = await uow.conn.get_raw_connection()
     await raw.driver_connection.copy_records_to_table(
         "messages",
         schema_name=SCHEMA,
@@ -63,7 +62,7 @@ async def on_recipients_added(
         ],
     )
     job = (
-        await uow.session.execute(
+        await uow.conn.execute(
             update(jobs)
             .where(jobs.c.reservation_id == event.reservation_id)
             .values(chunks_received=jobs.c.chunks_received + 1)
@@ -73,13 +72,13 @@ async def on_recipients_added(
     if job.chunks_received == job.chunk_count and job.chunk_count > 1:
         # Fresh statistics before sending: a plan made for an "empty" table would scan
         # the whole list for every batch.
-        await uow.session.execute(text(f"ANALYZE {SCHEMA}.messages"))
+        await uow.conn.execute(text(f"ANALYZE {SCHEMA}.messages"))
 
 
 async def on_reservation_scheduled(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationScheduled
 ) -> None:
-    await uow.session.execute(
+    await uow.conn.execute(
         update(jobs)
         .where(
             jobs.c.reservation_id == event.reservation_id,
@@ -98,7 +97,7 @@ async def on_reservation_cancelled(
     always arrive before the cancel: they share the reservation's partition.
     """
     job = (
-        await uow.session.execute(
+        await uow.conn.execute(
             update(jobs)
             .where(
                 jobs.c.reservation_id == event.reservation_id,
@@ -111,7 +110,7 @@ async def on_reservation_cancelled(
     if job is None:
         return
     cancelled = (
-        await uow.session.execute(
+        await uow.conn.execute(
             text(
                 f"""
                 UPDATE {SCHEMA}.messages
@@ -130,9 +129,9 @@ async def on_reservation_cancelled(
 async def list_messages(
     db: Database, *, reservation_id: UUID, page: int, size: int
 ) -> tuple[list[Msg], int]:
-    async with db.sessions() as session:
+    async with db.engine.connect() as conn:
         job = (
-            await session.execute(
+            await conn.execute(
                 select(jobs.c.user_id, jobs.c.recipient_count).where(
                     jobs.c.reservation_id == reservation_id
                 )
@@ -140,7 +139,7 @@ async def list_messages(
         ).first()
         if job is None:
             raise NotFound(f"reservation {reservation_id}")
-        rows = await session.execute(
+        rows = await conn.execute(
             select(messages)
             .where(messages.c.reservation_id == reservation_id)
             .order_by(messages.c.seq)
@@ -151,9 +150,9 @@ async def list_messages(
 
 
 async def get_message(db: Database, message_id: int) -> Msg:
-    async with db.sessions() as session:
+    async with db.engine.connect() as conn:
         row = (
-            await session.execute(
+            await conn.execute(
                 select(messages, jobs.c.user_id)
                 .join(jobs, jobs.c.reservation_id == messages.c.reservation_id)
                 .where(messages.c.id == message_id)

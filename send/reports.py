@@ -64,7 +64,7 @@ async def apply_reports(db: Database, reports: list[CarrierReport]) -> ReportsAp
     keys = list(keyed)
     params: dict[str, Any] = {"rids": [k[0] for k in keys], "seqs": [k[1] for k in keys]}
     async with db.unit_of_work() as uow:
-        known = {(row.rid, row.seq) for row in await uow.session.execute(KNOWN_SQL, params)}
+        known = {(row.rid, row.seq) for row in await uow.conn.execute(KNOWN_SQL, params)}
         unknown = [k for k in keys if k not in known]
         if unknown:
             raise RequestInvalid(
@@ -80,7 +80,7 @@ async def apply_reports(db: Database, reports: list[CarrierReport]) -> ReportsAp
             )
         values = [keyed[k] for k in keys]
         changed = (
-            await uow.session.execute(
+            await uow.conn.execute(
                 APPLY_SQL,
                 {
                     **params,

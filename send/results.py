@@ -43,7 +43,7 @@ async def record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
         )
     counts = Counter(row.status for row in rows)
     tally = (
-        await uow.session.execute(
+        await uow.conn.execute(
             update(tallies)
             .where(tallies.c.reservation_id == job.reservation_id)
             .values(
@@ -62,13 +62,13 @@ async def record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
 
 async def _finish(uow: UnitOfWork, job: Any, tally: Any) -> None:
     now = datetime.now(UTC)
-    await uow.session.execute(
+    await uow.conn.execute(
         update(tallies)
         .where(tallies.c.reservation_id == job.reservation_id)
         .values(finished_at=now)
     )
     cancelled_job = (
-        await uow.session.execute(
+        await uow.conn.execute(
             update(jobs)
             .where(jobs.c.reservation_id == job.reservation_id)
             .values(status=_finished_status(jobs.c.status), lease_owner=None, lease_until=None)
@@ -96,7 +96,7 @@ def _finished_status(status: Any) -> Any:
 
 
 async def start_tally(uow: UnitOfWork, reservation_id: UUID) -> None:
-    await uow.session.execute(
+    await uow.conn.execute(
         insert(tallies).values(reservation_id=reservation_id).on_conflict_do_nothing()
     )
 
@@ -104,7 +104,7 @@ async def start_tally(uow: UnitOfWork, reservation_id: UUID) -> None:
 async def load_job(uow: UnitOfWork, reservation_id: UUID) -> Any:
     """The job's fixed facts (no lock: what `record_final` needs never changes)."""
     return (
-        await uow.session.execute(
+        await uow.conn.execute(
             select(
                 jobs.c.reservation_id, jobs.c.user_id, jobs.c.recipient_count, jobs.c.status
             ).where(jobs.c.reservation_id == reservation_id)

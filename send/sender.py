@@ -221,7 +221,7 @@ class Sender:
         rid = job.reservation_id
         async with self.db.unit_of_work() as uow:
             current = (
-                await uow.session.execute(
+                await uow.conn.execute(
                     update(jobs)
                     .where(jobs.c.reservation_id == rid, jobs.c.lease_owner == self.owner)
                     .values(
@@ -236,7 +236,7 @@ class Sender:
                 await uow.commit()
                 return None
             batch = (
-                await uow.session.execute(
+                await uow.conn.execute(
                     NEXT_BATCH_SQL,
                     {
                         "rid": rid,
@@ -247,7 +247,7 @@ class Sender:
             ).all()
             if batch and current.started_at is None:
                 now = datetime.now(UTC)
-                await uow.session.execute(
+                await uow.conn.execute(
                     update(jobs)
                     .where(jobs.c.reservation_id == rid)
                     .values(status=domain.JobState.SENDING, started_at=now)
@@ -302,7 +302,7 @@ class Sender:
         # the planner believes about a table that COPY has just filled.
         bounds = {"lo": batch[0].seq, "hi": batch[-1].seq}
         if accepted:
-            await uow.session.execute(
+            await uow.conn.execute(
                 ACCEPTED_SQL,
                 {
                     "rid": rid,
@@ -326,7 +326,7 @@ class Sender:
             )
         if rejected:
             failed = (
-                await uow.session.execute(
+                await uow.conn.execute(
                     REJECTED_SQL,
                     {
                         "rid": rid,
@@ -339,7 +339,7 @@ class Sender:
                 )
             ).all()
             await record_final(uow, job, failed)
-        await uow.session.execute(
+        await uow.conn.execute(
             update(jobs).where(jobs.c.reservation_id == rid).values(next_seq=batch[-1].seq + 1)
         )
 
@@ -350,7 +350,7 @@ class Sender:
         expired = datetime.now(UTC) > job.due_at + timedelta(seconds=self.settings.message_expiry_s)
         async with self.db.unit_of_work() as uow:
             if exc.attempted:
-                await uow.session.execute(
+                await uow.conn.execute(
                     text(
                         f"UPDATE {SCHEMA}.messages SET attempts = attempts + 1 "
                         "WHERE reservation_id = :rid AND seq = ANY(:seqs)"
@@ -366,7 +366,7 @@ class Sender:
             if give_up:
                 code = domain.CODE_EXPIRED if expired else domain.CODE_RETRIES_EXHAUSTED
                 failed = (
-                    await uow.session.execute(
+                    await uow.conn.execute(
                         GIVE_UP_SQL,
                         {"rid": rid, "seqs": give_up, "code": code, "reason": str(exc)[:300]},
                     )

@@ -202,7 +202,7 @@ async def test_a_cancel_arriving_for_a_final_view_changes_nothing(
     first_cancel = datetime(2026, 1, 1, tzinfo=UTC) if final == "cancelled" else None
     await consumer.apply(records([envelope(requested(rid))]))
     async with db.unit_of_work() as uow:  # no event sets these statuses yet
-        await uow.session.execute(
+        await uow.conn.execute(
             update(views)
             .where(views.c.reservation_id == rid)
             .values(status=final, cancelled_at=first_cancel)
@@ -227,9 +227,9 @@ async def test_events_of_an_unknown_reservation_create_nothing(
     )
     with pytest.raises(NotFound):
         await handlers.get_view(db, rid)
-    async with db.sessions() as session:
+    async with db.engine.connect() as conn:
         assert (
-            await session.execute(select(views).where(views.c.reservation_id == rid))
+            await conn.execute(select(views).where(views.c.reservation_id == rid))
         ).first() is None
 
 

@@ -129,7 +129,7 @@ class Plumbing:
 
         async def handle(uow: UnitOfWork, envelope: EventEnvelope, event: Event) -> None:
             assert isinstance(event, ReservationRecipientsAdded)
-            await uow.session.execute(
+            await uow.conn.execute(
                 insert(self.effects).values(
                     consumer_group=group_id,
                     event_id=envelope.event_id,
