@@ -1,12 +1,111 @@
-"""Billing's tables, in its own schema `billing`."""
+"""Billing's tables, in its own schema `billing`.
+
+Money is integer KRW (BigInteger), never floats. `accounts` holds the running
+balance; `ledger` the append-only entries it is derived from; `holds` one row per
+reservation (its natural key: a redelivered request can never hold twice); and
+`settled_messages` one row per settled message (its natural key: a redelivered or
+contradicting result can never settle a message twice).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from msgplat.plumbing.tables import plumbing_tables
 
 SCHEMA = "billing"
 metadata = MetaData(schema=SCHEMA)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("available", BigInteger, nullable=False, server_default="0"),
+    Column("held", BigInteger, nullable=False, server_default="0"),
+    Column("charged", BigInteger, nullable=False, server_default="0"),
+    # Sum of every top-up: available + held + charged == topped_up, always.
+    Column("topped_up", BigInteger, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("available >= 0 AND held >= 0 AND charged >= 0", name="balance_not_negative"),
+)
+
+# kind: topup (+available), hold (-available +held), capture (-held +charged),
+# release (-held +available). `amount` is always >= 0; the kind gives the direction.
+ledger = Table(
+    "ledger",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("count", Integer, nullable=True, doc="Messages the entry is for"),
+    Column("msg_type", String(8), nullable=True),
+    Column("reservation_id", UUID(as_uuid=True), nullable=True),
+    Column("event_id", UUID(as_uuid=True), nullable=True, doc="The event that caused it"),
+    Column("note", String(200), nullable=True),
+    Column("available_after", BigInteger, nullable=False),
+    Column("held_after", BigInteger, nullable=False),
+    Column("charged_after", BigInteger, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("amount >= 0", name="amount_not_negative"),
+    Index("ix_ledger_user_id", "user_id", "id"),
+    Index("ix_ledger_user_kind_at", "user_id", "kind", "at"),
+)
+
+# status: open (something may still be held) -> closed; refused (nothing was held).
+holds = Table(
+    "holds",
+    metadata,
+    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("msg_type", String(8), nullable=False),
+    Column("unit_price", Integer, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("held", BigInteger, nullable=False),
+    Column("captured_count", Integer, nullable=False, server_default="0"),
+    Column("captured_amount", BigInteger, nullable=False, server_default="0"),
+    Column("released_count", Integer, nullable=False, server_default="0"),
+    Column("released_amount", BigInteger, nullable=False, server_default="0"),
+    Column("reason", String(300), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("held >= 0", name="held_not_negative"),
+)
+
+settled_messages = Table(
+    "settled_messages",
+    metadata,
+    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("captured", Boolean, nullable=False, doc="true: delivered and charged; false: released"),
+)
+
+# A retried POST /billings/topups with the same Idempotency-Key answers the first result.
+topup_keys = Table(
+    "topup_keys",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("response", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
 
 tables = plumbing_tables(metadata)

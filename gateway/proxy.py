@@ -12,6 +12,7 @@ import time
 
 import certifi
 import httpx
+import structlog
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from purgatory import AsyncCircuitBreakerFactory
@@ -135,13 +136,10 @@ class Proxy:
         if upstream is None:
             log.warning("gateway_pool_full", upstream=service)
             return _unavailable(service, "is busy: the gateway has no free connection", 1)
-        log.info(
-            "proxied",
-            method=request.method,
-            path=request.url.path,
+        # Carried by the request's one log line (plumbing.middleware).
+        structlog.contextvars.bind_contextvars(
             upstream=service,
-            status=upstream.status_code,
-            headers_after_ms=round((time.perf_counter() - started) * 1000, 1),
+            upstream_headers_ms=round((time.perf_counter() - started) * 1000, 1),
         )
         # The request id is the same both sides; the gateway's middleware adds it once.
         response_headers = {

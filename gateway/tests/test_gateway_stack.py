@@ -97,11 +97,6 @@ def log_size(stack: Stack, name: str) -> int:
     return stack.processes[name].log_file.stat().st_size
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the services write no log line per request (uvicorn runs with --no-access-log and "
-    "plumbing's RequestIdMiddleware only binds the id): nothing in reservation's log carries it",
-)
 def test_the_request_id_is_echoed_and_logged_by_the_service(
     private_stack: Stack, client: httpx.Client
 ) -> None:
@@ -117,7 +112,12 @@ def test_the_request_id_is_echoed_and_logged_by_the_service(
         return [e for e in json_lines(path) if e.get("correlation_id") == request_id]
 
     gateway_lines = wait_until(lambda: logged_by("gateway"), timeout_s=5)
-    assert any(e.get("event") == "proxied" and e.get("status") == 201 for e in gateway_lines)
+    assert any(
+        e.get("event") == "request"
+        and e.get("status") == 201
+        and e.get("upstream") == "reservation"
+        for e in gateway_lines
+    )
     assert wait_until(lambda: logged_by("reservation"), timeout_s=3)
 
 
