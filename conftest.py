@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
 from msgplat.devstack.postgres import drop_database, ensure_database
+from msgplat.devstack.reconcile import reconcile
 from msgplat.devstack.testing import (
     BrokerHandle,
     Stack,
@@ -69,4 +71,22 @@ def stack(service_env: dict[str, str]) -> Iterator[Stack]:
     stack = Stack(env=dict(service_env))
     stack.start()
     yield stack
-    stack.stop()
+    try:
+        _everything_adds_up(stack)
+    finally:
+        stack.stop()
+
+
+def _everything_adds_up(stack: Stack) -> None:
+    """After the tests: every finished reservation reconciles across send, billing, stat.
+
+    Accounting may trail the last result by a moment, so it is polled for a while.
+    """
+    report = asyncio.run(reconcile(stack.gateway_url))
+    deadline = time.monotonic() + 30
+    while report.differences and time.monotonic() < deadline:
+        time.sleep(0.5)
+        report = asyncio.run(reconcile(stack.gateway_url))
+    assert not report.differences, "reconciliation found differences:\n" + "\n".join(
+        report.differences[:50]
+    )

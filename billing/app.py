@@ -7,15 +7,25 @@ from fastapi import FastAPI
 from msgplat.billing.consumers import SUBSCRIPTIONS
 from msgplat.billing.models import tables
 from msgplat.billing.routes import router
-from msgplat.billing.settings import get_settings
-from msgplat.plumbing.runtime import create_service_app
+from msgplat.billing.settings import BillingSettings, get_settings
+from msgplat.billing.topups import ensure_demo_accounts_with_retry
+from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
 
 
 def create_app() -> FastAPI:
+    settings = get_settings()
+
+    async def open_demo_accounts(runtime: ServiceRuntime) -> None:
+        await ensure_demo_accounts_with_retry(runtime.db, settings.demo_accounts)
+
     return create_service_app(
-        settings=get_settings(),
+        settings=settings,
         tables=tables,
         routers=[router],
         subscriptions=SUBSCRIPTIONS,
         title="Billing service",
+        background=open_demo_accounts,
     )
+
+
+__all__ = ["BillingSettings", "create_app"]

@@ -1,1 +1,200 @@
-"""Billing commands, event handlers and queries."""
+"""Billing's part of the saga: hold or refuse on a request, release what is left on a
+cancel before scheduling or when sending finished. (Per-message settlement of the
+results is in `settlement`.)
+
+Every handler runs in the consumer's unit of work: the balance, the ledger, the hold
+and the emitted event are committed together, or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from msgplat.billing import ledger
+from msgplat.billing.domain import HoldStatus, LedgerKind, refusal_reason
+from msgplat.billing.models import holds
+from msgplat.billing.settings import BillingSettings
+from msgplat.contracts.events import (
+    ChargesSettled,
+    CreditHeld,
+    CreditRefused,
+    ReservationCancelled,
+    ReservationRequested,
+    SendingFinished,
+)
+from msgplat.plumbing.db import UnitOfWork
+from msgplat.plumbing.envelope import EventEnvelope
+from msgplat.plumbing.logging import get_logger
+
+log = get_logger(__name__)
+
+
+def settings_of(uow: UnitOfWork) -> BillingSettings:
+    """The service's settings (prices), reached through the unit of work's database:
+    handlers have no other way to them, and tests give their own."""
+    settings = uow.settings
+    assert isinstance(settings, BillingSettings)
+    return settings
+
+
+async def on_reservation_requested(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRequested
+) -> None:
+    """Hold the price of every message, or refuse with the reason."""
+    rid, user_id = event.reservation_id, envelope.user_id
+    unit_price = settings_of(uow).unit_price(event.msg_type)
+    amount = unit_price * event.recipient_count
+    claimed = await uow.conn.execute(
+        insert(holds)
+        .values(
+            reservation_id=rid,
+            user_id=user_id,
+            status=HoldStatus.OPEN,
+            msg_type=event.msg_type,
+            unit_price=unit_price,
+            count=event.recipient_count,
+            amount=amount,
+            held=amount,
+        )
+        .on_conflict_do_nothing()
+        .returning(holds.c.reservation_id)
+    )
+    if claimed.first() is None:  # the natural key: this reservation was decided before
+        log.info("reservation_already_decided", reservation_id=str(rid))
+        return
+    entry = ledger.Entry(
+        LedgerKind.HOLD,
+        amount,
+        count=event.recipient_count,
+        msg_type=event.msg_type,
+        reservation_id=rid,
+        event_id=envelope.event_id,
+    )
+    posted = await ledger.post(uow, user_id, [entry], needs_available=amount)
+    now = datetime.now(UTC)
+    if posted is not None:
+        uow.emit(
+            CreditHeld(
+                reservation_id=rid,
+                msg_type=event.msg_type,
+                unit_price=unit_price,
+                count=event.recipient_count,
+                amount=amount,
+                balance_after=posted[0].available,
+                held_at=now,
+            ),
+            aggregate_id=rid,
+            user_id=user_id,
+        )
+        return
+    available = await ledger.available_of(uow, user_id)
+    reason = refusal_reason(required=amount, available=available)
+    await uow.conn.execute(
+        update(holds)
+        .where(holds.c.reservation_id == rid)
+        .values(status=HoldStatus.REFUSED, held=0, reason=reason, closed_at=func.now())
+    )
+    log.info("credit_refused", reservation_id=str(rid), required=amount, available=available)
+    uow.emit(
+        CreditRefused(
+            reservation_id=rid,
+            required=amount,
+            available=available,
+            reason=reason,
+            refused_at=now,
+        ),
+        aggregate_id=rid,
+        user_id=user_id,
+    )
+
+
+async def on_reservation_cancelled(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationCancelled
+) -> None:
+    """Cancelled before it was scheduled: nothing was sent, so the whole hold goes back.
+
+    Cancels of scheduled or sending reservations are settled message by message by
+    the results the send service reports for them.
+    """
+    if event.previous_status != "requested":
+        return
+    await release_remaining(uow, envelope, event.reservation_id, why="cancelled_before_scheduling")
+
+
+async def on_sending_finished(
+    uow: UnitOfWork, envelope: EventEnvelope, event: SendingFinished
+) -> None:
+    """Every message is final: nothing may stay held for the reservation."""
+    await release_remaining(uow, envelope, event.reservation_id, why="sending_finished")
+
+
+async def release_remaining(
+    uow: UnitOfWork, envelope: EventEnvelope, reservation_id: UUID, *, why: str
+) -> None:
+    """Release whatever is still held for the reservation and close its hold."""
+    hold = await lock_open_hold(uow, reservation_id)
+    if hold is None:
+        return
+    remaining_count = hold.count - hold.captured_count - hold.released_count
+    amount = hold.held
+    await uow.conn.execute(
+        update(holds)
+        .where(holds.c.reservation_id == reservation_id)
+        .values(
+            held=0,
+            released_count=holds.c.released_count + remaining_count,
+            released_amount=holds.c.released_amount + amount,
+            status=HoldStatus.CLOSED,
+            closed_at=func.now(),
+        )
+    )
+    if amount == 0:
+        return
+    if why == "sending_finished":
+        log.warning(
+            "held_after_sending_finished_released",
+            reservation_id=str(reservation_id),
+            messages=remaining_count,
+            amount=amount,
+            meaning="results of these messages never reached billing",
+        )
+    entry = ledger.Entry(
+        LedgerKind.RELEASE,
+        amount,
+        count=remaining_count,
+        msg_type=hold.msg_type,
+        reservation_id=reservation_id,
+        event_id=envelope.event_id,
+        note=why,
+    )
+    await ledger.post(uow, hold.user_id, [entry])
+    uow.emit(
+        ChargesSettled(
+            reservation_id=reservation_id,
+            captured_count=0,
+            captured_amount=0,
+            released_count=remaining_count,
+            released_amount=amount,
+            held_remaining=0,
+            settled_at=datetime.now(UTC),
+        ),
+        aggregate_id=reservation_id,
+        user_id=hold.user_id,
+    )
+
+
+async def lock_open_hold(uow: UnitOfWork, reservation_id: UUID) -> Any:
+    """The reservation's open hold, locked for this transaction; None if refused,
+    closed or never requested."""
+    return (
+        await uow.conn.execute(
+            select(holds)
+            .where(holds.c.reservation_id == reservation_id, holds.c.status == HoldStatus.OPEN)
+            .with_for_update()
+        )
+    ).first()

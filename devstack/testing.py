@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import httpx
+import orjson
+
 from msgplat.devstack.broker import TansuBroker, free_port
 from msgplat.devstack.postgres import embedded_postgres_url, with_database
 from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
@@ -141,3 +144,31 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout_s} s: {condition}")
         await asyncio.sleep(interval_s)
+
+
+def credit_new_customers(
+    gateway_url: str, amount: int = 10_000_000
+) -> Callable[[httpx.Request], None]:
+    """An httpx request hook: before a customer's first `POST /msgReqs`, top them up.
+
+    The saga rejects a reservation its customer cannot pay for; tests about other
+    rules (validation, listing, cancel) start with funded customers this way.
+    """
+    funded: set[str] = set()
+
+    def hook(request: httpx.Request) -> None:
+        if request.method != "POST" or request.url.path != "/msgReqs":
+            return
+        try:
+            user = orjson.loads(request.content).get("userId")
+        except (orjson.JSONDecodeError, AttributeError):
+            return
+        if isinstance(user, str) and user not in funded:
+            funded.add(user)
+            httpx.post(
+                gateway_url + "/billings/topups",
+                json={"userId": user, "amount": amount},
+                timeout=10,
+            )  # an invalid userId is refused here too; the test's own POST says why
+
+    return hook

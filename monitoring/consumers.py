@@ -6,6 +6,7 @@ from msgplat.contracts.events import (
     ReservationCancelled,
     ReservationFinished,
     ReservationRecipientsAdded,
+    ReservationRejected,
     ReservationRequested,
     ReservationScheduled,
     ReservationSendingStarted,
@@ -20,6 +21,7 @@ SUBSCRIPTIONS: Subscriptions = {
         ReservationScheduled: handlers.on_reservation_scheduled,
         ReservationSendingStarted: handlers.on_reservation_sending_started,
         ReservationFinished: handlers.on_reservation_finished,
+        ReservationRejected: handlers.on_reservation_rejected,
         ReservationCancelled: handlers.on_reservation_cancelled,
     },
 }

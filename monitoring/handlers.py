@@ -12,6 +12,7 @@ from msgplat.contracts.events import (
     ReservationCancelled,
     ReservationFinished,
     ReservationRecipientsAdded,
+    ReservationRejected,
     ReservationRequested,
     ReservationScheduled,
     ReservationSendingStarted,
@@ -86,6 +87,18 @@ async def on_reservation_finished(
     await _set_status(event.reservation_id, uow, event.status, finished_at=event.finished_at)
 
 
+async def on_reservation_rejected(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRejected
+) -> None:
+    await _set_status(
+        event.reservation_id,
+        uow,
+        "rejected",
+        status_reason=event.reason,
+        finished_at=event.rejected_at,
+    )
+
+
 async def _set_status(reservation_id: UUID, uow: UnitOfWork, status: str, **stamps: Any) -> None:
     """Move a view forward; a final view stays as it is (see domain.FINAL_STATUSES)."""
     await uow.conn.execute(
@@ -128,6 +141,7 @@ def to_api(row: Any) -> ReservationView:
         msg_title=row.title,
         msg_type=row.msg_type,
         status=row.status,
+        status_reason=row.status_reason,
         recipient_count=row.recipient_count,
         recipients_received=row.recipients_received,
         reserve_dt=row.reserve_dt,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, func
+from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text, func
 from sqlalchemy.dialects.postgresql import UUID
 
 from msgplat.plumbing.tables import plumbing_tables
@@ -18,6 +18,7 @@ reservation_views = Table(
     Column("title", String(200), nullable=False),
     Column("msg_type", String(8), nullable=False),
     Column("status", String(32), nullable=False),
+    Column("status_reason", Text, nullable=True),
     Column("recipient_count", Integer, nullable=False),
     Column("recipients_received", Integer, nullable=False, server_default="0"),
     Column("reserve_dt", DateTime(timezone=True), nullable=False),

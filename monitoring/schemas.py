@@ -14,6 +14,7 @@ class ReservationView(ApiModel):
     msg_title: str
     msg_type: str
     status: str
+    status_reason: str | None = None
     recipient_count: int
     recipients_received: int
     reserve_dt: datetime

@@ -62,6 +62,11 @@ class UnitOfWork:
         self._committed = False
         self.conn: AsyncConnection
 
+    @property
+    def settings(self) -> ServiceSettings:
+        """The service's settings, for handlers that need configuration (e.g. prices)."""
+        return self._db.settings
+
     async def __aenter__(self) -> Self:
         self.conn = await self._db.engine.connect()
         await self.conn.begin()

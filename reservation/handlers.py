@@ -19,7 +19,7 @@ from msgplat.contracts.events import (
 )
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.errors import Conflict, FieldError, NotFound, RequestInvalid
-from msgplat.reservation import domain, saga
+from msgplat.reservation import domain
 from msgplat.reservation.models import SCHEMA, idempotency_keys, reservations
 from msgplat.reservation.recipients import (
     NumberInvalid,
@@ -184,7 +184,7 @@ async def _store(
                 msg_type=v.msg_type,
                 callback_num=v.callback,
                 reserve_dt=v.reserve_dt,
-                status=saga.status_on_store(),
+                status=domain.ReservationStatus.REQUESTED,
                 recipient_count=len(numbers),
                 duplicates_dropped=v.recipients.duplicates_dropped,
             )
@@ -222,7 +222,6 @@ async def _store(
             aggregate_id=reservation_id,
             user_id=cmd.user_id,
         )
-    saga.emit_scheduled(uow, row)
     return to_api(row)
 
 

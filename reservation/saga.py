@@ -1,7 +1,15 @@
 """The reservation's saga: how a reservation moves as the other contexts report back.
 
-    requested --(stored)--> scheduled --SendingStarted--> sending
+    requested --CreditHeld--> scheduled --SendingStarted--> sending
+    requested --CreditRefused--> rejected
     sending --SendingFinished--> completed | partially_failed | failed | cancelled
+
+    compensation: a failed or cancelled message's held credit is released by billing
+    (it reacts to the send service's results); a reservation cancelled before it was
+    scheduled has its whole hold released (billing reacts to ReservationCancelled).
+
+Billing runs its steps on its own (choreography): this module only moves the
+reservation.
 
 Each step locks the reservation row, applies the transition through the state
 machine (an illegal one is logged and skipped, never applied), and emits the
@@ -17,7 +25,10 @@ from uuid import UUID
 from sqlalchemy import func, select, update
 
 from msgplat.contracts.events import (
+    CreditHeld,
+    CreditRefused,
     ReservationFinished,
+    ReservationRejected,
     ReservationScheduled,
     ReservationSendingStarted,
     SendingFinished,
@@ -33,24 +44,32 @@ log = get_logger(__name__)
 S = domain.ReservationStatus
 
 
-def status_on_store() -> domain.ReservationStatus:
-    """The status a reservation is stored with.
+async def on_credit_held(uow: UnitOfWork, envelope: EventEnvelope, event: CreditHeld) -> None:
+    """Billing held the price: the send service may start at the reserved time."""
+    row = await _move(uow, event.reservation_id, S.SCHEDULED, because=envelope.event_type)
+    if row is not None:
+        uow.emit(
+            ReservationScheduled(
+                reservation_id=row.id, reserve_dt=row.reserve_dt, scheduled_at=row.updated_at
+            ),
+            aggregate_id=row.id,
+            user_id=row.user_id,
+        )
 
-    Until billing holds the credit (the accounting issue), a stored reservation moves
-    requested -> scheduled at once, in the transaction that stores it: both events are
-    emitted, and no second statement is needed.
-    """
-    return domain.transition(S.REQUESTED, S.SCHEDULED)
 
-
-def emit_scheduled(uow: UnitOfWork, row: Any) -> None:
-    uow.emit(
-        ReservationScheduled(
-            reservation_id=row.id, reserve_dt=row.reserve_dt, scheduled_at=row.updated_at
-        ),
-        aggregate_id=row.id,
-        user_id=row.user_id,
+async def on_credit_refused(uow: UnitOfWork, envelope: EventEnvelope, event: CreditRefused) -> None:
+    """Not enough credit: nothing will be sent, nothing was held."""
+    row = await _move(
+        uow, event.reservation_id, S.REJECTED, because=envelope.event_type, reason=event.reason
     )
+    if row is not None:
+        uow.emit(
+            ReservationRejected(
+                reservation_id=row.id, reason=event.reason, rejected_at=row.updated_at
+            ),
+            aggregate_id=row.id,
+            user_id=row.user_id,
+        )
 
 
 async def on_sending_started(

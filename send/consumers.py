@@ -5,6 +5,7 @@ from __future__ import annotations
 from msgplat.contracts.events import (
     ReservationCancelled,
     ReservationRecipientsAdded,
+    ReservationRejected,
     ReservationRequested,
     ReservationScheduled,
 )
@@ -16,6 +17,7 @@ SUBSCRIPTIONS: Subscriptions = {
         ReservationRequested: handlers.on_reservation_requested,
         ReservationRecipientsAdded: handlers.on_recipients_added,
         ReservationScheduled: handlers.on_reservation_scheduled,
+        ReservationRejected: handlers.on_reservation_rejected,
         ReservationCancelled: handlers.on_reservation_cancelled,
     },
 }

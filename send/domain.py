@@ -22,6 +22,7 @@ class JobState(StrEnum):
     SUBMITTED = "submitted"  # every message handed to the carrier; reports pending
     FINISHED = "finished"
     CANCELLED = "cancelled"
+    REJECTED = "rejected"  # billing refused the credit: never sent, nothing to report
 
 
 UNSENT = (MessageState.PENDING, MessageState.SUBMITTING)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from msgplat.contracts.events import (
     ReservationCancelled,
     ReservationRecipientsAdded,
+    ReservationRejected,
     ReservationRequested,
     ReservationScheduled,
 )
@@ -18,9 +19,9 @@ from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.errors import NotFound
 from msgplat.send import domain
-from msgplat.send.models import SCHEMA, jobs, messages
+from msgplat.send.models import SCHEMA, jobs, messages, tallies
 from msgplat.send.results import record_final, start_tally
-from msgplat.send.schemas import Msg
+from msgplat.send.schemas import Msg, MsgSummary
 
 S = domain.MessageState
 
@@ -88,6 +89,20 @@ async def on_reservation_scheduled(
     )
 
 
+async def on_reservation_rejected(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRejected
+) -> None:
+    """Never to be sent: the job is closed without results (nothing was held)."""
+    await uow.conn.execute(
+        update(jobs)
+        .where(
+            jobs.c.reservation_id == event.reservation_id,
+            jobs.c.status == domain.JobState.WAITING,
+        )
+        .values(status=domain.JobState.REJECTED)
+    )
+
+
 async def on_reservation_cancelled(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationCancelled
 ) -> None:
@@ -147,6 +162,39 @@ async def list_messages(
             .limit(size)
         )
         return [to_api(row, job.user_id) for row in rows], job.recipient_count
+
+
+async def summarise(db: Database, *, reservation_id: UUID) -> MsgSummary:
+    async with db.engine.connect() as conn:
+        job = (
+            await conn.execute(
+                select(jobs.c.user_id, jobs.c.recipient_count, tallies.c.finished_at)
+                .join(tallies, tallies.c.reservation_id == jobs.c.reservation_id)
+                .where(jobs.c.reservation_id == reservation_id)
+            )
+        ).first()
+        if job is None:
+            raise NotFound(f"reservation {reservation_id}")
+        counts = dict(
+            (
+                await conn.execute(
+                    select(messages.c.status, func.count())
+                    .where(messages.c.reservation_id == reservation_id)
+                    .group_by(messages.c.status)
+                )
+            ).all()
+        )
+    return MsgSummary(
+        reservation_id=reservation_id,
+        user_id=job.user_id,
+        recipient_count=job.recipient_count,
+        pending=counts.get(S.PENDING, 0) + counts.get(S.SUBMITTING, 0),
+        submitted=counts.get(S.SUBMITTED, 0),
+        delivered=counts.get(S.DELIVERED, 0),
+        failed=counts.get(S.FAILED, 0),
+        cancelled=counts.get(S.CANCELLED, 0),
+        finished=job.finished_at is not None,
+    )
 
 
 async def get_message(db: Database, message_id: int) -> Msg:

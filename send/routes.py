@@ -12,7 +12,7 @@ from msgplat.plumbing.api import Page
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.send import handlers
 from msgplat.send.reports import apply_reports
-from msgplat.send.schemas import CarrierReports, Msg, ReportsApplied
+from msgplat.send.schemas import CarrierReports, Msg, MsgSummary, ReportsApplied
 from msgplat.send.settings import SendSettings
 
 router = APIRouter(prefix="/msgs", tags=["messages"])
@@ -31,6 +31,14 @@ async def list_msgs(
         runtime.db, reservation_id=reservation_id, page=page, size=size
     )
     return Page[Msg](items=items, page=page, size=size, total=total)
+
+
+@router.get("/summary", response_model=MsgSummary)
+async def msgs_summary(
+    runtime: RuntimeDep, reservation_id: Annotated[UUID, Query(alias="reservationId")]
+) -> MsgSummary:
+    """How many of a reservation's messages are in each state (for reconciliation)."""
+    return await handlers.summarise(runtime.db, reservation_id=reservation_id)
 
 
 @router.get("/{message_id}", response_model=Msg)

@@ -29,6 +29,18 @@ class Msg(ApiModel):
     final_at: datetime | None
 
 
+class MsgSummary(ApiModel):
+    reservation_id: UUID
+    user_id: str
+    recipient_count: int
+    pending: int = Field(description="Not yet handed to a carrier (incl. submitting)")
+    submitted: int = Field(description="With the carrier, waiting for the delivery report")
+    delivered: int
+    failed: int
+    cancelled: int
+    finished: bool
+
+
 class CarrierReport(BaseModel):
     """One delivery report as the carrier pushes it."""
 

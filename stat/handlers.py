@@ -1,1 +1,107 @@
-"""Stat commands, event handlers and queries."""
+"""Stat's event handlers: each event bumps the counters of its day and its reservation.
+
+The inbox applies each event once; on top of that every handler guards its own natural
+key (a reservation's request and rejection are counted once, a message's result once),
+so a fact re-emitted under a new event id cannot be counted twice either.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlalchemy.dialects.postgresql import insert
+
+from msgplat.contracts.events import (
+    MessageResultsReported,
+    ReservationRejected,
+    ReservationRequested,
+)
+from msgplat.plumbing.db import UnitOfWork
+from msgplat.plumbing.envelope import EventEnvelope
+from msgplat.plumbing.logging import get_logger
+from msgplat.stat import domain
+from msgplat.stat.models import daily_stats, reservation_stats
+from msgplat.stat.results import count_results
+
+log = get_logger(__name__)
+
+
+async def on_reservation_requested(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRequested
+) -> None:
+    """Its recipients count as requested on the Seoul day it was requested."""
+    stmt = insert(reservation_stats).values(
+        reservation_id=event.reservation_id,
+        user_id=envelope.user_id,
+        requested=event.recipient_count,
+        requested_at=event.requested_at,
+    )
+    first_time = (
+        await uow.conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[reservation_stats.c.reservation_id],
+                set_={
+                    "requested": stmt.excluded.requested,
+                    "requested_at": stmt.excluded.requested_at,
+                    "updated_at": func.now(),
+                },
+                # A row made by results that overtook the request has no requested_at.
+                where=reservation_stats.c.requested_at.is_(None),
+            ).returning(reservation_stats.c.reservation_id)
+        )
+    ).first()
+    if first_time is not None:
+        await _add_to_day(
+            uow, envelope.user_id, event.requested_at, requested=event.recipient_count
+        )
+
+
+async def on_reservation_rejected(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRejected
+) -> None:
+    """A refused reservation's recipients will never be sent: count them as rejected.
+
+    The request comes first on the same partition, so the reservation is known here.
+    """
+    row = (
+        await uow.conn.execute(
+            update(reservation_stats)
+            .where(
+                reservation_stats.c.reservation_id == event.reservation_id,
+                reservation_stats.c.rejected_at.is_(None),
+            )
+            .values(
+                rejected=reservation_stats.c.requested,
+                rejected_at=event.rejected_at,
+                updated_at=func.now(),
+            )
+            .returning(reservation_stats.c.user_id, reservation_stats.c.rejected)
+        )
+    ).first()
+    if row is None:
+        log.warning("stat_rejection_skipped", reservation_id=str(event.reservation_id))
+        return
+    await _add_to_day(uow, row.user_id, event.rejected_at, rejected=row.rejected)
+
+
+async def on_message_results_reported(
+    uow: UnitOfWork, envelope: EventEnvelope, event: MessageResultsReported
+) -> None:
+    await count_results(
+        uow,
+        reservation_id=event.reservation_id,
+        user_id=envelope.user_id,
+        results=event.results,
+    )
+
+
+async def _add_to_day(uow: UnitOfWork, user_id: str, at: datetime, **counts: int) -> None:
+    """Add to the customer's counters of the Seoul day of `at`."""
+    stmt = insert(daily_stats).values(user_id=user_id, day=domain.local_day(at), **counts)
+    await uow.conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[daily_stats.c.user_id, daily_stats.c.day],
+            set_={name: daily_stats.c[name] + stmt.excluded[name] for name in counts},
+        )
+    )

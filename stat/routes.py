@@ -1,7 +1,37 @@
-"""HTTP routes of the stat service: parse, call a handler, answer."""
+"""HTTP routes of the stat service (reads only, from its own counters)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query
+
+from msgplat.plumbing.runtime import RuntimeDep
+from msgplat.stat import domain, queries
+from msgplat.stat.schemas import ReservationStat, UserStats
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
+
+
+@router.get("", response_model=UserStats)
+async def get_stats(
+    runtime: RuntimeDep,
+    user_id: Annotated[str, Query(alias="userId", min_length=1, max_length=64)],
+    from_: Annotated[
+        str | None, Query(alias="from", max_length=10, description="YYYY-MM-DD (Seoul)")
+    ] = None,
+    to: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD (Seoul)")] = None,
+) -> UserStats:
+    """A customer's counts over a period (default: the last 30 Seoul days), with history."""
+    start, end = domain.period(from_, to, now=datetime.now(UTC))
+    return await queries.user_stats(runtime.db, user_id=user_id, start=start, end=end)
+
+
+@router.get("/reservations/{reservationId}", response_model=ReservationStat)
+async def get_reservation_stat(
+    reservation_id: Annotated[UUID, Path(alias="reservationId")], runtime: RuntimeDep
+) -> ReservationStat:
+    """One reservation's counts, as reconciliation compares them with send and billing."""
+    return await queries.reservation_stat(runtime.db, reservation_id)

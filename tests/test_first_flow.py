@@ -5,15 +5,20 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from unittest.mock import ANY
 
 import httpx
 
-from msgplat.devstack.testing import Stack, wait_until
+from msgplat.devstack.testing import Stack, credit_new_customers, wait_until
 
 
 def test_reservation_reaches_the_read_model_within_a_second(stack: Stack) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
-    with httpx.Client(base_url=stack.gateway_url, timeout=10) as client:
+    with httpx.Client(
+        base_url=stack.gateway_url,
+        timeout=10,
+        event_hooks={"request": [credit_new_customers(stack.gateway_url)]},
+    ) as client:
         created = client.post(
             "/msgReqs",
             json={
@@ -28,7 +33,7 @@ def test_reservation_reaches_the_read_model_within_a_second(stack: Stack) -> Non
         posted_at = time.monotonic()
         assert created.status_code == 201, created.text
         reservation = created.json()
-        assert reservation["status"] == "scheduled"
+        assert reservation["status"] == "requested"
         assert reservation["recipientCount"] == 2
 
         view = wait_until(
@@ -45,9 +50,10 @@ def test_reservation_reaches_the_read_model_within_a_second(stack: Stack) -> Non
         assert view["recipientCount"] == 2
         assert lag < 1.0, f"the read model took {lag:.2f} s"
 
+        # The saga moved it on: billing held the credit, so it is scheduled.
         stored = client.get(f"/msgReqs/{reservation['id']}")
         assert stored.status_code == 200
-        assert stored.json() == reservation
+        assert stored.json() == {**reservation, "status": "scheduled", "updatedAt": ANY}
 
 
 def test_gateway_is_ready_only_when_every_service_is(stack: Stack) -> None:

@@ -46,9 +46,17 @@ def numbers(count: int, *, failing: frozenset[int] | set[int] = frozenset()) -> 
     ]
 
 
+def customer(api: httpx.Client, credit: int = 1_000_000) -> str:
+    """A new customer with prepaid credit (the saga holds the price before sending)."""
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    topup = api.post("/billings/topups", json={"userId": user, "amount": credit})
+    assert topup.status_code in (200, 201), topup.text
+    return user
+
+
 def reserve(api: httpx.Client, dst: list[str], *, due_in_s: float = 0.0) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "userId": f"u-{uuid.uuid4().hex[:8]}",
+        "userId": customer(api),
         "msgTitle": "notice",
         "msgContent": "hello from the test",
         "dstNum": dst,
@@ -157,7 +165,7 @@ def test_carrier_outage_opens_the_circuit_and_the_send_finishes_after(
     assert refused() - before <= 1, "the send service kept hammering a carrier that is down"
     # Fault isolation: the rest of the platform keeps taking reservations.
     other = reserve(api, numbers(1), due_in_s=600)
-    assert other["status"] == "scheduled"
+    wait_until(lambda: api.get(f"/msgReqs/{other['id']}").json()["status"] == "scheduled")
     assert api.get(f"/msgReqs/{reservation['id']}").json()["status"] == "sending"
     carrier.put("/admin/config", json={"outage": "none"}).raise_for_status()
     final = wait_final(api, reservation["id"], timeout_s=90)

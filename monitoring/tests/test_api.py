@@ -9,12 +9,16 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Stack, wait_until
+from msgplat.devstack.testing import Stack, credit_new_customers, wait_until
 
 
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.gateway_url, timeout=10) as client:
+    with httpx.Client(
+        base_url=stack.gateway_url,
+        timeout=10,
+        event_hooks={"request": [credit_new_customers(stack.gateway_url)]},
+    ) as client:
         yield client
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Stack, eventually, wait_until
+from msgplat.devstack.testing import Stack, credit_new_customers, eventually, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,11 @@ HANGUL = "가"  # 2 bytes in EUC-KR
 
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+    with httpx.Client(
+        base_url=stack.gateway_url,
+        timeout=30,
+        event_hooks={"request": [credit_new_customers(stack.gateway_url)]},
+    ) as client:
         yield client
 
 
@@ -84,7 +88,7 @@ def test_create_answers_201_with_the_stored_reservation(client: httpx.Client) ->
     uuid.UUID(created["id"])
     assert response.headers["Location"] == f"/msgReqs/{created['id']}"
     assert "Idempotent-Replayed" not in response.headers
-    assert created["status"] == "scheduled"
+    assert created["status"] == "requested"
     assert created["recipientCount"] == 2
     assert created["duplicatesDropped"] == 0
     assert created["msgType"] == "SMS"

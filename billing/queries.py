@@ -1,0 +1,118 @@
+"""Reads of the billing API: balances, the ledger, monthly usage, a reservation's charges."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from msgplat.billing.domain import LedgerKind, month_bounds
+from msgplat.billing.models import accounts, holds, ledger
+from msgplat.billing.schemas import (
+    Balance,
+    LedgerEntry,
+    ReservationCharges,
+    Usage,
+    UsageByType,
+)
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.errors import NotFound
+
+
+def account_not_found(user_id: str) -> NotFound:
+    return NotFound(f"billing account of userId {user_id!r} (top up at POST /billings/topups)")
+
+
+async def get_balance(db: Database, user_id: str) -> Balance:
+    async with db.engine.connect() as conn:
+        return await balance_of(conn, user_id)
+
+
+async def balance_of(conn: AsyncConnection, user_id: str) -> Balance:
+    row = (await conn.execute(select(accounts).where(accounts.c.user_id == user_id))).first()
+    if row is None:
+        raise account_not_found(user_id)
+    return Balance(
+        user_id=row.user_id,
+        available=row.available,
+        held=row.held,
+        charged=row.charged,
+        topped_up=row.topped_up,
+        updated_at=row.updated_at,
+    )
+
+
+async def list_ledger(
+    db: Database, *, user_id: str, page: int, size: int
+) -> tuple[list[LedgerEntry], int]:
+    """The account's entries, newest first."""
+    async with db.engine.connect() as conn:
+        await balance_of(conn, user_id)  # 404 for an unknown account
+        total = await conn.scalar(
+            select(func.count()).select_from(ledger).where(ledger.c.user_id == user_id)
+        )
+        rows = await conn.execute(
+            select(ledger)
+            .where(ledger.c.user_id == user_id)
+            .order_by(ledger.c.id.desc())
+            .offset((page - 1) * size)
+            .limit(size)
+        )
+        return [LedgerEntry.model_validate(row._asdict()) for row in rows], int(total or 0)
+
+
+async def get_usage(db: Database, *, user_id: str, month: str) -> Usage:
+    """Charges of the month by message type, summed from the capture and release entries."""
+    start, end = month_bounds(month)
+    kind = ledger.c.kind
+    query = (
+        select(
+            ledger.c.msg_type,
+            _sum(ledger.c.count, kind == LedgerKind.CAPTURE).label("messages"),
+            _sum(ledger.c.amount, kind == LedgerKind.CAPTURE).label("amount"),
+            _sum(ledger.c.count, kind == LedgerKind.RELEASE).label("released"),
+        )
+        .where(
+            ledger.c.user_id == user_id,
+            kind.in_([LedgerKind.CAPTURE, LedgerKind.RELEASE]),
+            ledger.c.at >= start,
+            ledger.c.at < end,
+        )
+        .group_by(ledger.c.msg_type)
+        .order_by(ledger.c.msg_type)
+    )
+    async with db.engine.connect() as conn:
+        await balance_of(conn, user_id)
+        rows = (await conn.execute(query)).all()
+    by_type = [
+        UsageByType(
+            msg_type=row.msg_type,
+            messages=row.messages,
+            amount=row.amount,
+            released_messages=row.released,
+        )
+        for row in rows
+    ]
+    return Usage(
+        user_id=user_id,
+        month=month,
+        messages=sum(t.messages for t in by_type),
+        amount=sum(t.amount for t in by_type),
+        by_type=by_type,
+    )
+
+
+def _sum(column: Any, condition: Any) -> Any:
+    return func.coalesce(func.sum(column).filter(condition), 0)
+
+
+async def get_reservation_charges(db: Database, reservation_id: UUID) -> ReservationCharges:
+    async with db.engine.connect() as conn:
+        row = (
+            await conn.execute(select(holds).where(holds.c.reservation_id == reservation_id))
+        ).first()
+    if row is None:
+        raise NotFound(f"billing of reservation {reservation_id}")
+    return ReservationCharges.model_validate(row._asdict())

@@ -1,0 +1,182 @@
+"""Billing test fixtures: the real database, and a driver that feeds the saga's events
+through `IdempotentConsumer.apply` as Kafka records, with a private consumer group."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime, timedelta
+from itertools import count
+from typing import Any
+
+import orjson
+import pytest
+import pytest_asyncio
+from aiokafka import ConsumerRecord
+from sqlalchemy import select
+
+from msgplat.billing import ledger
+from msgplat.billing.consumers import SUBSCRIPTIONS
+from msgplat.billing.domain import LedgerKind
+from msgplat.billing.models import accounts, holds, tables
+from msgplat.billing.models import ledger as ledger_table
+from msgplat.billing.settings import BillingSettings
+from msgplat.contracts.events import (
+    CATALOGUE,
+    MessageResult,
+    MessageResultsReported,
+    ReservationCancelled,
+    ReservationRequested,
+    SendingFinished,
+)
+from msgplat.plumbing.consumer import IdempotentConsumer
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.envelope import Event, EventEnvelope
+
+_offsets = count()
+
+
+@pytest_asyncio.fixture(scope="module")
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(BillingSettings(database_url=database_url), tables)
+    yield database
+    await database.dispose()
+
+
+class SagaDriver:
+    """Builds the events billing consumes and applies them as the consumer would."""
+
+    def __init__(self, db: Database, consumer: IdempotentConsumer) -> None:
+        self.db = db
+        self.consumer = consumer
+
+    @staticmethod
+    def envelope(event: Event, rid: uuid.UUID, user_id: str) -> EventEnvelope:
+        return EventEnvelope.wrap(event, aggregate_id=rid, user_id=user_id, correlation_id="test")
+
+    async def apply(self, *envelopes: EventEnvelope) -> None:
+        await self.consumer.apply(records(envelopes))
+
+    async def top_up(self, user_id: str, amount: int) -> None:
+        async with self.db.unit_of_work() as uow:
+            await ledger.open_account(uow, user_id)
+            await ledger.post(uow, user_id, [ledger.Entry(LedgerKind.TOPUP, amount)])
+            await uow.commit()
+
+    def requested(
+        self, rid: uuid.UUID, user_id: str, recipients: int, msg_type: str = "SMS"
+    ) -> EventEnvelope:
+        now = datetime.now(UTC)
+        event = ReservationRequested(
+            reservation_id=rid,
+            title="hello",
+            content="hello there",
+            msg_type=msg_type,  # type: ignore[arg-type]
+            callback_num="+82212345678",
+            reserve_dt=now + timedelta(minutes=5),
+            recipient_count=recipients,
+            chunk_count=1,
+            requested_at=now,
+        )
+        return self.envelope(event, rid, user_id)
+
+    def results(
+        self, rid: uuid.UUID, user_id: str, outcomes: Iterable[tuple[int, str]]
+    ) -> EventEnvelope:
+        now = datetime.now(UTC)
+        event = MessageResultsReported(
+            reservation_id=rid,
+            results=[
+                MessageResult(seq=seq, status=status, code="0", at=now)  # type: ignore[arg-type]
+                for seq, status in outcomes
+            ],
+        )
+        return self.envelope(event, rid, user_id)
+
+    def cancelled(self, rid: uuid.UUID, user_id: str, previous: str) -> EventEnvelope:
+        event = ReservationCancelled(
+            reservation_id=rid, previous_status=previous, cancelled_at=datetime.now(UTC)
+        )
+        return self.envelope(event, rid, user_id)
+
+    def finished(
+        self, rid: uuid.UUID, user_id: str, delivered: int = 0, failed: int = 0
+    ) -> EventEnvelope:
+        event = SendingFinished(
+            reservation_id=rid,
+            outcome="partially_failed",
+            delivered=delivered,
+            failed=failed,
+            cancelled=0,
+            finished_at=datetime.now(UTC),
+        )
+        return self.envelope(event, rid, user_id)
+
+    async def emitted(self, rid: uuid.UUID) -> list[tuple[str, dict[str, Any]]]:
+        """(event type, payload) of every event billing wrote to its outbox for `rid`."""
+        outbox = self.db.tables.outbox
+        async with self.db.engine.connect() as conn:
+            rows = await conn.execute(
+                select(outbox.c.event_type, outbox.c.value)
+                .where(outbox.c.key == str(rid))
+                .order_by(outbox.c.id)
+            )
+            return [(row.event_type, orjson.loads(row.value)["payload"]) for row in rows]
+
+    async def account(self, user_id: str) -> Any:
+        async with self.db.engine.connect() as conn:
+            return (
+                await conn.execute(select(accounts).where(accounts.c.user_id == user_id))
+            ).first()
+
+    async def hold(self, rid: uuid.UUID) -> Any:
+        async with self.db.engine.connect() as conn:
+            return (await conn.execute(select(holds).where(holds.c.reservation_id == rid))).first()
+
+    async def entries(self, user_id: str) -> list[Any]:
+        async with self.db.engine.connect() as conn:
+            rows = await conn.execute(
+                select(ledger_table)
+                .where(ledger_table.c.user_id == user_id)
+                .order_by(ledger_table.c.id)
+            )
+            return list(rows)
+
+
+def records(envelopes: Iterable[EventEnvelope]) -> list[ConsumerRecord]:
+    """Kafka records as the consumer would poll them (each delivery a new offset)."""
+    return [
+        ConsumerRecord(
+            topic=type_topic(e.event_type),
+            partition=0,
+            offset=next(_offsets),
+            timestamp=0,
+            timestamp_type=0,
+            key=e.key,
+            value=e.to_bytes(),
+            checksum=None,
+            serialized_key_size=len(e.key),
+            serialized_value_size=len(e.to_bytes()),
+            headers=e.headers(),
+        )
+        for e in envelopes
+    ]
+
+
+def type_topic(event_type: str) -> str:
+    return CATALOGUE[event_type].topic
+
+
+@pytest.fixture
+def saga(db: Database) -> SagaDriver:
+    consumer = IdempotentConsumer(
+        db,
+        group_id=f"billing-saga-test-{uuid.uuid4().hex[:8]}",
+        handlers=SUBSCRIPTIONS["billing-saga"],
+    )
+    return SagaDriver(db, consumer)
+
+
+@pytest.fixture
+def user() -> str:
+    return f"u-bill-{uuid.uuid4().hex[:10]}"

@@ -1,0 +1,158 @@
+"""The billing API through the gateway of the shared stack: balances, top-ups, the ledger,
+usage, and clear 4xx answers for bad input that change nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from msgplat.billing.domain import SEOUL
+from msgplat.devstack.testing import Stack
+
+
+@pytest.fixture(scope="module")
+def client(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.gateway_url, timeout=10) as client:
+        yield client
+
+
+def new_user() -> str:
+    return f"u-api-{uuid.uuid4().hex[:8]}"
+
+
+def top_up(client: httpx.Client, user: str, amount: Any, **headers: str) -> httpx.Response:
+    return client.post("/billings/topups", json={"userId": user, "amount": amount}, headers=headers)
+
+
+def test_a_topup_creates_the_account_and_a_ledger_entry(client: httpx.Client) -> None:
+    user = new_user()
+    created = top_up(client, user, 5_000)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert (body["userId"], body["amount"]) == (user, 5_000)
+    assert body["balance"] | {"updatedAt": None} == {
+        "userId": user,
+        "currency": "KRW",
+        "available": 5_000,
+        "held": 0,
+        "charged": 0,
+        "toppedUp": 5_000,
+        "updatedAt": None,
+    }
+    assert top_up(client, user, 2_500).status_code == 201
+
+    balance = client.get("/billings", params={"userId": user}).json()
+    assert (balance["available"], balance["held"], balance["charged"]) == (7_500, 0, 0)
+    ledger = client.get("/billings/ledger", params={"userId": user, "size": 1}).json()
+    assert (ledger["total"], ledger["page"], ledger["size"]) == (2, 1, 1)
+    [newest] = ledger["items"]
+    assert (newest["kind"], newest["amount"], newest["availableAfter"]) == ("topup", 2_500, 7_500)
+    assert newest["eventId"] is None and newest["reservationId"] is None
+
+
+def test_the_same_idempotency_key_tops_up_once(client: httpx.Client) -> None:
+    user, key = new_user(), f"key-{uuid.uuid4().hex}"
+    first = top_up(client, user, 1_000, **{"Idempotency-Key": key})
+    again = top_up(client, user, 1_000, **{"Idempotency-Key": key})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = top_up(client, user, 2_000, **{"Idempotency-Key": key})
+    assert other.status_code == 422
+    assert other.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert client.get("/billings", params={"userId": user}).json()["available"] == 1_000
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"userId": "x", "amount": -100}, "amount"),
+        ({"userId": "x", "amount": 0}, "amount"),
+        ({"userId": "x", "amount": 10_000_001}, "amount"),
+        ({"userId": "x", "amount": 10**30}, "amount"),
+        ({"userId": "x", "amount": 100.5}, "amount"),
+        ({"userId": "x", "amount": 100.0}, "amount"),
+        ({"userId": "x", "amount": "100"}, "amount"),
+        ({"userId": "x", "amount": None}, "amount"),
+        ({"userId": "x"}, "amount"),
+        ({"amount": 100}, "userId"),
+        ({"userId": "", "amount": 100}, "userId"),
+        ({"userId": "a b", "amount": 100}, "userId"),
+        ({"userId": "x" * 65, "amount": 100}, "userId"),
+        ({"user_id": "x", "amount": 100}, "userId"),
+    ],
+)
+def test_bad_topups_are_422_naming_the_field_and_change_nothing(
+    client: httpx.Client, body: dict[str, Any], field: str
+) -> None:
+    user = new_user()
+    body = {k: (user if v == "x" else v) for k, v in body.items()}
+    response = client.post("/billings/topups", json=body)
+    assert response.status_code == 422, response.text
+    assert field in {str(part) for e in response.json()["detail"] for part in e["loc"]}
+    assert client.get("/billings", params={"userId": user}).status_code == 404
+
+
+def test_unknown_accounts_are_404_with_a_clear_message(client: httpx.Client) -> None:
+    user = new_user()
+    for path in ("/billings", "/billings/ledger", "/billings/usage"):
+        response = client.get(path, params={"userId": user})
+        assert response.status_code == 404, path
+        assert response.json()["detail"] == (
+            f"billing account of userId {user!r} (top up at POST /billings/topups) not found"
+        )
+    unknown = uuid.uuid4()
+    response = client.get(f"/billings/reservations/{unknown}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": f"billing of reservation {unknown} not found"}
+
+
+def test_usage_of_a_month_without_charges_is_empty(client: httpx.Client) -> None:
+    user = new_user()
+    top_up(client, user, 100)
+    this_month = datetime.now(SEOUL).strftime("%Y-%m")
+    usage = client.get("/billings/usage", params={"userId": user}).json()
+    assert usage == {
+        "userId": user,
+        "month": this_month,
+        "messages": 0,
+        "amount": 0,
+        "byType": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/billings", {}),
+        ("/billings", {"userId": "a b"}),
+        ("/billings/ledger", {"userId": "demo", "size": 0}),
+        ("/billings/ledger", {"userId": "demo", "page": 0}),
+        ("/billings/usage", {"userId": "demo", "month": "2026-13"}),
+        ("/billings/usage", {"userId": "demo", "month": "March"}),
+        ("/billings/reservations/not-a-uuid", {}),
+    ],
+)
+def test_malformed_requests_are_422_naming_the_field(
+    client: httpx.Client, path: str, params: dict[str, Any]
+) -> None:
+    response = client.get(path, params=params)
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert detail and all("loc" in e and "msg" in e for e in detail)
+
+
+def test_the_demo_customers_start_with_credit(client: httpx.Client) -> None:
+    total = client.get("/billings/ledger", params={"userId": "u1", "size": 1}).json()["total"]
+    oldest = client.get("/billings/ledger", params={"userId": "u1", "size": 1, "page": total})
+    [first] = oldest.json()["items"]
+    assert (first["kind"], first["amount"], first["note"]) == (
+        "topup",
+        100_000,
+        "demo starting balance",
+    )

@@ -1,0 +1,117 @@
+"""Top-ups: the only way money enters an account, once per Idempotency-Key.
+
+Also the demo accounts `make run` starts with: created at start-up only if missing,
+each with a top-up entry, so the ledger explains every won of their balance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+
+from msgplat.billing import ledger
+from msgplat.billing.domain import LedgerKind
+from msgplat.billing.models import topup_keys
+from msgplat.billing.queries import balance_of
+from msgplat.billing.schemas import Topup, TopupCreate
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.plumbing.logging import get_logger
+
+log = get_logger(__name__)
+
+
+async def top_up(
+    db: Database, cmd: TopupCreate, *, idempotency_key: str | None = None
+) -> tuple[Topup, bool]:
+    """Add `cmd.amount` to the account (created if new); returns (result, replayed)."""
+    request_hash = hashlib.sha256(orjson.dumps(cmd.model_dump(mode="json"))).hexdigest()
+    if idempotency_key and (found := await _replay(db, cmd.user_id, idempotency_key, request_hash)):
+        return found, True
+    try:
+        async with db.unit_of_work() as uow:
+            await ledger.open_account(uow, cmd.user_id)
+            entry = ledger.Entry(LedgerKind.TOPUP, cmd.amount, note="top-up")
+            posted = await ledger.post(uow, cmd.user_id, [entry])
+            assert posted is not None  # the account exists: opened above
+            result = Topup(
+                ledger_entry_id=posted[1][0],
+                user_id=cmd.user_id,
+                amount=cmd.amount,
+                balance=await balance_of(uow.conn, cmd.user_id),
+            )
+            if idempotency_key:
+                await uow.conn.execute(
+                    insert(topup_keys).values(
+                        user_id=cmd.user_id,
+                        key=idempotency_key,
+                        request_hash=request_hash,
+                        response=result.model_dump(mode="json", by_alias=True),
+                    )
+                )
+            await uow.commit()
+        return result, False
+    except IntegrityError:
+        # The same key committed concurrently by another request: answer its result.
+        if idempotency_key and (
+            found := await _replay(db, cmd.user_id, idempotency_key, request_hash)
+        ):
+            return found, True
+        raise
+
+
+async def _replay(db: Database, user_id: str, key: str, request_hash: str) -> Topup | None:
+    async with db.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(topup_keys).where(topup_keys.c.user_id == user_id, topup_keys.c.key == key)
+            )
+        ).first()
+    if row is None:
+        return None
+    if row.request_hash != request_hash:
+        raise RequestInvalid(
+            [
+                FieldError(
+                    ("header", "Idempotency-Key"),
+                    "was already used with a different request body; use a new key",
+                    input=key,
+                )
+            ]
+        )
+    return Topup.model_validate(row.response)
+
+
+async def ensure_demo_accounts(db: Database, starting_balances: dict[str, int]) -> list[str]:
+    """Create the accounts that do not exist yet with their starting balance; returns
+    the user ids created. Safe to run at every start and from several replicas."""
+    created: list[str] = []
+    async with db.unit_of_work() as uow:
+        for user_id, amount in sorted(starting_balances.items()):
+            if not await ledger.open_account(uow, user_id):
+                continue
+            if amount > 0:
+                entry = ledger.Entry(LedgerKind.TOPUP, amount, note="demo starting balance")
+                await ledger.post(uow, user_id, [entry])
+            created.append(user_id)
+        await uow.commit()
+    return created
+
+
+async def ensure_demo_accounts_with_retry(db: Database, starting_balances: dict[str, int]) -> None:
+    """At start-up, beside serving: a database not reachable yet is retried."""
+    delay = 0.2
+    while True:
+        try:
+            created = await ensure_demo_accounts(db, starting_balances)
+            log.info("demo_accounts_ready", created=created, configured=sorted(starting_balances))
+            return
+        except Exception as exc:
+            log.warning("demo_accounts_failed", error=repr(exc), retry_in_s=delay)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 5.0)

@@ -1,0 +1,89 @@
+"""Reads of the counters: a customer's period with its daily history, one reservation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.errors import NotFound
+from msgplat.stat import domain
+from msgplat.stat.models import daily_failures, daily_stats, reservation_failures, reservation_stats
+from msgplat.stat.schemas import Counts, DayStat, ReservationStat, UserStats
+
+COUNTERS = ("requested", "delivered", "failed", "cancelled", "rejected")
+
+
+async def user_stats(db: Database, *, user_id: str, start: date, end: date) -> UserStats:
+    async with db.engine.connect() as conn:
+        days = (
+            await conn.execute(
+                select(daily_stats)
+                .where(daily_stats.c.user_id == user_id, daily_stats.c.day.between(start, end))
+                .order_by(daily_stats.c.day)
+            )
+        ).all()
+        failure_rows = await conn.execute(
+            select(daily_failures.c.day, daily_failures.c.code, daily_failures.c.count).where(
+                daily_failures.c.user_id == user_id, daily_failures.c.day.between(start, end)
+            )
+        )
+        failures: dict[date, dict[str, int]] = defaultdict(dict)
+        for row in failure_rows:
+            failures[row.day][row.code] = row.count
+    history = [
+        DayStat(date=row.day, **_counts({c: getattr(row, c) for c in COUNTERS}, failures[row.day]))
+        for row in days
+    ]
+    totals = {c: sum(getattr(row, c) for row in days) for c in COUNTERS}
+    by_code: dict[str, int] = defaultdict(int)
+    for codes in failures.values():
+        for code, n in codes.items():
+            by_code[code] += n
+    return UserStats(
+        user_id=user_id,
+        from_=start,
+        to=end,
+        stat=Counts(**_counts(totals, by_code)),
+        history=history,
+    )
+
+
+async def reservation_stat(db: Database, reservation_id: UUID) -> ReservationStat:
+    async with db.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(reservation_stats).where(
+                    reservation_stats.c.reservation_id == reservation_id
+                )
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"reservation {reservation_id}")
+        codes = await conn.execute(
+            select(reservation_failures.c.code, reservation_failures.c.count).where(
+                reservation_failures.c.reservation_id == reservation_id
+            )
+        )
+        by_code = {code: n for code, n in codes}
+    return ReservationStat(
+        reservation_id=row.reservation_id,
+        user_id=row.user_id,
+        requested_at=row.requested_at,
+        updated_at=row.updated_at,
+        **_counts({c: getattr(row, c) for c in COUNTERS}, by_code),
+    )
+
+
+def _counts(counters: Mapping[str, int], by_code: Mapping[str, int]) -> dict[str, Any]:
+    """The fields of `Counts`, with the rate derived and the codes sorted for reading."""
+    return {
+        **counters,
+        "rate": domain.success_rate(delivered=counters["delivered"], failed=counters["failed"]),
+        "failures_by_code": dict(sorted(by_code.items())),
+    }

@@ -1,0 +1,219 @@
+"""Every message accounted for, end to end through the gateway (the saga).
+
+A customer tops up and reserves; billing holds the price, captures each delivered
+message and releases each failed or cancelled one; stat counts the same; and the
+reconciliation finds no difference. Faults (billing or stat killed mid-send) change
+nothing in the final numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from msgplat.devstack.reconcile import check
+from msgplat.devstack.testing import Stack, wait_until
+
+PRICE_SMS = 20
+FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}
+
+
+@pytest.fixture()
+def api(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture()
+def carrier(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.url("carrier"), timeout=10) as client:
+        client.post("/admin/reset").raise_for_status()
+        client.put("/admin/config", json={"report_delay_ms": 50, "report_jitter_ms": 0})
+        yield client
+        client.post("/admin/reset").raise_for_status()
+
+
+def new_customer(api: httpx.Client, credit: int) -> str:
+    user = f"acct-{uuid.uuid4().hex[:8]}"
+    response = api.post("/billings/topups", json={"userId": user, "amount": credit})
+    assert response.status_code == 201, response.text
+    return user
+
+
+def numbers(count: int, failing: set[int] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    prefix = uuid.uuid4().int % 90 + 10
+    return [
+        f"010{prefix:02d}{i:02d}0000" if i in failing else f"010{prefix:02d}{i:05d}1"
+        for i in range(count)
+    ]
+
+
+def reserve(api: httpx.Client, user: str, dst: list[str]) -> dict[str, Any]:
+    response = api.post(
+        "/msgReqs",
+        json={
+            "userId": user,
+            "msgTitle": "bill",
+            "msgContent": "accounted for",
+            "dstNum": dst,
+            "callbackNum": "0212345678",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def wait_final(api: httpx.Client, rid: str, timeout_s: float = 90) -> dict[str, Any]:
+    return wait_until(
+        lambda: (r := api.get(f"/msgReqs/{rid}").json())["status"] in FINAL and r,
+        timeout_s=timeout_s,
+        interval_s=0.1,
+    )
+
+
+def settled(api: httpx.Client, rid: str) -> dict[str, Any]:
+    """Billing's figures once nothing is held any more (accounting trails sending)."""
+    return wait_until(
+        lambda: (
+            (b := api.get(f"/billings/reservations/{rid}").json())["held"] == 0
+            and b["status"] == "closed"
+            and b
+        ),
+        timeout_s=30,
+    )
+
+
+def counted(api: httpx.Client, rid: str, total: int) -> dict[str, Any]:
+    return wait_until(
+        lambda: (
+            (s := api.get(f"/stats/reservations/{rid}").json())["delivered"]
+            + s["failed"]
+            + s["cancelled"]
+            == total
+            and s
+        ),
+        timeout_s=30,
+    )
+
+
+async def reconciled(stack: Stack, reservation: dict[str, Any]) -> list[str]:
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+        return await check(client, reservation)
+
+
+def test_charged_for_delivered_released_for_failed_and_the_numbers_agree(
+    api: httpx.Client, carrier: httpx.Client, stack: Stack
+) -> None:
+    user = new_customer(api, 100_000)
+    reservation = reserve(api, user, numbers(50, failing={3, 9, 20, 33, 49}))
+    final = wait_final(api, reservation["id"])
+    assert final["status"] == "partially_failed"
+
+    bill = settled(api, reservation["id"])
+    assert (bill["capturedCount"], bill["capturedAmount"]) == (45, 45 * PRICE_SMS)
+    assert (bill["releasedCount"], bill["releasedAmount"]) == (5, 5 * PRICE_SMS)
+    balance = api.get("/billings", params={"userId": user}).json()
+    assert balance["charged"] == 45 * PRICE_SMS
+    assert balance["held"] == 0
+    assert balance["available"] == 100_000 - 45 * PRICE_SMS
+
+    stats = counted(api, reservation["id"], 50)
+    summary = api.get("/msgs/summary", params={"reservationId": reservation["id"]}).json()
+    assert (stats["delivered"], stats["failed"]) == (summary["delivered"], summary["failed"])
+    assert (stats["delivered"], stats["failed"]) == (45, 5)
+    assert stats["failuresByCode"] == {"3001": 5}
+
+    kinds = [
+        e["kind"] for e in api.get("/billings/ledger", params={"userId": user}).json()["items"]
+    ]
+    assert sorted(set(kinds)) == ["capture", "hold", "release", "topup"]
+    final_view = api.get(f"/msgReqs/{reservation['id']}").json()
+    assert asyncio.run(reconciled(stack, final_view)) == []
+
+
+def test_not_enough_credit_rejects_the_reservation_and_nothing_is_sent(
+    api: httpx.Client, carrier: httpx.Client
+) -> None:
+    user = new_customer(api, 100)  # 10 SMS need 200 KRW
+    reservation = reserve(api, user, numbers(10))
+    final = wait_final(api, reservation["id"])
+    assert final["status"] == "rejected"
+    assert "not enough credit" in final["statusReason"]
+    assert "200" in final["statusReason"]
+    received = carrier.get("/admin/received", params={"refPrefix": reservation["id"]}).json()
+    assert received["total"] == 0
+    balance = api.get("/billings", params={"userId": user}).json()
+    assert (balance["available"], balance["held"], balance["charged"]) == (100, 0, 0)
+    view = wait_until(
+        lambda: (
+            (v := api.get(f"/monitorings/{reservation['id']}").json())["status"] == "rejected" and v
+        )
+    )
+    assert "not enough credit" in view["statusReason"]
+
+
+def test_cancel_during_sending_releases_the_unsent_part(
+    api: httpx.Client, carrier: httpx.Client
+) -> None:
+    carrier.put("/admin/config", json={"max_per_second": 1000}).raise_for_status()
+    user = new_customer(api, 1_000_000)
+    reservation = reserve(api, user, numbers(5000))
+    wait_until(
+        lambda: (
+            carrier.get("/admin/received", params={"refPrefix": reservation["id"]}).json()["total"]
+            >= 1000
+        ),
+        timeout_s=30,
+    )
+    assert api.post(f"/msgReqs/{reservation['id']}/cancel").status_code == 200
+    summary = wait_until(
+        lambda: (
+            (s := api.get("/msgs/summary", params={"reservationId": reservation["id"]}).json())[
+                "finished"
+            ]
+            and s
+        ),
+        timeout_s=60,
+    )
+    assert summary["cancelled"] > 0
+    bill = settled(api, reservation["id"])
+    assert bill["capturedCount"] == summary["delivered"]
+    assert bill["releasedCount"] == summary["failed"] + summary["cancelled"]
+    balance = api.get("/billings", params={"userId": user}).json()
+    assert balance["available"] == 1_000_000 - summary["delivered"] * PRICE_SMS
+    assert balance["held"] == 0
+
+
+@pytest.mark.parametrize("victim", ["billing", "stat"])
+def test_accounting_killed_mid_send_ends_exact_with_no_duplicate_entries(
+    api: httpx.Client, carrier: httpx.Client, stack: Stack, victim: str
+) -> None:
+    carrier.put("/admin/config", json={"max_per_second": 2500}).raise_for_status()
+    user = new_customer(api, 1_000_000)
+    count = 10_000
+    reservation = reserve(api, user, numbers(count, failing={1, 2, 3}))
+    wait_until(
+        lambda: (
+            carrier.get("/admin/received", params={"refPrefix": reservation["id"]}).json()["total"]
+            >= 3000
+        ),
+        timeout_s=30,
+    )
+    stack.restart(victim, kill=True)
+    final = wait_final(api, reservation["id"], timeout_s=120)
+    assert final["status"] == "partially_failed"
+    bill = settled(api, reservation["id"])
+    assert (bill["capturedCount"], bill["releasedCount"]) == (count - 3, 3)
+    stats = counted(api, reservation["id"], count)
+    assert (stats["delivered"], stats["failed"]) == (count - 3, 3)
+    ledger = api.get("/billings/ledger", params={"userId": user, "size": 100}).json()["items"]
+    booked = [(e["eventId"], e["kind"]) for e in ledger if e["eventId"] is not None]
+    assert len(booked) == len(set(booked)), "an event was booked twice"
+    balance = api.get("/billings", params={"userId": user}).json()
+    assert balance["charged"] == (count - 3) * PRICE_SMS
+    assert balance["available"] + balance["held"] + balance["charged"] == 1_000_000
