@@ -45,6 +45,8 @@ def numbers(count: int) -> list[str]:
 
 async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float]:
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=120) as api:
+        topup = await api.post("/billings/topups", json={"userId": "bench", "amount": size * 50})
+        topup.raise_for_status()
         due = datetime.now(UTC) + timedelta(seconds=8 + size / 25_000)
         t0 = time.monotonic()
         response = await api.post(
@@ -78,6 +80,21 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
             "SELECT max(submitted_at) FROM send.messages WHERE reservation_id = $1",
             uuid.UUID(rid),
         )
+        # Accounting trails sending: wait until billing has settled every message and
+        # stat has counted every one, then take the times they did.
+        charged_at = counted_at = None
+        while charged_at is None or counted_at is None:
+            charged_at = await conn.fetchval(
+                "SELECT closed_at FROM billing.holds WHERE reservation_id = $1 AND held = 0",
+                uuid.UUID(rid),
+            )
+            counted_at = await conn.fetchval(
+                "SELECT updated_at FROM stat.reservation_stats WHERE reservation_id = $1 "
+                "AND delivered + failed + cancelled = $2",
+                uuid.UUID(rid),
+                size,
+            )
+            await asyncio.sleep(0.05)
     finally:
         await conn.close()
     total = (job["finished_at"] - job["due_at"]).total_seconds()
@@ -91,6 +108,8 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
         "due_to_last_report_s": total,
         "msgs_per_s": size / total,
         "msgs_per_s_from_start": size / sending,
+        "billing_lag_s": (charged_at - job["finished_at"]).total_seconds(),
+        "stat_lag_s": (counted_at - job["finished_at"]).total_seconds(),
     }
 
 
@@ -131,6 +150,11 @@ async def main(sizes: list[int]) -> None:
                     f"due -> last report applied {result['due_to_last_report_s']:.2f} s = "
                     f"{result['msgs_per_s']:,.0f} msg/s "
                     f"({result['msgs_per_s_from_start']:,.0f} msg/s from the first send)",
+                    flush=True,
+                )
+                print(
+                    f"  accounting after the last report applied: billing settled "
+                    f"{result['billing_lag_s']:+.2f} s, stat counted {result['stat_lag_s']:+.2f} s",
                     flush=True,
                 )
                 print(
