@@ -1,0 +1,117 @@
+"""The carrier's report callback refuses bad input clearly and changes nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from msgplat.devstack.testing import Stack, credit_new_customers, wait_until
+
+TOKEN = {"Authorization": "Bearer sim-callback"}
+
+
+@pytest.fixture(scope="module")
+def send_api(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.url("send"), timeout=10) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def scheduled(stack: Stack) -> dict[str, Any]:
+    """A reservation far in the future: its two messages are known to send, not sent."""
+    with httpx.Client(
+        base_url=stack.gateway_url,
+        timeout=10,
+        event_hooks={"request": [credit_new_customers(stack.gateway_url)]},
+    ) as api:
+        created = api.post(
+            "/msgReqs",
+            json={
+                "userId": f"cb-{uuid.uuid4().hex[:8]}",
+                "msgTitle": "later",
+                "msgContent": "not yet",
+                "dstNum": ["01011112222", "01033334444"],
+                "callbackNum": "0212345678",
+                "reserveDt": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+            },
+        )
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def report(ref: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "messageId": "sim-x",
+        "ref": ref,
+        "status": "DELIVERED",
+        "code": "0000",
+        "doneAt": datetime.now(UTC).isoformat(),
+        **overrides,
+    }
+
+
+def statuses(send_api: httpx.Client, rid: str) -> list[str]:
+    response = send_api.get("/msgs", params={"reservationId": rid})
+    if response.status_code == 404:  # the send service has not had the events yet
+        return []
+    return [m["status"] for m in response.json()["items"]]
+
+
+def test_without_the_token_the_callback_answers_401(send_api: httpx.Client) -> None:
+    response = send_api.post("/carrier/reports", json={"reports": [report("x:1")]})
+    assert response.status_code == 401
+    assert "token" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        (b"not json", ["body"]),
+        (b'{"reports": []}', ["body", "reports"]),
+        (b'{"nothing": 1}', ["body", "reports"]),
+        (b'{"reports": [{"ref": "a:1"}]}', ["body", "reports", 0, "messageId"]),
+    ],
+)
+def test_malformed_bodies_are_refused_naming_the_field(
+    send_api: httpx.Client, body: bytes, loc: list[Any]
+) -> None:
+    response = send_api.post(
+        "/carrier/reports", content=body, headers={**TOKEN, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert any(e["loc"][: len(loc)] == loc for e in response.json()["detail"]), response.text
+
+
+def test_unknown_messages_refuse_the_whole_batch_and_change_nothing(
+    send_api: httpx.Client, stack: Stack, scheduled: dict[str, Any]
+) -> None:
+    rid = scheduled["id"]
+    wait_until(lambda: len(statuses(send_api, rid)) == 2)  # the send service has its copy
+    body = {
+        "reports": [
+            report(f"{rid}:0"),  # known
+            report(f"{uuid.uuid4()}:0"),  # no such reservation
+            report(f"{rid}:7"),  # no such message
+        ]
+    }
+    response = send_api.post("/carrier/reports", json=body, headers=TOKEN)
+    assert response.status_code == 422, response.text
+    detail = response.json()
+    assert detail["errorCount"] == 2
+    assert all("nothing in this batch was applied" in e["msg"] for e in detail["detail"])
+    assert statuses(send_api, rid) == ["pending", "pending"]
+
+
+def test_a_malformed_reference_is_refused_with_its_index(
+    send_api: httpx.Client, scheduled: dict[str, Any]
+) -> None:
+    body = {"reports": [report(f"{scheduled['id']}:0"), report("no-seq-here")]}
+    response = send_api.post("/carrier/reports", json=body, headers=TOKEN)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "reports", 1, "ref"]
+    assert statuses(send_api, scheduled["id"]) == ["pending", "pending"]
