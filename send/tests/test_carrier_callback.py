@@ -101,9 +101,11 @@ def test_unknown_messages_refuse_the_whole_batch_and_change_nothing(
     }
     response = send_api.post("/carrier/reports", json=body, headers=TOKEN)
     assert response.status_code == 422, response.text
-    detail = response.json()
-    assert detail["errorCount"] == 2
-    assert all("nothing in this batch was applied" in e["msg"] for e in detail["detail"])
+    errors = response.json()["detail"]
+    assert sorted(e["input"] for e in errors) == sorted(
+        [body["reports"][1]["ref"], body["reports"][2]["ref"]]
+    )
+    assert all("nothing in this batch was applied" in e["msg"] for e in errors)
     assert statuses(send_api, rid) == ["pending", "pending"]
 
 
