@@ -34,6 +34,7 @@ FINAL = frozenset({MessageState.DELIVERED, MessageState.FAILED, MessageState.CAN
 # Platform result codes (carrier codes are passed through as they come).
 CODE_EXPIRED = "P001"  # could not be handed to a carrier before it expired
 CODE_RETRIES_EXHAUSTED = "P002"  # the carrier failed on every attempt of the retry budget
+CODE_NO_REPORT = "P003"  # accepted by the carrier, but no delivery report came in time
 
 
 Outcome = Literal["completed", "partially_failed", "failed", "cancelled"]

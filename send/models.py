@@ -84,6 +84,11 @@ messages = Table(
     Column("submitted_at", DateTime(timezone=True), nullable=True),
     Column("final_at", DateTime(timezone=True), nullable=True),
     Index(
+        "ix_messages_awaiting_report",
+        "submitted_at",
+        postgresql_where=text("status = 'submitted'"),
+    ),
+    Index(
         "ix_messages_unsent",
         "reservation_id",
         "seq",

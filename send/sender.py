@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import time
 import uuid
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
@@ -31,8 +32,11 @@ from msgplat.send.carrier import CarrierClient, CarrierUnavailable, OutgoingMess
 from msgplat.send.models import SCHEMA, jobs
 from msgplat.send.results import record_final
 from msgplat.send.settings import SendSettings
+from msgplat.send.sweeper import fail_unreported
 
 log = get_logger(__name__)
+
+SWEEP_EVERY_S = 30.0
 
 CLAIM_SQL = text(
     f"""
@@ -111,13 +115,18 @@ class Sender:
             self.limiter = AsyncLimiter(rate, time_period=1)
 
     async def run(self) -> None:
-        """Claim due jobs until cancelled; on cancel, hand every lease back."""
+        """Claim due jobs until cancelled; on cancel, hand every lease back. Now and
+        then, fail the messages whose delivery report never came (see sweeper)."""
+        last_sweep = 0.0
         try:
             while True:
                 try:
                     await self.claim_due_jobs()
+                    if time.monotonic() - last_sweep > SWEEP_EVERY_S:
+                        last_sweep = time.monotonic()
+                        await fail_unreported(self.db, timeout_s=self.settings.report_timeout_s)
                 except Exception as exc:
-                    log.warning("claim_failed", error=repr(exc))
+                    log.warning("scheduler_round_failed", error=repr(exc))
                 await asyncio.sleep(self.settings.scheduler_interval_s)
         finally:
             tasks = list(self.running.values())

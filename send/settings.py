@@ -29,6 +29,11 @@ class SendSettings(ServiceSettings):
     message_expiry_s: float = Field(
         default=3600, gt=0, description="A message not handed over this long after due fails"
     )
+    report_timeout_s: float = Field(
+        default=72 * 3600,
+        gt=0,
+        description="A message with no delivery report this long after submit fails (P003)",
+    )
     breaker_threshold: int = Field(default=3, ge=1)
     breaker_open_s: float = Field(default=5.0, gt=0)
     scheduler_interval_s: float = Field(default=0.2, gt=0, le=5)
