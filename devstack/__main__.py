@@ -87,7 +87,7 @@ def main() -> int:
             process.wait_ready(timeout_s=60)
         say("every service is ready")
         print(
-            "\n  Gateway (API and dashboard): http://localhost:8088/\n"
+            "\n  Gateway (the public API):    http://localhost:8088/\n"
             "  Readiness of every service:  http://localhost:8088/health/ready\n"
             f"  Logs:                        {STATE_DIR / 'logs'}/\n\n"
             "  Try it:\n"
