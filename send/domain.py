@@ -8,8 +8,9 @@ from typing import Literal
 
 class MessageState(StrEnum):
     PENDING = "pending"
-    SUBMITTING = "submitting"  # handed to the carrier; its answer not yet recorded
-    SUBMITTED = "submitted"  # accepted by the carrier; waiting for the delivery report
+    # Handed to the carrier, waiting for the delivery report. Confirmed once the job's
+    # cursor (next_seq) has moved past it; before that a crash hands it over again.
+    SUBMITTED = "submitted"
     DELIVERED = "delivered"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -25,10 +26,6 @@ class JobState(StrEnum):
     REJECTED = "rejected"  # billing refused the credit: never sent, nothing to report
 
 
-UNSENT = (MessageState.PENDING, MessageState.SUBMITTING)
-# A delivery report may overtake the recording of the carrier's submit answer, so it
-# applies to any message not yet final.
-REPORTABLE = (MessageState.PENDING, MessageState.SUBMITTING, MessageState.SUBMITTED)
 FINAL = frozenset({MessageState.DELIVERED, MessageState.FAILED, MessageState.CANCELLED})
 
 # Platform result codes (carrier codes are passed through as they come).

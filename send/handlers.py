@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -124,18 +125,29 @@ async def on_reservation_cancelled(
     ).first()
     if job is None:
         return
+    # Pending messages are cancelled. Messages claimed but not confirmed handed over
+    # (at or after the job's cursor) are too, when no live sender holds the lease; a
+    # live sender cancels its own unconfirmed ones when it sees the cancel.
     cancelled = (
         await uow.conn.execute(
             text(
                 f"""
-                UPDATE {SCHEMA}.messages
+                UPDATE {SCHEMA}.messages m
                 SET status = 'cancelled', result_code = 'CANCELLED',
                     reason = 'cancelled by the customer', final_at = now()
-                WHERE reservation_id = :rid AND status = 'pending'
+                WHERE m.reservation_id = :rid
+                  AND (m.status = 'pending'
+                       OR (m.status = 'submitted' AND m.seq >= :cursor AND NOT :leased))
                 RETURNING seq, status, result_code, reason, carrier, carrier_msg_id, final_at
                 """
             ),
-            {"rid": event.reservation_id},
+            {
+                "rid": event.reservation_id,
+                "cursor": job.next_seq,
+                "leased": job.lease_owner is not None
+                and job.lease_until is not None
+                and job.lease_until > datetime.now(UTC),
+            },
         )
     ).all()
     await record_final(uow, job, cancelled)
@@ -188,7 +200,7 @@ async def summarise(db: Database, *, reservation_id: UUID) -> MsgSummary:
         reservation_id=reservation_id,
         user_id=job.user_id,
         recipient_count=job.recipient_count,
-        pending=counts.get(S.PENDING, 0) + counts.get(S.SUBMITTING, 0),
+        pending=counts.get(S.PENDING, 0),
         submitted=counts.get(S.SUBMITTED, 0),
         delivered=counts.get(S.DELIVERED, 0),
         failed=counts.get(S.FAILED, 0),

@@ -74,7 +74,7 @@ messages = Table(
     Column("reservation_id", UUID(as_uuid=True), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("dst_num", String(20), nullable=False),
-    # pending -> submitting -> submitted -> delivered | failed; pending -> cancelled | failed
+    # pending -> submitted -> delivered | failed; pending -> cancelled | failed
     Column("status", String(16), nullable=False, server_default="pending"),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("carrier", String(32), nullable=True),
@@ -87,12 +87,6 @@ messages = Table(
         "ix_messages_awaiting_report",
         "submitted_at",
         postgresql_where=text("status = 'submitted'"),
-    ),
-    Index(
-        "ix_messages_unsent",
-        "reservation_id",
-        "seq",
-        postgresql_where=text("status IN ('pending', 'submitting')"),
     ),
 )
 

@@ -1,6 +1,7 @@
 """Delivery reports from the carrier, applied idempotently in one transaction a batch.
 
-A report applies to a message that is not final yet; duplicates, and reports that
+A report applies to a message that is not final yet (it may even overtake the
+recording of the carrier's answer to the submit); duplicates, and reports that
 arrive after the message's first final state, change nothing. A batch naming any
 message we do not know is refused whole (422) and changes nothing.
 """
@@ -38,7 +39,7 @@ APPLY_SQL = text(
                 CAST(:done AS timestamptz[]))
         AS v(rid, seq, status, code, reason, mid, done_at)
     WHERE m.reservation_id = v.rid AND m.seq = v.seq
-      AND m.status IN ('pending', 'submitting', 'submitted')
+      AND m.status IN ('pending', 'submitted')
     RETURNING m.reservation_id, m.seq, m.status, m.result_code, m.reason, m.carrier,
               m.carrier_msg_id, m.final_at
     """

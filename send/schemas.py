@@ -33,7 +33,7 @@ class MsgSummary(ApiModel):
     reservation_id: UUID
     user_id: str
     recipient_count: int
-    pending: int = Field(description="Not yet handed to a carrier (incl. submitting)")
+    pending: int = Field(description="Not yet handed to a carrier")
     submitted: int = Field(description="With the carrier, waiting for the delivery report")
     delivered: int
     failed: int

@@ -3,9 +3,11 @@
 Every `SCHEDULER_INTERVAL_S` each replica claims due jobs with a lease
 (`FOR UPDATE SKIP LOCKED`), so several replicas never send the same job at once and
 a crashed replica's jobs are taken over when its lease expires. A job is sent in
-batches of up to 1,000 in `seq` order: mark the batch `submitting`, hand it to the
-carrier, record the carrier's answer. After a crash, `submitting` messages are
-handed over again; the carrier deduplicates them by reference, so none is sent twice.
+batches of up to 1,000 in `seq` order: mark the batch `submitted`, hand it to the
+carrier, record its answer by moving the job's cursor (`next_seq`) past the batch.
+Submitted messages at or after the cursor are not confirmed: after a crash they are
+handed over again, and the carrier deduplicates them by reference, so none is sent
+twice. (The carrier's message id arrives with each delivery report.)
 """
 
 from __future__ import annotations
@@ -38,6 +40,21 @@ log = get_logger(__name__)
 
 SWEEP_EVERY_S = 30.0
 
+# Messages of a cancelled job that were claimed but never confirmed handed over.
+CANCEL_UNCONFIRMED_SQL = text(
+    f"""
+    UPDATE {SCHEMA}.messages m
+    SET status = 'cancelled', result_code = 'CANCELLED',
+        reason = 'cancelled by the customer', final_at = now()
+    FROM {SCHEMA}.jobs j
+    WHERE j.reservation_id = :rid AND j.status = 'cancelled'
+      AND m.reservation_id = j.reservation_id AND m.seq >= j.next_seq
+      AND m.status = 'submitted'
+    RETURNING m.seq, m.status, m.result_code, m.reason, m.carrier, m.carrier_msg_id,
+              m.final_at
+    """
+)
+
 CLAIM_SQL = text(
     f"""
     UPDATE {SCHEMA}.jobs SET lease_owner = :owner, lease_until = now() + :lease
@@ -56,24 +73,14 @@ CLAIM_SQL = text(
 
 NEXT_BATCH_SQL = text(
     f"""
-    UPDATE {SCHEMA}.messages SET status = 'submitting'
+    UPDATE {SCHEMA}.messages SET status = 'submitted', carrier = :carrier, submitted_at = now()
     WHERE reservation_id = :rid AND seq IN (
         SELECT seq FROM {SCHEMA}.messages
         WHERE reservation_id = :rid AND seq >= :from_seq
-          AND status IN ('pending', 'submitting')
+          AND status IN ('pending', 'submitted')
         ORDER BY seq LIMIT :limit
         FOR UPDATE)
     RETURNING seq, dst_num, attempts
-    """
-)
-
-ACCEPTED_SQL = text(
-    f"""
-    UPDATE {SCHEMA}.messages m
-    SET status = 'submitted', carrier = :carrier, carrier_msg_id = v.mid, submitted_at = now()
-    FROM unnest(CAST(:seqs AS int[]), CAST(:mids AS text[])) AS v(seq, mid)
-    WHERE m.reservation_id = :rid AND m.seq BETWEEN :lo AND :hi AND m.seq = v.seq
-      AND m.status = 'submitting'
     """
 )
 
@@ -85,7 +92,7 @@ REJECTED_SQL = text(
     FROM unnest(CAST(:seqs AS int[]), CAST(:codes AS text[]), CAST(:reasons AS text[]))
         AS v(seq, code, reason)
     WHERE m.reservation_id = :rid AND m.seq BETWEEN :lo AND :hi AND m.seq = v.seq
-      AND m.status = 'submitting'
+      AND m.status = 'submitted'
     RETURNING m.seq, m.status, m.result_code, m.reason, m.carrier, m.carrier_msg_id, m.final_at
     """
 )
@@ -94,7 +101,7 @@ GIVE_UP_SQL = text(
     f"""
     UPDATE {SCHEMA}.messages
     SET status = 'failed', result_code = :code, reason = :reason, final_at = now()
-    WHERE reservation_id = :rid AND seq = ANY(:seqs) AND status = 'submitting'
+    WHERE reservation_id = :rid AND seq = ANY(:seqs) AND status = 'submitted'
     RETURNING seq, status, result_code, reason, carrier, carrier_msg_id, final_at
     """
 )
@@ -162,7 +169,7 @@ class Sender:
         """Send one job, batch by batch, as a pipeline of three steps.
 
         Batches reach the carrier strictly one after the other, in `seq` order. While
-        batch k is at the carrier, batch k+1 is claimed (marked `submitting`); while
+        batch k is at the carrier, batch k+1 is claimed (marked `submitted`); while
         batch k+1 is at the carrier, the answer to batch k is recorded. So each round
         costs the longest of the three steps instead of their sum.
         """
@@ -191,7 +198,7 @@ class Sender:
                     await asyncio.sleep(max(exc.retry_after_s, backoff))
                     backoff = min(backoff * 2, 5.0)
                     # Start again from this batch: its rows (and any claimed after it)
-                    # are still `submitting`, so the claim finds them first, in order.
+                    # are still unconfirmed, so the claim finds them first, in order.
                     claiming = asyncio.create_task(self.claim(job, from_seq=batch[0].seq))
                     continue
                 if recording is not None:
@@ -225,7 +232,7 @@ class Sender:
         ]
 
     async def claim(self, job: Any, *, from_seq: int | None) -> list[Any] | None:
-        """Renew the lease and mark the next batch `submitting` (from the job's cursor
+        """Renew the lease and mark the next batch `submitted` (from the job's cursor
         when `from_seq` is None); None when the lease is lost or the job stopped."""
         rid = job.reservation_id
         async with self.db.unit_of_work() as uow:
@@ -249,6 +256,7 @@ class Sender:
                     NEXT_BATCH_SQL,
                     {
                         "rid": rid,
+                        "carrier": self.carrier.name,
                         "from_seq": current.next_seq if from_seq is None else from_seq,
                         "limit": self.batch_size,
                     },
@@ -274,13 +282,15 @@ class Sender:
         return sorted(batch, key=lambda row: row.seq) or None
 
     async def finish_handover(self, job: Any) -> None:
-        """Every message is with the carrier (or final): wait for reports, not a sender.
+        """The loop ended: every message is with the carrier (wait for reports, not a
+        sender), or the job was cancelled.
 
-        Only when nothing from the cursor on is unsent, so a job stopped for another
-        reason (lease lost, cancel) is never marked handed over by mistake.
+        A cancelled job may have claimed messages it never handed over (the batch
+        claimed ahead, or one the carrier refused): they are cancelled here, since
+        this sender knows none of them reached the carrier.
         """
-        async with self.db.engine.begin() as conn:
-            await conn.execute(
+        async with self.db.unit_of_work() as uow:
+            await uow.conn.execute(
                 text(
                     f"""
                     UPDATE {SCHEMA}.jobs j
@@ -290,11 +300,16 @@ class Sender:
                       AND NOT EXISTS (
                         SELECT 1 FROM {SCHEMA}.messages m
                         WHERE m.reservation_id = j.reservation_id AND m.seq >= j.next_seq
-                          AND m.status IN ('pending', 'submitting'))
+                          AND m.status IN ('pending', 'submitted'))
                     """
                 ),
                 {"rid": job.reservation_id, "owner": self.owner},
             )
+            unsent = (
+                await uow.conn.execute(CANCEL_UNCONFIRMED_SQL, {"rid": job.reservation_id})
+            ).all()
+            await record_final(uow, job, unsent)
+            await uow.commit()
 
     async def record(self, job: Any, batch: list[Any], results: list[SubmitResult]) -> None:
         async with self.db.unit_of_work() as uow:
@@ -311,16 +326,6 @@ class Sender:
         # the planner believes about a table that COPY has just filled.
         bounds = {"lo": batch[0].seq, "hi": batch[-1].seq}
         if accepted:
-            await uow.conn.execute(
-                ACCEPTED_SQL,
-                {
-                    "rid": rid,
-                    "carrier": self.carrier.name,
-                    "seqs": [seq for seq, _ in accepted],
-                    "mids": [r.message_id for _, r in accepted],
-                    **bounds,
-                },
-            )
             uow.emit(
                 MessagesSubmitted(
                     reservation_id=rid,

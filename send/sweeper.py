@@ -27,10 +27,14 @@ SWEEP_SQL = text(
     UPDATE {SCHEMA}.messages m
     SET status = 'failed', result_code = :code, reason = :reason, final_at = now()
     WHERE (m.reservation_id, m.seq) IN (
-        SELECT reservation_id, seq FROM {SCHEMA}.messages
-        WHERE status = 'submitted' AND submitted_at < now() - CAST(:timeout AS interval)
-        ORDER BY submitted_at LIMIT :limit
-        FOR UPDATE SKIP LOCKED)
+        SELECT m2.reservation_id, m2.seq FROM {SCHEMA}.messages m2
+        JOIN {SCHEMA}.jobs j ON j.reservation_id = m2.reservation_id
+        WHERE m2.status = 'submitted'
+          AND m2.submitted_at < now() - CAST(:timeout AS interval)
+          -- only handovers the carrier confirmed (before the job's cursor)
+          AND m2.seq < j.next_seq
+        ORDER BY m2.submitted_at LIMIT :limit
+        FOR UPDATE OF m2 SKIP LOCKED)
     RETURNING m.reservation_id, m.seq, m.status, m.result_code, m.reason, m.carrier,
               m.carrier_msg_id, m.final_at
     """
