@@ -154,6 +154,29 @@ async def one_row_rate(database_url: str, *, concurrency: int, seconds: float) -
         await pool.close()
 
 
+async def wait_until_drained(database_url: str, *, timeout_s: float) -> float:
+    """Wait until every reservation so far went through the saga and into the read
+    model, so the steady-rate phase measures a steady state, not a backlog."""
+    started = time.monotonic()
+    conn = await asyncpg.connect(database_url)
+    try:
+        while time.monotonic() - started < timeout_s:
+            waiting = await conn.fetchval(
+                """
+                SELECT (SELECT count(*) FROM reservation.reservations WHERE status = 'requested')
+                     + (SELECT count(*) FROM reservation.reservations)
+                     - (SELECT count(*) FROM monitoring.reservation_views
+                        WHERE status <> 'requested')
+                """
+            )
+            if waiting == 0:
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        await conn.close()
+    return time.monotonic() - started
+
+
 async def projected_at(database_url: str, ids: list[str], *, timeout_s: float) -> dict[str, float]:
     """When the projection applied each reservation's `ReservationRequested` (wall clock).
 
@@ -286,6 +309,8 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
             f"  under full load (the {len(lags):,} gateway POSTs above, at projection commit): "
             f"{lag_summary(lags)}" + (f"; {late} not projected within 15 s" if late else "")
         )
+    drained = await wait_until_drained(database_url, timeout_s=90)
+    print(f"  (the platform drained the load above in {drained:.1f} s before the steady phase)")
     polled, answered_at, missed = await polled_lags(
         stack.gateway_url, rate=args.lag_rate, seconds=6, poll_s=0.02, max_recipients=r
     )
