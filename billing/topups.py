@@ -7,11 +7,7 @@ each with a top-up entry, so the ledger explains every won of their balance.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 
-import orjson
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
 from msgplat.billing import ledger
@@ -19,8 +15,8 @@ from msgplat.billing.domain import LedgerKind
 from msgplat.billing.models import topup_keys
 from msgplat.billing.queries import balance_of
 from msgplat.billing.schemas import Topup, TopupCreate
+from msgplat.plumbing import idempotency
 from msgplat.plumbing.db import Database
-from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.logging import get_logger
 
 log = get_logger(__name__)
@@ -30,8 +26,8 @@ async def top_up(
     db: Database, cmd: TopupCreate, *, idempotency_key: str | None = None
 ) -> tuple[Topup, bool]:
     """Add `cmd.amount` to the account (created if new); returns (result, replayed)."""
-    request_hash = hashlib.sha256(orjson.dumps(cmd.model_dump(mode="json"))).hexdigest()
-    if idempotency_key and (found := await _replay(db, cmd.user_id, idempotency_key, request_hash)):
+    body_hash = idempotency.request_hash(cmd)
+    if idempotency_key and (found := await _replay(db, cmd.user_id, idempotency_key, body_hash)):
         return found, True
     try:
         async with db.unit_of_work() as uow:
@@ -46,45 +42,30 @@ async def top_up(
                 balance=await balance_of(uow.conn, cmd.user_id),
             )
             if idempotency_key:
-                await uow.conn.execute(
-                    insert(topup_keys).values(
-                        user_id=cmd.user_id,
-                        key=idempotency_key,
-                        request_hash=request_hash,
-                        response=result.model_dump(mode="json", by_alias=True),
-                    )
+                await idempotency.remember(
+                    uow.conn,
+                    topup_keys,
+                    user_id=cmd.user_id,
+                    key=idempotency_key,
+                    body_hash=body_hash,
+                    response=result,
                 )
             await uow.commit()
         return result, False
     except IntegrityError:
         # The same key committed concurrently by another request: answer its result.
         if idempotency_key and (
-            found := await _replay(db, cmd.user_id, idempotency_key, request_hash)
+            found := await _replay(db, cmd.user_id, idempotency_key, body_hash)
         ):
             return found, True
         raise
 
 
-async def _replay(db: Database, user_id: str, key: str, request_hash: str) -> Topup | None:
-    async with db.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                select(topup_keys).where(topup_keys.c.user_id == user_id, topup_keys.c.key == key)
-            )
-        ).first()
-    if row is None:
-        return None
-    if row.request_hash != request_hash:
-        raise RequestInvalid(
-            [
-                FieldError(
-                    ("header", "Idempotency-Key"),
-                    "was already used with a different request body; use a new key",
-                    input=key,
-                )
-            ]
-        )
-    return Topup.model_validate(row.response)
+async def _replay(db: Database, user_id: str, key: str, body_hash: str) -> Topup | None:
+    stored = await idempotency.stored_response(
+        db, topup_keys, user_id=user_id, key=key, body_hash=body_hash
+    )
+    return None if stored is None else Topup.model_validate(stored)
 
 
 async def ensure_demo_accounts(db: Database, starting_balances: dict[str, int]) -> list[str]:

@@ -7,10 +7,11 @@ importlib mode does not let test folders import each other.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +19,14 @@ from typing import TypeVar
 
 import httpx
 import orjson
+from aiokafka import ConsumerRecord
 
+from msgplat.contracts.events import CATALOGUE
 from msgplat.devstack.broker import TansuBroker, free_port
 from msgplat.devstack.postgres import embedded_postgres_url, with_database
 from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
 from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
+from msgplat.plumbing.envelope import EventEnvelope
 
 ARTIFACTS = Path("test-artifacts")
 T = TypeVar("T")
@@ -172,3 +176,30 @@ def credit_new_customers(
             )  # an invalid userId is refused here too; the test's own POST says why
 
     return hook
+
+
+_offsets = itertools.count()
+
+
+def as_records(envelopes: Iterable[EventEnvelope]) -> list[ConsumerRecord]:
+    """Envelopes as the Kafka records a consumer polls (each delivery a new offset),
+    for driving `IdempotentConsumer.apply()` without a broker in projection tests."""
+    records = []
+    for envelope in envelopes:
+        value = envelope.to_bytes()
+        records.append(
+            ConsumerRecord(
+                topic=CATALOGUE[envelope.event_type].topic,
+                partition=0,
+                offset=next(_offsets),
+                timestamp=0,
+                timestamp_type=0,
+                key=envelope.key,
+                value=value,
+                checksum=None,
+                serialized_key_size=len(envelope.key),
+                serialized_value_size=len(value),
+                headers=envelope.headers(),
+            )
+        )
+    return records

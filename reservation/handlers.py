@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-import orjson
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +15,7 @@ from msgplat.contracts.events import (
     ReservationRecipientsAdded,
     ReservationRequested,
 )
+from msgplat.plumbing import idempotency
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.errors import Conflict, FieldError, NotFound, RequestInvalid
 from msgplat.reservation import domain
@@ -41,56 +40,39 @@ async def create_reservation(
     now: datetime | None = None,
 ) -> tuple[MsgReq, bool]:
     """Store a reservation and emit its events; returns (reservation, replayed)."""
-    request_hash = hashlib.sha256(orjson.dumps(cmd.model_dump(mode="json"))).hexdigest()
-    if idempotency_key and (found := await _replay(db, cmd.user_id, idempotency_key, request_hash)):
+    body_hash = idempotency.request_hash(cmd)
+    if idempotency_key and (found := await _replay(db, cmd.user_id, idempotency_key, body_hash)):
         return found, True
     validated = validate(settings, cmd, now=now or datetime.now(UTC))
     try:
         async with db.unit_of_work() as uow:
             reservation = await _store(uow, settings, cmd, validated)
             if idempotency_key:
-                await uow.conn.execute(
-                    insert(idempotency_keys).values(
-                        user_id=cmd.user_id,
-                        key=idempotency_key,
-                        request_hash=request_hash,
-                        reservation_id=reservation.id,
-                        response=reservation.model_dump(mode="json", by_alias=True),
-                    )
+                await idempotency.remember(
+                    uow.conn,
+                    idempotency_keys,
+                    user_id=cmd.user_id,
+                    key=idempotency_key,
+                    body_hash=body_hash,
+                    response=reservation,
+                    reservation_id=reservation.id,
                 )
             await uow.commit()
         return reservation, False
     except IntegrityError:
         # The same key committed concurrently by another request: answer its result.
         if idempotency_key and (
-            found := await _replay(db, cmd.user_id, idempotency_key, request_hash)
+            found := await _replay(db, cmd.user_id, idempotency_key, body_hash)
         ):
             return found, True
         raise
 
 
-async def _replay(db: Database, user_id: str, key: str, request_hash: str) -> MsgReq | None:
-    async with db.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                select(idempotency_keys).where(
-                    idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key
-                )
-            )
-        ).first()
-    if row is None:
-        return None
-    if row.request_hash != request_hash:
-        raise RequestInvalid(
-            [
-                FieldError(
-                    ("header", "Idempotency-Key"),
-                    "was already used with a different request body; use a new key",
-                    input=key,
-                )
-            ]
-        )
-    return MsgReq.model_validate(row.response)
+async def _replay(db: Database, user_id: str, key: str, body_hash: str) -> MsgReq | None:
+    stored = await idempotency.stored_response(
+        db, idempotency_keys, user_id=user_id, key=key, body_hash=body_hash
+    )
+    return None if stored is None else MsgReq.model_validate(stored)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
-from itertools import count
 from typing import Any
 
 import orjson
 import pytest
 import pytest_asyncio
-from aiokafka import ConsumerRecord
 from sqlalchemy import select
 
 from msgplat.billing import ledger
@@ -22,18 +20,16 @@ from msgplat.billing.models import accounts, holds, tables
 from msgplat.billing.models import ledger as ledger_table
 from msgplat.billing.settings import BillingSettings
 from msgplat.contracts.events import (
-    CATALOGUE,
     MessageResult,
     MessageResultsReported,
     ReservationCancelled,
     ReservationRequested,
     SendingFinished,
 )
+from msgplat.devstack.testing import as_records
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event, EventEnvelope
-
-_offsets = count()
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -55,7 +51,7 @@ class SagaDriver:
         return EventEnvelope.wrap(event, aggregate_id=rid, user_id=user_id, correlation_id="test")
 
     async def apply(self, *envelopes: EventEnvelope) -> None:
-        await self.consumer.apply(records(envelopes))
+        await self.consumer.apply(as_records(envelopes))
 
     async def top_up(self, user_id: str, amount: int) -> None:
         async with self.db.unit_of_work() as uow:
@@ -141,30 +137,6 @@ class SagaDriver:
                 .order_by(ledger_table.c.id)
             )
             return list(rows)
-
-
-def records(envelopes: Iterable[EventEnvelope]) -> list[ConsumerRecord]:
-    """Kafka records as the consumer would poll them (each delivery a new offset)."""
-    return [
-        ConsumerRecord(
-            topic=type_topic(e.event_type),
-            partition=0,
-            offset=next(_offsets),
-            timestamp=0,
-            timestamp_type=0,
-            key=e.key,
-            value=e.to_bytes(),
-            checksum=None,
-            serialized_key_size=len(e.key),
-            serialized_value_size=len(e.to_bytes()),
-            headers=e.headers(),
-        )
-        for e in envelopes
-    ]
-
-
-def type_topic(event_type: str) -> str:
-    return CATALOGUE[event_type].topic
 
 
 @pytest.fixture

@@ -8,14 +8,12 @@ group keeps these tests' inbox rows apart from the running monitoring service's.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from itertools import count
 from typing import TypeAlias
 
 import pytest
 import pytest_asyncio
-from aiokafka import ConsumerRecord
 from sqlalchemy import select, update
 
 from msgplat.contracts.events import (
@@ -26,6 +24,7 @@ from msgplat.contracts.events import (
     ReservationScheduled,
     ReservationSendingStarted,
 )
+from msgplat.devstack.testing import as_records
 from msgplat.monitoring import handlers
 from msgplat.monitoring.consumers import SUBSCRIPTIONS
 from msgplat.monitoring.models import reservation_views as views
@@ -35,8 +34,6 @@ from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.errors import NotFound
-
-_offsets = count()
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -69,26 +66,6 @@ def envelope(event: ReservationEvent, *, user_id: str = "u-projection") -> Event
     return EventEnvelope.wrap(
         event, aggregate_id=event.reservation_id, user_id=user_id, correlation_id="test"
     )
-
-
-def records(envelopes: Sequence[EventEnvelope]) -> list[ConsumerRecord]:
-    """Kafka records as the consumer would poll them (each delivery a new offset)."""
-    return [
-        ConsumerRecord(
-            topic=ReservationRequested.topic,
-            partition=0,
-            offset=next(_offsets),
-            timestamp=0,
-            timestamp_type=0,
-            key=e.key,
-            value=e.to_bytes(),
-            checksum=None,
-            serialized_key_size=len(e.key),
-            serialized_value_size=len(e.to_bytes()),
-            headers=e.headers(),
-        )
-        for e in envelopes
-    ]
 
 
 def requested(
@@ -133,7 +110,7 @@ async def test_a_requested_reservation_becomes_a_view(
 ) -> None:
     rid = uuid.uuid4()
     event = requested(rid, recipients=3)
-    await consumer.apply(records([envelope(event, user_id="u-view")]))
+    await consumer.apply(as_records([envelope(event, user_id="u-view")]))
 
     view = await handlers.get_view(db, rid)
     assert view.user_id == "u-view"
@@ -156,14 +133,14 @@ async def test_recipient_chunks_are_counted_once_even_when_redelivered(
         envelope(chunk(rid, 0, ["+821012345678", "+821098765432"])),
         envelope(chunk(rid, 1, ["+821011112222"], first=2)),
     ]
-    await consumer.apply(records(stream))
+    await consumer.apply(as_records(stream))
     assert (await handlers.get_view(db, rid)).recipients_received == 3
 
     # The same events again (a rebalance or a relay retry), one by one and in a batch
     # that also carries one of them twice: none of them changes anything.
     for one in stream:
-        await consumer.apply(records([one]))
-    await consumer.apply(records([*stream, stream[1]]))
+        await consumer.apply(as_records([one]))
+    await consumer.apply(as_records([*stream, stream[1]]))
 
     view = await handlers.get_view(db, rid)
     assert view.recipients_received == 3
@@ -176,7 +153,7 @@ async def test_the_same_event_twice_in_one_batch_is_applied_once(
 ) -> None:
     rid = uuid.uuid4()
     added = envelope(chunk(rid, 0, ["+821012345678"], chunks=1))
-    await consumer.apply(records([envelope(requested(rid, recipients=1)), added, added]))
+    await consumer.apply(as_records([envelope(requested(rid, recipients=1)), added, added]))
     assert (await handlers.get_view(db, rid)).recipients_received == 1
 
 
@@ -185,8 +162,8 @@ async def test_a_cancel_after_the_request_makes_the_view_cancelled(
 ) -> None:
     rid = uuid.uuid4()
     at = datetime.now(UTC).replace(microsecond=0)
-    await consumer.apply(records([envelope(requested(rid))]))
-    await consumer.apply(records([envelope(cancelled(rid, at))]))
+    await consumer.apply(as_records([envelope(requested(rid))]))
+    await consumer.apply(as_records([envelope(cancelled(rid, at))]))
 
     view = await handlers.get_view(db, rid)
     assert view.status == "cancelled"
@@ -200,7 +177,7 @@ async def test_a_cancel_arriving_for_a_final_view_changes_nothing(
 ) -> None:
     rid = uuid.uuid4()
     first_cancel = datetime(2026, 1, 1, tzinfo=UTC) if final == "cancelled" else None
-    await consumer.apply(records([envelope(requested(rid))]))
+    await consumer.apply(as_records([envelope(requested(rid))]))
     async with db.unit_of_work() as uow:  # no event sets these statuses yet
         await uow.conn.execute(
             update(views)
@@ -210,7 +187,7 @@ async def test_a_cancel_arriving_for_a_final_view_changes_nothing(
         await uow.commit()
     before = await handlers.get_view(db, rid)
 
-    await consumer.apply(records([envelope(cancelled(rid))]))
+    await consumer.apply(as_records([envelope(cancelled(rid))]))
 
     after = await handlers.get_view(db, rid)
     assert after == before
@@ -223,7 +200,7 @@ async def test_events_of_an_unknown_reservation_create_nothing(
 ) -> None:
     rid = uuid.uuid4()
     await consumer.apply(
-        records([envelope(chunk(rid, 0, ["+821012345678"])), envelope(cancelled(rid))])
+        as_records([envelope(chunk(rid, 0, ["+821012345678"])), envelope(cancelled(rid))])
     )
     with pytest.raises(NotFound):
         await handlers.get_view(db, rid)
@@ -244,8 +221,8 @@ async def test_a_user_s_views_are_listed_newest_first_and_paged(
         envelope(requested(rid, requested_at=base + timedelta(minutes=m)), user_id=user)
         for rid, m in zip(ids, [3, 0, 4, 1, 2], strict=True)
     ]
-    await consumer.apply(records(stream))
-    await consumer.apply(records([envelope(requested(uuid.uuid4()), user_id=user + "-other")]))
+    await consumer.apply(as_records(stream))
+    await consumer.apply(as_records([envelope(requested(uuid.uuid4()), user_id=user + "-other")]))
 
     newest_first = [ids[2], ids[0], ids[4], ids[3], ids[1]]
     page1, total = await handlers.list_views(db, user_id=user, page=1, size=2)
@@ -273,18 +250,18 @@ async def test_the_view_follows_the_reservation_through_every_stage(
         ),
     ]
     for event in stream[:2]:
-        await consumer.apply(records([event]))
+        await consumer.apply(as_records([event]))
     assert (await handlers.get_view(db, rid)).status == "scheduled"
-    await consumer.apply(records([stream[2]]))
+    await consumer.apply(as_records([stream[2]]))
     assert (await handlers.get_view(db, rid)).status == "sending"
-    await consumer.apply(records([stream[3]]))
+    await consumer.apply(as_records([stream[3]]))
     view = await handlers.get_view(db, rid)
     assert view.status == "partially_failed"
     assert view.scheduled_at == view.started_at == view.finished_at == t0
 
-    await consumer.apply(records(stream))  # redelivered: all duplicates
+    await consumer.apply(as_records(stream))  # redelivered: all duplicates
     late = envelope(ReservationSendingStarted(reservation_id=rid, started_at=t0))
-    await consumer.apply(records([late]))  # a new event, but the view is final
+    await consumer.apply(as_records([late]))  # a new event, but the view is final
     again = await handlers.get_view(db, rid)
     assert again.status == "partially_failed"
     assert again.updated_at == view.updated_at

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from itertools import count
 
 import pytest
-from aiokafka import ConsumerRecord
 
 from msgplat.contracts.events import (
     MessageResult,
@@ -22,39 +19,19 @@ from msgplat.contracts.events import (
     ReservationRejected,
     ReservationRequested,
 )
+from msgplat.devstack.testing import as_records
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.errors import NotFound
 from msgplat.stat import queries
 
-_offsets = count()
 NOON_UTC = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # 12:00 on 10 March in Seoul
 MARCH_10 = date(2026, 3, 10)
 
 
 def envelope(event: Event, *, rid: uuid.UUID, user_id: str) -> EventEnvelope:
     return EventEnvelope.wrap(event, aggregate_id=rid, user_id=user_id, correlation_id="test")
-
-
-def records(envelopes: Sequence[EventEnvelope]) -> list[ConsumerRecord]:
-    """Kafka records as the consumer would poll them (each delivery a new offset)."""
-    return [
-        ConsumerRecord(
-            topic=e.event_type,
-            partition=0,
-            offset=next(_offsets),
-            timestamp=0,
-            timestamp_type=0,
-            key=e.key,
-            value=e.to_bytes(),
-            checksum=None,
-            serialized_key_size=len(e.key),
-            serialized_value_size=len(e.to_bytes()),
-            headers=e.headers(),
-        )
-        for e in envelopes
-    ]
 
 
 class Customer:
@@ -112,7 +89,7 @@ async def test_a_request_counts_its_recipients_on_its_seoul_day(
     db: Database, consumer: IdempotentConsumer
 ) -> None:
     c = Customer()
-    await consumer.apply(records([c.requested(5)]))
+    await consumer.apply(as_records([c.requested(5)]))
 
     stat = await queries.reservation_stat(db, c.rid)
     assert stat.user_id == c.user_id
@@ -136,7 +113,7 @@ async def test_results_are_counted_by_status_with_failures_by_code(
 ) -> None:
     c = Customer()
     await consumer.apply(
-        records(
+        as_records(
             [
                 c.requested(7),
                 c.results(
@@ -176,12 +153,12 @@ async def test_a_redelivered_event_changes_nothing(
         c.results(result(0, "delivered"), result(1, "failed", "E1")),
         c.results(result(2, "cancelled")),
     ]
-    await consumer.apply(records(stream))
+    await consumer.apply(as_records(stream))
     before = counts_of(await queries.reservation_stat(db, c.rid))
 
     for one in stream:  # one by one, then all again in a batch carrying one of them twice
-        await consumer.apply(records([one]))
-    await consumer.apply(records([*stream, stream[1]]))
+        await consumer.apply(as_records([one]))
+    await consumer.apply(as_records([*stream, stream[1]]))
 
     assert counts_of(await queries.reservation_stat(db, c.rid)) == before
     assert before["delivered"] == before["failed"] == before["cancelled"] == 1
@@ -195,17 +172,19 @@ async def test_the_same_message_in_two_different_events_is_counted_once(
 ) -> None:
     """Re-emitted results (new event ids): in another batch, the same batch, the same event."""
     c = Customer()
-    await consumer.apply(records([c.requested(4), c.results(result(0, "delivered"))]))
-    await consumer.apply(records([c.results(result(0, "delivered"), result(1, "failed", "E1"))]))
+    await consumer.apply(as_records([c.requested(4), c.results(result(0, "delivered"))]))
+    await consumer.apply(as_records([c.results(result(0, "delivered"), result(1, "failed", "E1"))]))
     await consumer.apply(
-        records(
+        as_records(
             [
                 c.results(result(1, "failed", "E1"), result(2, "delivered")),
                 c.results(result(2, "delivered"), result(3, "failed", "E2")),
             ]
         )
     )
-    await consumer.apply(records([c.results(result(3, "failed", "E2"), result(3, "failed", "E2"))]))
+    await consumer.apply(
+        as_records([c.results(result(3, "failed", "E2"), result(3, "failed", "E2"))])
+    )
 
     stat = await queries.reservation_stat(db, c.rid)
     assert (stat.delivered, stat.failed, stat.cancelled) == (2, 2, 0)
@@ -220,8 +199,8 @@ async def test_a_later_result_for_a_counted_message_is_ignored(
 ) -> None:
     """A message is final once: a failure after its delivery changes no count."""
     c = Customer()
-    await consumer.apply(records([c.requested(1), c.results(result(0, "delivered"))]))
-    await consumer.apply(records([c.results(result(0, "failed", "E9"))]))
+    await consumer.apply(as_records([c.requested(1), c.results(result(0, "delivered"))]))
+    await consumer.apply(as_records([c.results(result(0, "failed", "E9"))]))
 
     stat = await queries.reservation_stat(db, c.rid)
     assert (stat.delivered, stat.failed, stat.rate, stat.failures_by_code) == (1, 0, 1.0, {})
@@ -236,7 +215,7 @@ async def test_seoul_days_decide_where_a_count_falls(
     start_11th = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
     late_utc = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)
     await consumer.apply(
-        records(
+        as_records(
             [
                 c.requested(3, at=late_10th),
                 c.results(
@@ -249,7 +228,7 @@ async def test_seoul_days_decide_where_a_count_falls(
     )
     other = Customer()
     other.user_id = c.user_id
-    await consumer.apply(records([other.requested(2, at=late_utc)]))
+    await consumer.apply(as_records([other.requested(2, at=late_utc)]))
 
     period = await day_stats(db, c.user_id, MARCH_10 - timedelta(days=1), date(2026, 3, 12))
     days = {d.date: (d.requested, d.delivered, d.failed) for d in period.history}
@@ -264,12 +243,12 @@ async def test_the_rate_is_null_until_a_message_is_sent(
 ) -> None:
     """Cancelled messages were never sent: they make no rate."""
     c = Customer()
-    await consumer.apply(records([c.requested(2), c.results(result(0, "cancelled"))]))
+    await consumer.apply(as_records([c.requested(2), c.results(result(0, "cancelled"))]))
     stat = await queries.reservation_stat(db, c.rid)
     assert (stat.cancelled, stat.rate) == (1, None)
     assert (await day_stats(db, c.user_id)).stat.rate is None
 
-    await consumer.apply(records([c.results(result(1, "failed", "E1"))]))
+    await consumer.apply(as_records([c.results(result(1, "failed", "E1"))]))
     assert (await queries.reservation_stat(db, c.rid)).rate == 0.0
 
 
@@ -278,8 +257,8 @@ async def test_a_rejected_reservation_counts_its_recipients_as_rejected_once(
 ) -> None:
     c = Customer()
     next_day = NOON_UTC + timedelta(days=1)
-    await consumer.apply(records([c.requested(4), c.rejected(at=next_day)]))
-    await consumer.apply(records([c.rejected(at=next_day)]))  # re-emitted: a new event id
+    await consumer.apply(as_records([c.requested(4), c.rejected(at=next_day)]))
+    await consumer.apply(as_records([c.rejected(at=next_day)]))  # re-emitted: a new event id
 
     stat = await queries.reservation_stat(db, c.rid)
     assert (stat.requested, stat.rejected, stat.delivered, stat.rate) == (4, 4, 0, None)
@@ -294,7 +273,7 @@ async def test_a_rejection_of_an_unknown_reservation_counts_nothing(
     db: Database, consumer: IdempotentConsumer
 ) -> None:
     c = Customer()
-    await consumer.apply(records([c.rejected()]))
+    await consumer.apply(as_records([c.rejected()]))
     with pytest.raises(NotFound):
         await queries.reservation_stat(db, c.rid)
     assert (await day_stats(db, c.user_id)).history == []
@@ -305,12 +284,12 @@ async def test_results_overtaking_their_request_are_kept_and_the_request_counted
 ) -> None:
     """Requests and results come on different topics: either may be applied first."""
     c = Customer()
-    await consumer.apply(records([c.results(result(0, "delivered"))]))
+    await consumer.apply(as_records([c.results(result(0, "delivered"))]))
     early = await queries.reservation_stat(db, c.rid)
     assert (early.requested, early.delivered, early.requested_at) == (0, 1, None)
 
-    await consumer.apply(records([c.requested(2)]))
-    await consumer.apply(records([c.requested(2)]))  # re-emitted under a new event id
+    await consumer.apply(as_records([c.requested(2)]))
+    await consumer.apply(as_records([c.requested(2)]))  # re-emitted under a new event id
 
     stat = await queries.reservation_stat(db, c.rid)
     assert (stat.requested, stat.delivered, stat.requested_at) == (2, 1, NOON_UTC)
@@ -326,10 +305,10 @@ async def test_a_period_sums_its_days_and_lists_only_days_with_data(
         c.user_id = user
         at = NOON_UTC + timedelta(days=offset)
         await consumer.apply(
-            records([c.requested(2, at=at), c.results(result(0, "delivered", at=at))])
+            as_records([c.requested(2, at=at), c.results(result(0, "delivered", at=at))])
         )
     someone_else = Customer()
-    await consumer.apply(records([someone_else.requested(9)]))
+    await consumer.apply(as_records([someone_else.requested(9)]))
 
     period = await day_stats(db, user, MARCH_10 + timedelta(days=1), MARCH_10 + timedelta(days=5))
     assert [d.date for d in period.history] == [date(2026, 3, 12), date(2026, 3, 15)]
@@ -363,9 +342,10 @@ async def test_apply_throughput_of_100k_results(
         for first in range(0, 100_000, 500)
     ]
     polled = [
-        records(events[i : i + events_per_batch]) for i in range(0, len(events), events_per_batch)
+        as_records(events[i : i + events_per_batch])
+        for i in range(0, len(events), events_per_batch)
     ]
-    await consumer.apply(records([c.requested(100_000)]))
+    await consumer.apply(as_records([c.requested(100_000)]))
 
     started = time.perf_counter()
     for batch in polled:
