@@ -87,12 +87,8 @@ class EventEnvelope(BaseModel):
         return cls.model_validate(orjson.loads(data))
 
     def headers(self) -> list[tuple[str, bytes]]:
-        return [
-            ("event_type", self.event_type.encode()),
-            ("event_id", str(self.event_id).encode()),
-            ("correlation_id", self.correlation_id.encode()),
-        ]
-
+        """Kafka headers, so a consumer can route or skip an event without parsing it."""
+        return [(name, str(getattr(self, name)).encode()) for name in self.HEADER_NAMES]
 
 def _json_default(value: object) -> str:
     """What orjson leaves to us: UUID subclasses, such as the ones asyncpg returns."""
