@@ -90,6 +90,7 @@ class EventEnvelope(BaseModel):
         """Kafka headers, so a consumer can route or skip an event without parsing it."""
         return [(name, str(getattr(self, name)).encode()) for name in self.HEADER_NAMES]
 
+
 def _json_default(value: object) -> str:
     """What orjson leaves to us: UUID subclasses, such as the ones asyncpg returns."""
     if isinstance(value, UUID):
