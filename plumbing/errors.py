@@ -42,6 +42,14 @@ class NotFound(Exception):
 
 
 @dataclass
+class Forbidden(Exception):
+    """403: the caller may not do this (e.g. a body naming another customer)."""
+
+    msg: str
+    field: tuple[str | int, ...] = ()
+
+
+@dataclass
 class Conflict(Exception):
     msg: str
     code: str = "conflict"
@@ -59,6 +67,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse(status_code=404, content={"detail": f"{exc.what} not found"})
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(_: Request, exc: Forbidden) -> JSONResponse:
+        body: dict[str, Any] = {"detail": exc.msg}
+        if exc.field:
+            body["loc"] = list(exc.field)
+        return JSONResponse(status_code=403, content=body)
 
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict) -> JSONResponse:

@@ -1,0 +1,92 @@
+"""Who is calling: the customer the gateway authenticated, as a FastAPI dependency.
+
+The gateway is the only way in from outside. It authenticates the credentials, drops
+any `X-Caller-*` header the client sent, and passes the caller on in two headers:
+
+- `X-Caller-Id`: the customer's user id (from the credentials, never from the body);
+- `X-Caller-Role`: `customer` (sees only their own data) or `operator` (sees all).
+
+A request with no caller headers comes from inside the cluster (another service, a
+job, a test talking to the service directly) and is trusted like an operator: the
+services are not reachable from outside (ClusterIP Services and a NetworkPolicy that
+admits only the gateway; see k8s/base).
+
+Reads of another customer's data answer 404, as if it did not exist; a body or query
+naming another customer (a forged `userId`) is refused with 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, Header
+
+from msgplat.plumbing.errors import Forbidden, NotFound
+
+CALLER_ID_HEADER = "x-caller-id"
+CALLER_ROLE_HEADER = "x-caller-role"
+CALLER_HEADERS = frozenset({CALLER_ID_HEADER, CALLER_ROLE_HEADER})
+
+Role = Literal["customer", "operator", "internal"]
+
+
+@dataclass(frozen=True)
+class Caller:
+    role: Role
+    user_id: str | None = None
+
+    @property
+    def sees_all(self) -> bool:
+        return self.role != "customer"
+
+    def owns(self, owner: str) -> bool:
+        return self.sees_all or owner == self.user_id
+
+    def check_owner(self, owner: str | None, what: str) -> None:
+        """404 for another customer's `what` (its existence is not revealed)."""
+        if owner is None or not self.owns(owner):
+            raise NotFound(what)
+
+    def scope(self, requested: str | None) -> str | None:
+        """The user id a list or a read is limited to: the customer's own (a `userId`
+        naming someone else finds nothing), or what an operator asked for (None: all)."""
+        if self.sees_all:
+            return requested
+        assert self.user_id is not None
+        if requested is not None and requested != self.user_id:
+            raise NotFound(f"customer {requested}")
+        return self.user_id
+
+    def claim(self, given: str | None, field: tuple[str | int, ...]) -> str:
+        """The user id a write is for: a customer's own; a `userId` in the body that
+        names someone else is refused. An operator or internal caller must name one."""
+        if self.sees_all:
+            if given is None:
+                raise Forbidden("name the customer in userId: an operator acts for one", field)
+            return given
+        assert self.user_id is not None
+        if given is not None and given != self.user_id:
+            raise Forbidden(
+                f"userId {given!r} is not the authenticated customer {self.user_id!r}; "
+                "leave it out or send your own",
+                field,
+            )
+        return self.user_id
+
+
+INTERNAL = Caller(role="internal")
+
+
+def get_caller(
+    x_caller_id: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_caller_role: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Caller:
+    if x_caller_role == "operator":
+        return Caller(role="operator", user_id=x_caller_id)
+    if x_caller_id:
+        return Caller(role="customer", user_id=x_caller_id)
+    return INTERNAL
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
