@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from msgplat.plumbing.settings import asyncpg_url
 
 
 class GatewaySettings(BaseSettings):
@@ -13,6 +15,59 @@ class GatewaySettings(BaseSettings):
     billing_url: str = "http://127.0.0.1:8083"
     stat_url: str = "http://127.0.0.1:8084"
     monitoring_url: str = "http://127.0.0.1:8085"
+
+    database_url: str = Field(
+        description="PostgreSQL URL of the gateway's own tables (customers, API keys)"
+    )
+    db_pool_size: int = Field(default=5, ge=1, le=100)
+
+    auth_token_secret: SecretStr = Field(
+        min_length=32,
+        description="Signs the dashboard's login tokens (HS256); 32+ random characters, "
+        "the same on every gateway replica, from a Secret",
+    )
+    auth_token_ttl_s: int = Field(
+        default=12 * 3600, ge=60, le=30 * 86400, description="Lifetime of a login token"
+    )
+    api_key_cache_s: float = Field(
+        default=30,
+        ge=0,
+        le=3600,
+        description="How long a verified API key is trusted without asking the database "
+        "(also how long a revoked key may still work)",
+    )
+    requests_per_second: int = Field(
+        default=50,
+        ge=1,
+        le=100_000,
+        description="Requests a customer may make per second (per gateway replica), "
+        "unless their account says otherwise; operators are not limited",
+    )
+    recipients_per_day: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="Recipients a customer may reserve per Seoul day, unless their account "
+        "says otherwise (counted by the reservation service)",
+    )
+    demo_api_key: SecretStr | None = Field(
+        default=None,
+        description="If set, the customer `demo` is created at start with this API key "
+        "(local runs and demos; leave unset in production)",
+    )
+    demo_password: SecretStr | None = Field(
+        default=None, description="If set with DEMO_API_KEY, the dashboard password of `demo`"
+    )
+    operator_api_key: SecretStr | None = Field(
+        default=None,
+        description="If set, the operator account `operator` is created at start with this "
+        "API key (bootstrap: create customers with it, then rotate it)",
+    )
+    frontend_dir: str = Field(
+        default="frontend/dist", description="The built dashboard, served at `/`"
+    )
+    openapi_cache_s: float = Field(
+        default=60, ge=0, description="How long the merged OpenAPI document is reused"
+    )
 
     upstream_connect_timeout_s: float = Field(default=2.0, gt=0)
     upstream_read_timeout_s: float = Field(default=10.0, gt=0)
@@ -35,6 +90,11 @@ class GatewaySettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_driver(cls, value: str) -> str:
+        return asyncpg_url(value)
+
     def upstreams(self) -> dict[str, str]:
         return {
             "reservation": self.reservation_url,
@@ -46,4 +106,4 @@ class GatewaySettings(BaseSettings):
 
 
 def get_settings() -> GatewaySettings:
-    return GatewaySettings()
+    return GatewaySettings()  # read from the environment

@@ -4,7 +4,8 @@ The gateway is the only way in from outside. It authenticates the credentials, d
 any `X-Caller-*` header the client sent, and passes the caller on in two headers:
 
 - `X-Caller-Id`: the customer's user id (from the credentials, never from the body);
-- `X-Caller-Role`: `customer` (sees only their own data) or `operator` (sees all).
+- `X-Caller-Role`: `customer` (sees only their own data) or `operator` (sees all);
+- `X-Caller-Recipients-Per-Day`: the customer's daily recipient quota.
 
 A request with no caller headers comes from inside the cluster (another service, a
 job, a test talking to the service directly) and is trusted like an operator: the
@@ -26,7 +27,9 @@ from msgplat.plumbing.errors import Forbidden, NotFound
 
 CALLER_ID_HEADER = "x-caller-id"
 CALLER_ROLE_HEADER = "x-caller-role"
-CALLER_HEADERS = frozenset({CALLER_ID_HEADER, CALLER_ROLE_HEADER})
+# The customer's daily recipient quota (their account's, or the gateway's default).
+CALLER_QUOTA_HEADER = "x-caller-recipients-per-day"
+CALLER_HEADERS = frozenset({CALLER_ID_HEADER, CALLER_ROLE_HEADER, CALLER_QUOTA_HEADER})
 
 Role = Literal["customer", "operator", "internal"]
 
@@ -35,6 +38,7 @@ Role = Literal["customer", "operator", "internal"]
 class Caller:
     role: Role
     user_id: str | None = None
+    recipients_per_day: int | None = None
 
     @property
     def sees_all(self) -> bool:
@@ -81,11 +85,14 @@ INTERNAL = Caller(role="internal")
 def get_caller(
     x_caller_id: Annotated[str | None, Header(include_in_schema=False)] = None,
     x_caller_role: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_caller_recipients_per_day: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Caller:
+    quota = x_caller_recipients_per_day
+    recipients_per_day = int(quota) if quota is not None and quota.isdigit() else None
     if x_caller_role == "operator":
         return Caller(role="operator", user_id=x_caller_id)
     if x_caller_id:
-        return Caller(role="customer", user_id=x_caller_id)
+        return Caller(role="customer", user_id=x_caller_id, recipients_per_day=recipients_per_day)
     return INTERNAL
 
 

@@ -1,21 +1,27 @@
 """The gateway on its own: which service a path goes to, and what it refuses itself.
 
 The app runs in-process (httpx's ASGI transport) with every upstream on a closed
-port: whatever it answers here, it answered without any service behind it.
+port: whatever it answers here, it answered without any service behind it. Its own
+tables (the credentials) are in the test session's real database.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
 
 from msgplat.devstack.broker import free_port
 from msgplat.devstack.testing import eventually
+from msgplat.gateway import accounts
 from msgplat.gateway.app import create_app
+from msgplat.gateway.credentials import new_api_key
 from msgplat.gateway.routing import upstream_for
 from msgplat.gateway.settings import GatewaySettings
 
@@ -63,10 +69,31 @@ def test_anything_else_routes_nowhere(path: str) -> None:
     assert upstream_for(path) is None
 
 
+OPERATOR_KEY = new_api_key()
+
+
+def gateway_settings(database_url: str, tmp_path: Path, **settings: Any) -> GatewaySettings:
+    return GatewaySettings(
+        database_url=database_url,
+        auth_token_secret="test-secret-" + "x" * 32,
+        frontend_dir=str(tmp_path / "no-dashboard-here"),
+        **settings,
+    )
+
+
+async def with_operator(app: FastAPI) -> None:
+    """What the lifespan does with OPERATOR_API_KEY (the ASGI transport runs none)."""
+    await accounts.ensure_account(
+        app.state.authenticator.engine, user_id="operator", role="operator", api_key=OPERATOR_KEY
+    )
+
+
 @pytest_asyncio.fixture
-async def gateway() -> AsyncIterator[httpx.AsyncClient]:
+async def gateway(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     closed = f"http://127.0.0.1:{free_port()}"
-    settings = GatewaySettings(
+    settings = gateway_settings(
+        database_url,
+        tmp_path,
         reservation_url=closed,
         send_url=closed,
         billing_url=closed,
@@ -77,10 +104,16 @@ async def gateway() -> AsyncIterator[httpx.AsyncClient]:
         log_json=True,
     )
     app = create_app(settings)
+    await with_operator(app)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://gateway",
+        headers={"Authorization": f"Bearer {OPERATOR_KEY}"},
+    ) as client:
         yield client
     await app.state.proxy.close()
+    await app.state.authenticator.engine.dispose()
 
 
 @pytest.mark.parametrize("path", ["/msgsX", "/nothing/here", "/msgReqs/%2E%2E/health/ready"])
@@ -126,7 +159,9 @@ async def test_a_body_up_to_the_limit_is_forwarded(gateway: httpx.AsyncClient, s
     assert response.status_code == 503
 
 
-async def test_a_full_gateway_pool_is_not_counted_against_the_service() -> None:
+async def test_a_full_gateway_pool_is_not_counted_against_the_service(
+    database_url: str, tmp_path: Path
+) -> None:
     """A request that finds no free connection is the gateway's overload, not a failure
     of the service: it answers 503 at once and leaves the service's circuit alone."""
     held: list[asyncio.StreamWriter] = []
@@ -139,7 +174,9 @@ async def test_a_full_gateway_pool_is_not_counted_against_the_service() -> None:
 
     server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    settings = GatewaySettings(
+    settings = gateway_settings(
+        database_url,
+        tmp_path,
         reservation_url=f"http://127.0.0.1:{port}",
         upstream_pools=1,
         upstream_pool_connections=1,
@@ -148,9 +185,14 @@ async def test_a_full_gateway_pool_is_not_counted_against_the_service() -> None:
         breaker_threshold=1,
     )
     app = create_app(settings)
+    await with_operator(app)
     transport = httpx.ASGITransport(app=app)
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://gateway",
+            headers={"Authorization": f"Bearer {OPERATOR_KEY}"},
+        ) as client:
             hanging = asyncio.create_task(client.get("/msgReqs/first"))
             await eventually(connected, timeout_s=2)
             busy = await client.get("/msgReqs/second")
@@ -166,3 +208,4 @@ async def test_a_full_gateway_pool_is_not_counted_against_the_service() -> None:
         server.close()
         await server.wait_closed()
         await app.state.proxy.close()
+        await app.state.authenticator.engine.dispose()

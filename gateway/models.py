@@ -1,0 +1,56 @@
+"""The gateway's tables, in schema `gateway`: customers and their API keys.
+
+The gateway is the only service that knows credentials; the others receive the
+authenticated customer in the `X-Caller-*` headers (plumbing/caller.py).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+)
+from sqlalchemy.dialects.postgresql import UUID
+
+SCHEMA = "gateway"
+metadata = MetaData(schema=SCHEMA)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("role", String(16), nullable=False, server_default="customer"),
+    # argon2id; null: the customer has no dashboard login, only API keys.
+    Column("password_hash", String(200), nullable=True),
+    Column("requests_per_second", Integer, nullable=True),
+    Column("recipients_per_day", Integer, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("role IN ('customer', 'operator')", name="ck_customers_role"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "user_id",
+        String(64),
+        ForeignKey(customers.c.user_id, ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("name", String(100), nullable=False),
+    # The key's first characters, shown in listings so a customer can tell keys apart.
+    Column("prefix", String(16), nullable=False),
+    # SHA-256 of the whole key: keys are 256-bit random, so a slow hash adds nothing.
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)

@@ -1,0 +1,75 @@
+"""Bodies of the gateway's own routes: login, API keys and customer accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import ConfigDict, Field
+
+from msgplat.plumbing.api import ApiModel
+
+# The same rule as the services' userId (reservation/schemas.py).
+USER_ID_PATTERN = r"^[A-Za-z0-9_.@-]+$"
+
+
+class Login(ApiModel):
+    """Either userId and password (the dashboard) or an API key, for a token."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str | None = Field(default=None, min_length=1, max_length=64)
+    password: str | None = Field(default=None, min_length=1, max_length=200)
+    api_key: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class Token(ApiModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the token expires")
+    user_id: str
+    role: str
+
+
+class Me(ApiModel):
+    user_id: str
+    role: str
+    requests_per_second: int
+    recipients_per_day: int
+
+
+class CustomerCreate(ApiModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str = Field(min_length=1, max_length=64, pattern=USER_ID_PATTERN)
+    role: Literal["customer", "operator"] = "customer"
+    password: str | None = Field(
+        default=None, min_length=8, max_length=200, description="For the dashboard's login"
+    )
+    requests_per_second: int | None = Field(default=None, ge=1, le=100_000)
+    recipients_per_day: int | None = Field(default=None, ge=1, le=100_000_000)
+
+
+class CustomerCreated(ApiModel):
+    user_id: str
+    role: str
+    api_key: str = Field(description="Shown once: only its hash is stored")
+
+
+class ApiKeyCreate(ApiModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(default="api key", min_length=1, max_length=100)
+
+
+class ApiKey(ApiModel):
+    id: UUID
+    name: str
+    prefix: str = Field(description="The key's first characters, to tell keys apart")
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class ApiKeyCreated(ApiKey):
+    api_key: str = Field(description="Shown once: only its hash is stored")
