@@ -204,3 +204,28 @@ def test_internal_routes_are_not_reachable_through_the_gateway(stack: Stack) -> 
             method, stack.gateway_url + path, headers=stack.operator_headers, timeout=10
         )
         assert response.status_code == 404, (method, path, response.text)
+
+
+def test_a_reservation_is_accepted_when_billing_does_not_answer(stack: Stack) -> None:
+    """The balance check is a fast path only: with billing down, the reservation is
+    accepted within the check's timeout and the saga settles it once billing is back."""
+    with client_for(stack, stack.new_customer()) as client:
+        client.post("/billings/topups", json={"amount": 10_000}).raise_for_status()
+        billing = stack.processes["billing"]
+        billing.stop()
+        try:
+            started = time.monotonic()
+            created = client.post("/msgReqs", json=body())
+            elapsed = time.monotonic() - started
+            assert created.status_code == 201, created.text
+            assert elapsed < 2.0, f"the POST waited {elapsed:.2f} s for billing"
+            rid = created.json()["id"]
+            assert client.get(f"/msgReqs/{rid}").json()["status"] == "requested"
+        finally:
+            billing.start()
+            billing.wait_ready(timeout_s=60)
+        final = wait_until(
+            lambda: (r := client.get(f"/msgReqs/{rid}").json())["status"] in FINAL and r,
+            timeout_s=60,
+        )
+        assert final["status"] == "completed"
