@@ -35,6 +35,7 @@ from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 REFERENCE_TRIVIAL_RPS = 9_000  # FastAPI + uvicorn answering a trivial request
 REFERENCE_ONE_ROW_TPS = 1_500  # PostgreSQL committing a one-row transaction
 PROJECTION_GROUP = "monitoring-projection"
+USERS = 100  # the reservations are spread over this many customers
 
 
 @dataclass
@@ -56,7 +57,7 @@ def reservation(rng: random.Random, max_recipients: int) -> dict[str, Any]:
     # A day ahead: nothing is due to be sent while the benchmark runs.
     reserve_dt = datetime.now(UTC) + timedelta(days=1)
     return {
-        "userId": f"bench-{rng.randrange(100)}",
+        "userId": f"bench-{rng.randrange(USERS)}",
         "msgTitle": "bench",
         "msgContent": "a benchmark message",
         "reserveDt": reserve_dt.isoformat(),
@@ -66,7 +67,13 @@ def reservation(rng: random.Random, max_recipients: int) -> dict[str, Any]:
 
 
 async def post_reservations(
-    base_url: str, *, total: int, concurrency: int, max_recipients: int, cap_s: float
+    base_url: str,
+    *,
+    total: int,
+    concurrency: int,
+    max_recipients: int,
+    cap_s: float,
+    headers: dict[str, str] | None = None,
 ) -> Run:
     """`total` POSTs from `concurrency` clients, each sending its next as soon as answered.
 
@@ -75,7 +82,7 @@ async def post_reservations(
     rng = random.Random(total)
     bodies = [reservation(rng, max_recipients) for _ in range(total)]
     run = Run()
-    async with clients_for(base_url, concurrency) as clients:
+    async with clients_for(base_url, concurrency, headers) as clients:
 
         async def client_loop(client: httpx.AsyncClient) -> None:
             while bodies and time.monotonic() < deadline:
@@ -95,13 +102,47 @@ async def post_reservations(
     return run
 
 
+async def get_statuses(
+    base_url: str,
+    ids: list[str],
+    *,
+    concurrency: int,
+    seconds: float,
+    headers: dict[str, str] | None = None,
+) -> Run:
+    """`GET /msgReqs/{id}` of existing reservations, as fast as answered, for `seconds`."""
+    run = Run()
+    turn = itertools.cycle(ids)
+    async with clients_for(base_url, concurrency, headers) as clients:
+
+        async def client_loop(client: httpx.AsyncClient) -> None:
+            while time.monotonic() < deadline:
+                rid = next(turn)
+                started = time.perf_counter()
+                response = await client.get(f"/msgReqs/{rid}")
+                run.latencies.append(time.perf_counter() - started)
+                if response.status_code == 200:
+                    run.created[f"{rid}-{len(run.latencies)}"] = time.time()
+                else:
+                    run.errors.append(f"{response.status_code} {response.text[:200]}")
+
+        started = time.perf_counter()
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(*(client_loop(clients[i % len(clients)]) for i in range(concurrency)))
+        run.wall_s = time.perf_counter() - started
+    return run
+
+
 @asynccontextmanager
-async def clients_for(base_url: str, concurrency: int) -> AsyncIterator[list[httpx.AsyncClient]]:
+async def clients_for(
+    base_url: str, concurrency: int, headers: dict[str, str] | None = None
+) -> AsyncIterator[list[httpx.AsyncClient]]:
     """One httpx client per 4 concurrent callers: httpx's pool costs CPU per request in
     proportion to the requests and connections it holds, so one client for 32 callers
     would measure the load generator rather than the platform."""
     clients = [
-        httpx.AsyncClient(base_url=base_url, timeout=30) for _ in range(max(1, concurrency // 4))
+        httpx.AsyncClient(base_url=base_url, timeout=30, headers=headers)
+        for _ in range(max(1, concurrency // 4))
     ]
     try:
         yield clients
@@ -203,7 +244,13 @@ async def projected_at(database_url: str, ids: list[str], *, timeout_s: float) -
 
 
 async def polled_lags(
-    gateway_url: str, *, rate: float, seconds: float, poll_s: float, max_recipients: int
+    gateway_url: str,
+    *,
+    rate: float,
+    seconds: float,
+    poll_s: float,
+    max_recipients: int,
+    headers: dict[str, str],
 ) -> tuple[list[float], dict[str, float], int]:
     """POST at a steady `rate`; after each answer poll GET /monitorings/{id} every `poll_s`.
 
@@ -214,7 +261,7 @@ async def polled_lags(
     lags: list[float] = []
     answered_at: dict[str, float] = {}
     missed = 0
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=10) as client:
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=10, headers=headers) as client:
 
         async def one() -> None:
             nonlocal missed
@@ -266,11 +313,20 @@ def summary(run: Run) -> str:
 
 async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> None:
     n, c, r = args.requests, args.concurrency, args.max_recipients
+    # The gateway authenticates every request (an operator's API key: operators act for
+    # any customer and are not rate-limited); straight to the service there is none.
+    auth = stack.operator_headers
+    async with httpx.AsyncClient(base_url=stack.gateway_url, headers=auth, timeout=30) as api:
+        for user in range(USERS):  # the balance check refuses an empty account
+            topup = {"userId": f"bench-{user}", "amount": 10_000_000}
+            (await api.post("/billings/topups", json=topup)).raise_for_status()
     print(f"\nreservations created per second ({n:,} POSTs of 1-{r} recipients, {c} clients)")
     # Warm-up: connections, pools, first-use code paths.
-    await post_reservations(stack.gateway_url, total=100, concurrency=c, max_recipients=r, cap_s=10)
+    await post_reservations(
+        stack.gateway_url, total=100, concurrency=c, max_recipients=r, cap_s=10, headers=auth
+    )
     through = await post_reservations(
-        stack.gateway_url, total=n, concurrency=c, max_recipients=r, cap_s=25
+        stack.gateway_url, total=n, concurrency=c, max_recipients=r, cap_s=25, headers=auth
     )
     print(f"  through the gateway      {summary(through)}")
     for error in through.errors[:3]:
@@ -283,6 +339,20 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
     print(f"  straight to reservation  {summary(direct)}")
     if direct.rate:
         print(f"  the gateway keeps        {through.rate / direct.rate:.0%} of the direct rate")
+
+    ids = list(through.created)
+    print(f"\nstatus reads per second (GET /msgReqs/{{id}}, {c} clients, 5 s each)")
+    reads_through = await get_statuses(
+        stack.gateway_url, ids, concurrency=c, seconds=5, headers=auth
+    )
+    print(f"  through the gateway      {summary(reads_through)}")
+    reads_direct = await get_statuses(stack.url("reservation"), ids, concurrency=c, seconds=5)
+    print(f"  straight to reservation  {summary(reads_direct)}")
+    if reads_direct.rate:
+        print(
+            f"  the gateway keeps        {reads_through.rate / reads_direct.rate:.0%} "
+            "of the direct rate"
+        )
 
     trivial = await trivial_rate(stack.url("reservation"), concurrency=c, seconds=3)
     one_row = await one_row_rate(database_url, concurrency=min(c, 16), seconds=3)
@@ -312,7 +382,12 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
     drained = await wait_until_drained(database_url, timeout_s=90)
     print(f"  (the platform drained the load above in {drained:.1f} s before the steady phase)")
     polled, answered_at, missed = await polled_lags(
-        stack.gateway_url, rate=args.lag_rate, seconds=6, poll_s=0.02, max_recipients=r
+        stack.gateway_url,
+        rate=args.lag_rate,
+        seconds=6,
+        poll_s=0.02,
+        max_recipients=r,
+        headers=auth,
     )
     steady_applied = await projected_at(database_url, list(answered_at), timeout_s=5)
     steady = [steady_applied[i] - t for i, t in answered_at.items() if i in steady_applied]

@@ -76,8 +76,7 @@ def gateway_settings(database_url: str, tmp_path: Path, **settings: Any) -> Gate
     return GatewaySettings(
         database_url=database_url,
         auth_token_secret="test-secret-" + "x" * 32,
-        frontend_dir=str(tmp_path / "no-dashboard-here"),
-        **settings,
+        **{"frontend_dir": str(tmp_path / "no-dashboard-here"), **settings},
     )
 
 
@@ -207,5 +206,36 @@ async def test_a_full_gateway_pool_is_not_counted_against_the_service(
             writer.close()
         server.close()
         await server.wait_closed()
+        await app.state.proxy.close()
+        await app.state.authenticator.engine.dispose()
+
+
+async def test_the_dashboard_is_served_with_a_fallback_for_its_own_routes(
+    database_url: str, tmp_path: Path
+) -> None:
+    built = tmp_path / "dist"
+    (built / "assets").mkdir(parents=True)
+    (built / "index.html").write_text("<div id=app></div>")
+    (built / "assets" / "app-1a2b.js").write_text("console.log(1)")
+    (tmp_path / "secret.txt").write_text("outside the built folder")
+    app = create_app(gateway_settings(database_url, tmp_path, frontend_dir=str(built)))
+    transport = httpx.ASGITransport(app=app)
+    page = {"Accept": "text/html,application/xhtml+xml"}
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            index = await client.get("/", headers=page)
+            assert index.status_code == 200 and "id=app" in index.text
+            asset = await client.get("/assets/app-1a2b.js")
+            assert asset.status_code == 200 and "immutable" in asset.headers["cache-control"]
+            # A dashboard route reloaded in the browser gets the app, which routes itself.
+            deep = await client.get("/reservations/123", headers=page)
+            assert deep.status_code == 200 and "id=app" in deep.text
+            # Not a page: the usual JSON 404; never a file outside the built folder.
+            assert (await client.get("/reservations/123")).status_code == 404
+            assert (await client.get("/assets/missing.js", headers=page)).status_code == 404
+            assert (await client.get("/%2E%2E/secret.txt", headers=page)).status_code == 404
+            # API routes are never the dashboard, even from a browser.
+            assert (await client.get("/msgReqs", headers=page)).status_code == 401
+    finally:
         await app.state.proxy.close()
         await app.state.authenticator.engine.dispose()
