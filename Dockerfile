@@ -1,19 +1,37 @@
-# One image recipe for every service: docker build --build-arg SERVICE=reservation --build-arg PORT=8081 .
-# SERVICE is a package under msgplat (reservation, send, billing, stat, monitoring, gateway,
-# carrier); the container runs `uvicorn msgplat.$SERVICE.app:create_app --factory` on $PORT.
-# (The front end's Node build stage, served by the gateway, comes with issues 6 and 8.)
+# syntax=docker/dockerfile:1
+# One image recipe for every service, chosen by the build argument SERVICE:
+#   docker build --build-arg SERVICE=reservation --build-arg PORT=8081 -t msgplat-reservation .
+# SERVICE is a package under msgplat (reservation, send, billing, stat, monitoring,
+# gateway, carrier); the container runs `uvicorn msgplat.$SERVICE.app:create_app
+# --factory` on $PORT. Only the gateway's image gets the dashboard, built in a Node stage
+# (BuildKit builds only the stages the chosen SERVICE needs).
+# tests/test_compose.py parses this file: stages, user, what is copied, every service.
 ARG PYTHON_VERSION=3.11
+ARG NODE_VERSION=22
+ARG SERVICE=gateway
 
+# --- The dashboard (Vue 3 + Vite): npm ci && npm run build -> /frontend/dist -----------
+FROM node:${NODE_VERSION}-slim AS frontend
+WORKDIR /frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/ ./
+RUN npm run build
+
+# --- Python dependencies and the msgplat package into a virtualenv ---------------------
 FROM python:${PYTHON_VERSION}-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
+# .dockerignore keeps tests, docs, k8s, the front end's node_modules and dist out.
 COPY . .
-# A regular (not editable) install: the final image needs the venv only, not the sources.
-RUN pip install .
+# A regular (not editable) install: the final image needs the venv only, not the
+# sources. pip itself is then removed: nothing installs anything at run time.
+RUN pip install . && pip uninstall --yes pip
 
-FROM python:${PYTHON_VERSION}-slim
+# --- What every service runs on: the venv, a non-root user, nothing else ---------------
+FROM python:${PYTHON_VERSION}-slim AS runtime
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
@@ -23,9 +41,30 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 USER 10001:10001
 
-ARG SERVICE=gateway
+# --- One stage per service (FROM service-${SERVICE} below picks one) -------------------
+FROM runtime AS service-carrier
+FROM runtime AS service-reservation
+FROM runtime AS service-send
+FROM runtime AS service-billing
+FROM runtime AS service-stat
+FROM runtime AS service-monitoring
+
+FROM runtime AS service-gateway
+# The gateway serves the dashboard from FRONTEND_DIR.
+COPY --from=frontend --chown=10001:10001 /frontend/dist /app/frontend/dist
+ENV FRONTEND_DIR=/app/frontend/dist
+
+# --- The image ----------------------------------------------------------------------------
+FROM service-${SERVICE}
+ARG SERVICE
 ARG PORT=8088
 ENV SERVICE=${SERVICE} PORT=${PORT}
+USER 10001:10001
 EXPOSE ${PORT}
-# exec: uvicorn is PID 1 and gets SIGTERM itself, then shuts down gracefully.
+# For `docker run` and compose; Kubernetes ignores it and uses the Deployment's probes
+# (readiness /health/ready, liveness /health/live).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=6 \
+    CMD ["sh", "-c", "python -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:${PORT}/health/ready', timeout=3)\""]
+# exec: uvicorn is PID 1 and gets SIGTERM itself, then shuts down gracefully within
+# --timeout-graceful-shutdown (k8s: preStop sleep + this <= terminationGracePeriodSeconds).
 CMD ["sh", "-c", "exec uvicorn \"msgplat.${SERVICE}.app:create_app\" --factory --host 0.0.0.0 --port \"${PORT}\" --no-access-log --timeout-graceful-shutdown 20"]

@@ -3,12 +3,20 @@
 Every service of `devstack/services.py` must be in the file, built from the one
 Dockerfile, with the environment its settings require, its port, a readiness health
 check, and the start order expressed as `depends_on` conditions.
+
+The Dockerfile is parsed into its stages: every service must be buildable by the build
+argument SERVICE, run as a non-root user, hold no sources, tests or build tools, and
+only the gateway's image gets the dashboard built in the Node stage. Everything it
+copies must be in the build context (.dockerignore).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
 import re
+import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from msgplat.devstack.services import SERVICES
+from msgplat.devstack.services import SERVICES, ServiceSpec
 from msgplat.devstack.settingsdocs import env_fields, settings_of
 from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing.settings import ServiceSettings
@@ -30,6 +38,7 @@ BUILT = sorted(n for n, s in SERVICES_IN_FILE.items() if "build" in s and n not 
 # Services with a database and a broker (ServiceSettings); the others need neither.
 PLATFORM = sorted(name for name in BUILT if issubclass(settings_of(name), ServiceSettings))
 UPSTREAMS = list(GatewaySettings.model_construct().upstreams())
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
 def _env(service: dict[str, Any]) -> dict[str, str]:
@@ -132,10 +141,32 @@ def test_services_start_after_kafka_postgres_and_the_migrations(name: str) -> No
 
 def test_the_gateway_starts_after_every_service_and_knows_their_urls() -> None:
     gateway = SERVICES_IN_FILE["gateway"]
-    assert _conditions(gateway) == {name: "service_healthy" for name in UPSTREAMS}
+    expected = {name: "service_healthy" for name in UPSTREAMS}
+    if "DATABASE_URL" in env_fields(GatewaySettings):  # its own tables: after the migrations
+        expected |= {"postgres": "service_healthy", "migrate": "service_completed_successfully"}
+    assert _conditions(gateway) == expected
     env = _env(gateway)
     for name in UPSTREAMS:
         assert env[f"{name.upper()}_URL"] == f"http://{name}:{PORTS[name]}"
+
+
+def test_service_urls_point_at_services_in_the_file() -> None:
+    """Every `*_URL` a service is given names a service of this file on its port."""
+    for name in BUILT:
+        for key, value in _env(SERVICES_IN_FILE[name]).items():
+            if not key.endswith("_URL") or key == "DATABASE_URL":
+                continue
+            url = urlsplit(value)
+            assert url.hostname in SERVICES_IN_FILE, f"{name}: {key}={value} names no service"
+            assert url.port == PORTS[url.hostname], f"{name}: {key}={value}: wrong port"
+
+
+def test_services_stop_within_their_grace_period() -> None:
+    """compose waits stop_grace_period after SIGTERM: uvicorn's graceful shutdown fits."""
+    graceful = graceful_shutdown_s()
+    for name in BUILT:
+        grace = SERVICES_IN_FILE[name].get("stop_grace_period", "10s")
+        assert int(grace.rstrip("s")) > graceful, f"{name}: {grace} <= {graceful} s"
 
 
 def test_send_reaches_the_carrier_and_the_carrier_reaches_send() -> None:
@@ -169,12 +200,149 @@ def test_kafka_runs_in_kraft_mode_and_postgres_is_16() -> None:
             assert (ROOT / source).exists(), f"{source} is mounted but missing"
 
 
-def test_dockerfile_runs_the_service_as_a_non_root_user() -> None:
-    dockerfile = (ROOT / "Dockerfile").read_text()
-    assert re.search(r"^FROM python:\$\{PYTHON_VERSION\}-slim", dockerfile, re.MULTILINE)
-    assert "ARG SERVICE" in dockerfile
-    assert re.search(r"^USER (?!root|0\b)", dockerfile, re.MULTILINE)
-    assert 'uvicorn \\"msgplat.${SERVICE}.app:create_app\\" --factory' in dockerfile
-    ignored = (ROOT / ".dockerignore").read_text().split()
-    for junk in (".git", ".venv", ".devstack", "tests", "**/tests"):
-        assert junk in ignored
+# --- The Dockerfile ------------------------------------------------------------------------
+
+
+@dataclass
+class Stage:
+    base: str
+    name: str
+    instructions: list[tuple[str, str]] = field(default_factory=list)
+
+    def all(self, keyword: str) -> list[str]:
+        return [args for kw, args in self.instructions if kw == keyword]
+
+
+def dockerfile_stages(text: str) -> list[Stage]:
+    """The Dockerfile's stages, each with its instructions (continuations joined)."""
+    text = re.sub(r"\\\n", " ", text)
+    stages: list[Stage] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        keyword, _, args = line.partition(" ")
+        keyword, args = keyword.upper(), args.strip()
+        if keyword == "FROM":
+            base, _, name = re.sub(r"(?i)\s+as\s+", " AS ", args).partition(" AS ")
+            stages.append(Stage(base.strip(), name.strip()))
+        elif stages:
+            stages[-1].instructions.append((keyword, args))
+    return stages
+
+
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+STAGES = dockerfile_stages(DOCKERFILE)
+BY_NAME = {stage.name: stage for stage in STAGES if stage.name}
+FINAL = STAGES[-1]
+
+
+def _chain(stage: Stage) -> list[Stage]:
+    """The stage and the stages it is built FROM, nearest first."""
+    chain = [stage]
+    while chain[-1].base in BY_NAME:
+        chain.append(BY_NAME[chain[-1].base])
+    return chain
+
+
+def _image_of(service: str) -> list[Stage]:
+    """The stages `docker build --build-arg SERVICE=<service>` assembles the image from."""
+    base = FINAL.base.replace("${SERVICE}", service)
+    assert base in BY_NAME, f"the Dockerfile cannot build SERVICE={service}: no stage {base}"
+    return [FINAL, *_chain(BY_NAME[base])]
+
+
+def graceful_shutdown_s() -> int:
+    found = re.search(r"--timeout-graceful-shutdown (\d+)", " ".join(FINAL.all("CMD")))
+    assert found, "uvicorn needs --timeout-graceful-shutdown (SIGTERM -> graceful exit)"
+    return int(found.group(1))
+
+
+def _ignored(path: str) -> bool:
+    """Whether .dockerignore leaves `path` (or a folder above it) out of the context."""
+    patterns = [
+        line.strip().rstrip("/")
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    parts = Path(path).parts
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pattern in patterns:
+        for prefix in prefixes:
+            if fnmatch.fnmatchcase(prefix, pattern):
+                return True
+            if pattern.startswith("**/") and fnmatch.fnmatchcase(
+                prefix.rsplit("/", 1)[-1], pattern[3:]
+            ):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("spec", SERVICES, ids=lambda s: s.name)
+def test_the_dockerfile_builds_every_service_by_its_build_argument(spec: ServiceSpec) -> None:
+    assert re.search(r"^ARG SERVICE\b", DOCKERFILE, re.MULTILINE), "SERVICE: a global ARG"
+    assert FINAL.base == "service-${SERVICE}"
+    image = _image_of(spec.name)
+    assert image[-1].base.startswith("python:") and image[-1].base.endswith("-slim")
+    assert 'uvicorn \\"msgplat.${SERVICE}.app:create_app\\" --factory' in " ".join(FINAL.all("CMD"))
+    assert importlib.util.find_spec(f"msgplat.{spec.name}.app"), "what the CMD starts"
+
+
+@pytest.mark.parametrize("spec", SERVICES, ids=lambda s: s.name)
+def test_every_image_runs_as_a_non_root_user(spec: ServiceSpec) -> None:
+    users = [user for stage in _image_of(spec.name) for user in stage.all("USER")]
+    assert users, f"{spec.name}: no USER: the image would run as root"
+    last = users[0]  # the nearest stage's USER wins
+    assert last.split(":")[0] not in ("root", "0"), f"{spec.name} runs as {last}"
+
+
+@pytest.mark.parametrize("spec", SERVICES, ids=lambda s: s.name)
+def test_images_hold_no_sources_tests_or_build_tools(spec: ServiceSpec) -> None:
+    for stage in _image_of(spec.name):
+        for copy in stage.all("COPY"):
+            assert copy.startswith("--from="), f"{stage.name or 'final'}: COPY {copy} from context"
+        for run in stage.all("RUN"):
+            assert not re.search(r"apt-get|apk add|gcc|build-essential|pip install", run), run
+    # What `pip install .` puts in the venv: the packages listed, none of them tests.
+    packages = PYPROJECT["tool"]["setuptools"]["packages"]
+    assert not [p for p in packages if "tests" in p.split(".")]
+    assert not PYPROJECT["tool"]["setuptools"].get("include-package-data"), "no data files"
+
+
+def test_only_the_gateway_image_serves_the_dashboard_built_by_node() -> None:
+    frontend = BY_NAME["frontend"]
+    assert frontend.base.startswith("node:") and frontend.base.endswith("-slim")
+    runs = " && ".join(frontend.all("RUN"))
+    assert "npm ci" in runs and "npm run build" in runs
+    copies = [c for stage in _image_of("gateway") for c in stage.all("COPY")]
+    (dist,) = [c for c in copies if c.startswith("--from=frontend")]
+    target = dist.split()[-1]
+    assert dist.split()[-2] == "/frontend/dist", "vite's outDir"
+    envs = " ".join(e for stage in _image_of("gateway") for e in stage.all("ENV"))
+    assert f"FRONTEND_DIR={target}" in envs, "the gateway reads the dashboard from FRONTEND_DIR"
+    for spec in SERVICES:
+        if spec.name != "gateway":
+            assert "FRONTEND_DIR" not in str([s.instructions for s in _image_of(spec.name)])
+
+
+def test_everything_the_dockerfile_copies_is_in_the_build_context() -> None:
+    for stage in STAGES:
+        for copy in stage.all("COPY"):
+            if copy.startswith("--from="):
+                continue
+            *sources, _target = [a for a in copy.split() if not a.startswith("--")]
+            for source in sources:
+                if source in (".", "./"):
+                    continue
+                assert (ROOT / source).exists(), f"COPY {source}: not in the repository"
+                assert not _ignored(source), f"COPY {source}: excluded by .dockerignore"
+    for junk in (".git", ".venv", ".devstack", "tests", "plumbing/tests", "frontend/node_modules"):
+        assert _ignored(junk), f".dockerignore must leave out {junk}"
+    assert not _ignored("pyproject.toml") and not _ignored("plumbing/settings.py")
+
+
+def test_the_image_checks_readiness_and_shuts_down_gracefully() -> None:
+    (check,) = FINAL.all("HEALTHCHECK")
+    assert "/health/ready" in check and "${PORT}" in check
+    assert "exec uvicorn" in " ".join(FINAL.all("CMD")), "uvicorn as PID 1 gets the SIGTERM"
+    assert graceful_shutdown_s() > 0
