@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Header
 
-from msgplat.plumbing.errors import Forbidden, NotFound
+from msgplat.plumbing.errors import FieldError, Forbidden, NotFound, RequestInvalid
 
 CALLER_ID_HEADER = "x-caller-id"
 CALLER_ROLE_HEADER = "x-caller-role"
@@ -67,7 +67,9 @@ class Caller:
         names someone else is refused. An operator or internal caller must name one."""
         if self.sees_all:
             if given is None:
-                raise Forbidden("name the customer in userId: an operator acts for one", field)
+                raise RequestInvalid(
+                    [FieldError(field, "Field required: an operator acts for a customer", "missing")]
+                )
             return given
         assert self.user_id is not None
         if given is not None and given != self.user_id:
