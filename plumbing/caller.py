@@ -68,7 +68,7 @@ class Caller:
         if self.sees_all:
             if given is None:
                 raise RequestInvalid(
-                    [FieldError(field, "Field required: an operator acts for a customer", "missing")]
+                    [FieldError(field, "Field required: an operator acts for one", "missing")]
                 )
             return given
         assert self.user_id is not None
