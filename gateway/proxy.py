@@ -19,8 +19,12 @@ from purgatory import AsyncCircuitBreakerFactory
 from purgatory.domain.model import OpenedState
 from starlette.background import BackgroundTask
 
+from msgplat.gateway.auth import TOKEN_QUERY_PARAM
 from msgplat.gateway.settings import GatewaySettings
+from msgplat.plumbing import tracing
+from msgplat.plumbing.caller import CALLER_HEADERS
 from msgplat.plumbing.logging import current_correlation_id, get_logger
+from msgplat.plumbing.metrics import report_breaker
 from msgplat.plumbing.middleware import REQUEST_ID_HEADER
 
 log = get_logger(__name__)
@@ -38,6 +42,9 @@ HOP_BY_HOP = {
     "host",
     "content-length",
 }
+# Not passed on: the credentials stay at the gateway, and the caller headers are the
+# gateway's to set (a client sending its own would otherwise pose as anyone).
+NOT_FORWARDED = HOP_BY_HOP | CALLER_HEADERS | {"authorization", "cookie", REQUEST_ID_HEADER}
 
 
 class BodyTooLarge(Exception):
@@ -80,15 +87,26 @@ class Proxy:
         for client in self.clients:
             await client.aclose()
 
-    async def forward(self, request: Request, service: str) -> Response:
+    async def forward(
+        self,
+        request: Request,
+        service: str,
+        caller: list[tuple[str, str]],
+        *,
+        keep_authorization: bool = False,
+    ) -> Response:
+        """Send `request` on to `service` as `caller` (the gateway's `X-Caller-*`).
+
+        `keep_authorization`: the caller's credentials are for the service itself (see
+        routing.OWN_CREDENTIALS), so they are passed on.
+        """
         base = self.upstreams[service]
+        dropped = NOT_FORWARDED - {"authorization"} if keep_authorization else NOT_FORWARDED
         # A list, not a dict: a header the client sent twice is forwarded twice.
-        headers = [
-            (k, v)
-            for k, v in request.headers.items()
-            if k.lower() not in HOP_BY_HOP and k.lower() != REQUEST_ID_HEADER
-        ]
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in dropped]
         headers.append((REQUEST_ID_HEADER, current_correlation_id() or ""))
+        headers = tracing.outgoing_headers(headers)  # this request's span is the parent
+        headers += caller
         limit = self.settings.max_body_bytes
         try:
             body = await read_body(request, limit)
@@ -109,7 +127,7 @@ class Proxy:
         upstream_request = client.build_request(
             request.method,
             base + raw_path.decode("latin-1"),
-            params=request.url.query,
+            params=_without_token(request),
             headers=headers,
             content=body,
         )
@@ -154,6 +172,11 @@ class Proxy:
             background=BackgroundTask(upstream.aclose),
         )
 
+    async def report_circuits(self) -> None:
+        """A scrape hook: `circuit_breaker_state{upstream=<service>}` for each service."""
+        for service in self.upstreams:
+            report_breaker(service, (await self.breakers.get_breaker(service)).context)
+
     async def ready(self, service: str) -> tuple[bool, object]:
         try:
             response = await self._client().get(
@@ -179,6 +202,15 @@ async def read_body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise BodyTooLarge
     return bytes(body)
+
+
+def _without_token(request: Request) -> httpx.QueryParams:
+    """The query as sent, less an `accessToken` (credentials stay at the gateway)."""
+    if TOKEN_QUERY_PARAM not in request.query_params:
+        return httpx.QueryParams(request.url.query)
+    return httpx.QueryParams(
+        [(k, v) for k, v in request.query_params.multi_items() if k != TOKEN_QUERY_PARAM]
+    )
 
 
 def _unavailable(service: str, reason: str, retry_after: int, status: int = 503) -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 ROUTES: tuple[tuple[str, str], ...] = (
     ("/msgReqs", "reservation"),
     ("/msgs", "send"),
@@ -10,7 +12,21 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/monitorings", "monitoring"),
 )
 
+# Routes for callers who are not customers and bring their own credentials, checked by
+# the service itself: the carrier pushing delivery reports with its callback token. The
+# gateway passes their Authorization header on and names no caller.
+OWN_CREDENTIALS: dict[str, str] = {"/carrier/reports": "send"}
+
 DOT_SEGMENTS = frozenset({".", ".."})
+
+
+def public_route(scope: dict[str, Any]) -> str:
+    """The metrics label of a proxied request: its public prefix, never the raw path."""
+    path: str = scope.get("path", "")
+    for prefix, _ in ROUTES:
+        if path == prefix or path.startswith(prefix + "/"):
+            return prefix + "/*"
+    return "other"
 
 
 def upstream_for(path: str) -> str | None:
