@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean docs
+.PHONY: run test lint typecheck bench clean docs frontend
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)
+# The Vue dashboard (frontend/), served by the gateway from frontend/dist: `npm ci` when
+# the lock file changed, a build when a source did (so `make run` never serves a stale one).
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.js frontend/package.json
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20.19+) is needed to build frontend/" >&2; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+run: $(STAMP) frontend
 	$(BIN)/python -m msgplat.devstack
 
 lint: $(STAMP)
@@ -22,7 +36,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy plumbing contracts devstack gateway reservation send billing stat monitoring carrier
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) lint typecheck frontend
+	cd frontend && npm test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 docs: $(STAMP)
@@ -34,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/reservations.py
 
 clean:
-	rm -rf $(VENV) .devstack .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .devstack .pytest_cache .mypy_cache .ruff_cache frontend/dist frontend/node_modules

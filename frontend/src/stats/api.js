@@ -1,0 +1,4 @@
+import { get } from '../lib/http.js'
+
+// Counts over [from, to] (Seoul days, both included) with one entry a day with data.
+export const getStats = ({ from, to }) => get('/stats', { from, to })

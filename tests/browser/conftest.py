@@ -1,0 +1,187 @@
+"""Fixtures of the browser tests: the built dashboard, a headless Chromium (Debian's,
+driven by Playwright for Python) and a funded customer with a dashboard password.
+
+The stack (root conftest.py) serves the dashboard from frontend/dist through the
+gateway, so the browser talks to the real services, the real read model and the
+real live stream.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from msgplat.devstack.testing import ARTIFACTS, Stack
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+Browser = playwright_sync.Browser
+Page = playwright_sync.Page
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+
+
+def _newest_source_mtime() -> float:
+    sources = [FRONTEND / name for name in ("index.html", "vite.config.js", "package-lock.json")]
+    sources += [path for path in (FRONTEND / "src").rglob("*") if path.is_file()]
+    return max(path.stat().st_mtime for path in sources)
+
+
+@pytest.fixture(scope="session")
+def dashboard_built() -> Path:
+    """frontend/dist, built now if it is missing or older than the sources
+    (`make test` builds it first; this keeps `pytest tests/browser` honest too)."""
+    index = FRONTEND / "dist" / "index.html"
+    if index.is_file() and index.stat().st_mtime >= _newest_source_mtime():
+        return index.parent
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is needed to build the dashboard (frontend/): install Node.js 20.19+")
+    if not (FRONTEND / "node_modules" / ".package-lock.json").is_file():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=FRONTEND, check=True)
+    subprocess.run([npm, "run", "build"], cwd=FRONTEND, check=True)
+    return index.parent
+
+
+@pytest.fixture(scope="module")
+def browser(stack: Stack) -> Iterator[Browser]:
+    """Module-scoped, and after the stack: Playwright's sync API holds an event loop in
+    this thread while it runs, so nothing else may call asyncio.run() meanwhile."""
+    if not Path(CHROMIUM).is_file():
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with playwright_sync.sync_playwright() as playwright:
+        playwright.selectors.set_test_id_attribute("data-test")
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass(frozen=True)
+class Customer:
+    user_id: str
+    password: str
+
+
+@pytest.fixture(scope="module")
+def customer(stack: Stack, dashboard_built: Path) -> Customer:
+    """A new customer with a dashboard password and credit for a few thousand messages
+    (the saga refuses a reservation its customer cannot pay for)."""
+    customer = Customer(user_id=f"web-{uuid.uuid4().hex[:8]}", password=uuid.uuid4().hex)
+    stack.new_customer(customer.user_id, password=customer.password)
+    response = httpx.post(
+        stack.gateway_url + "/billings/topups",
+        json={"userId": customer.user_id, "amount": 1_000_000},
+        headers=stack.operator_headers,
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return customer
+
+
+@dataclass
+class Api:
+    """The customer's own calls through the gateway, as any API client makes them."""
+
+    base_url: str
+    token: str
+
+    def call(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        return httpx.request(method, self.base_url + path, headers=headers, timeout=10, **kwargs)  # type: ignore[arg-type]
+
+
+def log_in(base_url: str, customer: Customer) -> dict[str, object]:
+    response = httpx.post(
+        base_url + "/auth/login",
+        json={"userId": customer.user_id, "password": customer.password},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    token: dict[str, object] = response.json()
+    return token
+
+
+@pytest.fixture(scope="module")
+def login_token(stack: Stack, customer: Customer) -> dict[str, object]:
+    """What `POST /auth/login` answers the customer (one login for the module: each
+    costs a password hash)."""
+    return log_in(stack.gateway_url, customer)
+
+
+@pytest.fixture(scope="module")
+def api(stack: Stack, login_token: dict[str, object]) -> Api:
+    return Api(stack.gateway_url, str(login_token["accessToken"]))
+
+
+@pytest.fixture
+def open_dashboard(
+    browser: Browser, stack: Stack, login_token: dict[str, object]
+) -> Iterator[Callable[..., Page]]:
+    """`open_dashboard(path, phone=False, logged_in=True)`: a new browser context
+    (its own storage) on the dashboard, logged in as `customer` unless asked not to."""
+    contexts = []
+
+    def open_page(path: str = "/", *, phone: bool = False, logged_in: bool = True) -> Page:
+        context = browser.new_context(
+            viewport=PHONE if phone else DESKTOP,
+            device_scale_factor=2 if phone else 1,
+            is_mobile=phone,
+            has_touch=phone,
+            locale="en-US",
+            timezone_id="Europe/Berlin",  # the dashboard shows Seoul time whatever the zone
+        )
+        contexts.append(context)
+        if logged_in:
+            session = {
+                "token": login_token["accessToken"],
+                "userId": login_token["userId"],
+                "role": login_token["role"],
+                "expiresAt": None,
+            }
+            context.add_init_script(
+                f"localStorage.setItem('msgplat.session', {_js_string(session)})"
+            )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(stack.gateway_url + path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def _js_string(value: object) -> str:
+    import json
+
+    return json.dumps(json.dumps(value))
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Page, str], Path]:
+    """`screenshot(page, name)`: the whole page as test-artifacts/screenshots/<name>.png."""
+
+    def take(page: Page, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
