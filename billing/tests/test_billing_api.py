@@ -17,7 +17,9 @@ from msgplat.devstack.testing import Stack
 
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.gateway_url, timeout=10) as client:
+    with httpx.Client(
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=10
+    ) as client:
         yield client
 
 

@@ -35,7 +35,9 @@ async def test_a_hundred_thousand_recipients(stack: Stack, database_url: str) ->
         # Due later: this test is about storing and projecting, not sending.
         "reserveDt": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
     }
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=60
+    ) as client:
         started = time.perf_counter()
         response = await client.post("/msgReqs", json=body)
         elapsed = time.perf_counter() - started

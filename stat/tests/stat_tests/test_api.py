@@ -26,7 +26,9 @@ COUNT_FIELDS = {
 
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+    with httpx.Client(
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+    ) as client:
         yield client
 
 
