@@ -82,11 +82,11 @@ def _everything_adds_up(stack: Stack) -> None:
 
     Accounting may trail the last result by a moment, so it is polled for a while.
     """
-    report = asyncio.run(reconcile(stack.gateway_url))
+    report = asyncio.run(reconcile(stack.gateway_url, headers=stack.operator_headers))
     deadline = time.monotonic() + 30
     while report.differences and time.monotonic() < deadline:
         time.sleep(0.5)
-        report = asyncio.run(reconcile(stack.gateway_url))
+        report = asyncio.run(reconcile(stack.gateway_url, headers=stack.operator_headers))
     assert not report.differences, "reconciliation found differences:\n" + "\n".join(
         report.differences[:50]
     )

@@ -44,7 +44,9 @@ def numbers(count: int) -> list[str]:
 
 
 async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float]:
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=120) as api:
+    async with httpx.AsyncClient(
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=120
+    ) as api:
         topup = await api.post("/billings/topups", json={"userId": "bench", "amount": size * 50})
         topup.raise_for_status()
         due = datetime.now(UTC) + timedelta(seconds=8 + size / 25_000)

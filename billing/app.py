@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from msgplat.billing.consumers import SUBSCRIPTIONS
-from msgplat.billing.models import tables
+from msgplat.billing.models import holds, tables
 from msgplat.billing.routes import router
 from msgplat.billing.settings import BillingSettings, get_settings
 from msgplat.billing.topups import ensure_demo_accounts_with_retry
+from msgplat.plumbing.metrics import StateCounts
 from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
 
 
@@ -23,6 +24,7 @@ def create_app() -> FastAPI:
         tables=tables,
         routers=[router],
         subscriptions=SUBSCRIPTIONS,
+        scrape_hooks=lambda runtime: [StateCounts(runtime.db, "billing_hold", holds.c.status)],
         title="Billing service",
         background=open_demo_accounts,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Response, status
@@ -14,34 +14,76 @@ from msgplat.billing.schemas import (
     USER_ID_PATTERN,
     Balance,
     LedgerEntry,
+    Quote,
     ReservationCharges,
     Topup,
     TopupCreate,
     Usage,
 )
+from msgplat.billing.settings import BillingSettings
 from msgplat.plumbing.api import Page
+from msgplat.plumbing.caller import Caller, CallerDep
+from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/billings", tags=["billing"])
 
-UserId = Annotated[str, Query(alias="userId", min_length=1, max_length=64, pattern=USER_ID_PATTERN)]
+# Optional: a customer's own account by default (plumbing/caller.py); an operator names one.
+UserId = Annotated[
+    str | None, Query(alias="userId", min_length=1, max_length=64, pattern=USER_ID_PATTERN)
+]
+
+
+def _account(caller: Caller, user_id: str | None) -> str:
+    scoped = caller.scope(user_id)
+    if scoped is None:
+        raise RequestInvalid([FieldError(("query", "userId"), "name the account: userId=...")])
+    return scoped
 
 
 @router.get("", response_model=Balance)
-async def get_balance(runtime: RuntimeDep, user_id: UserId) -> Balance:
+async def get_balance(runtime: RuntimeDep, caller: CallerDep, user_id: UserId = None) -> Balance:
     """The account's balance in KRW: available, held (for reservations), charged."""
-    return await queries.get_balance(runtime.db, user_id)
+    return await queries.get_balance(runtime.db, _account(caller, user_id))
+
+
+@router.get("/quote", response_model=Quote)
+async def get_quote(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    msg_type: Annotated[Literal["SMS", "LMS"], Query(alias="msgType")],
+    count: Annotated[int, Query(ge=1, le=1_000_000)],
+    user_id: UserId = None,
+) -> Quote:
+    """The price of `count` messages of `msgType` and whether the balance covers it."""
+    settings = runtime.settings
+    assert isinstance(settings, BillingSettings)
+    account = _account(caller, user_id)
+    balance = await queries.get_balance(runtime.db, account)
+    unit_price = settings.unit_price(msg_type)
+    required = unit_price * count
+    return Quote(
+        user_id=account,
+        msg_type=msg_type,
+        count=count,
+        unit_price=unit_price,
+        required=required,
+        available=balance.available,
+        sufficient=balance.available >= required,
+    )
 
 
 @router.post("/topups", status_code=status.HTTP_201_CREATED, response_model=Topup)
 async def create_topup(
     body: TopupCreate,
     runtime: RuntimeDep,
+    caller: CallerDep,
     response: Response,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> Topup:
     """Add credit (1 to 10,000,000 KRW); the account is created if new. A retry with the
     same Idempotency-Key and body answers the first result and adds nothing."""
+    body = body.model_copy(update={"user_id": caller.claim(body.user_id, ("body", "userId"))})
     result, replayed = await topups.top_up(runtime.db, body, idempotency_key=idempotency_key)
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -51,19 +93,23 @@ async def create_topup(
 @router.get("/ledger", response_model=Page[LedgerEntry])
 async def list_ledger(
     runtime: RuntimeDep,
-    user_id: UserId,
+    caller: CallerDep,
+    user_id: UserId = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Page[LedgerEntry]:
     """The account's append-only entries, newest first."""
-    items, total = await queries.list_ledger(runtime.db, user_id=user_id, page=page, size=size)
+    items, total = await queries.list_ledger(
+        runtime.db, user_id=_account(caller, user_id), page=page, size=size
+    )
     return Page[LedgerEntry](items=items, page=page, size=size, total=total)
 
 
 @router.get("/usage", response_model=Usage)
 async def get_usage(
     runtime: RuntimeDep,
-    user_id: UserId,
+    caller: CallerDep,
+    user_id: UserId = None,
     month: Annotated[
         str | None,
         Query(pattern=MONTH_PATTERN, description="YYYY-MM, Asia/Seoul; default this month"),
@@ -71,10 +117,14 @@ async def get_usage(
 ) -> Usage:
     """Messages charged and amounts by message type for one month."""
     chosen = month or current_month(datetime.now(UTC))
-    return await queries.get_usage(runtime.db, user_id=user_id, month=chosen)
+    return await queries.get_usage(runtime.db, user_id=_account(caller, user_id), month=chosen)
 
 
 @router.get("/reservations/{reservation_id}", response_model=ReservationCharges)
-async def get_reservation_charges(reservation_id: UUID, runtime: RuntimeDep) -> ReservationCharges:
+async def get_reservation_charges(
+    reservation_id: UUID, runtime: RuntimeDep, caller: CallerDep
+) -> ReservationCharges:
     """What was held, captured and released for one reservation (for reconciliation)."""
-    return await queries.get_reservation_charges(runtime.db, reservation_id)
+    charges = await queries.get_reservation_charges(runtime.db, reservation_id)
+    caller.check_owner(charges.user_id, f"billing of reservation {reservation_id}")
+    return charges

@@ -33,7 +33,13 @@ class TopupCreate(ApiModel):
     # Only camelCase on the wire; a float or a numeric string is not an amount of won.
     model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_by_name=False)
 
-    user_id: str = Field(min_length=1, max_length=64, pattern=USER_ID_PATTERN)
+    user_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        pattern=USER_ID_PATTERN,
+        description="Optional for a customer (their own account); an operator names one",
+    )
     amount: StrictInt = Field(ge=MIN_TOPUP, le=MAX_TOPUP, description="KRW, a whole number")
 
 
@@ -96,3 +102,16 @@ class ReservationCharges(ApiModel):
     reason: str | None = Field(description="Why it was refused")
     created_at: datetime
     closed_at: datetime | None
+
+
+class Quote(ApiModel):
+    """`GET /billings/quote`: what a reservation would cost and whether the available
+    balance covers it now (the saga's hold decides for good)."""
+
+    user_id: str
+    msg_type: Literal["SMS", "LMS"]
+    count: int
+    unit_price: int
+    required: int
+    available: int
+    sufficient: bool

@@ -16,6 +16,7 @@ from msgplat.carrier import admin, routes
 from msgplat.carrier.settings import CarrierSettings, get_settings
 from msgplat.carrier.simulator import Simulator
 from msgplat.plumbing.logging import configure_logging, get_logger
+from msgplat.plumbing.metrics import HttpMetricsMiddleware, metrics_router
 from msgplat.plumbing.middleware import RequestIdMiddleware
 
 log = get_logger(__name__)
@@ -45,7 +46,9 @@ def create_app(settings: CarrierSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.sim = sim
+    app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    app.include_router(metrics_router(list))
     app.include_router(routes.router)
     app.include_router(routes.health_router)
     app.include_router(admin.router)

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import FrameType
 
 from msgplat.devstack.broker import TansuBroker, wait_for_port
+from msgplat.devstack.credentials import local_credentials
 from msgplat.devstack.postgres import ensure_database, with_database
 from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
 from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
@@ -73,9 +74,11 @@ def main() -> int:
             bootstrap = broker.bootstrap_servers
             say(f"Kafka: started Tansu (in-memory) on {bootstrap}")
 
+        credentials, generated = local_credentials(STATE_DIR)
         env = {
             "DATABASE_URL": database_url,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            **credentials,
             **wiring_env({s.name: s.port for s in SERVICES}),
         }
         for spec in SERVICES:
@@ -86,14 +89,24 @@ def main() -> int:
             say(f"waiting for {process.spec.name} on {process.url} ...")
             process.wait_ready(timeout_s=60)
         say("every service is ready")
+        demo_key = credentials["DEMO_API_KEY"]
+        where = f"(kept in {STATE_DIR / 'credentials.json'})"
         print(
-            "\n  Gateway (the public API):    http://localhost:8088/\n"
+            "\n  Dashboard:                   http://localhost:8088/  "
+            f"(log in as demo / {credentials['DEMO_PASSWORD']})\n"
+            "  API documentation:           http://localhost:8088/docs\n"
             "  Readiness of every service:  http://localhost:8088/health/ready\n"
             f"  Logs:                        {STATE_DIR / 'logs'}/\n\n"
+            f"  The demo customer's API key: {demo_key}\n"
+            f"    {'generated ' + where if 'DEMO_API_KEY' in generated else 'from DEMO_API_KEY'}\n"
+            f"  An operator's API key:       {credentials['OPERATOR_API_KEY']}\n\n"
             "  Try it:\n"
-            "    http POST :8088/msgReqs userId=u1 msgTitle=hi msgContent=hello "
-            "dstNum=01012345678,01098765432 callbackNum=0212345678\n"
-            "    http :8088/monitorings/<id>\n\n"
+            f"    export KEY={demo_key}\n"
+            '    curl -s localhost:8088/msgReqs -H "Authorization: Bearer $KEY" '
+            "-H 'Content-Type: application/json' \\\n"
+            '      -d \'{"msgTitle":"hi","msgContent":"hello",'
+            '"dstNum":"01012345678,01098765432","callbackNum":"0212345678"}\'\n'
+            '    curl -s localhost:8088/monitorings -H "Authorization: Bearer $KEY"\n\n'
             "  Ctrl-C stops everything.\n",
             flush=True,
         )

@@ -5,7 +5,7 @@ For each reservation in a final status, compares what the send service finalised
 what stat counted, and reports every difference. Each service is read through its own
 API (no service's tables are read), so it runs against any deployment:
 
-    python -m msgplat.devstack.reconcile --url http://localhost:8088
+    python -m msgplat.devstack.reconcile --url http://localhost:8088 --api-key <operator key>
 
 Exit code 0 when everything adds up, 1 when a difference was found.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,8 +103,15 @@ async def reconcile(url: str, *, headers: dict[str, str] | None = None) -> Repor
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://localhost:8088", help="the gateway")
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get("OPERATOR_API_KEY"),
+        help="an operator's API key (default: $OPERATOR_API_KEY; `make run` prints one)",
+    )
     args = parser.parse_args()
-    report = asyncio.run(reconcile(args.url))
+    if not args.api_key:
+        parser.error("an operator API key is needed: --api-key or OPERATOR_API_KEY")
+    report = asyncio.run(reconcile(args.url, headers={"Authorization": f"Bearer {args.api_key}"}))
     print(
         f"checked {report.checked} finished reservations "
         f"({report.skipped_unfinished} still running, not checked)"

@@ -47,6 +47,8 @@ def wiring_env(ports: dict[str, int]) -> dict[str, str]:
     if "carrier" in ports:
         env["CARRIER_URL"] = f"http://127.0.0.1:{ports['carrier']}"
     env["REPORT_CALLBACK_URL"] = f"http://127.0.0.1:{ports['send']}/carrier/reports"
+    if "monitoring" in ports:  # the reports of monitoring's status alerts
+        env["ALERT_REPORT_URL"] = f"http://127.0.0.1:{ports['monitoring']}/carrier/reports"
     return env
 
 
@@ -72,7 +74,7 @@ class ServiceProcess:
             [
                 sys.executable,
                 "-m",
-                "uvicorn",
+                "msgplat.plumbing.serve",  # uvicorn, with exit status 0 after a SIGTERM
                 self.spec.app,
                 "--factory",
                 "--host",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import secrets
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -26,6 +27,7 @@ from msgplat.devstack.broker import TansuBroker, free_port
 from msgplat.devstack.postgres import embedded_postgres_url, with_database
 from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
 from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
+from msgplat.gateway.credentials import new_api_key
 from msgplat.plumbing.envelope import EventEnvelope
 
 ARTIFACTS = Path("test-artifacts")
@@ -80,21 +82,49 @@ class BrokerHandle:
 
 @dataclass
 class Stack:
-    """Every service as a real process on free ports, the gateway in front."""
+    """Every service as a real process on free ports, the gateway in front.
+
+    The gateway knows one operator (`operator_key`), who sees everything and acts for
+    any customer by naming them in `userId`: the tests that are not about who may do
+    what use it. `new_customer` makes a customer whose key sees only their own data.
+    """
 
     env: dict[str, str]
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
+    operator_key: str = field(default_factory=new_api_key)
 
     @property
     def gateway_url(self) -> str:
         return self.processes["gateway"].url
+
+    @property
+    def operator_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.operator_key}"}
+
+    def new_customer(self, user_id: str | None = None, **account: object) -> Customer:
+        """A new customer account (and its API key); `account` may set `password`,
+        `requestsPerSecond`, `recipientsPerDay`."""
+        user_id = user_id or f"c-{uuid.uuid4().hex[:12]}"
+        response = httpx.post(
+            self.gateway_url + "/auth/customers",
+            json={"userId": user_id, **account},
+            headers=self.operator_headers,
+            timeout=10,
+        )
+        response.raise_for_status()
+        return Customer(user_id=user_id, api_key=response.json()["apiKey"])
 
     def url(self, service: str) -> str:
         return self.processes[service].url
 
     def start(self, names: list[str] | None = None) -> None:
         ports = {spec.name: free_port() for spec in SERVICES}
-        env = {**self.env, **wiring_env(ports)}
+        env = {
+            "AUTH_TOKEN_SECRET": secrets.token_urlsafe(32),
+            "OPERATOR_API_KEY": self.operator_key,
+            **self.env,
+            **wiring_env(ports),
+        }
         for spec in SERVICES:
             if names is None or spec.name in names:
                 self.processes[spec.name] = ServiceProcess(
@@ -117,6 +147,16 @@ class Stack:
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
             process.stop()
+
+
+@dataclass(frozen=True)
+class Customer:
+    user_id: str
+    api_key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
 
 
 def wait_until(
@@ -151,7 +191,7 @@ async def eventually(
 
 
 def credit_new_customers(
-    gateway_url: str, amount: int = 10_000_000
+    gateway_url: str, headers: dict[str, str], amount: int = 10_000_000
 ) -> Callable[[httpx.Request], None]:
     """An httpx request hook: before a customer's first `POST /msgReqs`, top them up.
 
@@ -172,6 +212,7 @@ def credit_new_customers(
             httpx.post(
                 gateway_url + "/billings/topups",
                 json={"userId": user, "amount": amount},
+                headers=headers,
                 timeout=10,
             )  # an invalid userId is refused here too; the test's own POST says why
 

@@ -6,26 +6,82 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from msgplat.gateway import accounts
+from msgplat.gateway.auth import Authenticator, RateLimiter
+from msgplat.gateway.auth_routes import router as auth_router
+from msgplat.gateway.dashboard import Dashboard
+from msgplat.gateway.openapi import OpenApiMerger
 from msgplat.gateway.proxy import Proxy
 from msgplat.gateway.routes import router
+from msgplat.gateway.routing import public_route
 from msgplat.gateway.settings import GatewaySettings, get_settings
-from msgplat.plumbing.logging import configure_logging
+from msgplat.plumbing.errors import install_error_handlers
+from msgplat.plumbing.logging import configure_logging, get_logger
+from msgplat.plumbing.metrics import HttpMetricsMiddleware, metrics_router
 from msgplat.plumbing.middleware import RequestIdMiddleware
+from msgplat.plumbing.tracing import TracingMiddleware, configure_tracing
+
+log = get_logger(__name__)
+
+TITLE = "Message reservation platform"
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
+    tracing_on = configure_tracing(settings.service_name)  # OTEL_EXPORTER_OTLP_ENDPOINT set
     proxy = Proxy(settings)
+    engine = create_async_engine(
+        settings.database_url, pool_size=settings.db_pool_size, pool_pre_ping=True
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await _bootstrap_accounts(settings, engine)
         yield
         await proxy.close()
+        await engine.dispose()
 
-    app = FastAPI(title="Message reservation platform", lifespan=lifespan)
+    # The merged document replaces FastAPI's own (see routes.openapi).
+    app = FastAPI(title=TITLE, lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.settings = settings
     app.state.proxy = proxy
+    app.state.authenticator = Authenticator(settings, engine)
+    app.state.rate_limiter = RateLimiter(settings)
+    app.state.dashboard = Dashboard(settings.frontend_dir)
+    if tracing_on:
+        app.add_middleware(TracingMiddleware, route_of=public_route)  # the trace's root span
+    app.add_middleware(HttpMetricsMiddleware, route_of=public_route)
     app.add_middleware(RequestIdMiddleware)
+    install_error_handlers(app)
+    app.include_router(metrics_router(lambda: [proxy.report_circuits]))  # before the catch-all
+    app.include_router(auth_router)
     app.include_router(router)
+    own = get_openapi(title=TITLE, version="1.0.0", routes=app.routes)
+    app.state.openapi = OpenApiMerger(own, settings.upstreams(), settings.openapi_cache_s)
     return app
+
+
+async def _bootstrap_accounts(settings: GatewaySettings, engine: AsyncEngine) -> None:
+    """The accounts named by the environment: the demo customer and the first operator."""
+    if settings.demo_api_key is not None:
+        password = settings.demo_password.get_secret_value() if settings.demo_password else None
+        await accounts.ensure_account(
+            engine,
+            user_id="demo",
+            role="customer",
+            api_key=settings.demo_api_key.get_secret_value(),
+            password=password,
+        )
+        log.info("demo_customer_ready", user_id="demo")
+    if settings.operator_api_key is not None:
+        await accounts.ensure_account(
+            engine,
+            user_id="operator",
+            role="operator",
+            api_key=settings.operator_api_key.get_secret_value(),
+        )
+        log.info("operator_account_ready", user_id="operator")

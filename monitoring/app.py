@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI
 
+from msgplat.monitoring import notify_routes, routes
 from msgplat.monitoring.consumers import SUBSCRIPTIONS
+from msgplat.monitoring.dispatcher import Dispatcher
+from msgplat.monitoring.live import LiveHub
 from msgplat.monitoring.models import tables
-from msgplat.monitoring.routes import router
 from msgplat.monitoring.settings import get_settings
-from msgplat.plumbing.runtime import create_service_app
+from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
 
 
 def create_app() -> FastAPI:
-    return create_service_app(
-        settings=get_settings(),
+    settings = get_settings()
+    hub = LiveHub(settings)
+
+    async def background(runtime: ServiceRuntime) -> None:
+        """The live streams' LISTEN connection, and the notification dispatcher."""
+        dispatcher = Dispatcher(runtime.db, settings, wake=hub.deliveries_queued)
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(hub.run(runtime.db), name="live-hub")
+            tasks.create_task(dispatcher.run(), name="dispatcher")
+
+    app = create_service_app(
+        settings=settings,
         tables=tables,
-        routers=[router],
+        # Before the views' router: `/monitorings/{reservationId}` would take these paths.
+        routers=[notify_routes.router, routes.router, notify_routes.carrier_router],
         subscriptions=SUBSCRIPTIONS,
         title="Monitoring service",
+        background=background,
     )
+    app.state.live = hub
+    return app

@@ -1,27 +1,14 @@
-"""Events the monitoring service projects: consumer group -> {event: handler}."""
+"""Events the monitoring service projects: consumer group -> {event: handler}.
+
+One group reads reservation, send and billing events into the views (stat's events
+carry nothing the views need: its counters are the same results, counted again).
+"""
 
 from __future__ import annotations
 
-from msgplat.contracts.events import (
-    ReservationCancelled,
-    ReservationFinished,
-    ReservationRecipientsAdded,
-    ReservationRejected,
-    ReservationRequested,
-    ReservationScheduled,
-    ReservationSendingStarted,
-)
-from msgplat.monitoring import handlers
+from msgplat.monitoring.handlers import projection_handlers
 from msgplat.plumbing.runtime import Subscriptions
 
-SUBSCRIPTIONS: Subscriptions = {
-    "monitoring-projection": {
-        ReservationRequested: handlers.on_reservation_requested,
-        ReservationRecipientsAdded: handlers.on_recipients_added,
-        ReservationScheduled: handlers.on_reservation_scheduled,
-        ReservationSendingStarted: handlers.on_reservation_sending_started,
-        ReservationFinished: handlers.on_reservation_finished,
-        ReservationRejected: handlers.on_reservation_rejected,
-        ReservationCancelled: handlers.on_reservation_cancelled,
-    },
-}
+PROJECTION_GROUP = "monitoring-projection"
+
+SUBSCRIPTIONS: Subscriptions = {PROJECTION_GROUP: projection_handlers()}

@@ -1,154 +1,98 @@
-"""Event handlers that project into the views, and the queries that read them."""
+"""The projection: every subscribed event updates one reservation's view.
+
+One handler for every event type: lock the view (or create its placeholder), apply the
+event with the rules of `domain`, write the row back with its version incremented, and
+in the same transaction
+- `pg_notify` the change (reservation id, user id, version) for the live streams of
+  every replica (delivered by PostgreSQL once the transaction commits);
+- on a status change, the webhook deliveries it causes, and once the reservation is
+  final with every result counted, its alert (outbox rows that the dispatcher sends;
+  see `notifications`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+import orjson
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from msgplat.contracts.events import (
-    ReservationCancelled,
-    ReservationFinished,
-    ReservationRecipientsAdded,
-    ReservationRejected,
-    ReservationRequested,
-    ReservationScheduled,
-    ReservationSendingStarted,
-)
-from msgplat.monitoring.domain import FINAL_STATUSES
+from msgplat.monitoring import domain, notifications
+from msgplat.monitoring.domain import View
 from msgplat.monitoring.models import reservation_views as views
-from msgplat.monitoring.schemas import ReservationView
-from msgplat.plumbing.db import Database, UnitOfWork
-from msgplat.plumbing.envelope import EventEnvelope
-from msgplat.plumbing.errors import NotFound
+from msgplat.monitoring.queries import VIEW_FIELDS, view_of
+from msgplat.plumbing.consumer import Handler
+from msgplat.plumbing.db import UnitOfWork
+from msgplat.plumbing.envelope import Event, EventEnvelope
+
+VIEWS_CHANNEL = "monitoring_views"
 
 
-async def on_reservation_requested(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRequested
-) -> None:
-    await uow.conn.execute(
-        insert(views)
-        .values(
-            reservation_id=event.reservation_id,
-            user_id=envelope.user_id,
-            title=event.title,
-            msg_type=event.msg_type,
-            status="requested",
-            recipient_count=event.recipient_count,
-            reserve_dt=event.reserve_dt,
-            requested_at=event.requested_at,
-        )
-        .on_conflict_do_nothing()
-    )
+def projection_handlers(*, notify: bool = True) -> Mapping[type[Event], Handler]:
+    """The handlers of the projection's consumer group. `notify=False` (a rebuild's
+    replay) updates the views and the live streams but queues no webhook or alert."""
+
+    async def handle(uow: UnitOfWork, envelope: EventEnvelope, event: Event) -> None:
+        await project(uow, envelope, event, notify=notify)
+
+    return dict.fromkeys(domain.PROJECTED_EVENTS, handle)
 
 
-async def on_recipients_added(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRecipientsAdded
-) -> None:
-    await uow.conn.execute(
-        update(views)
-        .where(views.c.reservation_id == event.reservation_id)
-        .values(
-            recipients_received=views.c.recipients_received + len(event.dst_nums),
-            updated_at=func.now(),
-        )
-    )
+async def project(
+    uow: UnitOfWork, envelope: EventEnvelope, event: Event, *, notify: bool = True
+) -> View | None:
+    """Apply one event to its view; the view written, or None if nothing changed."""
+    reservation_id: UUID = getattr(event, "reservation_id")  # noqa: B009 (every projected event)
+    before = await _lock(uow.conn, reservation_id, envelope.user_id)
+    after = domain.apply(before, event)
+    if after == before:
+        return None
+    after = dataclasses.replace(after, version=before.version + 1)
+    await _save(uow.conn, after)
+    if notify and domain.status_changed(before, after):
+        await notifications.queue_webhooks(uow, after, occurred_at=envelope.occurred_at)
+    if notify and domain.alert_due(before, after):
+        await notifications.queue_alert(uow, after)
+    return after
 
 
-async def on_reservation_cancelled(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationCancelled
-) -> None:
-    await uow.conn.execute(
-        update(views)
-        .where(
-            views.c.reservation_id == event.reservation_id, views.c.status.not_in(FINAL_STATUSES)
-        )
-        .values(status="cancelled", cancelled_at=event.cancelled_at, updated_at=func.now())
-    )
-
-
-async def on_reservation_scheduled(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationScheduled
-) -> None:
-    await _set_status(event.reservation_id, uow, "scheduled", scheduled_at=event.scheduled_at)
-
-
-async def on_reservation_sending_started(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationSendingStarted
-) -> None:
-    await _set_status(event.reservation_id, uow, "sending", started_at=event.started_at)
-
-
-async def on_reservation_finished(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationFinished
-) -> None:
-    await _set_status(event.reservation_id, uow, event.status, finished_at=event.finished_at)
-
-
-async def on_reservation_rejected(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRejected
-) -> None:
-    await _set_status(
-        event.reservation_id,
-        uow,
-        "rejected",
-        status_reason=event.reason,
-        finished_at=event.rejected_at,
-    )
-
-
-async def _set_status(reservation_id: UUID, uow: UnitOfWork, status: str, **stamps: Any) -> None:
-    """Move a view forward; a final view stays as it is (see domain.FINAL_STATUSES)."""
-    await uow.conn.execute(
-        update(views)
-        .where(views.c.reservation_id == reservation_id, views.c.status.not_in(FINAL_STATUSES))
-        .values(status=status, updated_at=func.now(), **stamps)
-    )
-
-
-async def get_view(db: Database, reservation_id: UUID) -> ReservationView:
-    async with db.engine.connect() as conn:
-        row = (
-            await conn.execute(select(views).where(views.c.reservation_id == reservation_id))
-        ).first()
+async def _lock(conn: AsyncConnection, reservation_id: UUID, user_id: str) -> View:
+    """The view, locked for this transaction; a new placeholder if there is none yet."""
+    locked = select(views).where(views.c.reservation_id == reservation_id).with_for_update()
+    row = (await conn.execute(locked)).first()
     if row is None:
-        raise NotFound(f"reservation {reservation_id}")
-    return to_api(row)
+        # Another replica may create it at the same moment (events of another topic):
+        # whoever comes second waits for the first one's row, then locks it.
+        new = domain.placeholder(reservation_id, user_id)
+        row = (
+            await conn.execute(
+                insert(views)
+                .values(_columns(new))
+                .on_conflict_do_nothing(index_elements=[views.c.reservation_id])
+                .returning(views)
+            )
+        ).first() or (await conn.execute(locked)).one()
+    return view_of(row)
 
 
-async def list_views(
-    db: Database, *, user_id: str | None, page: int, size: int
-) -> tuple[list[ReservationView], int]:
-    conditions = [] if user_id is None else [views.c.user_id == user_id]
-    async with db.engine.connect() as conn:
-        total = await conn.scalar(select(func.count()).select_from(views).where(*conditions))
-        rows = await conn.execute(
-            select(views)
-            .where(*conditions)
-            .order_by(views.c.requested_at.desc(), views.c.reservation_id)
-            .offset((page - 1) * size)
-            .limit(size)
-        )
-    return [to_api(row) for row in rows], int(total or 0)
-
-
-def to_api(row: Any) -> ReservationView:
-    return ReservationView(
-        reservation_id=row.reservation_id,
-        user_id=row.user_id,
-        msg_title=row.title,
-        msg_type=row.msg_type,
-        status=row.status,
-        status_reason=row.status_reason,
-        recipient_count=row.recipient_count,
-        recipients_received=row.recipients_received,
-        reserve_dt=row.reserve_dt,
-        requested_at=row.requested_at,
-        scheduled_at=row.scheduled_at,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        cancelled_at=row.cancelled_at,
-        updated_at=row.updated_at,
+async def _save(conn: AsyncConnection, view: View) -> None:
+    statement = (
+        update(views)
+        .where(views.c.reservation_id == view.reservation_id)
+        .values(**_columns(view), updated_at=func.now())
     )
+    if not view.is_placeholder:  # placeholders are not served: nobody to tell
+        payload = orjson.dumps(
+            {"r": str(view.reservation_id), "u": view.user_id, "v": view.version}
+        ).decode()
+        statement = statement.returning(func.pg_notify(literal(VIEWS_CHANNEL), literal(payload)))
+    await conn.execute(statement)
+
+
+def _columns(view: View) -> dict[str, Any]:
+    return {name: getattr(view, name) for name in VIEW_FIELDS}

@@ -1,31 +1,114 @@
-"""HTTP routes of the monitoring service (reads only, from its own views)."""
+"""HTTP routes of the monitoring views: reads and the live stream (from its own views)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from msgplat.monitoring import handlers
+from msgplat.monitoring import queries
+from msgplat.monitoring.live import LiveHub, Subscription
 from msgplat.monitoring.schemas import ReservationView
+from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.api import Page
+from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.db import Database
 from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/monitorings", tags=["monitoring"])
 
+UserIdQuery = Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)]
+
+
+@router.get(
+    "/stream",
+    response_class=EventSourceResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def stream_monitorings(
+    request: Request,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    reservation_id: Annotated[UUID | None, Query(alias="reservationId")] = None,
+    user_id: UserIdQuery = None,
+) -> EventSourceResponse:
+    """Server-Sent Events: `event: reservation`, `data:` a ReservationView, `id:`
+    `<reservationId>:<version>`. First the current state (one reservation, or the
+    caller's newest ones), then every change as it is projected; a ping when idle."""
+    settings: MonitoringSettings = runtime.settings
+    hub: LiveHub = request.app.state.live
+    if reservation_id is not None:
+        view = await queries.get_view(runtime.db, reservation_id)
+        caller.check_owner(view.user_id, f"reservation {reservation_id}")
+        subscription = Subscription(user_id=view.user_id, reservation_id=reservation_id)
+    else:
+        subscription = Subscription(user_id=caller.scope(user_id))
+    return EventSourceResponse(
+        _events(hub, runtime.db, subscription, settings.live_snapshot_size),
+        ping=settings.live_ping_s,
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _events(
+    hub: LiveHub, db: Database, subscription: Subscription, snapshot_size: int
+) -> AsyncIterator[ServerSentEvent]:
+    sent: dict[UUID, int] = {}
+    first = True
+    # Subscribed before the snapshot is read: a change committed meanwhile is queued.
+    with hub.subscribe(subscription):
+        while True:
+            if first or subscription.resync:
+                first = subscription.resync = False
+                views = await _snapshot(db, subscription, snapshot_size)
+            else:
+                await subscription.ready.wait()
+                if subscription.resync:
+                    continue
+                views = subscription.take()
+            for view in views:
+                if view.version > sent.get(view.reservation_id, 0):
+                    sent[view.reservation_id] = view.version
+                    yield to_event(view)
+
+
+async def _snapshot(db: Database, subscription: Subscription, size: int) -> list[ReservationView]:
+    if subscription.reservation_id is not None:
+        return await queries.views_by_id(db, [subscription.reservation_id])
+    newest, _ = await queries.list_views(db, user_id=subscription.user_id, page=1, size=size)
+    return list(reversed(newest))  # oldest first: the newest ends on top of a client's list
+
+
+def to_event(view: ReservationView) -> ServerSentEvent:
+    return ServerSentEvent(
+        event="reservation",
+        id=f"{view.reservation_id}:{view.version}",
+        data=view.model_dump_json(by_alias=True),
+    )
+
 
 @router.get("/{reservation_id}", response_model=ReservationView)
-async def get_monitoring(reservation_id: UUID, runtime: RuntimeDep) -> ReservationView:
-    return await handlers.get_view(runtime.db, reservation_id)
+async def get_monitoring(
+    reservation_id: UUID, runtime: RuntimeDep, caller: CallerDep
+) -> ReservationView:
+    view = await queries.get_view(runtime.db, reservation_id)
+    caller.check_owner(view.user_id, f"reservation {reservation_id}")
+    return view
 
 
 @router.get("", response_model=Page[ReservationView])
 async def list_monitorings(
     runtime: RuntimeDep,
+    caller: CallerDep,
     user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[ReservationView]:
-    items, total = await handlers.list_views(runtime.db, user_id=user_id, page=page, size=size)
+    """A customer's reservations, newest first (an operator: anyone's, or all)."""
+    items, total = await queries.list_views(
+        runtime.db, user_id=caller.scope(user_id), page=page, size=size
+    )
     return Page[ReservationView](items=items, page=page, size=size, total=total)

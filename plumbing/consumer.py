@@ -32,6 +32,8 @@ from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.kafka import make_consumer
 from msgplat.plumbing.logging import bind_correlation_id, get_logger
+from msgplat.plumbing.metrics import CONSUMER_EVENTS, CONSUMER_LAG
+from msgplat.plumbing.tracing import consumer_span
 
 log = get_logger(__name__)
 
@@ -72,6 +74,18 @@ class IdempotentConsumer:
         self._consumer: AIOKafkaConsumer | None = None
         # Set once the consumer has joined its group: part of readiness.
         self.started = asyncio.Event()
+        # Set by `stop()`: finish the batch at hand, commit its offsets, leave the group.
+        self.stopping = asyncio.Event()
+        self._lag_reported: set[tuple[str, str, str]] = set()
+        self._counted = {
+            outcome: CONSUMER_EVENTS.labels(group_id, outcome)
+            for outcome in ("applied", "duplicate", "dead_lettered")
+        }
+
+    def stop(self) -> None:
+        """Ask `run()` to end after the batch in hand (what it has not polled is
+        redelivered to whoever takes its partitions)."""
+        self.stopping.set()
 
     async def run(self) -> None:
         consumer = make_consumer(self.db.settings, group_id=self.group_id, topics=self.topics)
@@ -80,7 +94,7 @@ class IdempotentConsumer:
             # Inside the try: a consumer cancelled while it joins its group is stopped too.
             await _retry_forever(consumer.start, what=f"start consumer {self.group_id}")
             self.started.set()
-            while True:
+            while not self.stopping.is_set():
                 batch = await consumer.getmany(
                     timeout_ms=500, max_records=self.db.settings.consumer_batch_size
                 )
@@ -93,7 +107,29 @@ class IdempotentConsumer:
                 except Exception as exc:  # a rebalance: the events come again, deduplicated
                     log.warning("offset_commit_failed", group=self.group_id, error=repr(exc))
         finally:
+            # Leaves the group: its partitions move to another replica at once.
             await consumer.stop()
+
+    async def report_lag(self) -> None:
+        """Refresh `consumer_lag_events` for the partitions this consumer holds."""
+        consumer = self._consumer
+        if consumer is None or not self.started.is_set():
+            return
+        reported: set[tuple[str, str, str]] = set()
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            if highwater is None:
+                continue  # nothing fetched from it yet
+            with contextlib.suppress(Exception):
+                position = await asyncio.wait_for(consumer.position(tp), timeout=0.5)
+                labels = (self.group_id, tp.topic, str(tp.partition))
+                CONSUMER_LAG.labels(*labels).set(max(0, highwater - position))
+                reported.add(labels)
+        # Partitions that moved to another replica are that replica's to report.
+        for labels in self._lag_reported - reported:
+            with contextlib.suppress(KeyError):
+                CONSUMER_LAG.remove(*labels)
+        self._lag_reported = reported
 
     async def apply_batch(self, batch: Mapping[TopicPartition, list[ConsumerRecord]]) -> None:
         records = [record for records in batch.values() for record in records]
@@ -117,19 +153,24 @@ class IdempotentConsumer:
         applied = duplicates = 0
         async with self.db.unit_of_work() as uow:
             new_ids = await self._record_in_inbox(uow, [env for _, env in wanted])
-            for _, envelope in wanted:
+            for record, envelope in wanted:
                 if envelope.event_id not in new_ids:
                     duplicates += 1
                     continue
                 new_ids.discard(envelope.event_id)  # the same id twice in one batch
                 bind_correlation_id(envelope.correlation_id)
                 event = CATALOGUE[envelope.event_type].model_validate(envelope.payload)
-                await self.handlers[envelope.event_type](uow, envelope, event)
+                with consumer_span(record.headers, envelope.event_type, self.group_id):
+                    await self.handlers[envelope.event_type](uow, envelope, event)
                 applied += 1
             await uow.commit()
         # Counted once committed: a batch that fails and is retried is not counted twice.
         self.stats.applied += applied
         self.stats.duplicates += duplicates
+        if applied:
+            self._counted["applied"].inc(applied)
+        if duplicates:
+            self._counted["duplicate"].inc(duplicates)
 
     async def _record_in_inbox(self, uow: UnitOfWork, envelopes: list[EventEnvelope]) -> set[UUID]:
         rows = {
@@ -176,6 +217,7 @@ class IdempotentConsumer:
             )
             await uow.commit()
         self.stats.dead_lettered += 1
+        self._counted["dead_lettered"].inc()
         log.error(
             "event_dead_lettered",
             group=self.group_id,

@@ -7,6 +7,7 @@ events it emits (outbox rows) together, or neither. It rolls back unless committ
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
@@ -18,6 +19,7 @@ from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.logging import current_correlation_id
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import PlumbingTables
+from msgplat.plumbing.tracing import TRACEPARENT, current_traceparent
 
 
 class Database:
@@ -60,6 +62,7 @@ class UnitOfWork:
         self._db = db
         self._pending: list[dict[str, Any]] = []
         self._committed = False
+        self._after_commit: list[Callable[[], None]] = []
         self.conn: AsyncConnection
 
     @property
@@ -111,6 +114,10 @@ class UnitOfWork:
             correlation_id=current_correlation_id() or str(aggregate_id),
             payload=payload,
         )
+        headers = [[k, v.decode()] for k, v in envelope.headers()]
+        traceparent = current_traceparent()  # None when tracing is off
+        if traceparent is not None:
+            headers.append([TRACEPARENT, traceparent])
         # Serialised now, so an event over the size limit fails inside the transaction.
         self._pending.append(
             {
@@ -119,10 +126,14 @@ class UnitOfWork:
                 "key": str(aggregate_id),
                 "event_type": envelope.event_type,
                 "value": envelope.to_bytes(),
-                "headers": [[k, v.decode()] for k, v in envelope.headers()],
+                "headers": headers,
             }
         )
         return envelope
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once this unit of work has committed (e.g. count a metric)."""
+        self._after_commit.append(action)
 
     async def commit(self) -> None:
         if self._pending:
@@ -131,3 +142,5 @@ class UnitOfWork:
         self._committed = True
         if self._pending:
             self._db.outbox_written.set()
+        for action in self._after_commit:
+            action()

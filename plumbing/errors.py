@@ -50,6 +50,23 @@ class Forbidden(Exception):
 
 
 @dataclass
+class TooManyRequests(Exception):
+    """429: over a limit; `retry_after_s` says when the caller may try again."""
+
+    msg: str
+    retry_after_s: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PaymentRequired(Exception):
+    """402: the customer's balance cannot pay for this."""
+
+    msg: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Conflict(Exception):
     msg: str
     code: str = "conflict"
@@ -74,6 +91,18 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.field:
             body["loc"] = list(exc.field)
         return JSONResponse(status_code=403, content=body)
+
+    @app.exception_handler(TooManyRequests)
+    async def _too_many(_: Request, exc: TooManyRequests) -> JSONResponse:
+        return JSONResponse(
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after_s)},
+            content={"detail": exc.msg, **exc.extra},
+        )
+
+    @app.exception_handler(PaymentRequired)
+    async def _payment_required(_: Request, exc: PaymentRequired) -> JSONResponse:
+        return JSONResponse(status_code=402, content={"detail": exc.msg, **exc.extra})
 
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict) -> JSONResponse:

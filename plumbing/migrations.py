@@ -19,14 +19,9 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-SERVICES_WITH_TABLES = ("reservation", "send", "billing", "stat", "monitoring")
+from msgplat.plumbing.settings import asyncpg_url
 
-
-def _asyncpg_url(url: str) -> str:
-    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix) :]
-    raise ValueError(f"DATABASE_URL must start with postgresql://, got {url[:30]!r}")
+SERVICES_WITH_TABLES = ("gateway", "reservation", "send", "billing", "stat", "monitoring")
 
 
 def alembic_config(service: str, database_url: str) -> Config:
@@ -34,7 +29,7 @@ def alembic_config(service: str, database_url: str) -> Config:
     assert package.__file__ is not None
     config = Config()
     config.set_main_option("script_location", str(Path(package.__file__).parent / "migrations"))
-    config.attributes["database_url"] = _asyncpg_url(database_url)
+    config.attributes["database_url"] = asyncpg_url(database_url)
     config.attributes["schema"] = service
     return config
 

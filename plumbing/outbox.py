@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.metrics import OUTBOX_AGE, OUTBOX_BACKLOG, OUTBOX_FAILURES, OUTBOX_PUBLISHED
 
 log = get_logger(__name__)
 
@@ -44,9 +46,19 @@ class OutboxRelay:
         self.lock_key = zlib.crc32(f"outbox:{self.table.schema}".encode())
         self.stats = RelayStats()
         self.cleanup_every = timedelta(seconds=60)
+        # Set by `stop()`: publish what is committed by then, then return.
+        self.stopping = asyncio.Event()
+        self._backlog_at = 0.0
+
+    def stop(self) -> None:
+        """Ask `run()` to return once the outbox is empty (or after the batch in hand,
+        when publishing fails): the rows left are published by the next relay."""
+        self.stopping.set()
+        self.db.outbox_written.set()  # wake it now
 
     async def run(self) -> None:
-        """Publish until cancelled; back off while the broker or database is down."""
+        """Publish until stopped or cancelled; back off while the broker or database is
+        down."""
         backoff = 0.1
         last_cleanup = datetime.now(UTC)
         while True:
@@ -58,12 +70,17 @@ class OutboxRelay:
             except Exception as exc:
                 self.stats.failures += 1
                 self.stats.last_error = repr(exc)
+                OUTBOX_FAILURES.inc()
                 log.warning("outbox_publish_failed", error=repr(exc), retry_in_s=backoff)
+                if self.stopping.is_set():
+                    return
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
             if published == self.batch_size:
                 continue  # more are waiting
+            if self.stopping.is_set():
+                return
             if datetime.now(UTC) - last_cleanup >= self.cleanup_every:
                 last_cleanup = datetime.now(UTC)
                 try:
@@ -92,6 +109,7 @@ class OutboxRelay:
             await self.publish(rows)
             await self.mark_published(conn, [row.id for row in rows])
         self.stats.published += len(rows)
+        OUTBOX_PUBLISHED.inc(len(rows))
         return len(rows)
 
     async def _lock(self, conn: AsyncConnection) -> bool:
@@ -152,3 +170,12 @@ class OutboxRelay:
         oldest = row[1]
         age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
         return int(row[0]), age
+
+    async def report_backlog(self) -> None:
+        """Refresh the outbox gauges (a scrape hook; at most one query a second)."""
+        if time.monotonic() - self._backlog_at < 1.0:
+            return
+        self._backlog_at = time.monotonic()
+        count, age = await self.backlog()
+        OUTBOX_BACKLOG.set(count)
+        OUTBOX_AGE.set(age)

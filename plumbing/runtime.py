@@ -2,8 +2,17 @@
 
 `ServiceRuntime` owns the database, the Kafka producer, the outbox relay and the
 idempotent consumers. `create_service_app` wraps it in a FastAPI app with the
-health routes, the request id middleware and the shared error handlers, so each
-service's `app.py` only says what is its own: settings, tables, routes, consumers.
+health routes, `/metrics`, the request id, metrics and tracing middleware and the
+shared error handlers, so each service's `app.py` only says what is its own:
+settings, tables, routes, consumers.
+
+Graceful shutdown (SIGTERM: uvicorn stops taking connections, lets the requests in
+hand finish, then runs the lifespan's shutdown): the background worker (e.g. the
+sender) and the consumers are asked to stop after the work in hand, which they
+commit; then the relay publishes what was committed and stops; then the producer
+and the database pool close. Whatever is still running after `SHUTDOWN_GRACE_S` is
+cancelled: its transaction rolls back and it is redone after the restart (every
+step is idempotent), so a stop at any moment loses and doubles nothing.
 """
 
 from __future__ import annotations
@@ -24,10 +33,12 @@ from msgplat.plumbing.errors import install_error_handlers
 from msgplat.plumbing.health import health_router
 from msgplat.plumbing.kafka import ensure_topics, make_producer
 from msgplat.plumbing.logging import configure_logging, get_logger
+from msgplat.plumbing.metrics import HttpMetricsMiddleware, ScrapeHook, metrics_router
 from msgplat.plumbing.middleware import RequestIdMiddleware
 from msgplat.plumbing.outbox import OutboxRelay
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import PlumbingTables
+from msgplat.plumbing.tracing import TracingMiddleware, configure_tracing
 
 log = get_logger(__name__)
 
@@ -51,7 +62,18 @@ class ServiceRuntime:
             for group, handlers in subscriptions.items()
         ]
         self.producer_started = asyncio.Event()
+        # Set when the service is shutting down: background workers end their work in
+        # hand and return.
+        self.stopping = asyncio.Event()
+        # Run before `/metrics` answers, to refresh the gauges that cost a query.
+        self.scrape_hooks: list[ScrapeHook] = [
+            self.relay.report_backlog,
+            *(c.report_lag for c in self.consumers),
+        ]
         self._tasks: list[asyncio.Task[Any]] = []
+        self._connect_task: asyncio.Task[None] | None = None
+        self._relay_task: asyncio.Task[None] | None = None
+        self._consumer_tasks: dict[IdempotentConsumer, asyncio.Task[None]] = {}
 
     async def start(self) -> None:
         """Start serving at once; the broker side connects in the background.
@@ -59,7 +81,8 @@ class ServiceRuntime:
         A service whose broker is down still takes requests: its events wait in
         the outbox until the relay can publish them.
         """
-        self._tasks = [asyncio.create_task(self._connect_then_run(), name="broker-side")]
+        self._connect_task = asyncio.create_task(self._connect_then_run(), name="broker-side")
+        self._tasks = [self._connect_task]
 
     async def _connect_then_run(self) -> None:
         """Create the topics, start the producer, then the relay and the consumers.
@@ -68,10 +91,11 @@ class ServiceRuntime:
         topic would not see it until its next metadata refresh.
         """
         await self._connect_producer()
-        self._tasks += [
-            asyncio.create_task(self.relay.run(), name="outbox-relay"),
-            *(asyncio.create_task(c.run(), name=f"consumer-{c.group_id}") for c in self.consumers),
-        ]
+        self._relay_task = asyncio.create_task(self.relay.run(), name="outbox-relay")
+        self._consumer_tasks = {
+            c: asyncio.create_task(c.run(), name=f"consumer-{c.group_id}") for c in self.consumers
+        }
+        self._tasks += [self._relay_task, *self._consumer_tasks.values()]
 
     async def _connect_producer(self) -> None:
         delay = 0.2
@@ -89,14 +113,43 @@ class ServiceRuntime:
                 delay = min(delay * 2, 5.0)
         self.producer_started.set()
 
-    async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with suppress(asyncio.CancelledError, Exception):
-                await task
-        await self.producer.stop()
+    async def stop(self, *, workers: Sequence[asyncio.Task[Any]] = ()) -> None:
+        """Stop gracefully within `shutdown_grace_s` (see the module's docstring).
+
+        `workers` (background tasks that watch `stopping`) end first, with the
+        consumers; the relay last, so that it publishes what they committed.
+        """
+        deadline = asyncio.get_running_loop().time() + self.settings.shutdown_grace_s
+        self.stopping.set()
+        if self._connect_task is not None:  # still connecting to the broker: nothing in hand
+            self._connect_task.cancel()
+        for consumer, task in self._consumer_tasks.items():
+            consumer.stop()
+            if not consumer.started.is_set():
+                task.cancel()  # still joining its group: nothing in hand
+        await _finish_or_cancel([*workers, *self._consumer_tasks.values()], deadline)
+        if self._relay_task is not None and not self._relay_task.done():
+            self.relay.stop()
+            await _finish_or_cancel([self._relay_task], deadline)
+        await _finish_or_cancel(self._tasks, deadline)  # e.g. still connecting to the broker
+        with suppress(Exception):
+            async with asyncio.timeout(max(1.0, deadline - asyncio.get_running_loop().time())):
+                await self.producer.stop()
         await self.db.dispose()
+
+
+async def _finish_or_cancel(tasks: Sequence[asyncio.Task[Any]], deadline: float) -> None:
+    """Wait for `tasks` until `deadline` (loop time), then cancel what still runs."""
+    pending = [t for t in tasks if not t.done()]
+    if pending:
+        timeout = max(0.0, deadline - asyncio.get_running_loop().time())
+        _, late = await asyncio.wait(pending, timeout=timeout)
+        for task in late:
+            log.warning("shutdown_grace_exceeded", task=task.get_name())
+            task.cancel()
+    for task in tasks:
+        with suppress(asyncio.CancelledError, Exception):
+            await task
 
 
 def create_service_app(
@@ -107,11 +160,18 @@ def create_service_app(
     subscriptions: Subscriptions | None = None,
     title: str,
     background: Callable[[ServiceRuntime], Coroutine[Any, Any, None]] | None = None,
+    background_graceful: bool = False,
+    scrape_hooks: Callable[[ServiceRuntime], list[ScrapeHook]] | None = None,
 ) -> FastAPI:
-    """`background`, if given, runs as a task beside the consumers (e.g. a scheduler)
-    and is cancelled first on shutdown."""
+    """`background`, if given, runs as a task beside the consumers (e.g. a scheduler).
+    On shutdown it is cancelled first, unless `background_graceful`: then it returns
+    by itself once `runtime.stopping` is set, finishing its work in hand (it is still
+    cancelled if it overruns `shutdown_grace_s`). `scrape_hooks` refresh gauges before
+    `/metrics` answers (e.g. `StateCounts`)."""
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
+    tracing_on = configure_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
     runtime = ServiceRuntime(settings, tables, subscriptions or {})
+    runtime.scrape_hooks += scrape_hooks(runtime) if scrape_hooks else []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -119,18 +179,23 @@ def create_service_app(
         worker = asyncio.create_task(background(runtime)) if background else None
         log.info("service_started")
         yield
-        if worker is not None:
+        log.info("service_stopping", grace_s=settings.shutdown_grace_s)
+        if worker is not None and not background_graceful:
             worker.cancel()
-            with suppress(asyncio.CancelledError):
+            with suppress(asyncio.CancelledError, Exception):
                 await worker
-        await runtime.stop()
+        await runtime.stop(workers=[worker] if worker is not None else [])
         log.info("service_stopped")
 
     app = FastAPI(title=title, lifespan=lifespan)
     app.state.runtime = runtime
+    if tracing_on:  # off: not even a pass-through layer
+        app.add_middleware(TracingMiddleware)
+    app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(metrics_router(lambda: runtime.scrape_hooks))
     for router in routers:
         app.include_router(router)
     return app

@@ -38,14 +38,32 @@ class ServiceSettings(BaseSettings):
     outbox_retention_s: float = Field(default=3600, ge=0)
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
 
+    shutdown_grace_s: float = Field(
+        default=20,
+        gt=0,
+        le=600,
+        description="On SIGTERM, how long the service may take to finish its work in hand "
+        "(a send batch, a consumer batch, the outbox) before it abandons the rest to be "
+        "redone; keep it below the pod's terminationGracePeriodSeconds minus its preStop",
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector base URL (e.g. `http://otel-collector:4318`): traces "
+        "are exported there (the gateway's too); unset, tracing is off",
+    )
+
     log_level: str = "INFO"
     log_json: bool = True
 
     @field_validator("database_url")
     @classmethod
     def _asyncpg_driver(cls, value: str) -> str:
-        """Accept the usual `postgresql://` form and use the asyncpg driver."""
-        for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
-            if value.startswith(prefix):
-                return "postgresql+asyncpg://" + value[len(prefix) :]
-        raise ValueError("must be a PostgreSQL URL starting with postgresql://")
+        return asyncpg_url(value)
+
+
+def asyncpg_url(value: str) -> str:
+    """Accept the usual `postgresql://` form and use the asyncpg driver."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if value.startswith(prefix):
+            return "postgresql+asyncpg://" + value[len(prefix) :]
+    raise ValueError("must be a PostgreSQL URL starting with postgresql://")

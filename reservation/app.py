@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from msgplat.plumbing.metrics import StateCounts
 from msgplat.plumbing.runtime import create_service_app
+from msgplat.reservation.billing_check import BillingCheck
 from msgplat.reservation.consumers import SUBSCRIPTIONS
-from msgplat.reservation.models import tables
+from msgplat.reservation.models import reservations, tables
 from msgplat.reservation.routes import router
 from msgplat.reservation.settings import get_settings
 
 
 def create_app() -> FastAPI:
-    return create_service_app(
-        settings=get_settings(),
+    settings = get_settings()
+    app = create_service_app(
+        settings=settings,
         tables=tables,
         routers=[router],
         subscriptions=SUBSCRIPTIONS,
+        scrape_hooks=lambda runtime: [
+            StateCounts(runtime.db, "reservation", reservations.c.status)
+        ],
         title="Reservation service",
     )
+    app.state.billing_check = BillingCheck(settings)
+    return app

@@ -16,10 +16,13 @@ from msgplat.contracts.events import (
     ReservationRequested,
 )
 from msgplat.plumbing import idempotency
+from msgplat.plumbing.caller import INTERNAL, Caller
 from msgplat.plumbing.db import Database, UnitOfWork
-from msgplat.plumbing.errors import Conflict, FieldError, NotFound, RequestInvalid
+from msgplat.plumbing.errors import Conflict, FieldError, RequestInvalid
 from msgplat.reservation import domain
+from msgplat.reservation.billing_check import BillingCheck
 from msgplat.reservation.models import SCHEMA, idempotency_keys, reservations
+from msgplat.reservation.quota import count_against_quota
 from msgplat.reservation.recipients import (
     NumberInvalid,
     RecipientList,
@@ -36,22 +39,44 @@ async def create_reservation(
     settings: ReservationSettings,
     cmd: MsgReqCreate,
     *,
+    caller: Caller = INTERNAL,
+    billing: BillingCheck | None = None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
 ) -> tuple[MsgReq, bool]:
-    """Store a reservation and emit its events; returns (reservation, replayed)."""
+    """Store a reservation and emit its events; returns (reservation, replayed).
+
+    The customer is the caller (a `userId` naming someone else is refused). Before the
+    reservation is stored: every rule, a quick balance check with billing, and the
+    customer's daily recipient quota, counted in the same transaction.
+    """
+    user_id = caller.claim(cmd.user_id, ("body", "userId"))
+    cmd = cmd.model_copy(update={"user_id": user_id})
+    now = now or datetime.now(UTC)
     body_hash = idempotency.request_hash(cmd)
-    if idempotency_key and (found := await _replay(db, cmd.user_id, idempotency_key, body_hash)):
+    if idempotency_key and (found := await _replay(db, user_id, idempotency_key, body_hash)):
         return found, True
-    validated = validate(settings, cmd, now=now or datetime.now(UTC))
+    validated = validate(settings, cmd, now=now)
+    if billing is not None:
+        await billing.ensure_affordable(
+            user_id=user_id, msg_type=validated.msg_type, count=len(validated.recipients.numbers)
+        )
     try:
         async with db.unit_of_work() as uow:
-            reservation = await _store(uow, settings, cmd, validated)
+            if caller.recipients_per_day is not None:
+                await count_against_quota(
+                    uow,
+                    user_id=user_id,
+                    recipients=len(validated.recipients.numbers),
+                    limit=caller.recipients_per_day,
+                    now=now,
+                )
+            reservation = await _store(uow, settings, user_id, cmd, validated)
             if idempotency_key:
                 await idempotency.remember(
                     uow.conn,
                     idempotency_keys,
-                    user_id=cmd.user_id,
+                    user_id=user_id,
                     key=idempotency_key,
                     body_hash=body_hash,
                     response=reservation,
@@ -61,9 +86,7 @@ async def create_reservation(
         return reservation, False
     except IntegrityError:
         # The same key committed concurrently by another request: answer its result.
-        if idempotency_key and (
-            found := await _replay(db, cmd.user_id, idempotency_key, body_hash)
-        ):
+        if idempotency_key and (found := await _replay(db, user_id, idempotency_key, body_hash)):
             return found, True
         raise
 
@@ -151,7 +174,7 @@ def validate(settings: ReservationSettings, cmd: MsgReqCreate, *, now: datetime)
 
 
 async def _store(
-    uow: UnitOfWork, settings: ReservationSettings, cmd: MsgReqCreate, v: Validated
+    uow: UnitOfWork, settings: ReservationSettings, user_id: str, cmd: MsgReqCreate, v: Validated
 ) -> MsgReq:
     reservation_id = uuid4()
     numbers: list[str] = v.recipients.numbers
@@ -160,7 +183,7 @@ async def _store(
             insert(reservations)
             .values(
                 id=reservation_id,
-                user_id=cmd.user_id,
+                user_id=user_id,
                 title=cmd.msg_title,
                 content=cmd.msg_content,
                 msg_type=v.msg_type,
@@ -190,7 +213,7 @@ async def _store(
             requested_at=row.created_at,
         ),
         aggregate_id=reservation_id,
-        user_id=cmd.user_id,
+        user_id=user_id,
     )
     for index, chunk in enumerate(chunks):
         uow.emit(
@@ -202,7 +225,7 @@ async def _store(
                 dst_nums=chunk,
             ),
             aggregate_id=reservation_id,
-            user_id=cmd.user_id,
+            user_id=user_id,
         )
     return to_api(row)
 
@@ -218,15 +241,14 @@ async def _copy_recipients(uow: UnitOfWork, reservation_id: UUID, numbers: list[
     )
 
 
-async def cancel_reservation(db: Database, reservation_id: UUID) -> MsgReq:
+async def cancel_reservation(db: Database, caller: Caller, reservation_id: UUID) -> MsgReq:
     async with db.unit_of_work() as uow:
         row = (
             await uow.conn.execute(
                 select(reservations).where(reservations.c.id == reservation_id).with_for_update()
             )
         ).first()
-        if row is None:
-            raise NotFound(f"reservation {reservation_id}")
+        caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
         current = domain.ReservationStatus(row.status)
         try:
             status = domain.transition(current, domain.ReservationStatus.CANCELLED)
@@ -253,13 +275,12 @@ async def cancel_reservation(db: Database, reservation_id: UUID) -> MsgReq:
     return to_api(updated)
 
 
-async def get_reservation(db: Database, reservation_id: UUID) -> MsgReq:
+async def get_reservation(db: Database, caller: Caller, reservation_id: UUID) -> MsgReq:
     async with db.engine.connect() as conn:
         row = (
             await conn.execute(select(reservations).where(reservations.c.id == reservation_id))
         ).first()
-    if row is None:
-        raise NotFound(f"reservation {reservation_id}")
+    caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
     return to_api(row)
 
 

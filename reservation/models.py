@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
     Index,
     Integer,
@@ -59,6 +60,16 @@ idempotency_keys = Table(
     Column("reservation_id", UUID(as_uuid=True), nullable=False),
     Column("response", JSONB, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Recipients reserved per customer and Seoul day, against their daily quota (the
+# gateway passes it on). Counted in the transaction that stores the reservation.
+daily_recipients = Table(
+    "daily_recipients",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("recipients", Integer, nullable=False),
 )
 
 tables = plumbing_tables(metadata)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from msgplat.plumbing.api import Page
+from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.reservation import handlers
 from msgplat.reservation.domain import ReservationStatus
@@ -22,12 +23,19 @@ async def create_msg_req(
     body: MsgReqCreate,
     runtime: RuntimeDep,
     response: Response,
+    caller: CallerDep,
+    request: Request,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> MsgReq:
     settings = runtime.settings
     assert isinstance(settings, ReservationSettings)
     reservation, replayed = await handlers.create_reservation(
-        runtime.db, settings, body, idempotency_key=idempotency_key
+        runtime.db,
+        settings,
+        body,
+        caller=caller,
+        billing=request.app.state.billing_check,
+        idempotency_key=idempotency_key,
     )
     response.headers["Location"] = f"/msgReqs/{reservation.id}"
     if replayed:
@@ -36,24 +44,25 @@ async def create_msg_req(
 
 
 @router.get("/{reservation_id}", response_model=MsgReq)
-async def get_msg_req(reservation_id: UUID, runtime: RuntimeDep) -> MsgReq:
-    return await handlers.get_reservation(runtime.db, reservation_id)
+async def get_msg_req(reservation_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> MsgReq:
+    return await handlers.get_reservation(runtime.db, caller, reservation_id)
 
 
 @router.get("", response_model=Page[MsgReq])
 async def list_msg_reqs(
     runtime: RuntimeDep,
+    caller: CallerDep,
     user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
     status_: Annotated[ReservationStatus | None, Query(alias="status")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[MsgReq]:
     items, total = await handlers.list_reservations(
-        runtime.db, user_id=user_id, status=status_, page=page, size=size
+        runtime.db, user_id=caller.scope(user_id), status=status_, page=page, size=size
     )
     return Page[MsgReq](items=items, page=page, size=size, total=total)
 
 
 @router.post("/{reservation_id}/cancel", response_model=MsgReq)
-async def cancel_msg_req(reservation_id: UUID, runtime: RuntimeDep) -> MsgReq:
-    return await handlers.cancel_reservation(runtime.db, reservation_id)
+async def cancel_msg_req(reservation_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> MsgReq:
+    return await handlers.cancel_reservation(runtime.db, caller, reservation_id)

@@ -17,6 +17,17 @@ class ReservationSettings(ServiceSettings):
         default=10_000, ge=100, le=40_000, description="Recipients per event (under 1 MB)"
     )
     phone_default_region: str = "KR"
+    billing_url: str = Field(
+        default="http://127.0.0.1:8083",
+        description="Billing's base URL, for the balance check before accepting",
+    )
+    billing_check_timeout_s: float = Field(
+        default=0.3,
+        ge=0,
+        le=10,
+        description="How long the balance check may take before the reservation is accepted "
+        "anyway and left to the saga (0 turns the check off)",
+    )
 
 
 def get_settings() -> ReservationSettings:

@@ -25,6 +25,7 @@ from tenacity import (
 )
 
 from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.metrics import report_breaker
 from msgplat.send.settings import SendSettings
 
 log = get_logger(__name__)
@@ -87,6 +88,10 @@ class CarrierClient:
 
     async def circuit_state(self) -> str:
         return (await self.breakers.get_breaker(self.name)).context.state
+
+    async def report_circuit(self) -> None:
+        """A scrape hook: `circuit_breaker_state{upstream="carrier:<name>"}`."""
+        report_breaker(f"carrier:{self.name}", (await self.breakers.get_breaker(self.name)).context)
 
     async def submit(self, batch: list[OutgoingMessage]) -> list[SubmitResult]:
         body = orjson.dumps(

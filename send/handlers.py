@@ -16,9 +16,10 @@ from msgplat.contracts.events import (
     ReservationRequested,
     ReservationScheduled,
 )
+from msgplat.plumbing import tracing
+from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
-from msgplat.plumbing.errors import NotFound
 from msgplat.send import domain
 from msgplat.send.models import SCHEMA, jobs, messages, tallies
 from msgplat.send.results import record_final, start_tally
@@ -43,6 +44,7 @@ async def on_reservation_requested(
             status=domain.JobState.WAITING,
             recipient_count=event.recipient_count,
             chunk_count=event.chunk_count,
+            traceparent=tracing.current_traceparent(),
         )
         .on_conflict_do_nothing()
     )
@@ -154,7 +156,7 @@ async def on_reservation_cancelled(
 
 
 async def list_messages(
-    db: Database, *, reservation_id: UUID, page: int, size: int
+    db: Database, caller: Caller, *, reservation_id: UUID, page: int, size: int
 ) -> tuple[list[Msg], int]:
     async with db.engine.connect() as conn:
         job = (
@@ -164,8 +166,8 @@ async def list_messages(
                 )
             )
         ).first()
-        if job is None:
-            raise NotFound(f"reservation {reservation_id}")
+        caller.check_owner(job and job.user_id, f"reservation {reservation_id}")
+        assert job is not None
         rows = await conn.execute(
             select(messages)
             .where(messages.c.reservation_id == reservation_id)
@@ -176,7 +178,7 @@ async def list_messages(
         return [to_api(row, job.user_id) for row in rows], job.recipient_count
 
 
-async def summarise(db: Database, *, reservation_id: UUID) -> MsgSummary:
+async def summarise(db: Database, caller: Caller, *, reservation_id: UUID) -> MsgSummary:
     async with db.engine.connect() as conn:
         job = (
             await conn.execute(
@@ -185,8 +187,8 @@ async def summarise(db: Database, *, reservation_id: UUID) -> MsgSummary:
                 .where(jobs.c.reservation_id == reservation_id)
             )
         ).first()
-        if job is None:
-            raise NotFound(f"reservation {reservation_id}")
+        caller.check_owner(job and job.user_id, f"reservation {reservation_id}")
+        assert job is not None
         counts = dict(
             (
                 await conn.execute(
@@ -209,7 +211,7 @@ async def summarise(db: Database, *, reservation_id: UUID) -> MsgSummary:
     )
 
 
-async def get_message(db: Database, message_id: int) -> Msg:
+async def get_message(db: Database, caller: Caller, message_id: int) -> Msg:
     async with db.engine.connect() as conn:
         row = (
             await conn.execute(
@@ -218,8 +220,8 @@ async def get_message(db: Database, message_id: int) -> Msg:
                 .where(messages.c.id == message_id)
             )
         ).first()
-    if row is None:
-        raise NotFound(f"message {message_id}")
+    caller.check_owner(row and row.user_id, f"message {message_id}")
+    assert row is not None
     return to_api(row, row.user_id)
 
 

@@ -46,6 +46,9 @@ jobs = Table(
     Column("lease_until", DateTime(timezone=True), nullable=True),
     Column("started_at", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The W3C traceparent of the reservation's trace (when tracing is on): the send and
+    # its results, which happen later and elsewhere, join that trace.
+    Column("traceparent", String(64), nullable=True),
     Index(
         "ix_jobs_due",
         "due_at",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +20,9 @@ from sqlalchemy import case, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from msgplat.contracts.events import MessageResultsReported, SendingFinished
+from msgplat.plumbing import tracing
 from msgplat.plumbing.db import UnitOfWork
+from msgplat.plumbing.metrics import SEND_MESSAGES
 from msgplat.send import domain
 from msgplat.send.models import jobs, tallies
 
@@ -31,6 +34,13 @@ async def record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
     carrier_msg_id, final_at): emit their results, tally them, finish the job if done."""
     if not rows:
         return
+    # Delivery reports come in the carrier's request: their results join the
+    # reservation's trace (a no-op when tracing is off).
+    with tracing.continue_trace(getattr(job, "traceparent", None), "record results"):
+        await _record_final(uow, job, rows)
+
+
+async def _record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
     ordered = sorted(rows, key=lambda row: row.seq)
     for start in range(0, len(ordered), RESULTS_PER_EVENT):
         uow.emit_payload(
@@ -39,7 +49,11 @@ async def record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
             aggregate_id=job.reservation_id,
             user_id=job.user_id,
         )
-    counts = Counter(row.status for row in rows)
+    by_carrier = Counter((row.carrier or "none", row.status) for row in rows)
+    uow.after_commit(partial(_count_final, by_carrier))
+    counts: Counter[str] = Counter()
+    for (_, status), count in by_carrier.items():
+        counts[status] += count
     tally = (
         await uow.conn.execute(
             update(tallies)
@@ -56,6 +70,11 @@ async def record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
         tally.delivered + tally.failed + tally.cancelled >= job.recipient_count
     ):
         await _finish(uow, job, tally)
+
+
+def _count_final(by_carrier: Counter[tuple[str, str]]) -> None:
+    for (carrier, status), count in by_carrier.items():
+        SEND_MESSAGES.labels(carrier, status).inc(count)
 
 
 async def _finish(uow: UnitOfWork, job: Any, tally: Any) -> None:
@@ -104,7 +123,11 @@ async def load_job(uow: UnitOfWork, reservation_id: UUID) -> Any:
     return (
         await uow.conn.execute(
             select(
-                jobs.c.reservation_id, jobs.c.user_id, jobs.c.recipient_count, jobs.c.status
+                jobs.c.reservation_id,
+                jobs.c.user_id,
+                jobs.c.recipient_count,
+                jobs.c.status,
+                jobs.c.traceparent,
             ).where(jobs.c.reservation_id == reservation_id)
         )
     ).first()

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from msgplat.plumbing.api import Page
+from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.send import handlers
 from msgplat.send.reports import apply_reports
@@ -24,28 +25,31 @@ callback_router = APIRouter(prefix="/carrier", tags=["carrier callback (internal
 @router.get("", response_model=Page[Msg])
 async def list_msgs(
     runtime: RuntimeDep,
+    caller: CallerDep,
     reservation_id: Annotated[UUID, Query(alias="reservationId")],
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     size: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> Page[Msg]:
     """A reservation's messages in recipient-list order."""
     items, total = await handlers.list_messages(
-        runtime.db, reservation_id=reservation_id, page=page, size=size
+        runtime.db, caller, reservation_id=reservation_id, page=page, size=size
     )
     return Page[Msg](items=items, page=page, size=size, total=total)
 
 
 @router.get("/summary", response_model=MsgSummary)
 async def msgs_summary(
-    runtime: RuntimeDep, reservation_id: Annotated[UUID, Query(alias="reservationId")]
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    reservation_id: Annotated[UUID, Query(alias="reservationId")],
 ) -> MsgSummary:
     """How many of a reservation's messages are in each state (for reconciliation)."""
-    return await handlers.summarise(runtime.db, reservation_id=reservation_id)
+    return await handlers.summarise(runtime.db, caller, reservation_id=reservation_id)
 
 
 @router.get("/{message_id}", response_model=Msg)
-async def get_msg(message_id: int, runtime: RuntimeDep) -> Msg:
-    return await handlers.get_message(runtime.db, message_id)
+async def get_msg(message_id: int, runtime: RuntimeDep, caller: CallerDep) -> Msg:
+    return await handlers.get_message(runtime.db, caller, message_id)
 
 
 @callback_router.post(

@@ -8,6 +8,11 @@ carrier, record its answer by moving the job's cursor (`next_seq`) past the batc
 Submitted messages at or after the cursor are not confirmed: after a crash they are
 handed over again, and the carrier deduplicates them by reference, so none is sent
 twice. (The carrier's message id arrives with each delivery report.)
+
+On shutdown (`stopping` set) no job is claimed any more, and each running job stops
+after the batch at the carrier: its answer is recorded, the batch claimed ahead
+stays unconfirmed (handed over again from the cursor by whoever resumes), and the
+lease is handed back so another replica resumes the job at once.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ from aiolimiter import AsyncLimiter
 from sqlalchemy import text, update
 
 from msgplat.contracts.events import MessagesSubmitted, SendingStarted
+from msgplat.plumbing import tracing
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.metrics import SEND_MESSAGES
 from msgplat.send import domain
 from msgplat.send.carrier import CarrierClient, CarrierUnavailable, OutgoingMessage, SubmitResult
 from msgplat.send.models import SCHEMA, jobs
@@ -108,10 +115,17 @@ GIVE_UP_SQL = text(
 
 
 class Sender:
-    def __init__(self, db: Database, settings: SendSettings, carrier: CarrierClient) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: SendSettings,
+        carrier: CarrierClient,
+        stopping: asyncio.Event | None = None,
+    ) -> None:
         self.db = db
         self.settings = settings
         self.carrier = carrier
+        self.stopping = stopping or asyncio.Event()
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.running: dict[UUID, asyncio.Task[None]] = {}
         rate = settings.send_rate_per_s
@@ -122,11 +136,12 @@ class Sender:
             self.limiter = AsyncLimiter(rate, time_period=1)
 
     async def run(self) -> None:
-        """Claim due jobs until cancelled; on cancel, hand every lease back. Now and
-        then, fail the messages whose delivery report never came (see sweeper)."""
+        """Claim due jobs until `stopping` is set, then let the running jobs stop after
+        their batch in hand; on cancel, hand every lease back. Now and then, fail the
+        messages whose delivery report never came (see sweeper)."""
         last_sweep = 0.0
         try:
-            while True:
+            while not self.stopping.is_set():
                 try:
                     await self.claim_due_jobs()
                     if time.monotonic() - last_sweep > SWEEP_EVERY_S:
@@ -134,7 +149,13 @@ class Sender:
                         await fail_unreported(self.db, timeout_s=self.settings.report_timeout_s)
                 except Exception as exc:
                     log.warning("scheduler_round_failed", error=repr(exc))
-                await asyncio.sleep(self.settings.scheduler_interval_s)
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self.stopping.wait(), timeout=self.settings.scheduler_interval_s
+                    )
+            running = list(self.running.values())
+            log.info("sender_stopping", jobs_in_hand=len(running))
+            await asyncio.gather(*running, return_exceptions=True)
         finally:
             tasks = list(self.running.values())
             for task in tasks:
@@ -143,7 +164,7 @@ class Sender:
 
     async def claim_due_jobs(self) -> None:
         free = self.settings.max_parallel_jobs - len(self.running)
-        if free <= 0:
+        if free <= 0 or self.stopping.is_set():
             return
         async with self.db.engine.begin() as conn:
             claimed = (
@@ -175,6 +196,13 @@ class Sender:
         """
         rid = job.reservation_id
         log.info("job_claimed", reservation_id=str(rid), owner=self.owner)
+        with tracing.span(
+            "send reservation", parent=job.traceparent, attributes={"reservation.id": str(rid)}
+        ):
+            await self._send_job(job)
+
+    async def _send_job(self, job: Any) -> None:
+        rid = job.reservation_id
         backoff = 0.2
         claiming: asyncio.Task[list[Any] | None] | None = None
         recording: asyncio.Task[None] | None = None
@@ -185,17 +213,29 @@ class Sender:
                 claiming = None
                 if batch is None:
                     break  # lease lost, cancelled, or nothing left to hand over
+                if self.stopping.is_set():
+                    # Shutting down: `batch` stays unconfirmed, handed over from the
+                    # cursor by whoever resumes the job.
+                    if recording is not None:
+                        await recording
+                    await self.release(rid)
+                    log.info("job_handed_back", reservation_id=str(rid), next_seq=batch[0].seq)
+                    return
                 claiming = asyncio.create_task(self.claim(job, from_seq=batch[-1].seq + 1))
                 if self.limiter is not None:
                     await self.limiter.acquire(len(batch))
                 try:
-                    results = await self.carrier.submit(self.outgoing(job, batch))
+                    with tracing.span("carrier submit", attributes={"messages": len(batch)}):
+                        results = await self.carrier.submit(self.outgoing(job, batch))
                     backoff = 0.2
                 except CarrierUnavailable as exc:
                     log.warning("carrier_unavailable", reservation_id=str(rid), error=str(exc))
                     await _settle(claiming)
                     await self.record_unavailable(job, batch, exc)
-                    await asyncio.sleep(max(exc.retry_after_s, backoff))
+                    with suppress(TimeoutError):  # a shutdown does not wait for the retry
+                        await asyncio.wait_for(
+                            self.stopping.wait(), timeout=max(exc.retry_after_s, backoff)
+                        )
                     backoff = min(backoff * 2, 5.0)
                     # Start again from this batch: its rows (and any claimed after it)
                     # are still unconfirmed, so the claim finds them first, in order.
@@ -325,6 +365,7 @@ class Sender:
         # Explicit bounds keep every statement to the batch's slice of the index, whatever
         # the planner believes about a table that COPY has just filled.
         bounds = {"lo": batch[0].seq, "hi": batch[-1].seq}
+        uow.after_commit(partial(_count_submitted, self.carrier.name, len(accepted), len(rejected)))
         if accepted:
             uow.emit(
                 MessagesSubmitted(
@@ -401,6 +442,12 @@ class Sender:
                 )
         except Exception as exc:
             log.warning("lease_release_failed", reservation_id=str(reservation_id), error=repr(exc))
+
+
+def _count_submitted(carrier: str, accepted: int, rejected: int) -> None:
+    SEND_MESSAGES.labels(carrier, "submitted").inc(accepted)
+    if rejected:
+        SEND_MESSAGES.labels(carrier, "rejected").inc(rejected)
 
 
 async def _settle(*tasks: asyncio.Task[Any] | None) -> None:

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 
+from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.stat import domain, queries
 from msgplat.stat.schemas import ReservationStat, UserStats
@@ -18,7 +20,8 @@ router = APIRouter(prefix="/stats", tags=["statistics"])
 @router.get("", response_model=UserStats)
 async def get_stats(
     runtime: RuntimeDep,
-    user_id: Annotated[str, Query(alias="userId", min_length=1, max_length=64)],
+    caller: CallerDep,
+    user_id: Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)] = None,
     from_: Annotated[
         str | None, Query(alias="from", max_length=10, description="YYYY-MM-DD (Seoul)")
     ] = None,
@@ -26,12 +29,19 @@ async def get_stats(
 ) -> UserStats:
     """A customer's counts over a period (default: the last 30 Seoul days), with history."""
     start, end = domain.period(from_, to, now=datetime.now(UTC))
-    return await queries.user_stats(runtime.db, user_id=user_id, start=start, end=end)
+    account = caller.scope(user_id)
+    if account is None:
+        raise RequestInvalid([FieldError(("query", "userId"), "name the customer: userId=...")])
+    return await queries.user_stats(runtime.db, user_id=account, start=start, end=end)
 
 
 @router.get("/reservations/{reservationId}", response_model=ReservationStat)
 async def get_reservation_stat(
-    reservation_id: Annotated[UUID, Path(alias="reservationId")], runtime: RuntimeDep
+    reservation_id: Annotated[UUID, Path(alias="reservationId")],
+    runtime: RuntimeDep,
+    caller: CallerDep,
 ) -> ReservationStat:
     """One reservation's counts, as reconciliation compares them with send and billing."""
-    return await queries.reservation_stat(runtime.db, reservation_id)
+    stat = await queries.reservation_stat(runtime.db, reservation_id)
+    caller.check_owner(stat.user_id, f"reservation {reservation_id}")
+    return stat

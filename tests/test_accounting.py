@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -25,7 +26,9 @@ FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}
 
 @pytest.fixture()
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+    with httpx.Client(
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+    ) as client:
         yield client
 
 
@@ -53,17 +56,18 @@ def numbers(count: int, failing: set[int] = frozenset()) -> list[str]:  # type: 
     ]
 
 
+def request_body(user: str, dst: list[str]) -> dict[str, Any]:
+    return {
+        "userId": user,
+        "msgTitle": "bill",
+        "msgContent": "accounted for",
+        "dstNum": dst,
+        "callbackNum": "0212345678",
+    }
+
+
 def reserve(api: httpx.Client, user: str, dst: list[str]) -> dict[str, Any]:
-    response = api.post(
-        "/msgReqs",
-        json={
-            "userId": user,
-            "msgTitle": "bill",
-            "msgContent": "accounted for",
-            "dstNum": dst,
-            "callbackNum": "0212345678",
-        },
-    )
+    response = api.post("/msgReqs", json=request_body(user, dst))
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -102,7 +106,9 @@ def counted(api: httpx.Client, rid: str, total: int) -> dict[str, Any]:
 
 
 async def reconciled(stack: Stack, reservation: dict[str, Any]) -> list[str]:
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+    ) as client:
         return await check(client, reservation)
 
 
@@ -136,25 +142,45 @@ def test_charged_for_delivered_released_for_failed_and_the_numbers_agree(
     assert asyncio.run(reconciled(stack, final_view)) == []
 
 
-def test_not_enough_credit_rejects_the_reservation_and_nothing_is_sent(
-    api: httpx.Client, carrier: httpx.Client
-) -> None:
+def test_not_enough_credit_is_refused_at_once_and_nothing_is_stored(api: httpx.Client) -> None:
     user = new_customer(api, 100)  # 10 SMS need 200 KRW
-    reservation = reserve(api, user, numbers(10))
-    final = wait_final(api, reservation["id"])
-    assert final["status"] == "rejected"
-    assert "not enough credit" in final["statusReason"]
-    assert "200" in final["statusReason"]
-    received = carrier.get("/admin/received", params={"refPrefix": reservation["id"]}).json()
-    assert received["total"] == 0
+    response = api.post("/msgReqs", json=request_body(user, numbers(10)))
+    assert response.status_code == 402
+    assert "100 KRW" in response.json()["detail"] and "200 KRW" in response.json()["detail"]
+    assert "POST /billings/topups" in response.json()["detail"]
+    assert api.get("/msgReqs", params={"userId": user}).json()["total"] == 0
     balance = api.get("/billings", params={"userId": user}).json()
     assert (balance["available"], balance["held"], balance["charged"]) == (100, 0, 0)
-    view = wait_until(
-        lambda: (
-            (v := api.get(f"/monitorings/{reservation['id']}").json())["status"] == "rejected" and v
+
+
+def test_two_reservations_racing_for_the_same_credit_are_never_both_paid(
+    api: httpx.Client, carrier: httpx.Client
+) -> None:
+    """Both may pass the quick balance check; the saga's hold then refuses the one
+    that comes second, which ends rejected with the reason and sends nothing."""
+    user = new_customer(api, 300)  # one reservation of 10 SMS (200 KRW), not two
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(lambda _: api.post("/msgReqs", json=request_body(user, numbers(10))), [1, 2])
         )
+    assert sorted(a.status_code for a in answers) in ([201, 201], [201, 402])
+    finals = [wait_final(api, a.json()["id"]) for a in answers if a.status_code == 201]
+    assert sorted(f["status"] for f in finals)[0] == "completed"
+    for final in finals:
+        if final["status"] == "rejected":
+            assert "not enough credit" in final["statusReason"] and "200" in final["statusReason"]
+            sent = carrier.get("/admin/received", params={"refPrefix": final["id"]}).json()
+            assert sent["total"] == 0
+            view = wait_until(
+                lambda rid=final["id"]: (
+                    (v := api.get(f"/monitorings/{rid}").json())["status"] == "rejected" and v
+                )
+            )
+            assert "not enough credit" in view["statusReason"]
+    balance = wait_until(
+        lambda: (b := api.get("/billings", params={"userId": user}).json())["held"] == 0 and b
     )
-    assert "not enough credit" in view["statusReason"]
+    assert (balance["available"], balance["charged"]) == (100, 200)
 
 
 def test_cancel_during_sending_releases_the_unsent_part(

@@ -32,7 +32,9 @@ def carrier(stack: Stack) -> Iterator[httpx.Client]:
 
 @pytest.fixture()
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+    with httpx.Client(
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+    ) as client:
         yield client
 
 

@@ -16,8 +16,9 @@ from msgplat.devstack.testing import Stack, credit_new_customers, wait_until
 def client(stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(
         base_url=stack.gateway_url,
+        headers=stack.operator_headers,
         timeout=10,
-        event_hooks={"request": [credit_new_customers(stack.gateway_url)]},
+        event_hooks={"request": [credit_new_customers(stack.gateway_url, stack.operator_headers)]},
     ) as client:
         yield client
 

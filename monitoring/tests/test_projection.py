@@ -7,32 +7,27 @@ group keeps these tests' inbox rows apart from the running monitoring service's.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import TypeAlias
 
+import asyncpg
 import pytest
 import pytest_asyncio
 from sqlalchemy import select, update
 
-from msgplat.contracts.events import (
-    ReservationCancelled,
-    ReservationFinished,
-    ReservationRecipientsAdded,
-    ReservationRequested,
-    ReservationScheduled,
-    ReservationSendingStarted,
-)
+from msgplat.contracts.events import ReservationFinished
 from msgplat.devstack.testing import as_records
-from msgplat.monitoring import handlers
-from msgplat.monitoring.consumers import SUBSCRIPTIONS
+from msgplat.monitoring import queries
+from msgplat.monitoring.handlers import VIEWS_CHANNEL, projection_handlers
+from msgplat.monitoring.models import alert_settings, alerts, tables, webhook_deliveries, webhooks
 from msgplat.monitoring.models import reservation_views as views
-from msgplat.monitoring.models import tables
 from msgplat.monitoring.settings import MonitoringSettings
+from msgplat.monitoring.testing import Story, cancelled, envelope, refused, requested, results
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
-from msgplat.plumbing.envelope import EventEnvelope
+from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.errors import NotFound
 
 
@@ -48,113 +43,81 @@ def consumer(db: Database) -> IdempotentConsumer:
     return IdempotentConsumer(
         db,
         group_id=f"monitoring-projection-test-{uuid.uuid4().hex[:8]}",
-        handlers=SUBSCRIPTIONS["monitoring-projection"],
+        handlers=projection_handlers(),
     )
 
 
-ReservationEvent: TypeAlias = (
-    ReservationRequested
-    | ReservationRecipientsAdded
-    | ReservationCancelled
-    | ReservationScheduled
-    | ReservationSendingStarted
-    | ReservationFinished
-)
+def wrap(events: list[Event], user: str = "u-projection") -> list[EventEnvelope]:
+    return [envelope(e, user_id=user) for e in events]
 
 
-def envelope(event: ReservationEvent, *, user_id: str = "u-projection") -> EventEnvelope:
-    return EventEnvelope.wrap(
-        event, aggregate_id=event.reservation_id, user_id=user_id, correlation_id="test"
-    )
+async def test_every_event_type_is_applied(db: Database, consumer: IdempotentConsumer) -> None:
+    story = Story(uuid.uuid4())
+    for event in story.in_order():  # one at a time, as separate batches
+        await consumer.apply(as_records(wrap([event])))
+
+    view = await queries.get_view(db, story.rid)
+    assert view.status == "partially_failed"
+    assert (view.msg_title, view.msg_type, view.recipient_count) == ("hello", "SMS", 4)
+    assert view.recipients_received == 4
+    assert (view.pending_count, view.submitted_count) == (0, 0)
+    assert (view.delivered_count, view.failed_count, view.cancelled_count) == (2, 2, 0)
+    assert view.progress == 1.0
+    assert (view.amount_held, view.amount_charged, view.amount_released) == (0, 20, 20)
+    assert view.scheduled_at and view.started_at and view.finished_at
+    # Every event changed the view but send's SendingStarted and SendingFinished, which
+    # reservation's own stage events had announced already.
+    assert view.version == len(story.in_order()) - 2
 
 
-def requested(
-    reservation_id: uuid.UUID, *, recipients: int = 3, requested_at: datetime | None = None
-) -> ReservationRequested:
-    now = requested_at or datetime.now(UTC)
-    return ReservationRequested(
-        reservation_id=reservation_id,
-        title="hello",
-        content="hello there",
-        msg_type="SMS",
-        callback_num="+82212345678",
-        reserve_dt=now + timedelta(hours=1),
-        recipient_count=recipients,
-        chunk_count=1,
-        requested_at=now,
-    )
-
-
-def chunk(
-    reservation_id: uuid.UUID, index: int, numbers: list[str], *, chunks: int = 2, first: int = 0
-) -> ReservationRecipientsAdded:
-    return ReservationRecipientsAdded(
-        reservation_id=reservation_id,
-        chunk_index=index,
-        chunk_count=chunks,
-        first_seq=first,
-        dst_nums=numbers,
-    )
-
-
-def cancelled(reservation_id: uuid.UUID, at: datetime | None = None) -> ReservationCancelled:
-    return ReservationCancelled(
-        reservation_id=reservation_id,
-        previous_status="requested",
-        cancelled_at=at or datetime.now(UTC),
-    )
-
-
-async def test_a_requested_reservation_becomes_a_view(
+async def test_a_redelivered_stream_is_applied_once(
     db: Database, consumer: IdempotentConsumer
 ) -> None:
-    rid = uuid.uuid4()
-    event = requested(rid, recipients=3)
-    await consumer.apply(as_records([envelope(event, user_id="u-view")]))
-
-    view = await handlers.get_view(db, rid)
-    assert view.user_id == "u-view"
-    assert view.status == "requested"
-    assert view.msg_title == "hello"
-    assert view.msg_type == "SMS"
-    assert view.recipient_count == 3
-    assert view.recipients_received == 0
-    assert view.requested_at == event.requested_at
-    assert view.reserve_dt == event.reserve_dt
-    assert view.cancelled_at is None
-
-
-async def test_recipient_chunks_are_counted_once_even_when_redelivered(
-    db: Database, consumer: IdempotentConsumer
-) -> None:
-    rid = uuid.uuid4()
-    stream = [
-        envelope(requested(rid, recipients=3)),
-        envelope(chunk(rid, 0, ["+821012345678", "+821098765432"])),
-        envelope(chunk(rid, 1, ["+821011112222"], first=2)),
-    ]
+    story = Story(uuid.uuid4())
+    stream = wrap(story.in_order())
     await consumer.apply(as_records(stream))
-    assert (await handlers.get_view(db, rid)).recipients_received == 3
+    first = await queries.get_view(db, story.rid)
 
     # The same events again (a rebalance or a relay retry), one by one and in a batch
     # that also carries one of them twice: none of them changes anything.
     for one in stream:
         await consumer.apply(as_records([one]))
-    await consumer.apply(as_records([*stream, stream[1]]))
+    await consumer.apply(as_records([*stream, stream[3]]))
 
-    view = await handlers.get_view(db, rid)
-    assert view.recipients_received == 3
-    assert view.recipient_count == 3
-    assert consumer.stats.duplicates == 3 + 4
+    assert await queries.get_view(db, story.rid) == first
+    assert consumer.stats.duplicates == 2 * len(stream) + 1
 
 
-async def test_the_same_event_twice_in_one_batch_is_applied_once(
+async def test_events_arriving_before_the_request_wait_in_a_hidden_placeholder(
     db: Database, consumer: IdempotentConsumer
 ) -> None:
+    """Send and billing events may be consumed before reservation's: the view counts
+    them, is not served until its request arrives, then shows everything."""
+    story = Story(uuid.uuid4())
+    topics = story.by_topic()
+    early = [*topics["send"], *topics["billing"]]
+    await consumer.apply(as_records(wrap(early, user="u-early")))
+    with pytest.raises(NotFound):
+        await queries.get_view(db, story.rid)
+    listed, _ = await queries.list_views(db, user_id="u-early", page=1, size=10)
+    assert story.rid not in {v.reservation_id for v in listed}
+
+    await consumer.apply(as_records(wrap(topics["reservation"], user="u-early")))
+    view = await queries.get_view(db, story.rid)
+    assert view.status == "partially_failed"
+    assert (view.delivered_count, view.failed_count) == (2, 2)
+    assert (view.amount_charged, view.amount_released) == (20, 20)
+    assert view.msg_title == "hello"
+
+
+async def test_results_are_counted_by_batch(db: Database, consumer: IdempotentConsumer) -> None:
     rid = uuid.uuid4()
-    added = envelope(chunk(rid, 0, ["+821012345678"], chunks=1))
-    await consumer.apply(as_records([envelope(requested(rid, recipients=1)), added, added]))
-    assert (await handlers.get_view(db, rid)).recipients_received == 1
+    big = results(rid, [(i, "delivered" if i % 4 else "failed", f"m{i}") for i in range(5000)])
+    await consumer.apply(as_records(wrap([requested(rid, recipients=5000), big])))
+    view = await queries.get_view(db, rid)
+    assert (view.delivered_count, view.failed_count) == (3750, 1250)
+    assert view.progress == 1.0
+    assert view.version == 2
 
 
 async def test_a_cancel_after_the_request_makes_the_view_cancelled(
@@ -162,52 +125,36 @@ async def test_a_cancel_after_the_request_makes_the_view_cancelled(
 ) -> None:
     rid = uuid.uuid4()
     at = datetime.now(UTC).replace(microsecond=0)
-    await consumer.apply(as_records([envelope(requested(rid))]))
-    await consumer.apply(as_records([envelope(cancelled(rid, at))]))
+    await consumer.apply(as_records(wrap([requested(rid)])))
+    await consumer.apply(as_records(wrap([cancelled(rid, at)])))
 
-    view = await handlers.get_view(db, rid)
+    view = await queries.get_view(db, rid)
     assert view.status == "cancelled"
     assert view.cancelled_at == at
     assert view.updated_at >= view.requested_at
 
 
 @pytest.mark.parametrize("final", ["completed", "partially_failed", "failed", "cancelled"])
-async def test_a_cancel_arriving_for_a_final_view_changes_nothing(
+async def test_a_cancel_arriving_for_a_final_view_changes_no_status(
     db: Database, consumer: IdempotentConsumer, final: str
 ) -> None:
     rid = uuid.uuid4()
     first_cancel = datetime(2026, 1, 1, tzinfo=UTC) if final == "cancelled" else None
-    await consumer.apply(as_records([envelope(requested(rid))]))
-    async with db.unit_of_work() as uow:  # no event sets these statuses yet
+    await consumer.apply(as_records(wrap([requested(rid)])))
+    async with db.unit_of_work() as uow:
         await uow.conn.execute(
             update(views)
             .where(views.c.reservation_id == rid)
             .values(status=final, cancelled_at=first_cancel)
         )
         await uow.commit()
-    before = await handlers.get_view(db, rid)
 
-    await consumer.apply(as_records([envelope(cancelled(rid))]))
+    await consumer.apply(as_records(wrap([cancelled(rid)])))
 
-    after = await handlers.get_view(db, rid)
-    assert after == before
+    after = await queries.get_view(db, rid)
     assert after.status == final
-    assert after.cancelled_at == first_cancel
-
-
-async def test_events_of_an_unknown_reservation_create_nothing(
-    db: Database, consumer: IdempotentConsumer
-) -> None:
-    rid = uuid.uuid4()
-    await consumer.apply(
-        as_records([envelope(chunk(rid, 0, ["+821012345678"])), envelope(cancelled(rid))])
-    )
-    with pytest.raises(NotFound):
-        await handlers.get_view(db, rid)
-    async with db.engine.connect() as conn:
-        assert (
-            await conn.execute(select(views).where(views.c.reservation_id == rid))
-        ).first() is None
+    if final == "cancelled":
+        assert after.cancelled_at == first_cancel
 
 
 async def test_a_user_s_views_are_listed_newest_first_and_paged(
@@ -222,46 +169,101 @@ async def test_a_user_s_views_are_listed_newest_first_and_paged(
         for rid, m in zip(ids, [3, 0, 4, 1, 2], strict=True)
     ]
     await consumer.apply(as_records(stream))
-    await consumer.apply(as_records([envelope(requested(uuid.uuid4()), user_id=user + "-other")]))
+    await consumer.apply(as_records(wrap([requested(uuid.uuid4())], user=user + "-other")))
 
     newest_first = [ids[2], ids[0], ids[4], ids[3], ids[1]]
-    page1, total = await handlers.list_views(db, user_id=user, page=1, size=2)
-    page2, _ = await handlers.list_views(db, user_id=user, page=2, size=2)
-    page3, _ = await handlers.list_views(db, user_id=user, page=3, size=2)
-    page4, _ = await handlers.list_views(db, user_id=user, page=4, size=2)
-    assert total == 5
-    assert [v.reservation_id for v in page1 + page2 + page3] == newest_first
-    assert [len(page1), len(page2), len(page3), len(page4)] == [2, 2, 1, 0]
+    pages = [await queries.list_views(db, user_id=user, page=n, size=2) for n in (1, 2, 3, 4)]
+    assert {total for _, total in pages} == {5}
+    assert [v.reservation_id for page, _ in pages for v in page] == newest_first
+    assert [len(page) for page, _ in pages] == [2, 2, 1, 0]
 
 
-async def test_the_view_follows_the_reservation_through_every_stage(
+async def test_a_late_stage_event_changes_nothing(
     db: Database, consumer: IdempotentConsumer
 ) -> None:
-    """requested -> scheduled -> sending -> partially_failed, each stage stamped; then a
-    redelivery of the whole stream and a late stage event change nothing."""
-    rid = uuid.uuid4()
-    t0 = datetime.now(UTC)
-    stream = [
-        envelope(requested(rid, recipients=2)),
-        envelope(ReservationScheduled(reservation_id=rid, reserve_dt=t0, scheduled_at=t0)),
-        envelope(ReservationSendingStarted(reservation_id=rid, started_at=t0)),
-        envelope(
-            ReservationFinished(reservation_id=rid, status="partially_failed", finished_at=t0)
-        ),
-    ]
-    for event in stream[:2]:
-        await consumer.apply(as_records([event]))
-    assert (await handlers.get_view(db, rid)).status == "scheduled"
-    await consumer.apply(as_records([stream[2]]))
-    assert (await handlers.get_view(db, rid)).status == "sending"
-    await consumer.apply(as_records([stream[3]]))
-    view = await handlers.get_view(db, rid)
-    assert view.status == "partially_failed"
-    assert view.scheduled_at == view.started_at == view.finished_at == t0
+    story = Story(uuid.uuid4())
+    topics = story.by_topic()
+    await consumer.apply(as_records(wrap(story.in_order())))
+    before = await queries.get_view(db, story.rid)
+    # new events (new ids) of stages already passed
+    late = [topics["reservation"][2], topics["reservation"][3], topics["send"][0]]
+    await consumer.apply(as_records(wrap(late)))
+    assert await queries.get_view(db, story.rid) == before
 
-    await consumer.apply(as_records(stream))  # redelivered: all duplicates
-    late = envelope(ReservationSendingStarted(reservation_id=rid, started_at=t0))
-    await consumer.apply(as_records([late]))  # a new event, but the view is final
-    again = await handlers.get_view(db, rid)
-    assert again.status == "partially_failed"
-    assert again.updated_at == view.updated_at
+
+async def test_each_change_is_notified_after_commit(
+    db: Database, consumer: IdempotentConsumer, database_url: str
+) -> None:
+    received: asyncio.Queue[str] = asyncio.Queue()
+    conn = await asyncpg.connect(database_url)
+    await conn.add_listener(VIEWS_CHANNEL, lambda *args: received.put_nowait(args[3]))
+    try:
+        rid = uuid.uuid4()
+        await consumer.apply(as_records(wrap([refused(rid)])))  # a placeholder: not served
+        await consumer.apply(as_records(wrap([requested(rid), cancelled(rid)])))
+        notes = [await asyncio.wait_for(received.get(), 5) for _ in range(2)]
+    finally:
+        await conn.close()
+    assert [f'{{"r":"{rid}","u":"u-projection","v":{v}}}' for v in (2, 3)] == notes
+
+
+async def test_status_changes_queue_webhook_deliveries_and_alerts_once(
+    db: Database, consumer: IdempotentConsumer
+) -> None:
+    user = f"u-hook-{uuid.uuid4().hex[:8]}"
+    hook = uuid.uuid4()
+    async with db.unit_of_work() as uow:
+        await uow.conn.execute(
+            webhooks.insert().values(id=hook, user_id=user, url="http://x/", secret="s" * 16)
+        )
+        await uow.conn.execute(
+            alert_settings.insert().values(user_id=user, callback_num="+821012345678", enabled=True)
+        )
+        await uow.commit()
+    story = Story(uuid.uuid4())
+    stream = wrap(story.in_order(), user=user)
+    await consumer.apply(as_records(stream))
+    # A different event announcing the same final status (new id) queues nothing more.
+    again = ReservationFinished(
+        reservation_id=story.rid, status="partially_failed", finished_at=datetime.now(UTC)
+    )
+    await consumer.apply(as_records(wrap([again], user=user)))
+
+    async with db.engine.connect() as conn:
+        statuses = (
+            await conn.scalars(
+                select(webhook_deliveries.c.status)
+                .where(webhook_deliveries.c.webhook_id == hook)
+                .order_by(webhook_deliveries.c.id)
+            )
+        ).all()
+        sent_alerts = (
+            await conn.execute(select(alerts).where(alerts.c.reservation_id == story.rid))
+        ).all()
+    # CreditHeld came first: the placeholder is no status; the request is.
+    assert statuses == ["requested", "scheduled", "sending", "partially_failed"]
+    assert [(a.ref, a.to_num) for a in sent_alerts] == [
+        (f"{story.rid}:partially_failed", "+821012345678")
+    ]
+    assert "2 delivered" in sent_alerts[0].text
+
+
+async def test_a_replay_queues_no_notification(db: Database) -> None:
+    user = f"u-replay-{uuid.uuid4().hex[:8]}"
+    hook = uuid.uuid4()
+    async with db.unit_of_work() as uow:
+        await uow.conn.execute(
+            webhooks.insert().values(id=hook, user_id=user, url="http://x/", secret="s" * 16)
+        )
+        await uow.commit()
+    replay = IdempotentConsumer(
+        db, group_id=f"replay-{uuid.uuid4().hex[:8]}", handlers=projection_handlers(notify=False)
+    )
+    story = Story(uuid.uuid4())
+    await replay.apply(as_records(wrap(story.in_order(), user=user)))
+    assert (await queries.get_view(db, story.rid)).status == "partially_failed"
+    async with db.engine.connect() as conn:
+        count = await conn.scalar(
+            select(webhook_deliveries.c.id).where(webhook_deliveries.c.webhook_id == hook)
+        )
+    assert count is None

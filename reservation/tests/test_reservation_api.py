@@ -24,8 +24,9 @@ HANGUL = "가"  # 2 bytes in EUC-KR
 def client(stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(
         base_url=stack.gateway_url,
+        headers=stack.operator_headers,
         timeout=30,
-        event_hooks={"request": [credit_new_customers(stack.gateway_url)]},
+        event_hooks={"request": [credit_new_customers(stack.gateway_url, stack.operator_headers)]},
     ) as client:
         yield client
 
@@ -355,7 +356,9 @@ def test_a_rejected_request_does_not_burn_its_key(client: httpx.Client) -> None:
 async def test_concurrent_retries_with_one_key_create_one_reservation(stack: Stack) -> None:
     data = body()
     key = {"Idempotency-Key": uuid.uuid4().hex}
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+    ) as client:
         answers = await asyncio.gather(
             *(client.post("/msgReqs", json=data, headers=key) for _ in range(8))
         )
@@ -469,7 +472,9 @@ def test_cancel_unknown_is_404_and_malformed_is_422(client: httpx.Client) -> Non
 
 
 async def test_concurrent_cancels_succeed_once(stack: Stack) -> None:
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+    ) as client:
         created = (await client.post("/msgReqs", json=body())).json()
         answers = await asyncio.gather(
             *(client.post(f"/msgReqs/{created['id']}/cancel") for _ in range(5))
@@ -493,7 +498,9 @@ def test_the_read_model_shows_a_cancel(client: httpx.Client) -> None:
 
 async def test_the_read_model_shows_a_cancel_sent_right_after_the_post(stack: Stack) -> None:
     """Requested, recipients and cancelled travel in order: the view ends cancelled."""
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+    ) as client:
         created = (await client.post("/msgReqs", json=body())).json()
         cancel = await client.post(f"/msgReqs/{created['id']}/cancel")
         assert cancel.status_code == 200

@@ -26,8 +26,9 @@ def scheduled(stack: Stack) -> dict[str, Any]:
     """A reservation far in the future: its two messages are known to send, not sent."""
     with httpx.Client(
         base_url=stack.gateway_url,
+        headers=stack.operator_headers,
         timeout=10,
-        event_hooks={"request": [credit_new_customers(stack.gateway_url)]},
+        event_hooks={"request": [credit_new_customers(stack.gateway_url, stack.operator_headers)]},
     ) as api:
         created = api.post(
             "/msgReqs",

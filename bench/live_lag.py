@@ -1,0 +1,177 @@
+"""Benchmark: the lag from a status change to an SSE client of the live view.
+
+Starts its own stack (a fresh PostgreSQL database, a new Tansu broker, every service and
+the carrier simulator at zero latency as real processes), opens one SSE stream of the
+monitoring service for a customer, then creates that customer's reservations at a
+steady rate (each sent at once: requested, scheduled, sending, completed) and times
+every event the stream receives.
+
+    .venv/bin/python bench/live_lag.py [--rate 5 --seconds 10 --recipients 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+import uuid
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from msgplat.devstack.postgres import drop_database, ensure_database
+from msgplat.devstack.testing import Stack, fresh_database_url, postgres_server_url, running_broker
+from msgplat.monitoring.testing import read_sse
+from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
+
+STAGE_TIME = {
+    "requested": "requestedAt",
+    "scheduled": "scheduledAt",
+    "sending": "startedAt",
+    "completed": "finishedAt",
+}
+USER = "bench-live"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def stamp(value: str) -> float:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+async def listen(
+    url: str, ready: asyncio.Event, received: list[tuple[float, dict[str, Any]]]
+) -> None:
+    async with (
+        httpx.AsyncClient(timeout=httpx.Timeout(10, read=None)) as client,
+        client.stream("GET", url + "/monitorings/stream", params={"userId": USER}) as response,
+    ):
+        response.raise_for_status()
+        ready.set()
+        async for event in read_sse(response):
+            received.append((time.time(), event.data))
+
+
+async def run(stack: Stack, rate: float, seconds: float, recipients: int) -> None:
+    received: list[tuple[float, dict[str, Any]]] = []
+    ready = asyncio.Event()
+    listener = asyncio.create_task(listen(stack.url("monitoring"), ready, received))
+    try:
+        await asyncio.wait_for(ready.wait(), 30)
+        ids = await create(stack, rate, seconds, recipients)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            done = {d["reservationId"] for _, d in received if d["status"] == "completed"}
+            if done >= set(ids):
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+    report(ids, recipients, rate, received)
+
+
+async def create(stack: Stack, rate: float, seconds: float, recipients: int) -> list[str]:
+    async with httpx.AsyncClient(timeout=30) as api:
+        topup = await api.post(
+            stack.url("billing") + "/billings/topups", json={"userId": USER, "amount": 10_000_000}
+        )
+        topup.raise_for_status()
+        ids: list[str] = []
+        count = int(rate * seconds)
+        started = time.monotonic()
+        for n in range(count):
+            await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
+            prefix = uuid.uuid4().int % 90 + 10
+            response = await api.post(
+                stack.url("reservation") + "/msgReqs",
+                json={
+                    "userId": USER,
+                    "msgTitle": "lag",
+                    "msgContent": "benchmark",
+                    "dstNum": [f"010{prefix:02d}{i:05d}1" for i in range(recipients)],
+                    "callbackNum": "0212345678",
+                },
+            )
+            response.raise_for_status()
+            ids.append(response.json()["id"])
+    return ids
+
+
+def report(
+    ids: list[str], recipients: int, rate: float, received: list[tuple[float, dict[str, Any]]]
+) -> None:
+    mine = set(ids)
+    from_commit: list[float] = []
+    from_event: dict[str, list[float]] = {stage: [] for stage in STAGE_TIME}
+    seen: set[tuple[str, str]] = set()
+    for at, view in received:
+        if view["reservationId"] not in mine:
+            continue
+        from_commit.append(at - stamp(view["updatedAt"]))
+        status = view["status"]
+        key = (view["reservationId"], status)
+        if status in STAGE_TIME and key not in seen and view.get(STAGE_TIME[status]):
+            seen.add(key)  # the first event that shows this status
+            from_event[status].append(at - stamp(view[STAGE_TIME[status]]))
+
+    print(
+        f"{len(ids)} reservations of {recipients} recipients at {rate}/s; "
+        f"{sum(1 for _, v in received if v['reservationId'] in mine)} SSE events received; "
+        f"{len({v for v, s in seen if s == 'completed'})} seen completed"
+    )
+
+    def line(name: str, values: list[float]) -> None:
+        if values:
+            print(
+                f"  {name:<44} median {statistics.median(values) * 1000:7.1f} ms   "
+                f"p99 {percentile(values, 99) * 1000:7.1f} ms   (n={len(values)})"
+            )
+
+    line("projection transaction -> SSE client", from_commit)
+    every: list[float] = []
+    for stage, values in from_event.items():
+        line(f"{stage} ({STAGE_TIME[stage]}) -> SSE client", values)
+        every += values
+    line("any status change's event time -> SSE client", every)
+
+
+async def main(rate: float, seconds: float, recipients: int) -> None:
+    database_url = fresh_database_url(postgres_server_url())
+    await ensure_database(database_url)
+    for service in SERVICES_WITH_TABLES:
+        await asyncio.to_thread(upgrade, service, database_url)
+    try:
+        with running_broker() as broker:
+            stack = Stack(
+                env={
+                    "DATABASE_URL": database_url,
+                    "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+                    "LOG_LEVEL": "WARNING",
+                    "CARRIER_REPORT_DELAY_MS": "0",
+                    "CARRIER_LATENCY_MS": "0",
+                    "CARRIER_FAIL_SUFFIXES": "{}",
+                }
+            )
+            print("starting the stack ...", flush=True)
+            stack.start()
+            try:
+                await run(stack, rate, seconds, recipients)
+            finally:
+                stack.stop()
+    finally:
+        await drop_database(database_url)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rate", type=float, default=5, help="reservations per second")
+    parser.add_argument("--seconds", type=float, default=10, help="how long to create them")
+    parser.add_argument("--recipients", type=int, default=2, help="recipients of each")
+    args = parser.parse_args()
+    asyncio.run(main(args.rate, args.seconds, args.recipients))

@@ -1,0 +1,342 @@
+"""The dispatcher: sends the queued webhook deliveries and alerts (a background task of
+every monitoring replica; replicas share the work through row locks).
+
+Webhooks
+- A delivery is claimed (attempt counted, leased until its timeout has passed) in a
+  short transaction, POSTed outside any transaction, then recorded: delivered on a 2xx;
+  otherwise retried after an exponential backoff, and failed after
+  `webhook_max_attempts`. A replica that dies mid-POST leaves a lease that expires, and
+  the delivery is tried again (receivers deduplicate by `X-Msgplat-Delivery`).
+- Order: only the oldest pending delivery of a (webhook, reservation) is due, so a later
+  status is never delivered before an earlier one (a failed one stops blocking).
+- Isolation: each POST is its own task with a hard timeout; at most
+  `webhook_per_endpoint` are in flight per webhook and `webhook_concurrency` in all, so a
+  dead endpoint holds a few slots and never delays another endpoint's deliveries.
+
+Alerts go to the carrier in batches (its `ref` makes a retried submit harmless); a
+slow carrier does not hold up the webhooks (its own task).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections import Counter
+from typing import Any
+from uuid import UUID
+
+import httpx
+import orjson
+from sqlalchemy import text
+
+from msgplat.monitoring import domain, signing
+from msgplat.monitoring.domain import sms_or_lms
+from msgplat.monitoring.settings import MonitoringSettings
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.logging import get_logger
+
+log = get_logger(__name__)
+
+CLAIM_DELIVERIES_SQL = text(
+    """
+    UPDATE monitoring.webhook_deliveries d
+    SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => :lease_s)
+    FROM monitoring.webhooks w
+    WHERE w.id = d.webhook_id AND d.id IN (
+        SELECT c.id FROM monitoring.webhook_deliveries c
+        WHERE c.id IN (
+            SELECT id FROM (
+                SELECT h.id, row_number() OVER (PARTITION BY h.webhook_id ORDER BY h.id) AS n
+                FROM monitoring.webhook_deliveries h
+                WHERE h.state = 'pending' AND h.next_attempt_at <= now()
+                  AND NOT (h.webhook_id = ANY(:busy))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM monitoring.webhook_deliveries e
+                      WHERE e.webhook_id = h.webhook_id AND e.reservation_id = h.reservation_id
+                        AND e.state = 'pending' AND e.id < h.id)
+            ) AS due WHERE due.n <= :per_endpoint)
+        ORDER BY c.id LIMIT :limit
+        FOR UPDATE OF c SKIP LOCKED)
+    RETURNING d.id, d.delivery_id, d.webhook_id, d.event, d.payload, d.attempts, w.url, w.secret
+    """
+)
+
+RECORD_DELIVERY_SQL = text(
+    """
+    UPDATE monitoring.webhook_deliveries
+    SET state = CAST(:state AS varchar), last_status_code = :code, last_error = :error,
+        next_attempt_at = now() + make_interval(secs => :retry_in_s),
+        finished_at = CASE WHEN CAST(:state AS varchar) = 'pending' THEN NULL ELSE now() END
+    WHERE id = :id AND attempts = :attempts AND state = 'pending'
+    """
+)
+
+CLAIM_ALERTS_SQL = text(
+    """
+    UPDATE monitoring.alerts
+    SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => :lease_s)
+    WHERE id IN (
+        SELECT id FROM monitoring.alerts
+        WHERE state = 'pending' AND next_attempt_at <= now()
+        ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
+    RETURNING id, ref, to_num, text, attempts
+    """
+)
+
+RECORD_ALERT_SQL = text(
+    """
+    UPDATE monitoring.alerts
+    SET state = CAST(:state AS varchar), carrier_msg_id = :msg, result_code = :code,
+        last_error = :error,
+        next_attempt_at = now() + make_interval(secs => :delay),
+        finished_at = CASE WHEN CAST(:state AS varchar) = 'pending' THEN NULL ELSE now() END
+    WHERE id = :id AND attempts = :at
+    """
+)
+
+
+class Dispatcher:
+    def __init__(
+        self, db: Database, settings: MonitoringSettings, *, wake: asyncio.Event | None = None
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.wake = wake or asyncio.Event()
+        self.in_flight: Counter[UUID] = Counter()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._client: httpx.AsyncClient | None = None
+
+    async def run(self) -> None:
+        s = self.settings
+        limits = httpx.Limits(
+            max_connections=s.webhook_concurrency, max_keepalive_connections=s.webhook_concurrency
+        )
+        async with httpx.AsyncClient(
+            timeout=s.webhook_timeout_s, limits=limits, follow_redirects=False
+        ) as client:
+            self._client = client
+            try:
+                async with asyncio.TaskGroup() as tasks:
+                    tasks.create_task(self._webhook_loop())
+                    tasks.create_task(self._alert_loop(client))
+            finally:
+                for task in self._tasks:
+                    task.cancel()
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _webhook_loop(self) -> None:
+        while True:
+            self.wake.clear()
+            claimed = 0
+            try:
+                claimed = await self.dispatch_due()
+            except Exception as exc:  # the database is away: try again later
+                log.warning("dispatch_failed", error=repr(exc))
+            if claimed:
+                await asyncio.sleep(0)  # more may be due: claim again at once
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=self.settings.dispatch_poll_s)
+
+    async def dispatch_due(self) -> int:
+        """Claim the due deliveries there are free slots for; each is POSTed by a task."""
+        s = self.settings
+        free = s.webhook_concurrency - sum(self.in_flight.values())
+        if free <= 0:
+            return 0
+        busy = [w for w, n in self.in_flight.items() if n >= s.webhook_per_endpoint]
+        async with self.db.unit_of_work() as uow:
+            rows = (
+                await uow.conn.execute(
+                    CLAIM_DELIVERIES_SQL,
+                    {
+                        "lease_s": s.webhook_timeout_s + 10,
+                        "busy": busy,
+                        "per_endpoint": s.webhook_per_endpoint,
+                        "limit": free,
+                    },
+                )
+            ).all()
+            await uow.commit()
+        for row in rows:
+            self.in_flight[row.webhook_id] += 1
+            task = asyncio.create_task(self._deliver(row))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return len(rows)
+
+    async def wait_idle(self) -> None:
+        """Until no POST is in flight (for tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _deliver(self, row: Any) -> None:
+        try:
+            code, error = await self._post(row)
+            await self._record(row, code, error)
+        except Exception as exc:
+            log.warning("delivery_not_recorded", delivery=str(row.delivery_id), error=repr(exc))
+        finally:
+            self.in_flight[row.webhook_id] -= 1
+            if self.in_flight[row.webhook_id] <= 0:
+                del self.in_flight[row.webhook_id]
+            self.wake.set()  # a slot is free, and the next status of its reservation is due
+
+    async def _post(self, row: Any) -> tuple[int | None, str | None]:
+        assert self._client is not None
+        payload = row.payload if isinstance(row.payload, dict) else orjson.loads(row.payload)
+        body = orjson.dumps(payload)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "msgplat-webhooks/1",
+            signing.SIGNATURE_HEADER: signing.sign(row.secret, body),
+            signing.DELIVERY_HEADER: str(row.delivery_id),
+            signing.EVENT_HEADER: row.event,
+            signing.ATTEMPT_HEADER: str(row.attempts),
+        }
+        try:
+            async with asyncio.timeout(self.settings.webhook_timeout_s):
+                response = await self._client.post(row.url, content=body, headers=headers)
+        except TimeoutError:
+            return None, f"no answer within {self.settings.webhook_timeout_s} s"
+        except httpx.HTTPError as exc:
+            return None, f"{type(exc).__name__}: {exc}"[:500]
+        if 200 <= response.status_code < 300:
+            return response.status_code, None
+        return response.status_code, f"answered {response.status_code}: {response.text[:200]}"
+
+    async def _record(self, row: Any, code: int | None, error: str | None) -> None:
+        s = self.settings
+        if error is None:
+            state, retry_in_s = "delivered", 0.0
+        elif row.attempts >= s.webhook_max_attempts:
+            state, retry_in_s = "failed", 0.0
+        else:
+            state = "pending"
+            delay = domain.retry_delay_s(
+                row.attempts, base_s=s.webhook_retry_base_s, max_s=s.webhook_retry_max_s
+            )
+            retry_in_s = delay * random.uniform(0.8, 1.0)  # jitter: no synchronised retries
+        async with self.db.unit_of_work() as uow:
+            await uow.conn.execute(
+                RECORD_DELIVERY_SQL,
+                {
+                    "id": row.id,
+                    "attempts": row.attempts,
+                    "state": state,
+                    "code": code,
+                    "error": error,
+                    "retry_in_s": retry_in_s,
+                },
+            )
+            await uow.commit()
+        log.info(
+            "webhook_delivery",
+            delivery=str(row.delivery_id),
+            state=state,
+            attempt=row.attempts,
+            status_code=code,
+        )
+
+    async def _alert_loop(self, client: httpx.AsyncClient) -> None:
+        while True:
+            sent = 0
+            try:
+                sent = await self.send_alerts(client)
+            except Exception as exc:
+                log.warning("alerts_failed", error=repr(exc))
+            if not sent:
+                # The webhook loop owns `wake`; alerts are rarer and poll their interval.
+                await asyncio.sleep(min(self.settings.dispatch_poll_s, 0.5))
+
+    async def send_alerts(self, client: httpx.AsyncClient) -> int:
+        s = self.settings
+        async with self.db.unit_of_work() as uow:
+            rows = (
+                await uow.conn.execute(
+                    CLAIM_ALERTS_SQL, {"lease_s": s.webhook_timeout_s + 10, "limit": 500}
+                )
+            ).all()
+            await uow.commit()
+        if not rows:
+            return 0
+        body = {
+            "reportUrl": s.alert_report_url,
+            "messages": [
+                {
+                    "ref": row.ref,
+                    "to": row.to_num,
+                    "from": s.alert_sender_num,
+                    "type": sms_or_lms(row.text),
+                    "text": row.text,
+                }
+                for row in rows
+            ],
+        }
+        started = time.monotonic()
+        try:
+            response = await client.post(
+                s.carrier_url.rstrip("/") + "/v1/messages",
+                json=body,
+                headers={"Authorization": f"Bearer {s.carrier_api_key}"},
+                timeout=s.webhook_timeout_s,
+            )
+            error = None if response.status_code == 200 else f"carrier {response.status_code}"
+            results = response.json()["results"] if error is None else []
+        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            error, results = f"{type(exc).__name__}: {exc}"[:500], []
+        await self._record_alerts(rows, results, error)
+        log.info("alerts_sent", count=len(rows), error=error, took_s=time.monotonic() - started)
+        return len(rows)
+
+    async def _record_alerts(
+        self, rows: list[Any], results: list[dict[str, Any]], error: str | None
+    ) -> None:
+        s = self.settings
+        by_ref = {r.get("ref"): r for r in results}
+        async with self.db.unit_of_work() as uow:
+            for row in rows:
+                result = by_ref.get(row.ref)
+                if result is not None and result.get("accepted"):
+                    values = {"state": "sent", "msg": result.get("messageId"), "code": None}
+                elif result is not None:
+                    values = {"state": "failed", "msg": None, "code": result.get("code")}
+                elif row.attempts >= s.webhook_max_attempts:
+                    values = {"state": "failed", "msg": None, "code": None}
+                else:
+                    values = {"state": "pending", "msg": None, "code": None}
+                delay = domain.retry_delay_s(
+                    row.attempts, base_s=s.webhook_retry_base_s, max_s=s.webhook_retry_max_s
+                )
+                await uow.conn.execute(
+                    RECORD_ALERT_SQL,
+                    {**values, "error": error, "delay": delay, "id": row.id, "at": row.attempts},
+                )
+            await uow.commit()
+
+
+async def record_alert_reports(db: Database, reports: list[dict[str, Any]]) -> int:
+    """The carrier's delivery reports of alerts: `sent` becomes delivered or failed."""
+    ours = [r for r in reports if isinstance(r.get("ref"), str)]
+    refs = [r["ref"] for r in ours]
+    states = ["delivered" if r.get("status") == "DELIVERED" else "failed" for r in ours]
+    codes = [str(r.get("code") or "") for r in ours]
+    if not refs:
+        return 0
+    async with db.unit_of_work() as uow:
+        result = await uow.conn.execute(
+            text(
+                """
+                UPDATE monitoring.alerts a
+                SET state = v.state, result_code = v.code, finished_at = now()
+                FROM unnest(CAST(:refs AS text[]), CAST(:states AS text[]),
+                            CAST(:codes AS text[])) AS v(ref, state, code)
+                WHERE a.ref = v.ref AND a.state IN ('sent', 'pending')
+                """
+            ),
+            {"refs": refs, "states": states, "codes": codes},
+        )
+        await uow.commit()
+    return int(result.rowcount or 0)

@@ -1,0 +1,101 @@
+"""Reads of the views (never another service's tables)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select
+
+from msgplat.monitoring.domain import View
+from msgplat.monitoring.models import reservation_views as views
+from msgplat.monitoring.schemas import ReservationView
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.errors import NotFound
+
+SERVED = views.c.requested_at.is_not(None)  # placeholders are not served
+
+
+async def get_view(db: Database, reservation_id: UUID) -> ReservationView:
+    async with db.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(views).where(views.c.reservation_id == reservation_id, SERVED)
+            )
+        ).first()
+    if row is None:
+        raise NotFound(f"reservation {reservation_id}")
+    return to_api(row)
+
+
+async def list_views(
+    db: Database, *, user_id: str | None, page: int, size: int
+) -> tuple[list[ReservationView], int]:
+    conditions = [SERVED] if user_id is None else [SERVED, views.c.user_id == user_id]
+    async with db.engine.connect() as conn:
+        total = await conn.scalar(select(func.count()).select_from(views).where(*conditions))
+        rows = await conn.execute(
+            select(views)
+            .where(*conditions)
+            .order_by(views.c.requested_at.desc(), views.c.reservation_id)
+            .offset((page - 1) * size)
+            .limit(size)
+        )
+    return [to_api(row) for row in rows], int(total or 0)
+
+
+async def views_by_id(db: Database, ids: Sequence[UUID]) -> list[ReservationView]:
+    """The current state of these views (those served), oldest change first."""
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            select(views)
+            .where(views.c.reservation_id.in_(ids), SERVED)
+            .order_by(views.c.updated_at)
+        )
+    return [to_api(row) for row in rows]
+
+
+VIEW_FIELDS = tuple(f.name for f in dataclasses.fields(View))
+
+
+def view_of(row: Any) -> View:
+    mapping = row._mapping
+    return View(**{name: mapping[name] for name in VIEW_FIELDS})
+
+
+def to_api(row: Any) -> ReservationView:
+    return api_of(view_of(row), updated_at=row.updated_at)
+
+
+def api_of(view: View, *, updated_at: datetime) -> ReservationView:
+    assert view.requested_at is not None and view.reserve_dt is not None
+    return ReservationView(
+        reservation_id=view.reservation_id,
+        user_id=view.user_id,
+        msg_title=view.title or "",
+        msg_type=view.msg_type or "",
+        status=view.status,
+        status_reason=view.status_reason,
+        recipient_count=view.recipient_count,
+        recipients_received=view.recipients_received,
+        pending_count=view.pending,
+        submitted_count=view.submitted,
+        delivered_count=view.delivered_count,
+        failed_count=view.failed_count,
+        cancelled_count=view.cancelled_count,
+        progress=view.progress,
+        amount_held=view.amount_held,
+        amount_charged=view.amount_charged,
+        amount_released=view.amount_released,
+        reserve_dt=view.reserve_dt,
+        requested_at=view.requested_at,
+        scheduled_at=view.scheduled_at,
+        started_at=view.started_at,
+        finished_at=view.finished_at,
+        cancelled_at=view.cancelled_at,
+        updated_at=updated_at,
+        version=view.version,
+    )

@@ -1,0 +1,278 @@
+"""Helpers for tests of the monitoring service (and of whoever consumes its output):
+builders of the events it projects, a webhook receiver, an SSE reader."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import orjson
+
+from msgplat.contracts.events import (
+    ChargesSettled,
+    CreditHeld,
+    CreditRefused,
+    MessageResult,
+    MessageResultsReported,
+    MessagesSubmitted,
+    ReservationCancelled,
+    ReservationFinished,
+    ReservationRecipientsAdded,
+    ReservationRejected,
+    ReservationRequested,
+    ReservationScheduled,
+    ReservationSendingStarted,
+    SendingFinished,
+    SendingStarted,
+)
+from msgplat.plumbing.envelope import Event, EventEnvelope
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def envelope(event: Event, *, user_id: str) -> EventEnvelope:
+    rid = event.reservation_id
+    return EventEnvelope.wrap(event, aggregate_id=rid, user_id=user_id, correlation_id="test")
+
+
+@dataclass
+class Story:
+    """A reservation of 4 recipients: 2 delivered, 1 failed at the carrier, 1 rejected
+    at submit; 10 KRW each held, 20 charged, 20 released."""
+
+    rid: uuid.UUID
+
+    def by_topic(self) -> dict[str, list[Event]]:
+        rid = self.rid
+        return {
+            "reservation": [
+                requested(rid, recipients=4, requested_at=T0),
+                ReservationRecipientsAdded(
+                    reservation_id=rid,
+                    chunk_index=0,
+                    chunk_count=1,
+                    first_seq=0,
+                    dst_nums=[f"+82101234567{i}" for i in range(4)],
+                ),
+                ReservationScheduled(reservation_id=rid, reserve_dt=T0, scheduled_at=T0),
+                ReservationSendingStarted(reservation_id=rid, started_at=T0 + timedelta(1)),
+                ReservationFinished(
+                    reservation_id=rid, status="partially_failed", finished_at=T0 + timedelta(2)
+                ),
+            ],
+            "send": [
+                SendingStarted(reservation_id=rid, recipient_count=4, started_at=T0 + timedelta(1)),
+                MessagesSubmitted(
+                    reservation_id=rid,
+                    carrier="sim",
+                    accepted=3,
+                    first_seq=0,
+                    last_seq=3,
+                    submitted_at=T0,
+                ),
+                results(rid, [(1, "failed", None)]),  # rejected at submit: no carrier id
+                results(rid, [(0, "delivered", "m0"), (2, "delivered", "m2")]),
+                results(rid, [(3, "failed", "m3")]),
+                SendingFinished(
+                    reservation_id=rid,
+                    outcome="partially_failed",
+                    delivered=2,
+                    failed=2,
+                    cancelled=0,
+                    finished_at=T0 + timedelta(2),
+                ),
+            ],
+            "billing": [
+                CreditHeld(
+                    reservation_id=rid,
+                    msg_type="SMS",
+                    unit_price=10,
+                    count=4,
+                    amount=40,
+                    balance_after=1000,
+                    held_at=T0,
+                ),
+                ChargesSettled(
+                    reservation_id=rid,
+                    captured_count=2,
+                    captured_amount=20,
+                    released_count=1,
+                    released_amount=10,
+                    held_remaining=10,
+                    settled_at=T0,
+                ),
+                ChargesSettled(
+                    reservation_id=rid,
+                    captured_count=0,
+                    captured_amount=0,
+                    released_count=1,
+                    released_amount=10,
+                    held_remaining=0,
+                    settled_at=T0,
+                ),
+            ],
+        }
+
+    def in_order(self) -> list[Event]:
+        topics = self.by_topic()
+        return [
+            *topics["billing"][:1],
+            *topics["reservation"],
+            *topics["send"],
+            *topics["billing"][1:],
+        ]
+
+
+def requested(
+    rid: uuid.UUID, *, recipients: int = 3, requested_at: datetime | None = None
+) -> ReservationRequested:
+    now = requested_at or datetime.now(UTC)
+    return ReservationRequested(
+        reservation_id=rid,
+        title="hello",
+        content="hello there",
+        msg_type="SMS",
+        callback_num="0212345678",
+        reserve_dt=now + timedelta(hours=1),
+        recipient_count=recipients,
+        chunk_count=1,
+        requested_at=now,
+    )
+
+
+def results(rid: uuid.UUID, items: list[tuple[int, str, str | None]]) -> MessageResultsReported:
+    return MessageResultsReported(
+        reservation_id=rid,
+        results=[
+            MessageResult(seq=seq, status=status, carrier_msg_id=mid, at=T0)
+            for seq, status, mid in items
+        ],
+    )
+
+
+def cancelled(rid: uuid.UUID, at: datetime | None = None) -> ReservationCancelled:
+    return ReservationCancelled(
+        reservation_id=rid, previous_status="requested", cancelled_at=at or datetime.now(UTC)
+    )
+
+
+def rejected(rid: uuid.UUID) -> ReservationRejected:
+    return ReservationRejected(reservation_id=rid, reason="not enough credit", rejected_at=T0)
+
+
+def refused(rid: uuid.UUID) -> CreditRefused:
+    return CreditRefused(
+        reservation_id=rid, required=40, available=0, reason="balance 0 < 40", refused_at=T0
+    )
+
+
+@dataclass(frozen=True)
+class ReceivedPost:
+    at: float  # time.monotonic()
+    answered: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> dict[str, Any]:
+        data: dict[str, Any] = orjson.loads(self.body)
+        return data
+
+
+class WebhookReceiver:
+    """A real HTTP server on 127.0.0.1 (its own thread) that records every POST and
+    answers what the test scripts: `answer_next([500])`, or `hang=True` (never answers
+    until stopped: a dead endpoint)."""
+
+    def __init__(self, *, hang: bool = False) -> None:
+        self.posts: list[ReceivedPost] = []
+        self.hang = hang
+        self._script: deque[int] = deque()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if receiver.hang:
+                    receiver._stopping.wait(60)
+                    return
+                status = receiver._take({k.lower(): v for k, v in self.headers.items()}, body)
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks"
+
+    def __enter__(self) -> WebhookReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def answer_next(self, statuses: list[int]) -> None:
+        with self._lock:
+            self._script.extend(statuses)
+
+    def accepted(self) -> list[ReceivedPost]:
+        with self._lock:
+            return [p for p in self.posts if p.answered < 300]
+
+    def _take(self, headers: dict[str, str], body: bytes) -> int:
+        with self._lock:
+            status = self._script.popleft() if self._script else 200
+            self.posts.append(ReceivedPost(time.monotonic(), status, headers, body))
+            return status
+
+
+@dataclass(frozen=True)
+class SseEvent:
+    event: str
+    id: str
+    data: dict[str, Any]
+    at: float  # time.monotonic() when it was read
+
+
+async def read_sse(response: httpx.Response) -> AsyncIterator[SseEvent]:
+    """The events of an open `text/event-stream` response (comments and pings skipped)."""
+    fields: dict[str, str] = {}
+    async for line in response.aiter_lines():
+        if line == "":
+            if "data" in fields:
+                yield SseEvent(
+                    event=fields.get("event", "message"),
+                    id=fields.get("id", ""),
+                    data=orjson.loads(fields["data"]),
+                    at=time.monotonic(),
+                )
+            fields = {}
+        elif line.startswith(":"):
+            continue
+        else:
+            name, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            fields[name] = fields[name] + "\n" + value if name in fields else value

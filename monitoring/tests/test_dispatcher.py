@@ -1,0 +1,189 @@
+"""The webhook dispatcher against real local HTTP receivers and the real PostgreSQL:
+signatures, retries with backoff, order per reservation, giving up, isolation."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import select
+
+from msgplat.devstack.testing import as_records, eventually
+from msgplat.monitoring import signing
+from msgplat.monitoring.dispatcher import Dispatcher
+from msgplat.monitoring.handlers import projection_handlers
+from msgplat.monitoring.models import tables, webhook_deliveries, webhooks
+from msgplat.monitoring.settings import MonitoringSettings
+from msgplat.monitoring.testing import Story, WebhookReceiver, envelope
+from msgplat.plumbing.consumer import IdempotentConsumer
+from msgplat.plumbing.db import Database
+
+SECRET = "test-secret-0123456789"
+
+
+@pytest_asyncio.fixture(scope="module")
+async def db(database_url: str) -> AsyncIterator[Database]:
+    settings = MonitoringSettings(database_url=database_url)
+    database = Database(settings, tables)
+    yield database
+    await database.dispose()
+
+
+@pytest_asyncio.fixture
+async def dispatcher(database_url: str, db: Database) -> AsyncIterator[Dispatcher]:
+    settings = MonitoringSettings(
+        database_url=database_url,
+        webhook_timeout_s=1.5,
+        webhook_max_attempts=3,
+        webhook_retry_base_s=0.1,
+        dispatch_poll_s=0.05,
+    )
+    running = Dispatcher(db, settings)
+    task = asyncio.create_task(running.run())
+    yield running
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def register(db: Database, user: str, url: str) -> uuid.UUID:
+    hook = uuid.uuid4()
+    async with db.unit_of_work() as uow:
+        await uow.conn.execute(
+            webhooks.insert().values(id=hook, user_id=user, url=url, secret=SECRET)
+        )
+        await uow.commit()
+    return hook
+
+
+async def project_story(db: Database, user: str) -> Story:
+    consumer = IdempotentConsumer(
+        db, group_id=f"dispatch-test-{uuid.uuid4().hex[:8]}", handlers=projection_handlers()
+    )
+    story = Story(uuid.uuid4())
+    await consumer.apply(as_records([envelope(e, user_id=user) for e in story.in_order()]))
+    return story
+
+
+async def settled(db: Database, hook: uuid.UUID) -> list[dict[str, object]]:
+    """The delivery log once nothing is pending (the receiver answers before the
+    dispatcher records the answer)."""
+
+    async def done() -> list[dict[str, object]] | None:
+        log = await deliveries(db, hook)
+        return log if all(d["state"] != "pending" for d in log) else None
+
+    return await eventually(done, timeout_s=10)
+
+
+async def deliveries(db: Database, hook: uuid.UUID) -> list[dict[str, object]]:
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            select(webhook_deliveries)
+            .where(webhook_deliveries.c.webhook_id == hook)
+            .order_by(webhook_deliveries.c.id)
+        )
+        return [dict(row._mapping) for row in rows]
+
+
+STATUSES = ["requested", "scheduled", "sending", "partially_failed"]
+
+
+async def test_signed_deliveries_retried_after_a_500_arrive_once_in_order(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    with WebhookReceiver() as receiver:
+        receiver.answer_next([500, 500])  # the first status fails twice, then goes
+        hook = await register(db, user, receiver.url)
+        story = await project_story(db, user)
+        dispatcher.wake.set()
+
+        await eventually(lambda: _true(len(receiver.accepted()) == 4), timeout_s=10)
+        posts = receiver.posts
+
+    accepted = [p for p in posts if p.answered == 200]
+    assert [p.json()["status"] for p in accepted] == STATUSES
+    assert len({p.headers["x-msgplat-delivery"] for p in accepted}) == 4  # no duplicates
+    assert [p.answered for p in posts[:3]] == [500, 500, 200]
+    first = {p.headers["x-msgplat-delivery"] for p in posts[:3]}
+    assert len(first) == 1  # the retries are the same delivery
+    assert [p.headers["x-msgplat-attempt"] for p in posts[:3]] == ["1", "2", "3"]
+    assert posts[1].at - posts[0].at >= 0.08  # backoff: 0.1 s (jittered down to 0.08)
+    for post in posts:
+        assert post.headers["content-type"] == "application/json"
+        assert post.headers["x-msgplat-event"] == "reservation.status_changed"
+        assert signing.verify(SECRET, post.body, post.headers["x-msgplat-signature"])
+        assert not signing.verify("another secret", post.body, post.headers["x-msgplat-signature"])
+        body = post.json()
+        assert body["reservationId"] == str(story.rid)
+        assert body["reservation"]["reservationId"] == str(story.rid)
+        assert body["reservation"]["status"] == body["status"]
+
+    log = await settled(db, hook)
+    assert [(d["status"], d["state"], d["attempts"]) for d in log] == [
+        ("requested", "delivered", 3),
+        ("scheduled", "delivered", 1),
+        ("sending", "delivered", 1),
+        ("partially_failed", "delivered", 1),
+    ]
+    assert log[0]["last_status_code"] == 200
+
+
+async def test_a_delivery_fails_after_its_last_attempt_and_the_next_status_goes(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    with WebhookReceiver() as receiver:
+        receiver.answer_next([503, 503, 503])
+        hook = await register(db, user, receiver.url)
+        await project_story(db, user)
+        dispatcher.wake.set()
+        await eventually(lambda: _true(len(receiver.accepted()) == 3), timeout_s=10)
+
+    log = await settled(db, hook)
+    assert [(d["state"], d["attempts"]) for d in log] == [
+        ("failed", 3),
+        ("delivered", 1),
+        ("delivered", 1),
+        ("delivered", 1),
+    ]
+    assert log[0]["last_status_code"] == 503
+    assert "503" in str(log[0]["last_error"])
+    assert [p.json()["status"] for p in receiver.accepted()] == STATUSES[1:]
+
+
+async def test_a_dead_endpoint_does_not_slow_another_one(database_url: str, db: Database) -> None:
+    """The dead endpoint never answers, and the dispatcher waits 30 s for it: the live
+    one still gets its 12 deliveries (3 reservations, in order each) well before."""
+    settings = MonitoringSettings(
+        database_url=database_url, webhook_timeout_s=30, dispatch_poll_s=0.05
+    )
+    running = Dispatcher(db, settings)
+    task = asyncio.create_task(running.run())
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    try:
+        with WebhookReceiver(hang=True) as dead, WebhookReceiver() as alive:
+            dead_hook = await register(db, user, dead.url)
+            await register(db, user, alive.url)
+            started = time.monotonic()
+            for _ in range(3):
+                await project_story(db, user)
+            running.wake.set()
+            await eventually(lambda: _true(len(alive.accepted()) == 12), timeout_s=20)
+            took = time.monotonic() - started
+            assert running.in_flight[dead_hook] == 3  # one per reservation, still waiting
+            assert len(dead.posts) == 0  # it never answered (nothing recorded)
+            print(f"12 deliveries to the live endpoint in {took:.2f} s")
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def _true(value: bool) -> bool:
+    return value
