@@ -1,5 +1,5 @@
-"""The live view end to end: a real HTTP client reads the SSE stream of the running
-monitoring service while reservations go through the whole stack."""
+"""The live view end to end: a real HTTP client reads the SSE stream through the
+gateway, as a customer, while reservations go through the whole stack."""
 
 from __future__ import annotations
 
@@ -22,40 +22,33 @@ ORDER = ["requested", "scheduled", "sending", "completed"]
 
 @pytest_asyncio.fixture
 async def api(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
-    """Top-ups and reservations straight to their services, as an internal caller (the
-    gateway's authentication is not what these tests are about)."""
-    mounts = {
-        "/billings": stack.url("billing"),
-        "/msgReqs": stack.url("reservation"),
-    }
-
-    def route(request: httpx.Request) -> None:
-        for prefix, base in mounts.items():
-            if request.url.path.startswith(prefix):
-                target = httpx.URL(base)
-                request.url = request.url.copy_with(host=target.host, port=target.port)
-
-    async def hook(request: httpx.Request) -> None:
-        route(request)
-
+    """Top-ups and reservations through the gateway, as the operator acting for each
+    customer (who may do what is tests/test_tenant_isolation.py's subject)."""
     async with httpx.AsyncClient(
-        base_url=stack.url("reservation"), timeout=30, event_hooks={"request": [hook]}
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
     ) as client:
         yield client
 
 
 @pytest_asyncio.fixture
 async def monitoring(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
-    """The monitoring service itself; the gateway's caller headers are set by hand."""
-    async with httpx.AsyncClient(base_url=stack.url("monitoring"), timeout=30) as client:
+    """The gateway, as a customer's client sees it: each request carries their key."""
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
         yield client
 
 
-async def new_customer(api: httpx.AsyncClient) -> str:
-    user = f"u-live-{uuid.uuid4().hex[:8]}"
-    topup = await api.post("/billings/topups", json={"userId": user, "amount": 1_000_000})
+# Each customer's credentials, by user id.
+KEYS: dict[str, dict[str, str]] = {}
+
+
+async def new_customer(api: httpx.AsyncClient, stack: Stack) -> str:
+    customer = await asyncio.to_thread(stack.new_customer)
+    KEYS[customer.user_id] = customer.headers
+    topup = await api.post(
+        "/billings/topups", json={"userId": customer.user_id, "amount": 1_000_000}
+    )
     assert topup.status_code in (200, 201), topup.text
-    return user
+    return customer.user_id
 
 
 async def reserve(api: httpx.AsyncClient, user: str, recipients: int = 2) -> dict[str, Any]:
@@ -76,7 +69,7 @@ async def reserve(api: httpx.AsyncClient, user: str, recipients: int = 2) -> dic
 
 
 def caller(user: str) -> dict[str, str]:
-    return {"X-Caller-Id": user, "X-Caller-Role": "customer"}
+    return KEYS[user]
 
 
 async def collect(
@@ -102,9 +95,9 @@ async def collect(
 
 
 async def test_one_reservation_s_stream_pushes_every_change_to_the_end(
-    api: httpx.AsyncClient, monitoring: httpx.AsyncClient
+    api: httpx.AsyncClient, monitoring: httpx.AsyncClient, stack: Stack
 ) -> None:
-    user = await new_customer(api)
+    user = await new_customer(api, stack)
     created = await reserve(api, user)
     rid = created["id"]
     await eventually(
@@ -136,15 +129,15 @@ async def test_one_reservation_s_stream_pushes_every_change_to_the_end(
 
 
 async def test_a_customer_s_stream_shows_a_new_reservation_within_a_second(
-    api: httpx.AsyncClient, monitoring: httpx.AsyncClient
+    api: httpx.AsyncClient, monitoring: httpx.AsyncClient, stack: Stack
 ) -> None:
-    user = await new_customer(api)
+    user = await new_customer(api, stack)
     older = await reserve(api, user, recipients=1)
     await eventually(
         lambda: _ok(monitoring.get(f"/monitorings/{older['id']}", headers=caller(user))),
         timeout_s=10,
     )
-    someone_else = await new_customer(api)
+    someone_else = await new_customer(api, stack)
     seen: dict[str, float] = {}
     posted: dict[str, float] = {}
 
@@ -161,7 +154,10 @@ async def test_a_customer_s_stream_shows_a_new_reservation_within_a_second(
             seen.setdefault(e.data["reservationId"], e.at)
         return bool(posted) and next(iter(posted)) in seen
 
-    events = await collect(monitoring, {}, caller(user), until, timeout_s=30)
+    # As a browser's EventSource does it: the login token in the query, no header.
+    login = await monitoring.post("/auth/login", json={"apiKey": KEYS[user]["Authorization"][7:]})
+    token = login.json()["accessToken"]
+    events = await collect(monitoring, {"accessToken": token}, {}, until, timeout_s=30)
     await poster
     assert events[0].data["reservationId"] == older["id"]  # the snapshot first
     assert {e.data["userId"] for e in events} == {user}
@@ -172,9 +168,9 @@ async def test_a_customer_s_stream_shows_a_new_reservation_within_a_second(
 
 
 async def test_another_customer_s_reservation_is_not_found(
-    api: httpx.AsyncClient, monitoring: httpx.AsyncClient
+    api: httpx.AsyncClient, monitoring: httpx.AsyncClient, stack: Stack
 ) -> None:
-    owner, other = await new_customer(api), await new_customer(api)
+    owner, other = await new_customer(api, stack), await new_customer(api, stack)
     rid = (await reserve(api, owner))["id"]
     await eventually(
         lambda: _ok(monitoring.get(f"/monitorings/{rid}", headers=caller(owner))), timeout_s=10
@@ -192,9 +188,10 @@ async def test_another_customer_s_reservation_is_not_found(
 
 @pytest.mark.parametrize("params", [{"reservationId": "nope"}, {"userId": ""}])
 async def test_a_malformed_stream_request_is_422(
-    monitoring: httpx.AsyncClient, params: dict[str, str]
+    stack: Stack, monitoring: httpx.AsyncClient, params: dict[str, str]
 ) -> None:
-    response = await monitoring.get("/monitorings/stream", params=params)
+    headers = stack.operator_headers
+    response = await monitoring.get("/monitorings/stream", params=params, headers=headers)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][0] == "query"
 
