@@ -19,37 +19,35 @@ ORDER = ["requested", "scheduled", "sending", "completed"]
 
 @pytest.fixture
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    """Top-ups and reservations straight to their services, as an internal caller (the
-    gateway's authentication is not what these tests are about)."""
-    mounts = {"/billings": stack.url("billing"), "/msgReqs": stack.url("reservation")}
-
-    def route(request: httpx.Request) -> None:
-        for prefix, base in mounts.items():
-            if request.url.path.startswith(prefix):
-                target = httpx.URL(base)
-                request.url = request.url.copy_with(host=target.host, port=target.port)
-
+    """Top-ups and reservations through the gateway, as the operator acting for each
+    customer (who may do what is tests/test_tenant_isolation.py's subject)."""
     with httpx.Client(
-        base_url=stack.url("reservation"), timeout=30, event_hooks={"request": [route]}
+        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
     ) as client:
         yield client
 
 
 @pytest.fixture
 def monitoring(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.url("monitoring"), timeout=30) as client:
+    """The gateway, as a customer's client sees it: each request carries their key."""
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
         yield client
 
 
+# Each customer's credentials, by user id.
+KEYS: dict[str, dict[str, str]] = {}
+
+
 def caller(user: str) -> dict[str, str]:
-    return {"X-Caller-Id": user, "X-Caller-Role": "customer"}
+    return KEYS[user]
 
 
-def new_customer(api: httpx.Client) -> str:
-    user = f"u-hook-{uuid.uuid4().hex[:8]}"
-    topup = api.post("/billings/topups", json={"userId": user, "amount": 1_000_000})
+def new_customer(api: httpx.Client, stack: Stack) -> str:
+    customer = stack.new_customer()
+    KEYS[customer.user_id] = customer.headers
+    topup = api.post("/billings/topups", json={"userId": customer.user_id, "amount": 1_000_000})
     assert topup.status_code in (200, 201), topup.text
-    return user
+    return customer.user_id
 
 
 def reserve(api: httpx.Client, user: str, numbers: list[str]) -> str:
@@ -74,9 +72,9 @@ def numbers(count: int) -> list[str]:
 
 
 def test_status_changes_are_posted_signed_in_order_once_after_a_failure(
-    api: httpx.Client, monitoring: httpx.Client
+    stack: Stack, api: httpx.Client, monitoring: httpx.Client
 ) -> None:
-    user = new_customer(api)
+    user = new_customer(api, stack)
     with WebhookReceiver() as receiver:
         receiver.answer_next([500])  # the first POST fails: it is retried after a backoff
         created = monitoring.post(
@@ -113,8 +111,10 @@ def test_status_changes_are_posted_signed_in_order_once_after_a_failure(
     assert first["deliveryId"] == posts[0].headers["x-msgplat-delivery"]
 
 
-def test_webhooks_are_the_customer_s_own(api: httpx.Client, monitoring: httpx.Client) -> None:
-    owner, other = new_customer(api), new_customer(api)
+def test_webhooks_are_the_customer_s_own(
+    stack: Stack, api: httpx.Client, monitoring: httpx.Client
+) -> None:
+    owner, other = new_customer(api, stack), new_customer(api, stack)
     created = monitoring.post(
         "/monitorings/webhooks",
         json={"url": "https://example.com/hook", "secret": "s" * 20},
@@ -149,9 +149,12 @@ def test_webhooks_are_the_customer_s_own(api: httpx.Client, monitoring: httpx.Cl
     ],
 )
 def test_a_bad_webhook_url_is_422_naming_the_field(
-    monitoring: httpx.Client, body: dict[str, str]
+    stack: Stack, monitoring: httpx.Client, body: dict[str, str]
 ) -> None:
-    response = monitoring.post("/monitorings/webhooks", json=body, headers=caller("u-bad"))
+    headers = stack.operator_headers
+    response = monitoring.post(
+        "/monitorings/webhooks", json={**body, "userId": "u-bad"}, headers=headers
+    )
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"] == ["body", "url"]
 
@@ -159,7 +162,7 @@ def test_a_bad_webhook_url_is_422_naming_the_field(
 def test_the_alert_goes_to_the_customer_s_number_once(
     api: httpx.Client, monitoring: httpx.Client, stack: Stack
 ) -> None:
-    user = new_customer(api)
+    user = new_customer(api, stack)
     bad = monitoring.put("/monitorings/alerts", json={"callbackNum": "12"}, headers=caller(user))
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"] == ["body", "callbackNum"]
