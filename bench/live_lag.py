@@ -2,9 +2,10 @@
 
 Starts its own stack (a fresh PostgreSQL database, a new Tansu broker, every service and
 the carrier simulator at zero latency as real processes), opens one SSE stream of the
-monitoring service for a customer, then creates that customer's reservations at a
-steady rate (each sent at once: requested, scheduled, sending, completed) and times
-every event the stream receives.
+stream through the gateway as a customer (authenticated as a browser's EventSource is:
+the login token in the query), then creates that customer's reservations through the
+gateway at a steady rate (each sent at once: requested, scheduled, sending, completed)
+and times every event the stream receives: the lag a dashboard user sees.
 
     .venv/bin/python bench/live_lag.py [--rate 5 --seconds 10 --recipients 2]
 """
@@ -45,11 +46,12 @@ def stamp(value: str) -> float:
 
 
 async def listen(
-    url: str, ready: asyncio.Event, received: list[tuple[float, dict[str, Any]]]
+    url: str, token: str, ready: asyncio.Event, received: list[tuple[float, dict[str, Any]]]
 ) -> None:
+    params = {"accessToken": token}
     async with (
         httpx.AsyncClient(timeout=httpx.Timeout(10, read=None)) as client,
-        client.stream("GET", url + "/monitorings/stream", params={"userId": USER}) as response,
+        client.stream("GET", url + "/monitorings/stream", params=params) as response,
     ):
         response.raise_for_status()
         ready.set()
@@ -60,10 +62,14 @@ async def listen(
 async def run(stack: Stack, rate: float, seconds: float, recipients: int) -> None:
     received: list[tuple[float, dict[str, Any]]] = []
     ready = asyncio.Event()
-    listener = asyncio.create_task(listen(stack.url("monitoring"), ready, received))
+    customer = await asyncio.to_thread(stack.new_customer, USER)
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+        login = await client.post("/auth/login", json={"apiKey": customer.api_key})
+        token = login.raise_for_status().json()["accessToken"]
+    listener = asyncio.create_task(listen(stack.gateway_url, token, ready, received))
     try:
         await asyncio.wait_for(ready.wait(), 30)
-        ids = await create(stack, rate, seconds, recipients)
+        ids = await create(stack, customer.headers, rate, seconds, recipients)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             done = {d["reservationId"] for _, d in received if d["status"] == "completed"}
@@ -76,11 +82,11 @@ async def run(stack: Stack, rate: float, seconds: float, recipients: int) -> Non
     report(ids, recipients, rate, received)
 
 
-async def create(stack: Stack, rate: float, seconds: float, recipients: int) -> list[str]:
-    async with httpx.AsyncClient(timeout=30) as api:
-        topup = await api.post(
-            stack.url("billing") + "/billings/topups", json={"userId": USER, "amount": 10_000_000}
-        )
+async def create(
+    stack: Stack, headers: dict[str, str], rate: float, seconds: float, recipients: int
+) -> list[str]:
+    async with httpx.AsyncClient(base_url=stack.gateway_url, headers=headers, timeout=30) as api:
+        topup = await api.post("/billings/topups", json={"amount": 10_000_000})
         topup.raise_for_status()
         ids: list[str] = []
         count = int(rate * seconds)
@@ -89,9 +95,8 @@ async def create(stack: Stack, rate: float, seconds: float, recipients: int) -> 
             await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
             prefix = uuid.uuid4().int % 90 + 10
             response = await api.post(
-                stack.url("reservation") + "/msgReqs",
+                "/msgReqs",
                 json={
-                    "userId": USER,
                     "msgTitle": "lag",
                     "msgContent": "benchmark",
                     "dstNum": [f"010{prefix:02d}{i:05d}1" for i in range(recipients)],
