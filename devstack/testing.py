@@ -135,8 +135,12 @@ class Stack:
                 )
         for process in self.processes.values():
             process.start()
-        for process in self.processes.values():
-            process.wait_ready(timeout_s=60)
+        try:
+            for process in self.processes.values():
+                process.wait_ready(timeout_s=60)
+        except BaseException:
+            self.stop()  # no process outlives a failed start
+            raise
 
     def restart(self, name: str, *, kill: bool = True) -> None:
         process = self.processes[name]

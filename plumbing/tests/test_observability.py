@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 from uuid import uuid4
 
@@ -190,3 +192,25 @@ async def test_metrics_show_the_outbox_backlog_consumers_and_requests(plumbing: 
 
 async def _async(value: bool) -> bool:
     return value
+
+
+async def test_a_service_whose_broker_is_down_stops_at_once(plumbing: Plumbing) -> None:
+    """Shutdown does not wait out the grace period for work that never started (the
+    broker side still connecting, consumers still joining)."""
+    settings = plumbing.settings.model_copy(
+        update={"kafka_bootstrap_servers": "127.0.0.1:9", "shutdown_grace_s": 20}
+    )
+    app = create_service_app(
+        settings=settings,
+        tables=plumbing.tables,
+        subscriptions={"never-joins": {ReservationRecipientsAdded: _ignore}},
+        title="no broker",
+    )
+    async with app.router.lifespan_context(app):
+        await asyncio.sleep(0.5)  # it keeps trying to reach the broker
+        stopping_at = time.monotonic()
+    assert time.monotonic() - stopping_at < 3
+
+
+async def _ignore(uow: UnitOfWork, envelope: EventEnvelope, event: Event) -> None:
+    pass
