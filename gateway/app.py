@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from msgplat.gateway import accounts
 from msgplat.gateway.auth import Authenticator, RateLimiter
+from msgplat.gateway.auth_routes import operator_identity
 from msgplat.gateway.auth_routes import router as auth_router
 from msgplat.gateway.dashboard import Dashboard
 from msgplat.gateway.openapi import OpenApiMerger
@@ -57,7 +58,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(HttpMetricsMiddleware, route_of=public_route)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
-    app.include_router(metrics_router(lambda: [proxy.report_circuits]))  # before the catch-all
+    # Before the catch-all; the gateway's port is public, so operators only (Prometheus
+    # scrapes it with an operator's key: k8s/base/observability/pod-monitor.yaml).
+    app.include_router(
+        metrics_router(lambda: [proxy.report_circuits], dependencies=[Depends(operator_identity)])
+    )
     app.include_router(auth_router)
     app.include_router(router)
     own = get_openapi(title=TITLE, version="1.0.0", routes=app.routes)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request, Response
@@ -168,9 +168,13 @@ class StateCounts:
         self._seen |= {str(s) for s in counts}
 
 
-def metrics_router(hooks: Callable[[], list[ScrapeHook]]) -> APIRouter:
-    """`GET /metrics`: runs the scrape hooks (each may fail alone), then the registry."""
-    router = APIRouter()
+def metrics_router(
+    hooks: Callable[[], list[ScrapeHook]], dependencies: Sequence[Any] = ()
+) -> APIRouter:
+    """`GET /metrics`: runs the scrape hooks (each may fail alone), then the registry.
+
+    `dependencies` guard it where the port is public (the gateway: operators only)."""
+    router = APIRouter(dependencies=list(dependencies))
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:

@@ -262,3 +262,17 @@ def test_a_token_expires_and_a_forged_one_is_refused() -> None:
     assert read_token(token, secret="another secret " + "x" * 32) is None
     old = issue_token(identity, secret=SECRET, ttl_s=60, now=time.time() - 120)
     assert read_token(old, secret=SECRET) is None
+
+
+async def test_the_gateways_metrics_are_for_operators_only(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """The gateway's port is public: its /metrics answers operators (Prometheus scrapes
+    with an operator's key), nobody else."""
+    _, customer_key = await new_customer(app)
+    _, operator_key = await new_customer(app, role="operator")
+    assert (await client.get("/metrics")).status_code == 401
+    assert (await client.get("/metrics", headers=bearer(customer_key))).status_code == 403
+    scraped = await client.get("/metrics", headers=bearer(operator_key))
+    assert scraped.status_code == 200
+    assert "http_request_duration_seconds" in scraped.text
