@@ -65,6 +65,8 @@ EXPOSE ${PORT}
 # (readiness /health/ready, liveness /health/live).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=6 \
     CMD ["sh", "-c", "python -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:${PORT}/health/ready', timeout=3)\""]
-# exec: uvicorn is PID 1 and gets SIGTERM itself, then shuts down gracefully within
-# --timeout-graceful-shutdown (k8s: preStop sleep + this <= terminationGracePeriodSeconds).
-CMD ["sh", "-c", "exec uvicorn \"msgplat.${SERVICE}.app:create_app\" --factory --host 0.0.0.0 --port \"${PORT}\" --no-access-log --timeout-graceful-shutdown 20"]
+# exec: the server is PID 1 and gets SIGTERM itself (plumbing/serve.py: uvicorn, exit 0
+# after a clean stop). It drains requests for up to --timeout-graceful-shutdown, then
+# the service finishes its work in hand for up to SHUTDOWN_GRACE_S (k8s: preStop sleep
+# + both < terminationGracePeriodSeconds).
+CMD ["sh", "-c", "exec python -m msgplat.plumbing.serve \"msgplat.${SERVICE}.app:create_app\" --factory --host 0.0.0.0 --port \"${PORT}\" --no-access-log --timeout-graceful-shutdown 10"]
