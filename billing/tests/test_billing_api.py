@@ -86,7 +86,7 @@ def test_the_same_idempotency_key_tops_up_once(client: httpx.Client) -> None:
         ({"userId": "", "amount": 100}, "userId"),
         ({"userId": "a b", "amount": 100}, "userId"),
         ({"userId": "x" * 65, "amount": 100}, "userId"),
-        ({"user_id": "x", "amount": 100}, "userId"),
+        ({"user_id": "x", "amount": 100}, "user_id"),  # not a spelling of userId
     ],
 )
 def test_bad_topups_are_422_naming_the_field_and_change_nothing(

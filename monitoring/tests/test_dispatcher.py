@@ -176,7 +176,10 @@ async def test_a_dead_endpoint_does_not_slow_another_one(database_url: str, db: 
             running.wake.set()
             await eventually(lambda: _true(len(alive.accepted()) == 12), timeout_s=20)
             took = time.monotonic() - started
-            assert running.in_flight[dead_hook] == 3  # one per reservation, still waiting
+            # The dead endpoint holds one delivery per reservation, all still waiting
+            # (claimed in the dispatcher's next rounds, whatever the live one did).
+            await eventually(lambda: _true(running.in_flight[dead_hook] == 3), timeout_s=5)
+            assert took < settings.webhook_timeout_s
             assert len(dead.posts) == 0  # it never answered (nothing recorded)
             print(f"12 deliveries to the live endpoint in {took:.2f} s")
     finally:
