@@ -340,20 +340,6 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
     if direct.rate:
         print(f"  the gateway keeps        {through.rate / direct.rate:.0%} of the direct rate")
 
-    ids = list(through.created)
-    print(f"\nstatus reads per second (GET /msgReqs/{{id}}, {c} clients, 5 s each)")
-    reads_through = await get_statuses(
-        stack.gateway_url, ids, concurrency=c, seconds=5, headers=auth
-    )
-    print(f"  through the gateway      {summary(reads_through)}")
-    reads_direct = await get_statuses(stack.url("reservation"), ids, concurrency=c, seconds=5)
-    print(f"  straight to reservation  {summary(reads_direct)}")
-    if reads_direct.rate:
-        print(
-            f"  the gateway keeps        {reads_through.rate / reads_direct.rate:.0%} "
-            "of the direct rate"
-        )
-
     trivial = await trivial_rate(stack.url("reservation"), concurrency=c, seconds=3)
     one_row = await one_row_rate(database_url, concurrency=min(c, 16), seconds=3)
     print("\nagainst the machine's raw limits")
@@ -381,6 +367,22 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
         )
     drained = await wait_until_drained(database_url, timeout_s=90)
     print(f"  (the platform drained the load above in {drained:.1f} s before the steady phase)")
+    ids = list(through.created)
+    print(
+        f"\nstatus reads per second (GET /msgReqs/{{id}}, {c} clients, 5 s each, the platform idle)"
+    )
+    reads_through = await get_statuses(
+        stack.gateway_url, ids, concurrency=c, seconds=5, headers=auth
+    )
+    print(f"  through the gateway      {summary(reads_through)}")
+    reads_direct = await get_statuses(stack.url("reservation"), ids, concurrency=c, seconds=5)
+    print(f"  straight to reservation  {summary(reads_direct)}")
+    if reads_direct.rate:
+        print(
+            f"  the gateway keeps        {reads_through.rate / reads_direct.rate:.0%} "
+            "of the direct rate"
+        )
+
     polled, answered_at, missed = await polled_lags(
         stack.gateway_url,
         rate=args.lag_rate,
