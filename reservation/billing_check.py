@@ -5,9 +5,17 @@ a quote (`GET /billings/quote`) and refuses at once, with 402, a reservation tha
 balance plainly cannot pay for. It is only a fast path: when billing is slow, down or
 its circuit is open, the reservation is accepted and the saga decides (billing holds
 the credit or refuses it by event), so a request never fails because billing is slow.
+
+A busy customer is not asked about on every request: the last answer (their available
+balance, and the unit price per message type) is kept for BILLING_CHECK_CACHE_S, less
+what this replica has accepted since, and a reservation it plainly covers goes ahead
+without a call. Only a reservation near or over that remembered balance asks again.
 """
 
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
 
 import httpx
 from purgatory import AsyncCircuitBreakerFactory
@@ -20,10 +28,19 @@ from msgplat.reservation.settings import ReservationSettings
 log = get_logger(__name__)
 
 
+@dataclass
+class Remembered:
+    available: int
+    expires_at: float
+    unit_prices: dict[str, int] = field(default_factory=dict)
+
+
 class BillingCheck:
     def __init__(self, settings: ReservationSettings) -> None:
         self.url = settings.billing_url.rstrip("/") + "/billings/quote"
         self.enabled = settings.billing_check_timeout_s > 0
+        self.cache_s = settings.billing_check_cache_s
+        self._remembered: dict[str, Remembered] = {}
         self.client = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.billing_check_timeout_s or 1.0),
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
@@ -33,7 +50,7 @@ class BillingCheck:
     async def ensure_affordable(self, *, user_id: str, msg_type: str, count: int) -> None:
         """Raise PaymentRequired when billing says the balance is short; return quietly
         when it is enough or when billing cannot say in time (the saga decides)."""
-        if not self.enabled:
+        if not self.enabled or self._covered(user_id, msg_type, count):
             return
         try:
             async with await self.breakers.get_breaker("billing"):
@@ -49,6 +66,7 @@ class BillingCheck:
             log.warning("billing_check_unexpected", status=response.status_code)
             return
         quote = response.json()
+        self._remember(user_id, msg_type, quote)
         if not quote["sufficient"]:
             raise PaymentRequired(
                 f"the balance of {quote['available']} KRW cannot pay for this reservation "
@@ -56,6 +74,30 @@ class BillingCheck:
                 "top up with POST /billings/topups",
                 extra={"required": quote["required"], "available": quote["available"]},
             )
+
+    def _covered(self, user_id: str, msg_type: str, count: int) -> bool:
+        """The remembered balance covers this reservation: count it and go ahead."""
+        known = self._remembered.get(user_id)
+        price = known.unit_prices.get(msg_type) if known else None
+        if known is None or price is None or known.expires_at < time.monotonic():
+            return False
+        if known.available < price * count:
+            return False
+        known.available -= price * count
+        return True
+
+    def _remember(self, user_id: str, msg_type: str, quote: dict[str, int]) -> None:
+        if self.cache_s <= 0:
+            return
+        if len(self._remembered) > 100_000:  # bounded, whatever the number of customers
+            self._remembered.clear()
+        known = self._remembered.get(user_id)
+        prices = known.unit_prices if known else {}
+        prices[msg_type] = quote["unitPrice"]
+        available = quote["available"] - (quote["required"] if quote["sufficient"] else 0)
+        self._remembered[user_id] = Remembered(
+            available=available, expires_at=time.monotonic() + self.cache_s, unit_prices=prices
+        )
 
     async def close(self) -> None:
         await self.client.aclose()

@@ -28,6 +28,13 @@ class ReservationSettings(ServiceSettings):
         description="How long the balance check may take before the reservation is accepted "
         "anyway and left to the saga (0 turns the check off)",
     )
+    billing_check_cache_s: float = Field(
+        default=2.0,
+        ge=0,
+        le=60,
+        description="How long a customer's balance from billing is remembered (less what "
+        "was accepted since) so that their next reservations go ahead without a call",
+    )
 
 
 def get_settings() -> ReservationSettings:
