@@ -6,7 +6,7 @@ import hmac
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
@@ -17,6 +17,9 @@ from msgplat.send import handlers
 from msgplat.send.reports import apply_reports
 from msgplat.send.schemas import CarrierReports, Msg, MsgSummary, ReportsApplied
 from msgplat.send.settings import SendSettings
+
+# Message ids are PostgreSQL bigints: a larger number is a 422, not a database error.
+MAX_BIGINT = 2**63 - 1
 
 router = APIRouter(prefix="/msgs", tags=["messages"])
 callback_router = APIRouter(prefix="/carrier", tags=["carrier callback (internal)"])
@@ -48,7 +51,11 @@ async def msgs_summary(
 
 
 @router.get("/{message_id}", response_model=Msg)
-async def get_msg(message_id: int, runtime: RuntimeDep, caller: CallerDep) -> Msg:
+async def get_msg(
+    message_id: Annotated[int, Path(ge=1, le=MAX_BIGINT, description="The message's id")],
+    runtime: RuntimeDep,
+    caller: CallerDep,
+) -> Msg:
     return await handlers.get_message(runtime.db, caller, message_id)
 
 

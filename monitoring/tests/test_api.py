@@ -49,7 +49,8 @@ def test_a_user_s_reservations_are_listed_newest_first_and_paged(client: httpx.C
         scheduled = all(v["status"] == "scheduled" for v in body["items"])
         return body if body["total"] == 3 and scheduled else None
 
-    wait_until(listed, timeout_s=5)
+    # The first test of a fresh stack: the consumers may still be joining their groups.
+    wait_until(listed, timeout_s=30)
     page1 = client.get("/monitorings", params={"userId": user, "size": 2}).json()
     page2 = client.get("/monitorings", params={"userId": user, "size": 2, "page": 2}).json()
 

@@ -118,3 +118,17 @@ def test_a_malformed_reference_is_refused_with_its_index(
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "reports", 1, "ref"]
     assert statuses(send_api, scheduled["id"]) == ["pending", "pending"]
+
+
+@pytest.mark.parametrize("message_id", ["0", "-1", str(2**63), "99999999999999999999999"])
+def test_a_message_id_outside_the_databases_range_is_422(
+    send_api: httpx.Client, message_id: str
+) -> None:
+    """Found by the fuzzing run: a number past PostgreSQL's bigint was a 500."""
+    response = send_api.get(f"/msgs/{message_id}")
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["path", "message_id"]
+
+
+def test_the_largest_message_id_is_simply_not_found(send_api: httpx.Client) -> None:
+    assert send_api.get(f"/msgs/{2**63 - 1}").status_code == 404
