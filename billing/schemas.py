@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field, StrictInt
 
 from msgplat.billing.domain import MAX_TOPUP, MIN_TOPUP
-from msgplat.plumbing.api import ApiModel
+from msgplat.plumbing.api import ApiInput, ApiModel
 
 USER_ID_PATTERN = r"^[A-Za-z0-9_.@-]+$"  # as the reservation API accepts it
 
@@ -27,7 +27,7 @@ class Balance(ApiModel):
     updated_at: datetime
 
 
-class TopupCreate(ApiModel):
+class TopupCreate(ApiInput):
     """`POST /billings/topups`: add credit to an account (created if new)."""
 
     # Only camelCase on the wire; a float or a numeric string is not an amount of won.

@@ -98,6 +98,17 @@ async def forward(request: Request, path: str) -> Response:
             headers=UNAUTHORIZED,
             content={"detail": missing_credentials_detail(request)},
         )
+    nul = [k for k, v in request.query_params.multi_items() if "\x00" in k + v]
+    if nul:  # PostgreSQL cannot store it: refused here for every service at once
+        return JSONResponse(
+            status_code=422,
+            content={
+                "detail": [
+                    {"loc": ["query", k], "msg": "must not contain the NUL character (%00)"}
+                    for k in nul
+                ]
+            },
+        )
     limiter: RateLimiter = request.app.state.rate_limiter
     retry_after = limiter.retry_after(identity)
     if retry_after is not None:

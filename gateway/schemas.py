@@ -8,13 +8,13 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field
 
-from msgplat.plumbing.api import ApiModel
+from msgplat.plumbing.api import ApiInput, ApiModel
 
 # The same rule as the services' userId (reservation/schemas.py).
 USER_ID_PATTERN = r"^[A-Za-z0-9_.@-]+$"
 
 
-class Login(ApiModel):
+class Login(ApiInput):
     """Either userId and password (the dashboard) or an API key, for a token."""
 
     model_config = ConfigDict(extra="forbid")
@@ -39,7 +39,7 @@ class Me(ApiModel):
     recipients_per_day: int
 
 
-class CustomerCreate(ApiModel):
+class CustomerCreate(ApiInput):
     model_config = ConfigDict(extra="forbid")
 
     user_id: str = Field(min_length=1, max_length=64, pattern=USER_ID_PATTERN)
@@ -57,7 +57,7 @@ class CustomerCreated(ApiModel):
     api_key: str = Field(description="Shown once: only its hash is stored")
 
 
-class ApiKeyCreate(ApiModel):
+class ApiKeyCreate(ApiInput):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(default="api key", min_length=1, max_length=100)

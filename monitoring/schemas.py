@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field, HttpUrl, UrlConstraints
 
-from msgplat.plumbing.api import ApiModel
+from msgplat.plumbing.api import ApiInput, ApiModel
 
 
 class ReservationView(ApiModel):
@@ -48,7 +48,7 @@ class ReservationView(ApiModel):
 WebhookUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000, allowed_schemes=["http", "https"])]
 
 
-class WebhookCreate(ApiModel):
+class WebhookCreate(ApiInput):
     url: WebhookUrl
     secret: str | None = Field(
         default=None,
@@ -86,7 +86,7 @@ class WebhookDelivery(ApiModel):
     finished_at: datetime | None = None
 
 
-class AlertSettingsUpdate(ApiModel):
+class AlertSettingsUpdate(ApiInput):
     callback_num: str = Field(
         min_length=1, max_length=32, description="The customer's mobile number for the alerts"
     )

@@ -7,12 +7,12 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field
 
-from msgplat.plumbing.api import ApiModel
+from msgplat.plumbing.api import ApiInput, ApiModel
 
 USER_ID_PATTERN = r"^[A-Za-z0-9_.@-]+$"
 
 
-class MsgReqCreate(ApiModel):
+class MsgReqCreate(ApiInput):
     """`POST /msgReqs`: a reserved send to an ordered list of recipients."""
 
     # Only the seed's camelCase names on the wire: `user_id` is an unknown field, not a

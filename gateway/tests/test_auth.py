@@ -276,3 +276,13 @@ async def test_the_gateways_metrics_are_for_operators_only(
     scraped = await client.get("/metrics", headers=bearer(operator_key))
     assert scraped.status_code == 200
     assert "http_request_duration_seconds" in scraped.text
+
+
+async def test_a_nul_character_in_the_query_is_422_naming_the_parameter(
+    app: FastAPI, client: httpx.AsyncClient, upstream: RecordingUpstream
+) -> None:
+    _, key = await new_customer(app)
+    response = await client.get("/stats?userId=a%00b&from=2026-01-01", headers=bearer(key))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "userId"]
+    assert upstream.heads == []

@@ -172,6 +172,9 @@ INVALID: list[tuple[str, dict[str, Any], tuple[Any, ...], str]] = [
     ("userId pattern", {"userId": "bad user!"}, ("body", "userId"), "pattern"),
     ("userId too long", {"userId": "u" * 65}, ("body", "userId"), "at most 64"),
     ("userId missing", {"userId": ...}, ("body", "userId"), "required"),
+    # PostgreSQL cannot store NUL: found by the fuzzing run as a 500.
+    ("NUL in content", {"msgContent": "a\x00b"}, ("body", "msgContent"), "NUL character"),
+    ("NUL in a number", {"dstNum": ["01012345678", "010\x00"]}, ("body", "dstNum"), "NUL"),
     ("unknown field", {"priority": "high"}, ("body", "priority"), "not permitted"),
     ("snake_case name", {"msg_title": "hi"}, ("body", "msg_title"), "not permitted"),
     ("userId number", {"userId": 12345}, ("body", "userId"), "valid string"),
