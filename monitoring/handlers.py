@@ -18,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import bindparam, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -61,10 +61,20 @@ async def project(
     return after
 
 
+# Built once: each event costs two statements, and building a 25-column UPDATE anew for
+# every event cost more CPU than running it (the compiled form is cached by statement).
+LOCK = select(views).where(views.c.reservation_id == bindparam("b_rid")).with_for_update()
+SAVE = (
+    update(views)
+    .where(views.c.reservation_id == bindparam("b_rid"))
+    .values({**{name: bindparam(f"b_{name}") for name in VIEW_FIELDS}, "updated_at": func.now()})
+)
+SAVE_AND_NOTIFY = SAVE.returning(func.pg_notify(literal(VIEWS_CHANNEL), bindparam("b_payload")))
+
+
 async def _lock(conn: AsyncConnection, reservation_id: UUID, user_id: str) -> View:
     """The view, locked for this transaction; a new placeholder if there is none yet."""
-    locked = select(views).where(views.c.reservation_id == reservation_id).with_for_update()
-    row = (await conn.execute(locked)).first()
+    row = (await conn.execute(LOCK, {"b_rid": reservation_id})).first()
     if row is None:
         # Another replica may create it at the same moment (events of another topic):
         # whoever comes second waits for the first one's row, then locks it.
@@ -76,22 +86,20 @@ async def _lock(conn: AsyncConnection, reservation_id: UUID, user_id: str) -> Vi
                 .on_conflict_do_nothing(index_elements=[views.c.reservation_id])
                 .returning(views)
             )
-        ).first() or (await conn.execute(locked)).one()
+        ).first() or (await conn.execute(LOCK, {"b_rid": reservation_id})).one()
     return view_of(row)
 
 
 async def _save(conn: AsyncConnection, view: View) -> None:
-    statement = (
-        update(views)
-        .where(views.c.reservation_id == view.reservation_id)
-        .values(**_columns(view), updated_at=func.now())
-    )
-    if not view.is_placeholder:  # placeholders are not served: nobody to tell
-        payload = orjson.dumps(
-            {"r": str(view.reservation_id), "u": view.user_id, "v": view.version}
-        ).decode()
-        statement = statement.returning(func.pg_notify(literal(VIEWS_CHANNEL), literal(payload)))
-    await conn.execute(statement)
+    params = {f"b_{name}": value for name, value in _columns(view).items()}
+    params["b_rid"] = view.reservation_id
+    if view.is_placeholder:  # placeholders are not served: nobody to tell
+        await conn.execute(SAVE, params)
+        return
+    params["b_payload"] = orjson.dumps(
+        {"r": str(view.reservation_id), "u": view.user_id, "v": view.version}
+    ).decode()
+    await conn.execute(SAVE_AND_NOTIFY, params)
 
 
 def _columns(view: View) -> dict[str, Any]:

@@ -194,6 +194,7 @@ class WebhookReceiver:
     def __init__(self, *, hang: bool = False) -> None:
         self.posts: list[ReceivedPost] = []
         self.hang = hang
+        self.hung_at: list[float] = []  # when each POST to a hanging receiver came in
         self._script: deque[int] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -205,6 +206,8 @@ class WebhookReceiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if receiver.hang:
+                    with receiver._lock:
+                        receiver.hung_at.append(time.monotonic())
                     receiver._stopping.wait(60)
                     return
                 status = receiver._take({k.lower(): v for k, v in self.headers.items()}, body)
