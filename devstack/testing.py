@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import orjson
@@ -221,6 +221,20 @@ def credit_new_customers(
             )  # an invalid userId is refused here too; the test's own POST says why
 
     return hook
+
+
+def received_by_carrier(carrier: httpx.Client, reservation_id: str) -> list[dict[str, Any]]:
+    """Every message the carrier simulator received for a reservation (its refs start
+    with the reservation id), through its admin API, page by page."""
+    items: list[dict[str, Any]] = []
+    while True:
+        body = carrier.get(
+            "/admin/received",
+            params={"refPrefix": reservation_id, "offset": len(items), "limit": 5000},
+        ).json()
+        items += body["items"]
+        if len(items) >= body["total"]:
+            return items
 
 
 _offsets = itertools.count()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -22,23 +21,6 @@ from msgplat.devstack.testing import Stack, wait_until
 
 PRICE_SMS = 20
 FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}
-
-
-@pytest.fixture()
-def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
-    ) as client:
-        yield client
-
-
-@pytest.fixture()
-def carrier(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.url("carrier"), timeout=10) as client:
-        client.post("/admin/reset").raise_for_status()
-        client.put("/admin/config", json={"report_delay_ms": 50, "report_jitter_ms": 0})
-        yield client
-        client.post("/admin/reset").raise_for_status()
 
 
 def new_customer(api: httpx.Client, credit: int) -> str:

@@ -12,47 +12,15 @@ from __future__ import annotations
 import signal
 import time
 import uuid
-from collections.abc import Iterator
-from typing import Any
 
 import httpx
-import pytest
 
-from msgplat.devstack.testing import Stack, wait_until
+from msgplat.devstack.testing import Stack, received_by_carrier, wait_until
 from msgplat.plumbing.settings import ServiceSettings
 
 PRICE_SMS = 20
 FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}
 GRACE_S = ServiceSettings.model_fields["shutdown_grace_s"].default
-
-
-@pytest.fixture()
-def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
-    ) as client:
-        yield client
-
-
-@pytest.fixture()
-def carrier(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.url("carrier"), timeout=10) as client:
-        client.post("/admin/reset").raise_for_status()
-        client.put("/admin/config", json={"report_delay_ms": 50, "report_jitter_ms": 0})
-        yield client
-        client.post("/admin/reset").raise_for_status()
-
-
-def received(carrier: httpx.Client, reservation_id: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    while True:
-        body = carrier.get(
-            "/admin/received",
-            params={"refPrefix": reservation_id, "offset": len(items), "limit": 5000},
-        ).json()
-        items += body["items"]
-        if len(items) >= body["total"]:
-            return items
 
 
 def received_count(carrier: httpx.Client, reservation_id: str) -> int:
@@ -106,7 +74,7 @@ def test_send_service_stopped_by_sigterm_mid_send_exits_cleanly_and_loses_nothin
     )
     assert final["status"] == "completed", final
 
-    got = received(carrier, rid)
+    got = received_by_carrier(carrier, rid)
     assert sorted(item["ref"] for item in got) == sorted(f"{rid}:{i}" for i in range(count))
     # Stopped between batches: nothing was in doubt, so nothing was handed over twice.
     assert all(item["submitCount"] == 1 for item in got)

@@ -8,34 +8,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
-from msgplat.devstack.testing import Stack, wait_until
+from msgplat.devstack.testing import Stack, received_by_carrier, wait_until
 
 FINAL = {"completed", "partially_failed", "failed", "cancelled"}
-
-
-@pytest.fixture()
-def carrier(stack: Stack) -> Iterator[httpx.Client]:
-    """The carrier simulator's admin API, reset before and after each test."""
-    with httpx.Client(base_url=stack.url("carrier"), timeout=10) as client:
-        client.post("/admin/reset").raise_for_status()
-        client.put("/admin/config", json={"report_delay_ms": 50, "report_jitter_ms": 0})
-        yield client
-        client.post("/admin/reset").raise_for_status()
-
-
-@pytest.fixture()
-def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
-    ) as client:
-        yield client
 
 
 def numbers(count: int, *, failing: frozenset[int] | set[int] = frozenset()) -> list[str]:
@@ -92,18 +72,6 @@ def all_messages(api: httpx.Client, reservation_id: str) -> list[dict[str, Any]]
         page += 1
 
 
-def received(carrier: httpx.Client, reservation_id: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    while True:
-        body = carrier.get(
-            "/admin/received",
-            params={"refPrefix": reservation_id, "offset": len(items), "limit": 5000},
-        ).json()
-        items += body["items"]
-        if len(items) >= body["total"]:
-            return items
-
-
 def test_due_reservation_is_sent_in_list_order_and_reports_decide_each_status(
     api: httpx.Client, carrier: httpx.Client
 ) -> None:
@@ -122,7 +90,7 @@ def test_due_reservation_is_sent_in_list_order_and_reports_decide_each_status(
     )
     assert view["startedAt"] and view["finishedAt"]
 
-    got = received(carrier, reservation["id"])
+    got = received_by_carrier(carrier, reservation["id"])
     assert [item["ref"] for item in got] == [f"{reservation['id']}:{i}" for i in range(30)]
     assert [item["to"] for item in got] == [f"+82{n[1:]}" for n in dst]
     assert all(item["submitCount"] == 1 for item in got)
@@ -172,7 +140,7 @@ def test_carrier_outage_opens_the_circuit_and_the_send_finishes_after(
     carrier.put("/admin/config", json={"outage": "none"}).raise_for_status()
     final = wait_final(api, reservation["id"], timeout_s=90)
     assert final["status"] == "completed"
-    got = received(carrier, reservation["id"])
+    got = received_by_carrier(carrier, reservation["id"])
     assert len(got) == 2500
     assert all(item["submitCount"] == 1 for item in got)
     api.post(f"/msgReqs/{other['id']}/cancel")
@@ -184,11 +152,11 @@ def test_send_service_killed_mid_send_loses_and_doubles_nothing(
     carrier.put("/admin/config", json={"max_per_second": 4000}).raise_for_status()
     count = 12_000
     reservation = reserve(api, numbers(count))
-    wait_until(lambda: len(received(carrier, reservation["id"])) >= 2000, timeout_s=30)
+    wait_until(lambda: len(received_by_carrier(carrier, reservation["id"])) >= 2000, timeout_s=30)
     stack.restart("send", kill=True)
     final = wait_final(api, reservation["id"], timeout_s=120)
     assert final["status"] == "completed"
-    got = received(carrier, reservation["id"])
+    got = received_by_carrier(carrier, reservation["id"])
     assert sorted(item["ref"] for item in got) == sorted(
         f"{reservation['id']}:{i}" for i in range(count)
     )
@@ -220,7 +188,7 @@ def test_cancel_during_sending_stops_the_remaining_messages(
     carrier.put("/admin/config", json={"max_per_second": 1000}).raise_for_status()
     count = 5000
     reservation = reserve(api, numbers(count))
-    wait_until(lambda: len(received(carrier, reservation["id"])) >= 1000, timeout_s=30)
+    wait_until(lambda: len(received_by_carrier(carrier, reservation["id"])) >= 1000, timeout_s=30)
     cancelled = api.post(f"/msgReqs/{reservation['id']}/cancel")
     assert cancelled.status_code == 200, cancelled.text
     wait_until(
@@ -231,7 +199,7 @@ def test_cancel_during_sending_stops_the_remaining_messages(
         timeout_s=60,
     )
     msgs = all_messages(api, reservation["id"])
-    sent = {item["ref"] for item in received(carrier, reservation["id"])}
+    sent = {item["ref"] for item in received_by_carrier(carrier, reservation["id"])}
     never_sent = [m for m in msgs if f"{reservation['id']}:{m['seq']}" not in sent]
     assert never_sent, "the cancel came after everything was sent: slow the carrier down"
     assert all(m["status"] == "cancelled" for m in never_sent)
