@@ -22,10 +22,8 @@ from typing import Any
 
 import httpx
 
-from msgplat.devstack.postgres import drop_database, ensure_database
-from msgplat.devstack.testing import Stack, fresh_database_url, postgres_server_url, running_broker
+from msgplat.devstack.testing import ZERO_LATENCY_CARRIER, Stack, platform_on_loopback
 from msgplat.monitoring.testing import read_sse
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 
 STAGE_TIME = {
     "requested": "requestedAt",
@@ -146,31 +144,11 @@ def report(
     line("any status change's event time -> SSE client", every)
 
 
-async def main(rate: float, seconds: float, recipients: int) -> None:
-    database_url = fresh_database_url(postgres_server_url())
-    await ensure_database(database_url)
-    for service in SERVICES_WITH_TABLES:
-        await asyncio.to_thread(upgrade, service, database_url)
-    try:
-        with running_broker() as broker:
-            stack = Stack(
-                env={
-                    "DATABASE_URL": database_url,
-                    "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-                    "LOG_LEVEL": "WARNING",
-                    "CARRIER_REPORT_DELAY_MS": "0",
-                    "CARRIER_LATENCY_MS": "0",
-                    "CARRIER_FAIL_SUFFIXES": "{}",
-                }
-            )
-            print("starting the stack ...", flush=True)
-            stack.start()
-            try:
-                await run(stack, rate, seconds, recipients)
-            finally:
-                stack.stop()
-    finally:
-        await drop_database(database_url)
+def main(rate: float, seconds: float, recipients: int) -> None:
+    print("starting the stack ...", flush=True)
+    env = {"LOG_LEVEL": "WARNING", **ZERO_LATENCY_CARRIER}
+    with platform_on_loopback(env) as (stack, _):
+        asyncio.run(run(stack, rate, seconds, recipients))
 
 
 if __name__ == "__main__":
@@ -179,4 +157,4 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10, help="how long to create them")
     parser.add_argument("--recipients", type=int, default=2, help="recipients of each")
     args = parser.parse_args()
-    asyncio.run(main(args.rate, args.seconds, args.recipients))
+    main(args.rate, args.seconds, args.recipients)

@@ -17,7 +17,6 @@ import itertools
 import random
 import statistics
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -27,9 +26,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from msgplat.devstack.postgres import drop_database, ensure_database, with_database
-from msgplat.devstack.testing import Stack, postgres_server_url, running_broker
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
+from msgplat.devstack.testing import Stack, platform_on_loopback
 
 # The machine's raw limits, as measured for this project on the reference machine.
 REFERENCE_TRIVIAL_RPS = 9_000  # FastAPI + uvicorn answering a trivial request
@@ -413,27 +410,9 @@ def main() -> None:
     parser.add_argument("--lag-rate", type=float, default=10, help="POSTs/s while polling")
     args = parser.parse_args()
     began = time.monotonic()
-    database_url = with_database(postgres_server_url(), f"msgplat_bench_{uuid.uuid4().hex[:10]}")
-    asyncio.run(ensure_database(database_url))
-    try:
-        for service in SERVICES_WITH_TABLES:
-            upgrade(service, database_url)
-        with running_broker() as broker:
-            stack = Stack(
-                env={
-                    "DATABASE_URL": database_url,
-                    "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-                    "LOG_LEVEL": "INFO",
-                }
-            )
-            try:
-                stack.start()
-                print(f"stack ready in {time.monotonic() - began:.0f} s (loopback, free ports)")
-                asyncio.run(measure(stack, database_url, args))
-            finally:
-                stack.stop()
-    finally:
-        asyncio.run(drop_database(database_url))
+    with platform_on_loopback({"LOG_LEVEL": "INFO"}) as (stack, database_url):
+        print(f"stack ready in {time.monotonic() - began:.0f} s (loopback, free ports)")
+        asyncio.run(measure(stack, database_url, args))
     print(f"\ndone in {time.monotonic() - began:.0f} s")
 
 

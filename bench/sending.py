@@ -21,9 +21,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from msgplat.devstack.postgres import drop_database, ensure_database
-from msgplat.devstack.testing import Stack, fresh_database_url, postgres_server_url, running_broker
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
+from msgplat.devstack.testing import ZERO_LATENCY_CARRIER, Stack, platform_on_loopback
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -115,67 +113,53 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
     }
 
 
-async def main(sizes: list[int]) -> None:
-    database_url = fresh_database_url(postgres_server_url())
-    await ensure_database(database_url)
-    for service in SERVICES_WITH_TABLES:
-        await asyncio.to_thread(upgrade, service, database_url)
-    with running_broker() as broker:
-        stack = Stack(
-            env={
-                "DATABASE_URL": database_url,
-                "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-                "LOG_LEVEL": "WARNING",
-                "CARRIER_REPORT_DELAY_MS": "0",
-                "CARRIER_LATENCY_MS": "0",
-                "CARRIER_FAIL_SUFFIXES": "{}",
-            }
+async def measure(stack: Stack, database_url: str, sizes: list[int]) -> None:
+    for size in sizes:
+        print(f"run: {size:,} recipients", flush=True)
+        pids = {n: p.process.pid for n, p in stack.processes.items() if p.process}
+        cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        result = await one_run(stack, database_url, size)
+        cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+        memory = {
+            name: peak_rss_mib(p.process.pid)
+            for name, p in stack.processes.items()
+            if p.process is not None
+        }
+        print(
+            f"  {result['status']}: {result['delivered']:,} delivered; "
+            f"sending started {result['start_delay_s']:.2f} s after due; "
+            f"all handed to the carrier {result['handed_over_s']:.2f} s after due; "
+            f"due -> last report applied {result['due_to_last_report_s']:.2f} s = "
+            f"{result['msgs_per_s']:,.0f} msg/s "
+            f"({result['msgs_per_s_from_start']:,.0f} msg/s from the first send)",
+            flush=True,
         )
-        print("starting the stack ...", flush=True)
-        stack.start()
-        try:
-            for size in sizes:
-                print(f"run: {size:,} recipients", flush=True)
-                pids = {n: p.process.pid for n, p in stack.processes.items() if p.process}
-                cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-                result = await one_run(stack, database_url, size)
-                cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
-                memory = {
-                    name: peak_rss_mib(p.process.pid)
-                    for name, p in stack.processes.items()
-                    if p.process is not None
-                }
-                print(
-                    f"  {result['status']}: {result['delivered']:,} delivered; "
-                    f"sending started {result['start_delay_s']:.2f} s after due; "
-                    f"all handed to the carrier {result['handed_over_s']:.2f} s after due; "
-                    f"due -> last report applied {result['due_to_last_report_s']:.2f} s = "
-                    f"{result['msgs_per_s']:,.0f} msg/s "
-                    f"({result['msgs_per_s_from_start']:,.0f} msg/s from the first send)",
-                    flush=True,
-                )
-                print(
-                    f"  accounting after the last report applied: billing settled "
-                    f"{result['billing_lag_s']:+.2f} s, stat counted {result['stat_lag_s']:+.2f} s",
-                    flush=True,
-                )
-                print(
-                    "  CPU seconds during the run: "
-                    + ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()),
-                    flush=True,
-                )
-                print(
-                    "  peak memory (VmHWM, MiB): "
-                    + ", ".join(f"{name} {mib:.0f}" for name, mib in memory.items()),
-                    flush=True,
-                )
-        finally:
-            stack.stop()
-    await drop_database(database_url)
+        print(
+            f"  accounting after the last report applied: billing settled "
+            f"{result['billing_lag_s']:+.2f} s, stat counted {result['stat_lag_s']:+.2f} s",
+            flush=True,
+        )
+        print(
+            "  CPU seconds during the run: "
+            + ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()),
+            flush=True,
+        )
+        print(
+            "  peak memory (VmHWM, MiB): "
+            + ", ".join(f"{name} {mib:.0f}" for name, mib in memory.items()),
+            flush=True,
+        )
+
+
+def main(sizes: list[int]) -> None:
+    print("starting the stack ...", flush=True)
+    env = {"LOG_LEVEL": "WARNING", **ZERO_LATENCY_CARRIER}
+    with platform_on_loopback(env) as (stack, database_url):
+        asyncio.run(measure(stack, database_url, sizes))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000")
     args = parser.parse_args()
-    asyncio.run(main([int(s) for s in args.sizes.split(",")]))
+    main([int(s) for s in args.sizes.split(",")])

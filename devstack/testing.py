@@ -24,11 +24,17 @@ from aiokafka import ConsumerRecord
 
 from msgplat.contracts.events import CATALOGUE
 from msgplat.devstack.broker import TansuBroker, free_port
-from msgplat.devstack.postgres import embedded_postgres_url, with_database
+from msgplat.devstack.postgres import (
+    drop_database,
+    embedded_postgres_url,
+    ensure_database,
+    with_database,
+)
 from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
 from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
 from msgplat.gateway.credentials import new_api_key
 from msgplat.plumbing.envelope import EventEnvelope
+from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 
 ARTIFACTS = Path("test-artifacts")
 T = TypeVar("T")
@@ -161,6 +167,43 @@ class Customer:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"}
+
+
+# The carrier simulator at zero latency, delivering every message: what a benchmark of
+# the platform's own speed runs against.
+ZERO_LATENCY_CARRIER = {
+    "CARRIER_REPORT_DELAY_MS": "0",
+    "CARRIER_LATENCY_MS": "0",
+    "CARRIER_FAIL_SUFFIXES": "{}",
+}
+
+
+@contextmanager
+def platform_on_loopback(env: dict[str, str] | None = None) -> Iterator[tuple[Stack, str]]:
+    """For the benchmarks: a fresh database (migrated) on the configured or embedded
+    PostgreSQL, a new Tansu broker, and every service started on free ports; yields the
+    stack and its database URL, then stops everything it started and drops the database.
+    """
+    database_url = fresh_database_url(postgres_server_url())
+    asyncio.run(ensure_database(database_url))
+    try:
+        for service in SERVICES_WITH_TABLES:
+            upgrade(service, database_url)
+        with running_broker() as broker:
+            stack = Stack(
+                env={
+                    "DATABASE_URL": database_url,
+                    "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+                    **(env or {}),
+                }
+            )
+            stack.start()
+            try:
+                yield stack, database_url
+            finally:
+                stack.stop()
+    finally:
+        asyncio.run(drop_database(database_url))
 
 
 def wait_until(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -24,12 +25,15 @@ def client(stack: Stack) -> Iterator[httpx.Client]:
 
 
 def reserve(client: httpx.Client, user: str, title: str) -> dict[str, Any]:
+    """A reservation due tomorrow: its view stays `scheduled` while the test reads it."""
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
     response = client.post(
         "/msgReqs",
         json={
             "userId": user,
             "msgTitle": title,
             "msgContent": "hello",
+            "reserveDt": tomorrow.isoformat(),
             "dstNum": ["01012345678", "01098765432"],
             "callbackNum": "0212345678",
         },
