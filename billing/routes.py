@@ -11,7 +11,6 @@ from fastapi import APIRouter, Header, Query, Response, status
 from msgplat.billing import queries, topups
 from msgplat.billing.domain import MONTH_PATTERN, current_month
 from msgplat.billing.schemas import (
-    USER_ID_PATTERN,
     Balance,
     LedgerEntry,
     Quote,
@@ -22,7 +21,7 @@ from msgplat.billing.schemas import (
 )
 from msgplat.billing.settings import BillingSettings
 from msgplat.plumbing.api import Page
-from msgplat.plumbing.caller import Caller, CallerDep
+from msgplat.plumbing.caller import USER_ID_PATTERN, Caller, CallerDep
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.runtime import RuntimeDep
 

@@ -10,8 +10,7 @@ from pydantic import ConfigDict, Field, StrictInt
 
 from msgplat.billing.domain import MAX_TOPUP, MIN_TOPUP
 from msgplat.plumbing.api import ApiInput, ApiModel
-
-USER_ID_PATTERN = r"^[A-Za-z0-9_.@-]+$"  # as the reservation API accepts it
+from msgplat.plumbing.caller import ClaimedUserId
 
 
 class Balance(ApiModel):
@@ -33,13 +32,7 @@ class TopupCreate(ApiInput):
     # Only camelCase on the wire; a float or a numeric string is not an amount of won.
     model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_by_name=False)
 
-    user_id: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=64,
-        pattern=USER_ID_PATTERN,
-        description="Optional for a customer (their own account); an operator names one",
-    )
+    user_id: ClaimedUserId = None
     amount: StrictInt = Field(ge=MIN_TOPUP, le=MAX_TOPUP, description="KRW, a whole number")
 
 

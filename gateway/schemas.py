@@ -9,9 +9,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field
 
 from msgplat.plumbing.api import ApiInput, ApiModel
-
-# The same rule as the services' userId (reservation/schemas.py).
-USER_ID_PATTERN = r"^[A-Za-z0-9_.@-]+$"
+from msgplat.plumbing.caller import USER_ID_PATTERN
 
 
 class Login(ApiInput):

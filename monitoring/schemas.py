@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import Field, HttpUrl, UrlConstraints
 
 from msgplat.plumbing.api import ApiInput, ApiModel
+from msgplat.plumbing.caller import ClaimedUserId
 
 
 class ReservationView(ApiModel):
@@ -56,9 +57,7 @@ class WebhookCreate(ApiInput):
         max_length=200,
         description="Signing secret; generated (and answered once) when left out",
     )
-    user_id: str | None = Field(
-        default=None, min_length=1, max_length=64, description="Only for operators"
-    )
+    user_id: ClaimedUserId = None
 
 
 class Webhook(ApiModel):
@@ -91,9 +90,7 @@ class AlertSettingsUpdate(ApiInput):
         min_length=1, max_length=32, description="The customer's mobile number for the alerts"
     )
     enabled: bool = True
-    user_id: str | None = Field(
-        default=None, min_length=1, max_length=64, description="Only for operators"
-    )
+    user_id: ClaimedUserId = None
 
 
 class AlertSettings(ApiModel):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, Header
+from pydantic import Field
 
 from msgplat.plumbing.errors import FieldError, Forbidden, NotFound, RequestInvalid
 
@@ -32,6 +33,22 @@ CALLER_QUOTA_HEADER = "x-caller-recipients-per-day"
 CALLER_HEADERS = frozenset({CALLER_ID_HEADER, CALLER_ROLE_HEADER, CALLER_QUOTA_HEADER})
 
 Role = Literal["customer", "operator", "internal"]
+
+USER_ID_PATTERN = r"^[A-Za-z0-9_.@-]+$"
+
+# The seed's `userId` in a request body: optional, since the customer comes from the
+# credentials; a customer may send their own, an operator names the customer acted for
+# (see Caller.claim).
+ClaimedUserId = Annotated[
+    str | None,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=USER_ID_PATTERN,
+        description="Optional: the customer comes from the credentials. If given, it must "
+        "be the authenticated customer; an operator names the customer acted for.",
+    ),
+]
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field
 
 from msgplat.plumbing.api import ApiInput, ApiModel
-
-USER_ID_PATTERN = r"^[A-Za-z0-9_.@-]+$"
+from msgplat.plumbing.caller import ClaimedUserId
 
 
 class MsgReqCreate(ApiInput):
@@ -19,14 +18,7 @@ class MsgReqCreate(ApiInput):
     # second spelling of `userId` (ApiModel's populate_by_name is for responses).
     model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_by_name=False)
 
-    user_id: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=64,
-        pattern=USER_ID_PATTERN,
-        description="Optional: the customer comes from the credentials; if given, it must "
-        "be the authenticated customer",
-    )
+    user_id: ClaimedUserId = None
     msg_title: str = Field(min_length=1, max_length=200, description="Up to 40 EUC-KR bytes")
     msg_content: str = Field(
         min_length=1, max_length=4000, description="SMS up to 90 EUC-KR bytes, LMS up to 2,000"
