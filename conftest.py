@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,6 +20,7 @@ from msgplat.devstack.reconcile import reconcile
 from msgplat.devstack.testing import (
     BrokerHandle,
     Stack,
+    advertising_hours_around,
     fresh_database_url,
     postgres_server_url,
     running_broker,
@@ -62,6 +64,8 @@ def service_env(database_url: str, broker: BrokerHandle | ConfiguredBroker) -> d
         "DATABASE_URL": database_url,
         "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
         "LOG_LEVEL": "INFO",
+        # Advertising may be sent whenever the tests run; one closed hour, 11 h ahead.
+        "AD_SENDING_HOURS": advertising_hours_around(datetime.now(UTC)),
     }
 
 

@@ -17,6 +17,9 @@ from msgplat.contracts import topics
 from msgplat.plumbing.envelope import Event
 
 MsgType = Literal["SMS", "LMS"]
+# normal: any message; advertising: marked `(광고)`, carries a free opt-out number, never
+# sent at night nor to an opted-out number; authentication: codes, never paused.
+Purpose = Literal["normal", "advertising", "authentication"]
 
 
 class ReservationRequested(Event):
@@ -34,6 +37,18 @@ class ReservationRequested(Event):
     recipient_count: int = Field(ge=1)
     chunk_count: int = Field(ge=1)
     requested_at: AwareDatetime
+    purpose: Purpose = "normal"
+    personalised: bool = Field(
+        default=False,
+        description="The content has #{variables}: each recipient's own text and type come "
+        "with the chunks (`texts`, `msg_types`), and `msg_type` is the largest of them",
+    )
+    msg_counts: dict[MsgType, int] | None = Field(
+        default=None,
+        description="Messages per type when they differ per recipient (personalised); "
+        "absent, every message is `msg_type`",
+    )
+    template_id: UUID | None = None
 
 
 class ReservationRecipientsAdded(Event):
@@ -47,6 +62,12 @@ class ReservationRecipientsAdded(Event):
     chunk_count: int = Field(ge=1)
     first_seq: int = Field(ge=0, description="Sequence of dst_nums[0] in the recipient list")
     dst_nums: list[str] = Field(min_length=1, description="E.164 numbers, in list order")
+    texts: list[str] | None = Field(
+        default=None, description="Personalised: each recipient's rendered content"
+    )
+    msg_types: list[MsgType] | None = Field(
+        default=None, description="Personalised: each recipient's message type"
+    )
 
 
 class ReservationCancelled(Event):
@@ -117,7 +138,9 @@ class MessagesSubmitted(Event):
     submitted_at: AwareDatetime
 
 
-MessageStatus = Literal["delivered", "failed", "cancelled"]
+# opted_out: an advertising message to a number on the customer's opt-out list; never
+# sent, never charged.
+MessageStatus = Literal["delivered", "failed", "cancelled", "opted_out"]
 
 
 class MessageResult(BaseModel):
@@ -129,9 +152,13 @@ class MessageResult(BaseModel):
     status: MessageStatus
     code: str | None = Field(default=None, description="Carrier or platform result code")
     reason: str | None = None
-    carrier: str | None = None
+    carrier: str | None = Field(default=None, description="The carrier that took the message")
     carrier_msg_id: str | None = None
     at: AwareDatetime
+    msg_type: MsgType | None = Field(
+        default=None,
+        description="Its type (personalised messages differ); absent = the reservation's",
+    )
 
 
 class MessageResultsReported(Event):
@@ -145,7 +172,8 @@ class MessageResultsReported(Event):
 
 
 class SendingFinished(Event):
-    """Every message of the reservation is final: delivered, failed or cancelled."""
+    """Every message of the reservation is final: delivered, failed, cancelled or opted
+    out."""
 
     event_type = "SendingFinished"
     topic = topics.SEND_EVENTS
@@ -156,6 +184,32 @@ class SendingFinished(Event):
     failed: int = Field(ge=0)
     cancelled: int = Field(ge=0)
     finished_at: AwareDatetime
+    opted_out: int = Field(default=0, ge=0)
+
+
+class SendingPaused(Event):
+    """Sending stopped outside the allowed hours; it resumes by itself at `paused_until`."""
+
+    event_type = "SendingPaused"
+    topic = topics.SEND_EVENTS
+
+    reservation_id: UUID
+    rule: Literal["advertising_hours", "sending_windows"]
+    reason: str
+    paused_until: AwareDatetime | None = Field(
+        description="When sending may go on; None when no window ever opens again"
+    )
+    paused_at: AwareDatetime
+
+
+class SendingResumed(Event):
+    """Sending went on after a pause."""
+
+    event_type = "SendingResumed"
+    topic = topics.SEND_EVENTS
+
+    reservation_id: UUID
+    resumed_at: AwareDatetime
 
 
 class ReservationRejected(Event):
@@ -227,6 +281,8 @@ CATALOGUE: dict[str, type[Event]] = {
         MessagesSubmitted,
         MessageResultsReported,
         SendingFinished,
+        SendingPaused,
+        SendingResumed,
         CreditHeld,
         CreditRefused,
         ChargesSettled,

@@ -15,8 +15,10 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import httpx
 import orjson
@@ -37,6 +39,17 @@ from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 
 ARTIFACTS = Path("test-artifacts")
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def advertising_hours_around(now: datetime) -> str:
+    """`AD_SENDING_HOURS` for a test stack: open for the 12 hours before `now` and the 11
+    after, closed for the hour after that. Advertising can be sent whenever the tests
+    run, and a reservation due `now + 11h30m` falls in the closed hour."""
+    local = now.astimezone(SEOUL)
+    opens = (local - timedelta(hours=12)).strftime("%H:%M")
+    closes = (local + timedelta(hours=11)).strftime("%H:%M")
+    return f"{opens}-{closes}"
 T = TypeVar("T")
 
 

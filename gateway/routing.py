@@ -6,7 +6,10 @@ from typing import Any
 
 ROUTES: tuple[tuple[str, str], ...] = (
     ("/msgReqs", "reservation"),
+    ("/templates", "reservation"),
     ("/msgs", "send"),
+    ("/optouts", "send"),
+    ("/sendingWindows", "send"),
     ("/billings", "billing"),
     ("/stats", "stat"),
     ("/monitorings", "monitoring"),
