@@ -50,6 +50,8 @@ def advertising_hours_around(now: datetime) -> str:
     opens = (local - timedelta(hours=12)).strftime("%H:%M")
     closes = (local + timedelta(hours=11)).strftime("%H:%M")
     return f"{opens}-{closes}"
+
+
 T = TypeVar("T")
 
 
