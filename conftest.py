@@ -66,6 +66,8 @@ def service_env(database_url: str, broker: BrokerHandle | ConfiguredBroker) -> d
         "LOG_LEVEL": "INFO",
         # Advertising may be sent whenever the tests run; one closed hour, 11 h ahead.
         "AD_SENDING_HOURS": advertising_hours_around(datetime.now(UTC)),
+        # Tests reserve a few seconds ahead (the default lead time is 10 minutes).
+        "RESERVE_MIN_LEAD_S": "1",
     }
 
 

@@ -11,6 +11,7 @@ from msgplat.reservation.consumers import SUBSCRIPTIONS
 from msgplat.reservation.models import reservations, tables
 from msgplat.reservation.routes import router
 from msgplat.reservation.settings import get_settings
+from msgplat.reservation.template_routes import router as template_router
 
 
 def create_app() -> FastAPI:
@@ -18,7 +19,7 @@ def create_app() -> FastAPI:
     app = create_service_app(
         settings=settings,
         tables=tables,
-        routers=[router],
+        routers=[router, template_router],
         subscriptions=SUBSCRIPTIONS,
         scrape_hooks=lambda runtime: [
             StateCounts(runtime.db, "reservation", reservations.c.status)

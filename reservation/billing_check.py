@@ -10,11 +10,16 @@ A busy customer is not asked about on every request: the last answer (their avai
 balance, and the unit price per message type) is kept for BILLING_CHECK_CACHE_S, less
 what this replica has accepted since, and a reservation it plainly covers goes ahead
 without a call. Only a reservation near or over that remembered balance asks again.
+
+A personalised reservation mixes SMS and LMS: it asks with `smsCount` and `lmsCount`
+(which replace `msgType` and `count`), and is covered from memory only when the unit
+price of each type is known.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import httpx
@@ -47,16 +52,32 @@ class BillingCheck:
         )
         self.breakers = AsyncCircuitBreakerFactory(default_threshold=5, default_ttl=10.0)
 
-    async def ensure_affordable(self, *, user_id: str, msg_type: str, count: int) -> None:
+    async def ensure_affordable(
+        self,
+        *,
+        user_id: str,
+        msg_type: str,
+        count: int,
+        msg_counts: Mapping[str, int] | None = None,
+    ) -> None:
         """Raise PaymentRequired when billing says the balance is short; return quietly
-        when it is enough or when billing cannot say in time (the saga decides)."""
-        if not self.enabled or self._covered(user_id, msg_type, count):
+        when it is enough or when billing cannot say in time (the saga decides).
+        `msg_counts` (messages per type) replaces `msg_type` x `count` when given."""
+        counts = dict(msg_counts) if msg_counts is not None else {msg_type: count}
+        if not self.enabled or self._covered(user_id, counts):
             return
+        params: dict[str, str | int]
+        if msg_counts is None:
+            params = {"userId": user_id, "msgType": msg_type, "count": count}
+        else:
+            params = {
+                "userId": user_id,
+                "smsCount": counts.get("SMS", 0),
+                "lmsCount": counts.get("LMS", 0),
+            }
         try:
             async with await self.breakers.get_breaker("billing"):
-                response = await self.client.get(
-                    self.url, params={"userId": user_id, "msgType": msg_type, "count": count}
-                )
+                response = await self.client.get(self.url, params=params)
                 if response.status_code >= 500:
                     response.raise_for_status()  # counts as a failure for the breaker
         except (httpx.HTTPError, OpenedState) as exc:
@@ -66,34 +87,44 @@ class BillingCheck:
             log.warning("billing_check_unexpected", status=response.status_code)
             return
         quote = response.json()
-        self._remember(user_id, msg_type, quote)
+        self._remember(user_id, msg_type if msg_counts is None else None, quote)
         if not quote["sufficient"]:
+            if msg_counts is None:
+                asked = f"{count} x {quote['unitPrice']} KRW"
+            else:
+                asked = " + ".join(f"{n} {kind}" for kind, n in counts.items() if n)
             raise PaymentRequired(
                 f"the balance of {quote['available']} KRW cannot pay for this reservation "
-                f"({count} x {quote['unitPrice']} KRW = {quote['required']} KRW); "
+                f"({asked} = {quote['required']} KRW); "
                 "top up with POST /billings/topups",
                 extra={"required": quote["required"], "available": quote["available"]},
             )
 
-    def _covered(self, user_id: str, msg_type: str, count: int) -> bool:
+    def _covered(self, user_id: str, counts: dict[str, int]) -> bool:
         """The remembered balance covers this reservation: count it and go ahead."""
         known = self._remembered.get(user_id)
-        price = known.unit_prices.get(msg_type) if known else None
-        if known is None or price is None or known.expires_at < time.monotonic():
+        if known is None or known.expires_at < time.monotonic():
             return False
-        if known.available < price * count:
+        wanted = {kind: n for kind, n in counts.items() if n}
+        if not wanted.keys() <= known.unit_prices.keys():
             return False
-        known.available -= price * count
+        cost = sum(known.unit_prices[kind] * n for kind, n in wanted.items())
+        if known.available < cost:
+            return False
+        known.available -= cost
         return True
 
-    def _remember(self, user_id: str, msg_type: str, quote: dict[str, int]) -> None:
+    def _remember(self, user_id: str, msg_type: str | None, quote: dict[str, int]) -> None:
+        """Keep the balance (less this reservation's price) and, from a one-type quote,
+        the unit price of `msg_type`."""
         if self.cache_s <= 0:
             return
         if len(self._remembered) > 100_000:  # bounded, whatever the number of customers
             self._remembered.clear()
         known = self._remembered.get(user_id)
         prices = known.unit_prices if known else {}
-        prices[msg_type] = quote["unitPrice"]
+        if msg_type is not None:
+            prices[msg_type] = quote["unitPrice"]
         available = quote["available"] - (quote["required"] if quote["sufficient"] else 0)
         self._remembered[user_id] = Remembered(
             available=available, expires_at=time.monotonic() + self.cache_s, unit_prices=prices

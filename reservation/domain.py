@@ -90,17 +90,28 @@ def resolve_reserve_dt(
     zone: str,
     past_tolerance: timedelta,
     horizon: timedelta,
+    min_lead: timedelta = timedelta(0),
 ) -> datetime:
-    """The reserved time in UTC. Naive means `zone`; absent means now."""
+    """The reserved time in UTC. Naive means `zone`; absent means now (exempt from the
+    lead time). A given time must be at least `min_lead` ahead and at most `horizon`;
+    without a lead time, one up to `past_tolerance` in the past means now."""
     if requested is None:
         return now
     if requested.tzinfo is None:
         requested = requested.replace(tzinfo=ZoneInfo(zone))
     requested = requested.astimezone(UTC)
+    earliest = now + min_lead
     if requested < now - past_tolerance:
         raise ReserveTimeInvalid(
-            f"{requested.isoformat()} is in the past; send a time after {now.isoformat()} "
-            "or leave reserveDt out to send now"
+            f"{requested.isoformat()} is in the past; send a time after "
+            f"{earliest.isoformat()} or leave reserveDt out to send now"
+        )
+    if min_lead > timedelta(0) and requested < earliest:
+        raise ReserveTimeInvalid(
+            f"{requested.isoformat()} is less than {_duration(min_lead)} ahead: a reserved "
+            f"time must be at least {_duration(min_lead)} from now (RESERVE_MIN_LEAD_S); "
+            f"the earliest accepted is {earliest.isoformat()}, or leave reserveDt out to "
+            "send now"
         )
     if requested > now + horizon:
         raise ReserveTimeInvalid(
@@ -108,3 +119,40 @@ def resolve_reserve_dt(
             f"the latest accepted is {(now + horizon).isoformat()}"
         )
     return max(requested, now)
+
+
+class CancelTooLate(ValueError):
+    def __init__(self, msg: str, *, until: datetime) -> None:
+        super().__init__(msg)
+        self.until = until
+
+
+# Not yet handed to the send service: the cut-off before the due time applies.
+NOT_YET_SENDING = frozenset({S.REQUESTED, S.SCHEDULED})
+
+
+def check_cancel_cutoff(
+    status: ReservationStatus, *, reserve_dt: datetime, now: datetime, cutoff: timedelta
+) -> None:
+    """CancelTooLate during the last `cutoff` before a reservation not yet sending is
+    due. Before that it may be cancelled; once due (or sending) it is being sent, and
+    a cancel stops the messages not yet sent."""
+    if status not in NOT_YET_SENDING or cutoff <= timedelta(0):
+        return
+    until = reserve_dt - cutoff
+    if until <= now < reserve_dt:
+        raise CancelTooLate(
+            f"a reservation cannot be cancelled in the last {_duration(cutoff)} before it "
+            f"is due (CANCEL_CUTOFF_S): it is due at {reserve_dt.isoformat()} and could be "
+            f"cancelled until {until.isoformat()}",
+            until=until,
+        )
+
+
+def _duration(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    if seconds % 3600 == 0 and seconds:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0 and seconds:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -18,20 +17,15 @@ from msgplat.contracts.events import (
 from msgplat.plumbing import idempotency
 from msgplat.plumbing.caller import INTERNAL, Caller
 from msgplat.plumbing.db import Database, UnitOfWork
-from msgplat.plumbing.errors import Conflict, FieldError, RequestInvalid
-from msgplat.reservation import domain
+from msgplat.plumbing.errors import Conflict
+from msgplat.reservation import domain, templates
 from msgplat.reservation.billing_check import BillingCheck
 from msgplat.reservation.models import SCHEMA, idempotency_keys, reservations
 from msgplat.reservation.quota import count_against_quota
-from msgplat.reservation.recipients import (
-    NumberInvalid,
-    RecipientList,
-    build_recipient_list,
-    normalise_callback,
-    split_dst_num,
-)
+from msgplat.reservation.recipients import chunk_bounds, event_sizes
 from msgplat.reservation.schemas import MsgReq, MsgReqCreate
 from msgplat.reservation.settings import ReservationSettings
+from msgplat.reservation.validation import Validated, validate
 
 
 async def create_reservation(
@@ -56,10 +50,16 @@ async def create_reservation(
     body_hash = idempotency.request_hash(cmd)
     if idempotency_key and (found := await _replay(db, user_id, idempotency_key, body_hash)):
         return found, True
-    validated = validate(settings, cmd, now=now)
+    template = None
+    if cmd.template_id is not None:
+        template = await templates.load_for_reservation(db, cmd.template_id, user_id=user_id)
+    validated = validate(settings, cmd, now=now, template=template)
     if billing is not None:
         await billing.ensure_affordable(
-            user_id=user_id, msg_type=validated.msg_type, count=len(validated.recipients.numbers)
+            user_id=user_id,
+            msg_type=validated.msg_type,
+            count=len(validated.recipients.numbers),
+            msg_counts=validated.msg_counts if validated.personalised else None,
         )
     try:
         async with db.unit_of_work() as uow:
@@ -71,7 +71,7 @@ async def create_reservation(
                     limit=caller.recipients_per_day,
                     now=now,
                 )
-            reservation = await _store(uow, settings, user_id, cmd, validated)
+            reservation = await _store(uow, settings, user_id, validated)
             if idempotency_key:
                 await idempotency.remember(
                     uow.conn,
@@ -98,83 +98,8 @@ async def _replay(db: Database, user_id: str, key: str, body_hash: str) -> MsgRe
     return None if stored is None else MsgReq.model_validate(stored)
 
 
-@dataclass(frozen=True)
-class Validated:
-    """A create command that passed every rule, in normalised form."""
-
-    msg_type: str
-    reserve_dt: datetime
-    callback: str
-    recipients: RecipientList
-
-
-def validate(settings: ReservationSettings, cmd: MsgReqCreate, *, now: datetime) -> Validated:
-    """Every rule at once, so the caller sees all bad fields in one answer."""
-    errors: list[FieldError] = []
-    msg_type = reserve_dt = callback = None
-    try:
-        if domain.carrier_bytes(cmd.msg_title) > domain.TITLE_MAX_BYTES:
-            errors.append(
-                FieldError(
-                    ("body", "msgTitle"),
-                    f"is over {domain.TITLE_MAX_BYTES} bytes in EUC-KR",
-                    input=cmd.msg_title,
-                )
-            )
-    except domain.ContentInvalid as exc:
-        errors.append(FieldError(("body", "msgTitle"), str(exc), input=cmd.msg_title))
-    try:
-        msg_type = domain.message_type(cmd.msg_content)
-    except domain.ContentInvalid as exc:
-        errors.append(FieldError(("body", "msgContent"), str(exc)))
-    try:
-        reserve_dt = domain.resolve_reserve_dt(
-            cmd.reserve_dt,
-            now=now,
-            zone=settings.default_timezone,
-            past_tolerance=timedelta(seconds=settings.reserve_past_tolerance_s),
-            horizon=timedelta(days=settings.reserve_horizon_days),
-        )
-    except domain.ReserveTimeInvalid as exc:
-        errors.append(FieldError(("body", "reserveDt"), str(exc), input=str(cmd.reserve_dt)))
-    try:
-        callback = normalise_callback(cmd.callback_num, settings.phone_default_region)
-    except NumberInvalid as exc:
-        errors.append(FieldError(("body", "callbackNum"), str(exc), input=cmd.callback_num))
-
-    raw = split_dst_num(cmd.dst_num)
-    total = len(errors)
-    if len(raw) > settings.max_recipients:
-        errors.append(
-            FieldError(
-                ("body", "dstNum"),
-                f"has {len(raw)} recipients; at most {settings.max_recipients} are accepted "
-                "in one reservation: split the list",
-                type="too_long",
-            )
-        )
-        total += 1
-        recipient_list = None
-    else:
-        recipient_list = build_recipient_list(raw, settings.phone_default_region)
-        errors += [
-            FieldError(("body", "dstNum", index), reason, input=value)
-            for index, value, reason in recipient_list.errors
-        ]
-        total += recipient_list.error_count
-        if recipient_list.error_count == 0 and not recipient_list.numbers:
-            errors.append(FieldError(("body", "dstNum"), "needs at least one recipient"))
-            total += 1
-    if errors:
-        raise RequestInvalid(errors, total=total)
-    assert recipient_list and msg_type and reserve_dt and callback
-    return Validated(
-        msg_type=msg_type, reserve_dt=reserve_dt, callback=callback, recipients=recipient_list
-    )
-
-
 async def _store(
-    uow: UnitOfWork, settings: ReservationSettings, user_id: str, cmd: MsgReqCreate, v: Validated
+    uow: UnitOfWork, settings: ReservationSettings, user_id: str, v: Validated
 ) -> MsgReq:
     reservation_id = uuid4()
     numbers: list[str] = v.recipients.numbers
@@ -184,45 +109,58 @@ async def _store(
             .values(
                 id=reservation_id,
                 user_id=user_id,
-                title=cmd.msg_title,
-                content=cmd.msg_content,
+                title=v.title,
+                content=v.content,
                 msg_type=v.msg_type,
                 callback_num=v.callback,
                 reserve_dt=v.reserve_dt,
                 status=domain.ReservationStatus.REQUESTED,
                 recipient_count=len(numbers),
                 duplicates_dropped=v.recipients.duplicates_dropped,
+                purpose=v.purpose,
+                template_id=v.template_id,
+                personalised=v.personalised,
+                msg_counts=v.msg_counts,
             )
             .returning(*reservations.c)
         )
     ).one()
-    await _copy_recipients(uow, reservation_id, numbers)
+    await _copy_recipients(uow, reservation_id, numbers, v.texts)
 
-    size = settings.recipient_chunk_size
-    chunks = [numbers[i : i + size] for i in range(0, len(numbers), size)]
+    bounds = chunk_bounds(
+        event_sizes(numbers, v.texts),
+        max_count=settings.recipient_chunk_size,
+        max_bytes=settings.recipient_chunk_bytes,
+    )
     uow.emit(
         ReservationRequested(
             reservation_id=reservation_id,
-            title=cmd.msg_title,
-            content=cmd.msg_content,
+            title=v.title,
+            content=v.content,
             msg_type=v.msg_type,
             callback_num=v.callback,
             reserve_dt=v.reserve_dt,
             recipient_count=len(numbers),
-            chunk_count=len(chunks),
+            chunk_count=len(bounds),
             requested_at=row.created_at,
+            purpose=v.purpose,
+            personalised=v.personalised,
+            msg_counts=v.msg_counts if v.personalised else None,
+            template_id=v.template_id,
         ),
         aggregate_id=reservation_id,
         user_id=user_id,
     )
-    for index, chunk in enumerate(chunks):
+    for index, (start, end) in enumerate(bounds):
         uow.emit(
             ReservationRecipientsAdded(
                 reservation_id=reservation_id,
                 chunk_index=index,
-                chunk_count=len(chunks),
-                first_seq=index * size,
-                dst_nums=chunk,
+                chunk_count=len(bounds),
+                first_seq=start,
+                dst_nums=numbers[start:end],
+                texts=None if v.texts is None else v.texts[start:end],
+                msg_types=None if v.msg_types is None else v.msg_types[start:end],
             ),
             aggregate_id=reservation_id,
             user_id=user_id,
@@ -230,18 +168,37 @@ async def _store(
     return to_api(row)
 
 
-async def _copy_recipients(uow: UnitOfWork, reservation_id: UUID, numbers: list[str]) -> None:
+async def _copy_recipients(
+    uow: UnitOfWork, reservation_id: UUID, numbers: list[str], texts: list[str] | None
+) -> None:
     """COPY the list in one round trip: 100,000 rows take a fraction of a second."""
     raw = await uow.conn.get_raw_connection()
+    columns = ["reservation_id", "seq", "dst_num"]
+    records: list[tuple[object, ...]]
+    if texts is None:
+        records = [(reservation_id, seq, number) for seq, number in enumerate(numbers)]
+    else:
+        columns.append("text")
+        records = [
+            (reservation_id, seq, number, text)
+            for seq, (number, text) in enumerate(zip(numbers, texts, strict=True))
+        ]
     await raw.driver_connection.copy_records_to_table(
-        "recipients",
-        schema_name=SCHEMA,
-        columns=["reservation_id", "seq", "dst_num"],
-        records=[(reservation_id, seq, number) for seq, number in enumerate(numbers)],
+        "recipients", schema_name=SCHEMA, columns=columns, records=records
     )
 
 
-async def cancel_reservation(db: Database, caller: Caller, reservation_id: UUID) -> MsgReq:
+async def cancel_reservation(
+    db: Database,
+    caller: Caller,
+    reservation_id: UUID,
+    *,
+    cutoff: timedelta = timedelta(0),
+    now: datetime | None = None,
+) -> MsgReq:
+    """Cancel before the reservation finishes; not during the `cutoff` before its due
+    time (409 cancel_cutoff) unless it is already being sent."""
+    now = now or datetime.now(UTC)
     async with db.unit_of_work() as uow:
         row = (
             await uow.conn.execute(
@@ -254,6 +211,18 @@ async def cancel_reservation(db: Database, caller: Caller, reservation_id: UUID)
             status = domain.transition(current, domain.ReservationStatus.CANCELLED)
         except domain.IllegalTransition as exc:
             raise Conflict(str(exc), code="illegal_transition", extra={"status": current}) from None
+        try:
+            domain.check_cancel_cutoff(current, reserve_dt=row.reserve_dt, now=now, cutoff=cutoff)
+        except domain.CancelTooLate as exc:
+            raise Conflict(
+                str(exc),
+                code="cancel_cutoff",
+                extra={
+                    "status": current,
+                    "reserveDt": row.reserve_dt.isoformat(),
+                    "cancellableUntil": exc.until.isoformat(),
+                },
+            ) from None
         updated = (
             await uow.conn.execute(
                 update(reservations)
@@ -305,12 +274,17 @@ async def list_reservations(
 
 
 def to_api(row: Any) -> MsgReq:
+    counts = row.msg_counts or {row.msg_type: row.recipient_count}
     return MsgReq(
         id=row.id,
         user_id=row.user_id,
         msg_title=row.title,
         msg_content=row.content,
         msg_type=row.msg_type,
+        purpose=row.purpose,
+        template_id=row.template_id,
+        personalised=row.personalised,
+        msg_counts={"SMS": 0, "LMS": 0} | counts,
         callback_num=row.callback_num,
         reserve_dt=row.reserve_dt,
         status=row.status,

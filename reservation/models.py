@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -37,6 +38,11 @@ reservations = Table(
     Column("duplicates_dropped", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("purpose", String(16), nullable=False, server_default="normal"),
+    Column("template_id", UUID(as_uuid=True), nullable=True),
+    Column("personalised", Boolean, nullable=False, server_default="false"),
+    # Messages per type ({"SMS": n, "LMS": m}); null on reservations older than it.
+    Column("msg_counts", JSONB, nullable=True),
     Index("ix_reservations_user_created", "user_id", "created_at"),
 )
 
@@ -48,6 +54,7 @@ recipients = Table(
     Column("reservation_id", UUID(as_uuid=True), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("dst_num", String(20), nullable=False),
+    Column("text", Text, nullable=True),  # personalised: the recipient's rendered content
 )
 
 # A retried POST with the same Idempotency-Key answers the first result.
@@ -70,6 +77,22 @@ daily_recipients = Table(
     Column("user_id", String(64), primary_key=True),
     Column("day", Date, primary_key=True),
     Column("recipients", Integer, nullable=False),
+)
+
+# A customer's reusable title and content, with #{variables}; names unique per customer.
+templates = Table(
+    "templates",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ux_templates_user_name", "user_id", "name", unique=True),
+    Index("ix_templates_user_created", "user_id", "created_at"),
 )
 
 tables = plumbing_tables(metadata)

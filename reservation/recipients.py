@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import orjson
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
@@ -67,6 +68,8 @@ def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber:
 @dataclass
 class RecipientList:
     numbers: list[str] = field(default_factory=list)
+    # The request index each of `numbers` came from (for per-recipient variables)
+    indexes: list[int] = field(default_factory=list)
     duplicates_dropped: int = 0
     # (index in the request, value, reason), the first MAX_LISTED_ERRORS of them
     errors: list[tuple[int, str, str]] = field(default_factory=list)
@@ -96,4 +99,31 @@ def build_recipient_list(raw: list[str], region: str = "KR") -> RecipientList:
             continue
         seen.add(number)
         result.numbers.append(number)
+        result.indexes.append(index)
     return result
+
+
+def event_sizes(numbers: list[str], texts: list[str] | None) -> list[int]:
+    """Roughly what each recipient adds to a chunk event's JSON, in bytes (a little more)."""
+    if texts is None:
+        return [len(number) + 3 for number in numbers]
+    return [
+        len(number) + len(orjson.dumps(text)) + 10
+        for number, text in zip(numbers, texts, strict=True)
+    ]
+
+
+def chunk_bounds(sizes: list[int], *, max_count: int, max_bytes: int) -> list[tuple[int, int]]:
+    """Split a list whose items weigh `sizes` bytes into consecutive (start, end) slices
+    of at most `max_count` items and `max_bytes` bytes (an item heavier than that alone
+    is a slice of its own). Keeps each recipient chunk event well under 1 MB."""
+    bounds: list[tuple[int, int]] = []
+    start, weight = 0, 0
+    for i, size in enumerate(sizes):
+        if i > start and (i - start >= max_count or weight + size > max_bytes):
+            bounds.append((start, i))
+            start, weight = i, 0
+        weight += size
+    if start < len(sizes):
+        bounds.append((start, len(sizes)))
+    return bounds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -65,4 +66,10 @@ async def list_msg_reqs(
 
 @router.post("/{reservation_id}/cancel", response_model=MsgReq)
 async def cancel_msg_req(reservation_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> MsgReq:
-    return await handlers.cancel_reservation(runtime.db, caller, reservation_id)
+    """Cancel; 409 `cancel_cutoff` in the last CANCEL_CUTOFF_S before a reservation not
+    yet sending is due. A reservation being sent stops its messages not yet sent."""
+    settings = runtime.settings
+    assert isinstance(settings, ReservationSettings)
+    return await handlers.cancel_reservation(
+        runtime.db, caller, reservation_id, cutoff=timedelta(seconds=settings.cancel_cutoff_s)
+    )

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from pydantic import Field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
 
 from msgplat.plumbing.settings import ServiceSettings
+from msgplat.plumbing.windows import Windows, daily, parse_hours
 
 
 class ReservationSettings(ServiceSettings):
@@ -12,9 +15,41 @@ class ReservationSettings(ServiceSettings):
     )
     reserve_past_tolerance_s: int = Field(default=60, ge=0, le=3600)
     reserve_horizon_days: int = Field(default=90, ge=1, le=3650)
+    reserve_min_lead_s: int = Field(
+        default=600,
+        ge=0,
+        le=86_400,
+        description="A given reserveDt must be at least this many seconds ahead, so that "
+        "credit is held and the recipients are with the send service before it is due "
+        "(an absent reserveDt, send now, is exempt)",
+    )
+    cancel_cutoff_s: int = Field(
+        default=300,
+        ge=0,
+        le=86_400,
+        description="A reservation not yet sending cannot be cancelled during the last "
+        "this many seconds before its due time (once due it is being sent, and a cancel "
+        "stops the rest); keep it below RESERVE_MIN_LEAD_S so that every reservation can "
+        "be cancelled for a while",
+    )
+    ad_sending_hours: str = Field(
+        default="08:00-21:00",
+        description="When advertising may be sent, every day (HH:MM-HH:MM, local to "
+        "AD_SENDING_TIMEZONE): an advertising reservation due outside them is refused",
+    )
+    ad_sending_timezone: str = Field(
+        default="Asia/Seoul", description="The time zone of AD_SENDING_HOURS"
+    )
     max_recipients: int = Field(default=100_000, ge=1, le=1_000_000)
     recipient_chunk_size: int = Field(
         default=10_000, ge=100, le=40_000, description="Recipients per event (under 1 MB)"
+    )
+    recipient_chunk_bytes: int = Field(
+        default=600_000,
+        ge=10_000,
+        le=900_000,
+        description="At most this many bytes of numbers and personalised texts per "
+        "recipient chunk event (a Kafka message is at most 1 MB)",
     )
     phone_default_region: str = "KR"
     billing_url: str = Field(
@@ -35,6 +70,25 @@ class ReservationSettings(ServiceSettings):
         description="How long a customer's balance from billing is remembered (less what "
         "was accepted since) so that their next reservations go ahead without a call",
     )
+
+    @field_validator("ad_sending_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)  # ValueError names the problem
+        return value
+
+    @field_validator("ad_sending_timezone", "default_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone, e.g. Asia/Seoul") from None
+        return value
+
+    @property
+    def advertising_hours(self) -> Windows:
+        return daily(self.ad_sending_hours, self.ad_sending_timezone)
 
 
 def get_settings() -> ReservationSettings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -28,6 +28,7 @@ class FakeBilling:
     available: int
     calls: int = 0
     port: int = 0
+    queries: list[dict[str, list[str]]] = field(default_factory=list)
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while True:
@@ -37,8 +38,15 @@ class FakeBilling:
                 break
             self.calls += 1
             query = parse_qs(urlsplit(head.split(" ")[1]).query)
-            msg_type, count = query["msgType"][0], int(query["count"][0])
-            required = PRICE[msg_type] * count
+            self.queries.append(query)
+            if "smsCount" in query:  # per type: replaces msgType and count
+                counts = {"SMS": int(query["smsCount"][0]), "LMS": int(query["lmsCount"][0])}
+                msg_type = "LMS" if counts["LMS"] else "SMS"
+            else:
+                msg_type = query["msgType"][0]
+                counts = {msg_type: int(query["count"][0])}
+            count = sum(counts.values())
+            required = sum(PRICE[kind] * n for kind, n in counts.items())
             body = json.dumps(
                 {
                     "userId": query["userId"][0],
@@ -112,4 +120,39 @@ async def test_without_memory_every_reservation_asks(billing: FakeBilling) -> No
 async def test_billing_down_lets_the_reservation_through() -> None:
     check = check_for(free_port())
     await check.ensure_affordable(user_id="u1", msg_type="SMS", count=10**6)  # no raise
+    await check.close()
+
+
+async def test_a_personalised_reservation_asks_with_counts_per_type(billing: FakeBilling) -> None:
+    check = check_for(billing.port)
+    with pytest.raises(PaymentRequired) as refused:  # 10 x 20 + 17 x 50 = 1,050 KRW
+        await check.ensure_affordable(
+            user_id="u1", msg_type="LMS", count=27, msg_counts={"SMS": 10, "LMS": 17}
+        )
+    assert billing.queries[-1] == {"userId": ["u1"], "smsCount": ["10"], "lmsCount": ["17"]}
+    assert "10 SMS + 17 LMS = 1050 KRW" in refused.value.msg
+    await check.ensure_affordable(
+        user_id="u1", msg_type="LMS", count=26, msg_counts={"SMS": 10, "LMS": 16}
+    )
+    assert billing.calls == 2
+    await check.close()
+
+
+async def test_counts_per_type_are_covered_from_memory_once_both_prices_are_known(
+    billing: FakeBilling,
+) -> None:
+    check = check_for(billing.port)
+    await check.ensure_affordable(user_id="u1", msg_type="SMS", count=1)  # learns SMS
+    await check.ensure_affordable(user_id="u1", msg_type="SMS", count=1, msg_counts={"SMS": 1})
+    assert billing.calls == 1  # only SMS: its price is known
+    await check.ensure_affordable(
+        user_id="u1", msg_type="LMS", count=2, msg_counts={"SMS": 1, "LMS": 1}
+    )
+    assert billing.calls == 2  # the LMS price is not known yet
+    await check.ensure_affordable(user_id="u1", msg_type="LMS", count=1)  # learns LMS
+    calls = billing.calls
+    await check.ensure_affordable(
+        user_id="u1", msg_type="LMS", count=2, msg_counts={"SMS": 1, "LMS": 1}
+    )
+    assert billing.calls == calls
     await check.close()

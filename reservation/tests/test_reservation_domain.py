@@ -12,11 +12,13 @@ from msgplat.reservation.domain import (
     LMS_MAX_BYTES,
     SMS_MAX_BYTES,
     TRANSITIONS,
+    CancelTooLate,
     ContentInvalid,
     IllegalTransition,
     ReservationStatus,
     ReserveTimeInvalid,
     carrier_bytes,
+    check_cancel_cutoff,
     message_type,
     resolve_reserve_dt,
     transition,
@@ -246,3 +248,82 @@ def test_beyond_the_horizon_is_refused() -> None:
 def test_future_time_is_kept() -> None:
     later = NOW + timedelta(hours=5)
     assert resolve(later) == later
+
+
+# --- lead time ------------------------------------------------------------------------------
+
+LEAD = timedelta(minutes=10)
+
+
+def resolve_with_lead(requested: datetime | None) -> datetime:
+    return resolve_reserve_dt(
+        requested,
+        now=NOW,
+        zone="Asia/Seoul",
+        past_tolerance=TOLERANCE,
+        horizon=HORIZON,
+        min_lead=LEAD,
+    )
+
+
+def test_send_now_is_exempt_from_the_lead_time() -> None:
+    assert resolve_with_lead(None) == NOW
+
+
+def test_a_time_at_least_the_lead_ahead_is_accepted() -> None:
+    assert resolve_with_lead(NOW + LEAD) == NOW + LEAD
+
+
+@pytest.mark.parametrize("ahead", [timedelta(0), timedelta(minutes=9, seconds=59), -TOLERANCE])
+def test_a_time_sooner_than_the_lead_is_refused_with_the_earliest_accepted(
+    ahead: timedelta,
+) -> None:
+    with pytest.raises(ReserveTimeInvalid) as caught:
+        resolve_with_lead(NOW + ahead)
+    message = str(caught.value)
+    assert "at least 10 min from now (RESERVE_MIN_LEAD_S)" in message
+    assert f"the earliest accepted is {(NOW + LEAD).isoformat()}" in message
+
+
+def test_far_in_the_past_still_says_past() -> None:
+    with pytest.raises(ReserveTimeInvalid, match="in the past"):
+        resolve_with_lead(NOW - timedelta(hours=1))
+
+
+# --- cancel cut-off -------------------------------------------------------------------------
+
+CUTOFF = timedelta(minutes=5)
+DUE = NOW + timedelta(hours=1)
+
+
+@pytest.mark.parametrize("status", [S.REQUESTED, S.SCHEDULED])
+def test_before_the_cutoff_a_reservation_may_be_cancelled(status: ReservationStatus) -> None:
+    check_cancel_cutoff(
+        status, reserve_dt=DUE, now=DUE - CUTOFF - timedelta(seconds=1), cutoff=CUTOFF
+    )
+
+
+@pytest.mark.parametrize("before_due", [CUTOFF, timedelta(minutes=1), timedelta(microseconds=1)])
+def test_within_the_cutoff_it_may_not_and_is_told_until_when(before_due: timedelta) -> None:
+    with pytest.raises(CancelTooLate) as caught:
+        check_cancel_cutoff(S.SCHEDULED, reserve_dt=DUE, now=DUE - before_due, cutoff=CUTOFF)
+    assert caught.value.until == DUE - CUTOFF
+    message = str(caught.value)
+    assert "last 5 min before it is due (CANCEL_CUTOFF_S)" in message
+    assert f"could be cancelled until {(DUE - CUTOFF).isoformat()}" in message
+
+
+@pytest.mark.parametrize("status", [S.REQUESTED, S.SCHEDULED, S.SENDING])
+def test_once_due_it_is_being_sent_and_may_be_cancelled(status: ReservationStatus) -> None:
+    check_cancel_cutoff(status, reserve_dt=DUE, now=DUE, cutoff=CUTOFF)
+    check_cancel_cutoff(status, reserve_dt=DUE, now=DUE + timedelta(seconds=5), cutoff=CUTOFF)
+
+
+def test_sending_may_be_cancelled_within_the_cutoff() -> None:
+    check_cancel_cutoff(S.SENDING, reserve_dt=DUE, now=DUE - timedelta(minutes=1), cutoff=CUTOFF)
+
+
+def test_no_cutoff_means_no_refusal() -> None:
+    check_cancel_cutoff(
+        S.SCHEDULED, reserve_dt=DUE, now=DUE - timedelta(seconds=1), cutoff=timedelta(0)
+    )

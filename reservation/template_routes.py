@@ -1,0 +1,59 @@
+"""HTTP routes of message templates: parse, call a handler, answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response, status
+
+from msgplat.contracts.events import Purpose
+from msgplat.plumbing.api import Page
+from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.runtime import RuntimeDep
+from msgplat.reservation import templates
+from msgplat.reservation.schemas import Template, TemplateWrite
+
+router = APIRouter(prefix="/templates", tags=["templates"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Template)
+async def create_template(
+    body: TemplateWrite, runtime: RuntimeDep, caller: CallerDep, response: Response
+) -> Template:
+    template = await templates.create_template(runtime.db, caller, body)
+    response.headers["Location"] = f"/templates/{template.id}"
+    return template
+
+
+@router.get("", response_model=Page[Template])
+async def list_templates(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
+    purpose: Purpose | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[Template]:
+    items, total = await templates.list_templates(
+        runtime.db, user_id=caller.scope(user_id), purpose=purpose, page=page, size=size
+    )
+    return Page[Template](items=items, page=page, size=size, total=total)
+
+
+@router.get("/{template_id}", response_model=Template)
+async def get_template(template_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> Template:
+    return await templates.get_template(runtime.db, caller, template_id)
+
+
+@router.put("/{template_id}", response_model=Template)
+async def update_template(
+    template_id: UUID, body: TemplateWrite, runtime: RuntimeDep, caller: CallerDep
+) -> Template:
+    return await templates.update_template(runtime.db, caller, template_id, body)
+
+
+@router.delete("/{template_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_template(template_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> Response:
+    await templates.delete_template(runtime.db, caller, template_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

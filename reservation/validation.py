@@ -1,0 +1,332 @@
+"""Every rule of a new reservation (and of a template's text), checked at once so that
+the caller sees all bad fields in one answer. No I/O: the handler loads the template.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+from uuid import UUID
+
+from msgplat.contracts.events import MsgType, Purpose
+from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.reservation import advertising, domain
+from msgplat.reservation.personalise import MissingVariables, malformed, render, variables
+from msgplat.reservation.recipients import (
+    MAX_LISTED_ERRORS,
+    NumberInvalid,
+    RecipientList,
+    build_recipient_list,
+    normalise_callback,
+    split_dst_num,
+)
+from msgplat.reservation.schemas import MsgReqCreate
+from msgplat.reservation.settings import ReservationSettings
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class StoredTemplate:
+    id: UUID
+    title: str
+    content: str
+    purpose: Purpose
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A create command that passed every rule, in normalised form."""
+
+    title: str
+    content: str
+    purpose: Purpose
+    template_id: UUID | None
+    msg_type: MsgType  # personalised: the largest of the recipients' types
+    msg_counts: dict[MsgType, int]
+    reserve_dt: datetime
+    callback: str
+    recipients: RecipientList
+    # Personalised only: each recipient's rendered content and type, parallel to numbers
+    texts: list[str] | None = None
+    msg_types: list[MsgType] | None = None
+
+    @property
+    def personalised(self) -> bool:
+        return self.texts is not None
+
+
+def message_errors(
+    title: str, content: str, purpose: Purpose, *, title_loc: Loc, content_loc: Loc
+) -> tuple[list[FieldError], list[str]]:
+    """The errors of a title and content (a reservation's or a template's), and the
+    content's variables. Content with variables is checked per recipient later."""
+    errors: list[FieldError] = []
+    title_variables = [f"#{{{name}}}" for name in variables(title)] + malformed(title)
+    if title_variables:
+        errors.append(
+            FieldError(
+                title_loc,
+                f"cannot hold variables ({', '.join(title_variables)}): the title is the same "
+                "for every recipient; put them in msgContent",
+                input=title,
+            )
+        )
+    try:
+        if domain.carrier_bytes(title) > domain.TITLE_MAX_BYTES:
+            errors.append(
+                FieldError(
+                    title_loc, f"is over {domain.TITLE_MAX_BYTES} bytes in EUC-KR", input=title
+                )
+            )
+    except domain.ContentInvalid as exc:
+        errors.append(FieldError(title_loc, str(exc), input=title))
+    names = variables(content)
+    if bad := malformed(content):
+        errors.append(
+            FieldError(
+                content_loc,
+                f"{', '.join(bad)} is not a variable: a #{{name}} holds letters, digits, _ "
+                "and Hangul only",
+            )
+        )
+    try:
+        if names:
+            domain.carrier_bytes(content)  # sendable characters; sizes are per recipient
+        else:
+            domain.message_type(content)
+    except domain.ContentInvalid as exc:
+        errors.append(FieldError(content_loc, str(exc)))
+    if purpose == "advertising" and (problems := advertising.content_problems(content)):
+        errors.append(FieldError(content_loc, "; ".join(problems), type="advertising_content"))
+    return errors, names
+
+
+def validate(
+    settings: ReservationSettings,
+    cmd: MsgReqCreate,
+    *,
+    now: datetime,
+    template: StoredTemplate | None = None,
+) -> Validated:
+    """RequestInvalid listing every broken rule; `template` is cmd.template_id's, loaded
+    for the customer (None: there is no such template of theirs)."""
+    errors: list[FieldError] = []
+    title, content, purpose, title_loc, content_loc = _message_source(cmd, template, errors)
+    names: list[str] = []
+    if title is not None and content is not None:
+        found, names = message_errors(
+            title, content, purpose, title_loc=title_loc, content_loc=content_loc
+        )
+        errors += found
+
+    reserve_dt = _reserve_dt(settings, cmd, purpose, now=now, errors=errors)
+    callback = None
+    try:
+        callback = normalise_callback(cmd.callback_num, settings.phone_default_region)
+    except NumberInvalid as exc:
+        errors.append(FieldError(("body", "callbackNum"), str(exc), input=cmd.callback_num))
+
+    total = len(errors)
+    recipient_list, extra = _recipients(settings, cmd, errors)
+    total += extra
+    texts: list[str] | None = None
+    msg_types: list[MsgType] | None = None
+    if recipient_list is not None and names and content is not None:
+        if cmd.recipients is None:
+            errors.append(
+                FieldError(
+                    ("body", "dstNum"),
+                    f"the message uses variables ({', '.join(names)}): give recipients, each "
+                    "with its variables, instead of dstNum",
+                )
+            )
+            total += 1
+        else:
+            texts, msg_types, render_errors, count = _render_each(cmd, content, recipient_list)
+            errors += render_errors
+            total += count
+    if errors:
+        raise RequestInvalid(errors, total=total)
+    assert recipient_list and reserve_dt and callback and title and content
+    if msg_types is not None:
+        counts = Counter(msg_types)
+    else:
+        counts = Counter({cast(MsgType, domain.message_type(content)): len(recipient_list.numbers)})
+    msg_counts: dict[MsgType, int] = {"SMS": counts["SMS"], "LMS": counts["LMS"]}
+    return Validated(
+        title=title,
+        content=content,
+        purpose=purpose,
+        template_id=template.id if template else None,
+        msg_type="LMS" if msg_counts["LMS"] else "SMS",
+        msg_counts=msg_counts,
+        reserve_dt=reserve_dt,
+        callback=callback,
+        recipients=recipient_list,
+        texts=texts,
+        msg_types=msg_types,
+    )
+
+
+def _message_source(
+    cmd: MsgReqCreate, template: StoredTemplate | None, errors: list[FieldError]
+) -> tuple[str | None, str | None, Purpose, Loc, Loc]:
+    """(title, content, purpose, where the title's and the content's errors go): the
+    body's, or the template's when templateId is given."""
+    if cmd.template_id is None:
+        purpose = cmd.purpose or "normal"
+        return cmd.msg_title, cmd.msg_content, purpose, ("body", "msgTitle"), ("body", "msgContent")
+    for name, given in (("msgTitle", cmd.msg_title), ("msgContent", cmd.msg_content)):
+        if given is not None:
+            errors.append(
+                FieldError(
+                    ("body", name),
+                    f"give either templateId or {name}, not both (the template's is used)",
+                )
+            )
+    if template is None:
+        errors.append(
+            FieldError(
+                ("body", "templateId"),
+                "no such template for this customer (see GET /templates)",
+                input=str(cmd.template_id),
+            )
+        )
+        return None, None, cmd.purpose or "normal", ("body", "templateId"), ("body", "templateId")
+    if cmd.purpose is not None and cmd.purpose != template.purpose:
+        errors.append(
+            FieldError(
+                ("body", "purpose"),
+                f"the template is for {template.purpose} messages: leave purpose out or give "
+                f"{template.purpose}",
+                input=cmd.purpose,
+            )
+        )
+    loc: Loc = ("body", "templateId")
+    return template.title, template.content, template.purpose, loc, loc
+
+
+def _reserve_dt(
+    settings: ReservationSettings,
+    cmd: MsgReqCreate,
+    purpose: Purpose,
+    *,
+    now: datetime,
+    errors: list[FieldError],
+) -> datetime | None:
+    lead = timedelta(seconds=settings.reserve_min_lead_s)
+    try:
+        reserve_dt = domain.resolve_reserve_dt(
+            cmd.reserve_dt,
+            now=now,
+            zone=settings.default_timezone,
+            past_tolerance=timedelta(seconds=settings.reserve_past_tolerance_s),
+            horizon=timedelta(days=settings.reserve_horizon_days),
+            min_lead=lead,
+        )
+    except domain.ReserveTimeInvalid as exc:
+        errors.append(FieldError(("body", "reserveDt"), str(exc), input=str(cmd.reserve_dt)))
+        return None
+    if purpose == "advertising":
+        problem = advertising.hours_problem(
+            reserve_dt,
+            sent_now=cmd.reserve_dt is None,
+            earliest=now + lead,
+            hours=settings.advertising_hours,
+            label=f"{settings.ad_sending_hours} {settings.ad_sending_timezone}",
+        )
+        if problem:
+            errors.append(
+                FieldError(
+                    ("body", "reserveDt"),
+                    problem,
+                    type="advertising_hours",
+                    input=None if cmd.reserve_dt is None else str(cmd.reserve_dt),
+                )
+            )
+            return None
+    return reserve_dt
+
+
+def _recipients(
+    settings: ReservationSettings, cmd: MsgReqCreate, errors: list[FieldError]
+) -> tuple[RecipientList | None, int]:
+    """The normalised list (None when it cannot be used) and how many errors it added."""
+    if cmd.dst_num is not None and cmd.recipients is not None:
+        errors.append(
+            FieldError(("body", "recipients"), "give either dstNum or recipients, not both")
+        )
+        return None, 1
+    if cmd.recipients is not None:
+        field, raw = "recipients", [r.dst_num for r in cmd.recipients]
+    elif cmd.dst_num is not None:
+        field, raw = "dstNum", split_dst_num(cmd.dst_num)
+    else:
+        errors.append(
+            FieldError(("body", "dstNum"), "Field required (or give recipients)", "missing")
+        )
+        return None, 1
+    if len(raw) > settings.max_recipients:
+        errors.append(
+            FieldError(
+                ("body", field),
+                f"has {len(raw)} recipients; at most {settings.max_recipients} are accepted "
+                "in one reservation: split the list",
+                type="too_long",
+            )
+        )
+        return None, 1
+    recipient_list = build_recipient_list(raw, settings.phone_default_region)
+    suffix: Loc = ("dstNum",) if field == "recipients" else ()
+    errors += [
+        FieldError(("body", field, index, *suffix), reason, input=value)
+        for index, value, reason in recipient_list.errors
+    ]
+    added = recipient_list.error_count
+    if recipient_list.error_count == 0 and not recipient_list.numbers:
+        errors.append(FieldError(("body", field), "needs at least one recipient"))
+        added += 1
+    return recipient_list, added
+
+
+def _render_each(
+    cmd: MsgReqCreate, content: str, recipient_list: RecipientList
+) -> tuple[list[str], list[MsgType], list[FieldError], int]:
+    """Each kept recipient's text and type; the errors (the first MAX_LISTED_ERRORS) and
+    how many there were."""
+    assert cmd.recipients is not None
+    texts: list[str] = []
+    types: list[MsgType] = []
+    errors: list[FieldError] = []
+    count = 0
+    for index in recipient_list.indexes:
+        values = cmd.recipients[index].variables
+        found: list[FieldError] = []
+        try:
+            text = render(content, values)
+            texts.append(text)
+            types.append(cast(MsgType, domain.message_type(text)))
+        except MissingVariables as exc:
+            found = [
+                FieldError(
+                    ("body", "recipients", index, "variables", name),
+                    f"is missing: the message uses #{{{name}}}",
+                    type="missing",
+                )
+                for name in exc.names
+            ]
+        except domain.ContentInvalid as exc:
+            reason = str(exc)
+            found = [
+                FieldError(
+                    ("body", "recipients", index),
+                    "the message rendered for this recipient"
+                    + (f" {reason}" if reason.startswith("is ") else f": {reason}"),
+                )
+            ]
+        count += len(found)
+        errors += found[: max(0, MAX_LISTED_ERRORS - len(errors))]
+    return texts, types, errors, count
