@@ -5,7 +5,18 @@ import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
 const gateway = process.env.GATEWAY_URL || 'http://localhost:8088'
-const API_PREFIXES = ['/msgReqs', '/msgs', '/billings', '/stats', '/monitorings', '/auth', '/health']
+const API_PREFIXES = [
+  '/msgReqs',
+  '/templates',
+  '/msgs',
+  '/optouts',
+  '/sendingWindows',
+  '/billings',
+  '/stats',
+  '/monitorings',
+  '/auth',
+  '/health',
+]
 const proxy = Object.fromEntries(API_PREFIXES.map((prefix) => [prefix, { target: gateway }]))
 
 export default defineConfig({

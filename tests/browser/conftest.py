@@ -77,14 +77,16 @@ def browser(stack: Stack) -> Iterator[Browser]:
 class Customer:
     user_id: str
     password: str
+    api_key: str = ""
 
 
 @pytest.fixture(scope="module")
 def customer(stack: Stack, dashboard_built: Path) -> Customer:
     """A new customer with a dashboard password and credit for a few thousand messages
     (the saga refuses a reservation its customer cannot pay for)."""
-    customer = Customer(user_id=f"web-{uuid.uuid4().hex[:8]}", password=uuid.uuid4().hex)
-    stack.new_customer(customer.user_id, password=customer.password)
+    user_id, password = f"web-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    created = stack.new_customer(user_id, password=password)
+    customer = Customer(user_id=user_id, password=password, api_key=created.api_key)
     response = httpx.post(
         stack.gateway_url + "/billings/topups",
         json={"userId": customer.user_id, "amount": 1_000_000},
@@ -128,6 +130,12 @@ def login_token(stack: Stack, customer: Customer) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def api(stack: Stack, login_token: dict[str, object]) -> Api:
     return Api(stack.gateway_url, str(login_token["accessToken"]))
+
+
+@pytest.fixture(scope="module")
+def key_api(stack: Stack, customer: Customer) -> Api:
+    """The customer's calls with their API key, as their own systems make them."""
+    return Api(stack.gateway_url, customer.api_key)
 
 
 @pytest.fixture

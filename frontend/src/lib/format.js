@@ -19,6 +19,7 @@ export const STATUS_LABELS = {
   pending: 'Pending',
   submitted: 'Submitted',
   delivered: 'Delivered',
+  opted_out: 'Opted out',
 }
 
 export const statusLabel = (status) => STATUS_LABELS[status] || status || '—'
@@ -29,5 +30,14 @@ export function statusTone(status) {
   if (['failed', 'rejected'].includes(status)) return 'bad'
   if (status === 'partially_failed') return 'warn'
   if (['cancelled'].includes(status)) return 'muted'
+  if (status === 'opted_out') return 'optout'
   return 'busy'
 }
+
+// What a reservation or template is for (the server's `purpose`).
+export const PURPOSES = [
+  { value: 'normal', label: 'Normal', hint: 'notices, reminders' },
+  { value: 'advertising', label: 'Advertising', hint: '(광고) marker, opt-out number, not at night' },
+  { value: 'authentication', label: 'Authentication', hint: 'codes; never paused' },
+]
+export const purposeLabel = (purpose) => PURPOSES.find((p) => p.value === purpose)?.label || purpose || 'Normal'

@@ -24,16 +24,18 @@ export function withQuery(path, query) {
   return text ? `${path}?${text}` : path
 }
 
-export async function request(method, path, { query, body } = {}) {
+// `body` is sent as JSON; `raw` (with `contentType`) as it is, e.g. a CSV file.
+export async function request(method, path, { query, body, raw, contentType } = {}) {
   const headers = { Accept: 'application/json' }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (raw !== undefined) headers['Content-Type'] = contentType || 'text/plain'
   if (session.token) headers.Authorization = `Bearer ${session.token}`
   let response
   try {
     response = await fetch(withQuery(path, query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
     })
   } catch {
     throw new ApiError(0, null)
@@ -56,3 +58,6 @@ export async function request(method, path, { query, body } = {}) {
 
 export const get = (path, query) => request('GET', path, { query })
 export const post = (path, body) => request('POST', path, { body })
+export const put = (path, body) => request('PUT', path, { body })
+export const del = (path) => request('DELETE', path)
+export const postText = (path, raw, contentType) => request('POST', path, { raw, contentType })

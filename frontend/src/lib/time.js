@@ -24,13 +24,15 @@ export function seoulIso(localValue) {
   return `${withSeconds}+09:00`
 }
 
-// "2026-11-02 14:05:09" in Seoul, or "—" for nothing.
+// "2026-11-02 14:05:09" in Seoul, or "—" for nothing. `seconds`: true, false, or
+// 'auto' (only when not :00).
 export function formatSeoul(value, { seconds = true } = {}) {
   if (!value) return '—'
   const date = new Date(value)
   if (Number.isNaN(date.getTime())) return String(value)
   const p = parts(date, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
-  return `${seoulDate(date)} ${p.hour}:${p.minute}${seconds ? `:${p.second}` : ''}`
+  const showSeconds = seconds === 'auto' ? p.second !== '00' : seconds
+  return `${seoulDate(date)} ${p.hour}:${p.minute}${showSeconds ? `:${p.second}` : ''}`
 }
 
 // A "YYYY-MM-DD" day plus some days (negative for earlier), as "YYYY-MM-DD".
