@@ -1,6 +1,6 @@
-"""Billing's part of the saga: hold or refuse on a request, release what is left on a
-cancel before scheduling or when sending finished. (Per-message settlement of the
-results is in `settlement`.)
+"""Billing's part of the saga: hold or refuse on a request (each message at its type's
+price), release what is left on a cancel before scheduling or when sending finished.
+(Per-message settlement of the results is in `settlement`.)
 
 Every handler runs in the consumer's unit of work: the balance, the ledger, the hold
 and the emitted event are committed together, or not at all.
@@ -16,7 +16,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from msgplat.billing import ledger
-from msgplat.billing.domain import HoldStatus, LedgerKind, refusal_reason
+from msgplat.billing.domain import (
+    HoldStatus,
+    LedgerKind,
+    hold_lines,
+    lines_of,
+    lines_to_json,
+    refusal_reason,
+    release_all,
+)
 from msgplat.billing.models import holds
 from msgplat.billing.settings import BillingSettings
 from msgplat.contracts.events import (
@@ -45,10 +53,27 @@ def settings_of(uow: UnitOfWork) -> BillingSettings:
 async def on_reservation_requested(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRequested
 ) -> None:
-    """Hold the price of every message, or refuse with the reason."""
+    """Hold the price of every message (each at its type's price), or refuse with the
+    reason."""
     rid, user_id = event.reservation_id, envelope.user_id
-    unit_price = settings_of(uow).unit_price(event.msg_type)
-    amount = unit_price * event.recipient_count
+    settings = settings_of(uow)
+    lines = hold_lines(
+        msg_type=event.msg_type,
+        recipient_count=event.recipient_count,
+        msg_counts=event.msg_counts,
+        unit_price=settings.unit_price,
+    )
+    unit_price = settings.unit_price(event.msg_type)
+    count = sum(line.count for line in lines.values())
+    amount = sum(line.held for line in lines.values())
+    if count != event.recipient_count:
+        log.error(
+            "message_counts_disagree_with_recipients",
+            reservation_id=str(rid),
+            recipient_count=event.recipient_count,
+            msg_counts=event.msg_counts,
+            held_for=count,
+        )
     claimed = await uow.conn.execute(
         insert(holds)
         .values(
@@ -57,9 +82,10 @@ async def on_reservation_requested(
             status=HoldStatus.OPEN,
             msg_type=event.msg_type,
             unit_price=unit_price,
-            count=event.recipient_count,
+            count=count,
             amount=amount,
             held=amount,
+            by_type=lines_to_json(lines),
         )
         .on_conflict_do_nothing()
         .returning(holds.c.reservation_id)
@@ -67,15 +93,18 @@ async def on_reservation_requested(
     if claimed.first() is None:  # the natural key: this reservation was decided before
         log.info("reservation_already_decided", reservation_id=str(rid))
         return
-    entry = ledger.Entry(
-        LedgerKind.HOLD,
-        amount,
-        count=event.recipient_count,
-        msg_type=event.msg_type,
-        reservation_id=rid,
-        event_id=envelope.event_id,
-    )
-    posted = await ledger.post(uow, user_id, [entry], needs_available=amount)
+    entries = [
+        ledger.Entry(
+            LedgerKind.HOLD,
+            line.held,
+            count=line.count,
+            msg_type=msg_type,
+            reservation_id=rid,
+            event_id=envelope.event_id,
+        )
+        for msg_type, line in lines.items()
+    ]
+    posted = await ledger.post(uow, user_id, entries, needs_available=amount)
     now = datetime.now(UTC)
     if posted is not None:
         uow.emit(
@@ -83,7 +112,7 @@ async def on_reservation_requested(
                 reservation_id=rid,
                 msg_type=event.msg_type,
                 unit_price=unit_price,
-                count=event.recipient_count,
+                count=count,
                 amount=amount,
                 balance_after=posted[0].available,
                 held_at=now,
@@ -140,7 +169,8 @@ async def release_remaining(
     hold = await lock_open_hold(uow, reservation_id)
     if hold is None:
         return
-    remaining_count = hold.count - hold.captured_count - hold.released_count
+    lines, released = release_all(lines_of(hold))
+    remaining_count = sum(released.values())
     amount = hold.held
     await uow.conn.execute(
         update(holds)
@@ -151,6 +181,7 @@ async def release_remaining(
             released_amount=holds.c.released_amount + amount,
             status=HoldStatus.CLOSED,
             closed_at=func.now(),
+            by_type=lines_to_json(lines),
         )
     )
     if amount == 0:
@@ -163,16 +194,19 @@ async def release_remaining(
             amount=amount,
             meaning="results of these messages never reached billing",
         )
-    entry = ledger.Entry(
-        LedgerKind.RELEASE,
-        amount,
-        count=remaining_count,
-        msg_type=hold.msg_type,
-        reservation_id=reservation_id,
-        event_id=envelope.event_id,
-        note=why,
-    )
-    await ledger.post(uow, hold.user_id, [entry])
+    entries = [
+        ledger.Entry(
+            LedgerKind.RELEASE,
+            n * lines[msg_type].unit_price,
+            count=n,
+            msg_type=msg_type,
+            reservation_id=reservation_id,
+            event_id=envelope.event_id,
+            note=why,
+        )
+        for msg_type, n in released.items()
+    ]
+    await ledger.post(uow, hold.user_id, entries)
     uow.emit(
         ChargesSettled(
             reservation_id=reservation_id,

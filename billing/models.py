@@ -2,9 +2,10 @@
 
 Money is integer KRW (BigInteger), never floats. `accounts` holds the running
 balance; `ledger` the append-only entries it is derived from; `holds` one row per
-reservation (its natural key: a redelivered request can never hold twice); and
+reservation (its natural key: a redelivered request can never hold twice);
 `settled_messages` one row per settled message (its natural key: a redelivered or
-contradicting result can never settle a message twice).
+contradicting result can never settle a message twice); and `carrier_usage` the
+captured messages per customer, Seoul day, carrier and type (the usage by carrier).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Identity,
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     func,
@@ -68,6 +71,9 @@ ledger = Table(
 )
 
 # status: open (something may still be held) -> closed; refused (nothing was held).
+# msg_type / unit_price: the reservation's (largest) type and its price; `by_type` has
+# what settlement needs per type: {"SMS": {"unit_price", "count", "captured",
+# "released"}, ...} (personalised reservations mix types; prices as when held).
 holds = Table(
     "holds",
     metadata,
@@ -86,6 +92,7 @@ holds = Table(
     Column("reason", String(300), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("by_type", JSONB, nullable=False, server_default="{}"),
     CheckConstraint("held >= 0", name="held_not_negative"),
 )
 
@@ -95,6 +102,20 @@ settled_messages = Table(
     Column("reservation_id", UUID(as_uuid=True), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("captured", Boolean, nullable=False, doc="true: delivered and charged; false: released"),
+)
+
+# Captured (charged) messages per customer, Seoul day of the settlement, carrier and
+# type: bumped in the settlement's transaction, read by GET /billings/usage.
+carrier_usage = Table(
+    "carrier_usage",
+    metadata,
+    Column("user_id", String(64), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("carrier", String(64), nullable=False),
+    Column("msg_type", String(8), nullable=False),
+    Column("count", BigInteger, nullable=False, server_default="0"),
+    Column("amount", BigInteger, nullable=False, server_default="0"),
+    PrimaryKeyConstraint("user_id", "day", "carrier", "msg_type"),
 )
 
 # A retried POST /billings/topups with the same Idempotency-Key answers the first result.

@@ -8,13 +8,15 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from msgplat.billing.domain import LedgerKind, month_bounds
-from msgplat.billing.models import accounts, holds, ledger
+from msgplat.billing.domain import LedgerKind, lines_of, month_bounds
+from msgplat.billing.models import accounts, carrier_usage, holds, ledger
 from msgplat.billing.schemas import (
     Balance,
+    ChargesByType,
     LedgerEntry,
     ReservationCharges,
     Usage,
+    UsageByCarrier,
     UsageByType,
 )
 from msgplat.plumbing.db import Database
@@ -64,7 +66,8 @@ async def list_ledger(
 
 
 async def get_usage(db: Database, *, user_id: str, month: str) -> Usage:
-    """Charges of the month by message type, summed from the capture and release entries."""
+    """Charges of the month by message type, summed from the capture and release entries,
+    and by carrier, from the usage kept per day."""
     start, end = month_bounds(month)
     kind = ledger.c.kind
     query = (
@@ -83,9 +86,22 @@ async def get_usage(db: Database, *, user_id: str, month: str) -> Usage:
         .group_by(ledger.c.msg_type)
         .order_by(ledger.c.msg_type)
     )
+    usage = carrier_usage.c
+    carriers = (
+        select(
+            usage.carrier,
+            usage.msg_type,
+            func.sum(usage.count).label("count"),
+            func.sum(usage.amount).label("amount"),
+        )
+        .where(usage.user_id == user_id, usage.day >= start.date(), usage.day < end.date())
+        .group_by(usage.carrier, usage.msg_type)
+        .order_by(usage.carrier, usage.msg_type)
+    )
     async with db.engine.connect() as conn:
         await balance_of(conn, user_id)
         rows = (await conn.execute(query)).all()
+        carrier_rows = (await conn.execute(carriers)).all()
     by_type = [
         UsageByType(
             msg_type=row.msg_type,
@@ -101,6 +117,12 @@ async def get_usage(db: Database, *, user_id: str, month: str) -> Usage:
         messages=sum(t.messages for t in by_type),
         amount=sum(t.amount for t in by_type),
         by_type=by_type,
+        by_carrier=[
+            UsageByCarrier(
+                carrier=row.carrier, msg_type=row.msg_type, count=row.count, amount=row.amount
+            )
+            for row in carrier_rows
+        ],
     )
 
 
@@ -115,4 +137,16 @@ async def get_reservation_charges(db: Database, reservation_id: UUID) -> Reserva
         ).first()
     if row is None:
         raise NotFound(f"billing of reservation {reservation_id}")
-    return ReservationCharges.model_validate(row._asdict())
+    by_type = [
+        ChargesByType(
+            msg_type=msg_type,
+            unit_price=line.unit_price,
+            count=line.count,
+            captured_count=line.captured,
+            captured_amount=line.captured * line.unit_price,
+            released_count=line.released,
+            released_amount=line.released * line.unit_price,
+        )
+        for msg_type, line in sorted(lines_of(row).items())
+    ]
+    return ReservationCharges.model_validate(row._asdict() | {"by_type": by_type})

@@ -46,30 +46,77 @@ async def get_balance(runtime: RuntimeDep, caller: CallerDep, user_id: UserId = 
     return await queries.get_balance(runtime.db, _account(caller, user_id))
 
 
+MAX_QUOTED = 1_000_000
+Counted = Annotated[int | None, Query(ge=0, le=MAX_QUOTED)]
+
+
 @router.get("/quote", response_model=Quote)
 async def get_quote(
     runtime: RuntimeDep,
     caller: CallerDep,
-    msg_type: Annotated[Literal["SMS", "LMS"], Query(alias="msgType")],
-    count: Annotated[int, Query(ge=1, le=1_000_000)],
+    msg_type: Annotated[Literal["SMS", "LMS"] | None, Query(alias="msgType")] = None,
+    count: Annotated[int | None, Query(ge=1, le=MAX_QUOTED)] = None,
+    sms_count: Annotated[Counted, Query(alias="smsCount")] = None,
+    lms_count: Annotated[Counted, Query(alias="lmsCount")] = None,
     user_id: UserId = None,
 ) -> Quote:
-    """The price of `count` messages of `msgType` and whether the balance covers it."""
+    """The price of `count` messages of `msgType`, or of `smsCount` SMS and `lmsCount` LMS
+    (either or both; when given they replace msgType and count), and whether the balance
+    covers it."""
     settings = runtime.settings
     assert isinstance(settings, BillingSettings)
+    counts = _quoted_counts(msg_type, count, sms_count, lms_count)
     account = _account(caller, user_id)
     balance = await queries.get_balance(runtime.db, account)
-    unit_price = settings.unit_price(msg_type)
-    required = unit_price * count
+    quoted_type: Literal["SMS", "LMS"] = "LMS" if counts.get("LMS") else "SMS"
+    required = sum(settings.unit_price(t) * n for t, n in counts.items())
     return Quote(
         user_id=account,
-        msg_type=msg_type,
-        count=count,
-        unit_price=unit_price,
+        msg_type=quoted_type,
+        count=sum(counts.values()),
+        unit_price=settings.unit_price(quoted_type),
         required=required,
         available=balance.available,
         sufficient=balance.available >= required,
     )
+
+
+def _quoted_counts(
+    msg_type: str | None, count: int | None, sms_count: int | None, lms_count: int | None
+) -> dict[str, int]:
+    """Messages per type asked for, or a 422 naming each missing or wrong field."""
+    if sms_count is not None or lms_count is not None:
+        counts = {"SMS": sms_count or 0, "LMS": lms_count or 0}
+        total = sum(counts.values())
+        if total == 0:
+            field = "smsCount" if sms_count is not None else "lmsCount"
+            raise RequestInvalid(
+                [FieldError(("query", field), "smsCount + lmsCount must be at least 1", input=0)]
+            )
+        if total > MAX_QUOTED:
+            raise RequestInvalid(
+                [
+                    FieldError(
+                        ("query", "lmsCount" if lms_count else "smsCount"),
+                        f"smsCount + lmsCount must be at most {MAX_QUOTED:,}",
+                        input=total,
+                    )
+                ]
+            )
+        return {t: n for t, n in counts.items() if n}
+    missing = [
+        FieldError(
+            ("query", name),
+            "Field required (or give smsCount and/or lmsCount instead of msgType and count)",
+            type="missing",
+        )
+        for name, value in (("msgType", msg_type), ("count", count))
+        if value is None
+    ]
+    if missing:
+        raise RequestInvalid(missing)
+    assert msg_type is not None and count is not None
+    return {msg_type: count}
 
 
 @router.post("/topups", status_code=status.HTTP_201_CREATED, response_model=Topup)
@@ -114,7 +161,7 @@ async def get_usage(
         Query(pattern=MONTH_PATTERN, description="YYYY-MM, Asia/Seoul; default this month"),
     ] = None,
 ) -> Usage:
-    """Messages charged and amounts by message type for one month."""
+    """Messages charged and amounts by message type and by carrier for one month."""
     chosen = month or current_month(datetime.now(UTC))
     return await queries.get_usage(runtime.db, user_id=_account(caller, user_id), month=chosen)
 

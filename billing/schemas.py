@@ -64,17 +64,43 @@ class UsageByType(ApiModel):
     msg_type: str
     messages: int = Field(description="Delivered (charged) messages")
     amount: int = Field(description="KRW charged")
-    released_messages: int = Field(description="Failed or cancelled: released, not charged")
+    released_messages: int = Field(
+        description="Failed, cancelled or opted out: released, not charged"
+    )
+
+
+class UsageByCarrier(ApiModel):
+    carrier: str = Field(description="The carrier that took the messages")
+    msg_type: str
+    count: int = Field(description="Delivered (charged) messages")
+    amount: int = Field(description="KRW charged")
 
 
 class Usage(ApiModel):
-    """The month's charges by message type (Asia/Seoul months): the aggregated billing."""
+    """The month's charges by message type and by carrier (Asia/Seoul months): the
+    aggregated billing."""
 
     user_id: str
     month: str
     messages: int
     amount: int
     by_type: list[UsageByType]
+    by_carrier: list[UsageByCarrier] = Field(
+        description="Charged messages per carrier and type (those settled since the usage "
+        "by carrier is kept)"
+    )
+
+
+class ChargesByType(ApiModel):
+    """One message type of a reservation's hold, at its price when held."""
+
+    msg_type: str
+    unit_price: int
+    count: int = Field(description="Messages of this type held for")
+    captured_count: int
+    captured_amount: int
+    released_count: int
+    released_amount: int
 
 
 class ReservationCharges(ApiModel):
@@ -83,8 +109,8 @@ class ReservationCharges(ApiModel):
     reservation_id: UUID
     user_id: str
     status: Literal["open", "closed", "refused"]
-    msg_type: str
-    unit_price: int
+    msg_type: str = Field(description="The reservation's type (the largest when mixed)")
+    unit_price: int = Field(description="KRW per message of msgType")
     count: int
     amount: int = Field(description="KRW for every message: held, unless refused")
     held: int = Field(description="KRW still held")
@@ -95,6 +121,9 @@ class ReservationCharges(ApiModel):
     reason: str | None = Field(description="Why it was refused")
     created_at: datetime
     closed_at: datetime | None
+    by_type: list[ChargesByType] = Field(
+        description="Per message type (personalised reservations mix SMS and LMS)"
+    )
 
 
 class Quote(ApiModel):
@@ -102,9 +131,11 @@ class Quote(ApiModel):
     balance covers it now (the saga's hold decides for good)."""
 
     user_id: str
-    msg_type: Literal["SMS", "LMS"]
-    count: int
-    unit_price: int
-    required: int
+    msg_type: Literal["SMS", "LMS"] = Field(
+        description="The type asked for; with smsCount/lmsCount, the largest one counted"
+    )
+    count: int = Field(description="Messages (smsCount + lmsCount when given)")
+    unit_price: int = Field(description="KRW per message of msgType")
+    required: int = Field(description="KRW for every message, each at its type's price")
     available: int
     sufficient: bool

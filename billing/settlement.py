@@ -1,11 +1,14 @@
 """Settling final message results against the reservation's hold, in bulk.
 
-A delivered message's price is captured (charged); a failed or cancelled one's is
-released (the saga's compensation). Each message settles once: its (reservation id,
-seq) goes into `settled_messages` with `ON CONFLICT DO NOTHING` in the same
-transaction, so a redelivered event, a duplicated result or a contradicting later one
-(failed after delivered) changes nothing. One event of up to 5,000 results costs a
-fixed handful of statements, and one capture and one release ledger entry.
+A delivered message's price is captured (charged); a failed, cancelled or opted-out
+one's is released (the saga's compensation: an opted-out message was never sent). Each
+message is priced at its own type (`MessageResult.msg_type`; absent, the hold's) as
+held (see `domain.settle`). Each message settles once: its (reservation id, seq) goes
+into `settled_messages` with `ON CONFLICT DO NOTHING` in the same transaction, so a
+redelivered event, a duplicated result or a contradicting later one (failed after
+delivered) changes nothing. One event of up to 5,000 results costs a fixed handful of
+statements (the hold, the settled messages, the account and its ledger entries, the
+usage by carrier): one capture and one release ledger entry per message type.
 """
 
 from __future__ import annotations
@@ -18,7 +21,16 @@ from uuid import UUID
 from sqlalchemy import case, func, text, update
 
 from msgplat.billing import ledger
-from msgplat.billing.domain import HoldStatus, LedgerKind
+from msgplat.billing.domain import (
+    SEOUL,
+    HoldStatus,
+    LedgerKind,
+    Settlement,
+    Settling,
+    lines_of,
+    lines_to_json,
+    settle,
+)
 from msgplat.billing.handlers import lock_open_hold
 from msgplat.billing.models import SCHEMA, holds
 from msgplat.contracts.events import ChargesSettled, MessageResult, MessageResultsReported
@@ -45,6 +57,23 @@ SETTLED_BEFORE_SQL = text(
     """
 )
 
+# Captured messages per carrier and type, on the Seoul day of the settlement (the day
+# of the ledger's capture entry, whose `at` is the same transaction's now()).
+CARRIER_USAGE_SQL = text(
+    f"""
+    INSERT INTO {SCHEMA}.carrier_usage AS u (user_id, day, carrier, msg_type, count, amount)
+    SELECT :uid, (now() AT TIME ZONE '{SEOUL.key}')::date, v.carrier, v.msg_type, v.n, v.amount
+    FROM unnest(
+        CAST(:carriers AS text[]), CAST(:types AS text[]),
+        CAST(:counts AS bigint[]), CAST(:amounts AS bigint[])
+    ) AS v(carrier, msg_type, n, amount)
+    ORDER BY v.carrier, v.msg_type
+    ON CONFLICT (user_id, day, carrier, msg_type) DO UPDATE SET
+        count = u.count + excluded.count,
+        amount = u.amount + excluded.amount
+    """
+)
+
 MAX_LOGGED_SEQS = 20
 
 
@@ -62,26 +91,38 @@ async def on_message_results(
         )
         return
     wanted = _first_result_per_message(event.results, count=hold.count, reservation_id=rid)
+    captured_flags = {seq: settling.captured for seq, settling in wanted.items()}
     settled = (
         await uow.conn.execute(
             SETTLE_SQL,
-            {"rid": rid, "seqs": list(wanted), "captured": list(wanted.values())},
+            {"rid": rid, "seqs": list(wanted), "captured": list(captured_flags.values())},
         )
     ).all()
     if len(settled) < len(wanted):
-        await _log_ignored(uow, rid, wanted, {row.seq for row in settled})
+        await _log_ignored(uow, rid, captured_flags, {row.seq for row in settled})
     if not settled:
         return
-    captured = sum(1 for row in settled if row.captured)
-    released = len(settled) - captured
-    await _settle(uow, envelope, hold, captured=captured, released=released)
+    settlement = settle(
+        lines_of(hold),
+        (wanted[row.seq] for row in settled),
+        hold_type=hold.msg_type,
+    )
+    if settlement.repriced:
+        log.error(
+            "results_of_a_type_not_held_repriced",
+            reservation_id=str(rid),
+            total=settlement.repriced,
+            meaning="results named a type with no message of it left held; priced as "
+            "another type that had one",
+        )
+    await _settle(uow, envelope, hold, settlement)
 
 
 async def _settle(
-    uow: UnitOfWork, envelope: EventEnvelope, hold: Any, *, captured: int, released: int
+    uow: UnitOfWork, envelope: EventEnvelope, hold: Any, settlement: Settlement
 ) -> None:
-    price = hold.unit_price
-    captured_amount, released_amount = captured * price, released * price
+    captured, released = settlement.captured.total(), settlement.released.total()
+    captured_amount, released_amount = settlement.captured_amount, settlement.released_amount
     settled_count = hold.captured_count + hold.released_count + captured + released
     held_remaining = (
         await uow.conn.execute(
@@ -93,6 +134,7 @@ async def _settle(
                 captured_amount=holds.c.captured_amount + captured_amount,
                 released_count=holds.c.released_count + released,
                 released_amount=holds.c.released_amount + released_amount,
+                by_type=lines_to_json(settlement.lines),
                 # Every message settled: nothing can be held any more.
                 status=case(
                     (settled_count >= holds.c.count, HoldStatus.CLOSED.value),
@@ -108,19 +150,22 @@ async def _settle(
     entries = [
         ledger.Entry(
             kind,
-            amount,
-            count=count,
-            msg_type=hold.msg_type,
+            n * settlement.lines[msg_type].unit_price,
+            count=n,
+            msg_type=msg_type,
             reservation_id=hold.reservation_id,
             event_id=envelope.event_id,
         )
-        for kind, count, amount in (
-            (LedgerKind.CAPTURE, captured, captured_amount),
-            (LedgerKind.RELEASE, released, released_amount),
+        for kind, counts in (
+            (LedgerKind.CAPTURE, settlement.captured),
+            (LedgerKind.RELEASE, settlement.released),
         )
-        if count
+        for msg_type, n in sorted(counts.items())
+        if n
     ]
     await ledger.post(uow, hold.user_id, entries)
+    if settlement.by_carrier:
+        await _add_carrier_usage(uow, hold.user_id, settlement)
     uow.emit(
         ChargesSettled(
             reservation_id=hold.reservation_id,
@@ -136,21 +181,41 @@ async def _settle(
     )
 
 
+async def _add_carrier_usage(uow: UnitOfWork, user_id: str, settlement: Settlement) -> None:
+    keys = sorted(settlement.by_carrier)
+    await uow.conn.execute(
+        CARRIER_USAGE_SQL,
+        {
+            "uid": user_id,
+            "carriers": [carrier for carrier, _ in keys],
+            "types": [msg_type for _, msg_type in keys],
+            "counts": [settlement.by_carrier[key] for key in keys],
+            "amounts": [
+                settlement.by_carrier[key] * settlement.lines[key[1]].unit_price for key in keys
+            ],
+        },
+    )
+
+
 def _first_result_per_message(
     results: Iterable[MessageResult], *, count: int, reservation_id: UUID
-) -> dict[int, bool]:
-    """seq -> captured (delivered), the first result of each message in the event.
+) -> dict[int, Settling]:
+    """seq -> how it settles (captured if delivered), the first result of each message
+    in the event.
 
     A seq beyond the reservation's recipients was never held for: it is logged and
     left out, so a bad result can never take more than the hold.
     """
-    wanted: dict[int, bool] = {}
+    wanted: dict[int, Settling] = {}
     out_of_range: list[int] = []
     for result in results:
         if result.seq >= count:
             out_of_range.append(result.seq)
             continue
-        wanted.setdefault(result.seq, result.status == "delivered")
+        wanted.setdefault(
+            result.seq,
+            Settling(result.status == "delivered", result.msg_type, result.carrier),
+        )
     if out_of_range:
         log.error(
             "results_beyond_recipient_list_ignored",

@@ -230,10 +230,14 @@ class CreditHeld(Event):
     topic = topics.BILLING_EVENTS
 
     reservation_id: UUID
-    msg_type: MsgType
-    unit_price: int = Field(ge=0, description="KRW per message")
+    msg_type: MsgType = Field(description="The largest type held for (LMS when any is)")
+    unit_price: int = Field(ge=0, description="KRW per message of `msg_type`")
     count: int = Field(ge=1, description="Messages held for")
-    amount: int = Field(ge=0, description="KRW held = unit_price x count")
+    amount: int = Field(
+        ge=0,
+        description="KRW held: unit_price x count, or the sum per type of a personalised "
+        "reservation's `msg_counts`",
+    )
     balance_after: int = Field(description="Available balance after the hold, KRW")
     held_at: AwareDatetime
 
@@ -252,8 +256,8 @@ class CreditRefused(Event):
 
 
 class ChargesSettled(Event):
-    """Held credit settled for final messages: delivered ones captured (charged), failed
-    and cancelled ones released (the saga's compensation)."""
+    """Held credit settled for final messages: delivered ones captured (charged), failed,
+    cancelled and opted-out ones released (the saga's compensation)."""
 
     event_type = "ChargesSettled"
     topic = topics.BILLING_EVENTS

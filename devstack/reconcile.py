@@ -1,8 +1,9 @@
 """Reconciliation: does every finished reservation add up across send, billing and stat?
 
 For each reservation in a final status, compares what the send service finalised
-(delivered / failed / cancelled messages) with what billing captured and released and
-what stat counted, and reports every difference. Each service is read through its own
+(delivered / failed / cancelled / opted-out messages) with what billing captured and
+released (each message type at its price, as many of each type as the reservation
+announced) and what stat counted, and reports every difference. Each service is read through its own
 API (no service's tables are read), so it runs against any deployment:
 
     python -m msgplat.devstack.reconcile --url http://localhost:8088 --api-key <operator key>
@@ -68,22 +69,48 @@ async def check(client: httpx.AsyncClient, reservation: dict[str, Any]) -> list[
         if s["delivered"] or s["failed"] or b["held"]:
             problems.append("billing refused credit, yet messages were sent or held")
         return problems
+    opted_out = s.get("optedOut", 0)
+    not_charged = s["failed"] + s["cancelled"] + opted_out
     expect = {
         "billing captured": (b["capturedCount"], s["delivered"]),
-        "billing released": (b["releasedCount"], s["failed"] + s["cancelled"]),
-        "billing captured KRW": (b["capturedAmount"], s["delivered"] * b["unitPrice"]),
-        "billing released KRW": (
-            b["releasedAmount"],
-            (s["failed"] + s["cancelled"]) * b["unitPrice"],
-        ),
+        "billing released": (b["releasedCount"], not_charged),
         "billing still held KRW": (b["held"], 0),
         "stat delivered": (t["delivered"], s["delivered"]),
         "stat failed": (t["failed"], s["failed"]),
         "stat cancelled": (t["cancelled"], s["cancelled"]),
+        "stat opted out": (t.get("optedOut", 0), opted_out),
     }
+    if len(b["byType"]) == 1:  # one price for every message
+        [line] = b["byType"]
+        expect["billing captured KRW"] = (b["capturedAmount"], s["delivered"] * line["unitPrice"])
+        expect["billing released KRW"] = (b["releasedAmount"], not_charged * line["unitPrice"])
     for what, (got, want) in expect.items():
         if got != want:
             problems.append(f"{what} = {got}, send says {want}")
+    return problems + priced_by_type(reservation, b)
+
+
+def priced_by_type(reservation: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """Billing's messages of each type: as many as the reservation announced, each at its
+    type's price, adding up to the reservation's totals."""
+    problems: list[str] = []
+    lines = {line["msgType"]: line for line in b["byType"]}
+    announced = {t: n for t, n in (reservation.get("msgCounts") or {}).items() if n}
+    held_for = {t: line["count"] for t, line in lines.items() if line["count"]}
+    if announced and held_for != announced:
+        problems.append(f"billing held for {held_for} messages, the reservation has {announced}")
+    for t, line in lines.items():
+        for kind in ("captured", "released"):
+            priced = line[f"{kind}Count"] * line["unitPrice"]
+            if line[f"{kind}Amount"] != priced:
+                problems.append(
+                    f"billing {kind} KRW of {t} = {line[f'{kind}Amount']}, "
+                    f"{line[f'{kind}Count']} x {line['unitPrice']} = {priced}"
+                )
+    for total in ("capturedCount", "capturedAmount", "releasedCount", "releasedAmount"):
+        summed = sum(line[total] for line in lines.values())
+        if summed != b[total]:
+            problems.append(f"billing {total} = {b[total]}, its types add up to {summed}")
     return problems
 
 

@@ -4,14 +4,17 @@ Every event of reservation, send and billing updates one reservation's `View`. E
 of different topics arrive in any order relative to each other (the topics are keyed
 by reservation id, but each topic is consumed on its own), so every rule here is
 commutative: a status only moves forward, counts and amounts are added, a stage's time
-is kept once known, and a view whose ReservationRequested has not arrived yet is a
-placeholder that the request fills in.
+is kept once known, the latest pause and the latest resume are kept by their event
+times (the view is paused while the latest pause is newer than the latest resume and
+the status is not final), and a view whose ReservationRequested has not arrived yet is
+a placeholder that the request fills in.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +32,8 @@ from msgplat.contracts.events import (
     ReservationScheduled,
     ReservationSendingStarted,
     SendingFinished,
+    SendingPaused,
+    SendingResumed,
     SendingStarted,
 )
 from msgplat.plumbing.envelope import Event
@@ -37,6 +42,8 @@ from msgplat.plumbing.envelope import Event
 # another: the first final status that arrives is kept.
 FINAL_STATUSES = frozenset({"completed", "partially_failed", "failed", "rejected", "cancelled"})
 RANK = {"requested": 0, "scheduled": 1, "sending": 2, **dict.fromkeys(FINAL_STATUSES, 3)}
+# A pause with no end (no window ever opens again) sorts after any with one.
+FOREVER = datetime.max.replace(tzinfo=UTC)
 # Final statuses that send the customer a KakaoTalk-style alert, when they asked for one.
 ALERTED_STATUSES = frozenset({"completed", "partially_failed", "failed", "rejected"})
 
@@ -50,6 +57,7 @@ class View:
     status: str = "requested"
     title: str | None = None
     msg_type: str | None = None
+    purpose: str = "normal"
     status_reason: str | None = None
     recipient_count: int = 0
     recipients_received: int = 0
@@ -58,6 +66,7 @@ class View:
     delivered_count: int = 0
     failed_count: int = 0
     cancelled_count: int = 0
+    opted_out_count: int = 0
     amount_held_total: int = 0
     amount_charged: int = 0
     amount_released: int = 0
@@ -67,6 +76,11 @@ class View:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     cancelled_at: datetime | None = None
+    # The latest SendingPaused (by its paused_at) and the latest SendingResumed.
+    last_pause_at: datetime | None = None
+    last_pause_until: datetime | None = None
+    last_pause_reason: str | None = None
+    last_resume_at: datetime | None = None
     version: int = 0
 
     @property
@@ -76,7 +90,24 @@ class View:
 
     @property
     def finished(self) -> int:
-        return self.delivered_count + self.failed_count + self.cancelled_count
+        return (
+            self.delivered_count + self.failed_count + self.cancelled_count + self.opted_out_count
+        )
+
+    @property
+    def paused(self) -> bool:
+        """Sending stopped outside the allowed hours and not gone on yet (never once final)."""
+        if self.status in FINAL_STATUSES or self.last_pause_at is None:
+            return False
+        return self.last_resume_at is None or self.last_resume_at < self.last_pause_at
+
+    @property
+    def paused_until(self) -> datetime | None:
+        return self.last_pause_until if self.paused else None
+
+    @property
+    def pause_reason(self) -> str | None:
+        return self.last_pause_reason if self.paused else None
 
     @property
     def submitted(self) -> int:
@@ -134,6 +165,7 @@ def _requested(view: View, e: ReservationRequested) -> View:
         view,
         title=e.title,
         msg_type=e.msg_type,
+        purpose=e.purpose,
         recipient_count=e.recipient_count,
         reserve_dt=e.reserve_dt,
         requested_at=e.requested_at,
@@ -184,23 +216,44 @@ def _submitted(view: View, e: MessagesSubmitted) -> View:
 
 
 def _results(view: View, e: MessageResultsReported) -> View:
-    delivered = failed = cancelled = after_submit = 0
-    for result in e.results:
-        if result.status == "delivered":
-            delivered += 1
-        elif result.status == "failed":
-            failed += 1
-        else:
-            cancelled += 1
-        if result.carrier_msg_id is not None:
-            after_submit += 1
+    counts = Counter(result.status for result in e.results)
+    after_submit = sum(1 for result in e.results if result.carrier_msg_id is not None)
     return replace(
         view,
-        delivered_count=view.delivered_count + delivered,
-        failed_count=view.failed_count + failed,
-        cancelled_count=view.cancelled_count + cancelled,
+        delivered_count=view.delivered_count + counts["delivered"],
+        failed_count=view.failed_count + counts["failed"],
+        cancelled_count=view.cancelled_count + counts["cancelled"],
+        opted_out_count=view.opted_out_count + counts["opted_out"],
         reported_after_submit=view.reported_after_submit + after_submit,
     )
+
+
+def _paused(view: View, e: SendingPaused) -> View:
+    """The latest pause wins, whatever the order they arrive in (ties: the larger
+    reason, then the later end, so that every order agrees)."""
+    if view.last_pause_at is not None and _pause_key(e) <= _stored_pause_key(view):
+        return view
+    return replace(
+        view,
+        last_pause_at=e.paused_at,
+        last_pause_until=e.paused_until,
+        last_pause_reason=e.reason,
+    )
+
+
+def _pause_key(e: SendingPaused) -> tuple[datetime, str, datetime]:
+    return e.paused_at, e.reason, e.paused_until or FOREVER
+
+
+def _stored_pause_key(view: View) -> tuple[datetime, str, datetime]:
+    assert view.last_pause_at is not None
+    return view.last_pause_at, view.last_pause_reason or "", view.last_pause_until or FOREVER
+
+
+def _resumed(view: View, e: SendingResumed) -> View:
+    if view.last_resume_at is not None and e.resumed_at <= view.last_resume_at:
+        return view
+    return replace(view, last_resume_at=e.resumed_at)
 
 
 def _credit_held(view: View, e: CreditHeld) -> View:
@@ -233,6 +286,8 @@ _RULES: dict[type[Event], Any] = {
     MessagesSubmitted: _submitted,
     MessageResultsReported: _results,
     SendingFinished: _sending_finished,
+    SendingPaused: _paused,
+    SendingResumed: _resumed,
     CreditHeld: _credit_held,
     CreditRefused: _credit_refused,
     ChargesSettled: _charges_settled,
@@ -268,9 +323,10 @@ def alert_text(view: View) -> str:
     title = (view.title or "")[:20]
     if view.status == "rejected":
         return f"[msgplat] '{title}' rejected: {view.status_reason or 'not sent'}"[:200]
+    opted_out = f", {view.opted_out_count} opted out" if view.opted_out_count else ""
     return (
         f"[msgplat] '{title}' {view.status}: {view.delivered_count} delivered, "
-        f"{view.failed_count + view.cancelled_count} not, of {view.recipient_count}"
+        f"{view.failed_count + view.cancelled_count} not{opted_out}, of {view.recipient_count}"
     )
 
 

@@ -38,6 +38,7 @@ reservation_views = Table(
     Column("user_id", String(64), nullable=False),
     Column("title", String(200), nullable=True),
     Column("msg_type", String(8), nullable=True),
+    Column("purpose", String(16), nullable=False, server_default="normal"),
     Column("status", String(32), nullable=False),
     Column("status_reason", Text, nullable=True),
     Column("recipient_count", Integer, nullable=False, server_default="0"),
@@ -48,6 +49,7 @@ reservation_views = Table(
     Column("delivered_count", Integer, nullable=False, server_default="0"),
     Column("failed_count", Integer, nullable=False, server_default="0"),
     Column("cancelled_count", Integer, nullable=False, server_default="0"),
+    Column("opted_out_count", Integer, nullable=False, server_default="0"),
     # KRW: the hold taken, and what of it was captured (charged) or released.
     Column("amount_held_total", BigInteger, nullable=False, server_default="0"),
     Column("amount_charged", BigInteger, nullable=False, server_default="0"),
@@ -58,6 +60,11 @@ reservation_views = Table(
     Column("started_at", DateTime(timezone=True), nullable=True),
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Column("cancelled_at", DateTime(timezone=True), nullable=True),
+    # The latest SendingPaused and SendingResumed, by their own times (see domain.View).
+    Column("last_pause_at", DateTime(timezone=True), nullable=True),
+    Column("last_pause_until", DateTime(timezone=True), nullable=True),
+    Column("last_pause_reason", Text, nullable=True),
+    Column("last_resume_at", DateTime(timezone=True), nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("version", Integer, nullable=False, server_default="0"),
     Index("ix_reservation_views_user_requested", "user_id", "requested_at"),

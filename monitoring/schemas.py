@@ -20,6 +20,7 @@ class ReservationView(ApiModel):
     user_id: str
     msg_title: str
     msg_type: str
+    purpose: str = Field(description="normal, advertising or authentication")
     status: str = Field(
         description="requested, scheduled, sending, completed, partially_failed, failed, "
         "rejected or cancelled"
@@ -32,10 +33,28 @@ class ReservationView(ApiModel):
     delivered_count: int
     failed_count: int
     cancelled_count: int
-    progress: float = Field(ge=0, le=1, description="Finished messages / recipientCount")
+    opted_out_count: int = Field(
+        description="Advertising messages to numbers on the opt-out list: not sent, not charged"
+    )
+    progress: float = Field(
+        ge=0,
+        le=1,
+        description="Finished messages (delivered, failed, cancelled or opted out) / "
+        "recipientCount",
+    )
+    paused_until: datetime | None = Field(
+        default=None,
+        description="While sending is paused outside the allowed hours: when it goes on "
+        "(null also when no window ever opens again: see pauseReason)",
+    )
+    pause_reason: str | None = Field(
+        default=None, description="Why sending is paused; null when it is not paused"
+    )
     amount_held: int = Field(description="KRW still held (neither charged nor released)")
     amount_charged: int = Field(description="KRW charged for delivered messages")
-    amount_released: int = Field(description="KRW released for failed or cancelled messages")
+    amount_released: int = Field(
+        description="KRW released for failed, cancelled or opted-out messages"
+    )
     reserve_dt: datetime
     requested_at: datetime
     scheduled_at: datetime | None = None

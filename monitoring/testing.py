@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import orjson
@@ -23,6 +23,7 @@ from msgplat.contracts.events import (
     MessageResult,
     MessageResultsReported,
     MessagesSubmitted,
+    Purpose,
     ReservationCancelled,
     ReservationFinished,
     ReservationRecipientsAdded,
@@ -31,6 +32,8 @@ from msgplat.contracts.events import (
     ReservationScheduled,
     ReservationSendingStarted,
     SendingFinished,
+    SendingPaused,
+    SendingResumed,
     SendingStarted,
 )
 from msgplat.plumbing.envelope import Event, EventEnvelope
@@ -131,8 +134,104 @@ class Story:
         ]
 
 
+@dataclass
+class AdvertisingStory:
+    """An advertising reservation of 5 recipients: paused outside the advertising hours
+    and resumed, paused outside the customer's windows and resumed; 4 delivered, 1 opted
+    out (never sent); 20 KRW each held, 80 charged, 20 released."""
+
+    rid: uuid.UUID
+
+    HOUR = timedelta(hours=1)
+    FIRST_PAUSE = T0 + HOUR
+    SECOND_PAUSE = T0 + 3 * HOUR
+
+    def by_topic(self) -> dict[str, list[Event]]:
+        rid, hour = self.rid, self.HOUR
+        return {
+            "reservation": [
+                requested(rid, recipients=5, requested_at=T0, purpose="advertising"),
+                ReservationRecipientsAdded(
+                    reservation_id=rid,
+                    chunk_index=0,
+                    chunk_count=1,
+                    first_seq=0,
+                    dst_nums=[f"+82101234567{i}" for i in range(5)],
+                ),
+                ReservationScheduled(reservation_id=rid, reserve_dt=T0, scheduled_at=T0),
+                ReservationSendingStarted(reservation_id=rid, started_at=T0),
+                ReservationFinished(
+                    reservation_id=rid, status="completed", finished_at=T0 + 5 * hour
+                ),
+            ],
+            "send": [
+                SendingStarted(reservation_id=rid, recipient_count=5, started_at=T0),
+                paused(rid, self.FIRST_PAUSE, until=T0 + 2 * hour, rule="advertising_hours"),
+                resumed(rid, T0 + 2 * hour),
+                submitted(rid, accepted=2, first_seq=0),
+                results(rid, [(0, "delivered", "m0"), (1, "delivered", "m1")]),
+                results(rid, [(4, "opted_out", None)]),
+                paused(rid, self.SECOND_PAUSE, until=T0 + 4 * hour, rule="sending_windows"),
+                resumed(rid, T0 + 4 * hour),
+                submitted(rid, accepted=2, first_seq=2),
+                results(rid, [(2, "delivered", "m2"), (3, "delivered", "m3")]),
+                SendingFinished(
+                    reservation_id=rid,
+                    outcome="completed",
+                    delivered=4,
+                    failed=0,
+                    cancelled=0,
+                    opted_out=1,
+                    finished_at=T0 + 5 * hour,
+                ),
+            ],
+            "billing": [
+                CreditHeld(
+                    reservation_id=rid,
+                    msg_type="SMS",
+                    unit_price=20,
+                    count=5,
+                    amount=100,
+                    balance_after=1000,
+                    held_at=T0,
+                ),
+                ChargesSettled(
+                    reservation_id=rid,
+                    captured_count=2,
+                    captured_amount=40,
+                    released_count=1,
+                    released_amount=20,
+                    held_remaining=40,
+                    settled_at=T0,
+                ),
+                ChargesSettled(
+                    reservation_id=rid,
+                    captured_count=2,
+                    captured_amount=40,
+                    released_count=0,
+                    released_amount=0,
+                    held_remaining=0,
+                    settled_at=T0,
+                ),
+            ],
+        }
+
+    def in_order(self) -> list[Event]:
+        topics = self.by_topic()
+        return [
+            *topics["billing"][:1],
+            *topics["reservation"],
+            *topics["send"],
+            *topics["billing"][1:],
+        ]
+
+
 def requested(
-    rid: uuid.UUID, *, recipients: int = 3, requested_at: datetime | None = None
+    rid: uuid.UUID,
+    *,
+    recipients: int = 3,
+    requested_at: datetime | None = None,
+    purpose: Purpose = "normal",
 ) -> ReservationRequested:
     now = requested_at or datetime.now(UTC)
     return ReservationRequested(
@@ -145,7 +244,39 @@ def requested(
         recipient_count=recipients,
         chunk_count=1,
         requested_at=now,
+        purpose=purpose,
     )
+
+
+def submitted(rid: uuid.UUID, *, accepted: int, first_seq: int) -> MessagesSubmitted:
+    return MessagesSubmitted(
+        reservation_id=rid,
+        carrier="sim",
+        accepted=accepted,
+        first_seq=first_seq,
+        last_seq=first_seq + accepted - 1,
+        submitted_at=T0,
+    )
+
+
+def paused(
+    rid: uuid.UUID,
+    at: datetime,
+    *,
+    until: datetime | None,
+    rule: Literal["advertising_hours", "sending_windows"] = "advertising_hours",
+) -> SendingPaused:
+    reason = {
+        "advertising_hours": "advertising is sent 08:00-21:00 Asia/Seoul",
+        "sending_windows": "outside the customer's sending windows",
+    }[rule]
+    return SendingPaused(
+        reservation_id=rid, rule=rule, reason=reason, paused_until=until, paused_at=at
+    )
+
+
+def resumed(rid: uuid.UUID, at: datetime) -> SendingResumed:
+    return SendingResumed(reservation_id=rid, resumed_at=at)
 
 
 def results(rid: uuid.UUID, items: list[tuple[int, str, str | None]]) -> MessageResultsReported:

@@ -18,6 +18,7 @@ MAX_PERIOD_DAYS = 366
 # A failed result without a code still counts among the failures, under this key.
 UNKNOWN_CODE = "UNKNOWN"
 CODE_MAX_LENGTH = 32
+CARRIER_MAX_LENGTH = 64
 
 
 def local_day(at: datetime) -> date:
@@ -28,7 +29,8 @@ def local_day(at: datetime) -> date:
 def success_rate(*, delivered: int, failed: int) -> float | None:
     """delivered / (delivered + failed); None before any message was finally sent.
 
-    Cancelled messages were never sent, so they count neither for nor against the rate.
+    Cancelled and opted-out messages were never sent, so they count neither for nor
+    against the rate.
     """
     sent = delivered + failed
     return None if sent == 0 else round(delivered / sent, 4)
@@ -36,6 +38,11 @@ def success_rate(*, delivered: int, failed: int) -> float | None:
 
 def failure_code(code: str | None) -> str:
     return (code or UNKNOWN_CODE)[:CODE_MAX_LENGTH]
+
+
+def carrier_name(carrier: str | None) -> str | None:
+    """The carrier a result is counted under; None (no carrier took it): under none."""
+    return carrier[:CARRIER_MAX_LENGTH] if carrier else None
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)

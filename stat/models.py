@@ -42,7 +42,21 @@ daily_stats = Table(
     _counter("failed"),
     _counter("cancelled"),
     _counter("rejected"),
+    _counter("opted_out"),
     PrimaryKeyConstraint("user_id", "day"),
+)
+
+# Delivered and failed messages per customer, day and carrier (the carrier that took
+# them; a result naming none is in no carrier's counts).
+daily_carrier_stats = Table(
+    "daily_carrier_stats",
+    metadata,
+    Column("user_id", String(64), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("carrier", String(64), nullable=False),
+    _counter("delivered"),
+    _counter("failed"),
+    PrimaryKeyConstraint("user_id", "day", "carrier"),
 )
 
 # Failed messages per customer, day and result code (a child table, not a JSONB map:
@@ -69,6 +83,7 @@ reservation_stats = Table(
     _counter("failed"),
     _counter("cancelled"),
     _counter("rejected"),
+    _counter("opted_out"),
     Column("requested_at", DateTime(timezone=True), nullable=True),
     Column("rejected_at", DateTime(timezone=True), nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -1,4 +1,5 @@
-"""Reads of the counters: a customer's period with its daily history, one reservation."""
+"""Reads of the counters: a customer's period with its daily history, its carriers, one
+reservation."""
 
 from __future__ import annotations
 
@@ -8,15 +9,28 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.errors import NotFound
 from msgplat.stat import domain
-from msgplat.stat.models import daily_failures, daily_stats, reservation_failures, reservation_stats
-from msgplat.stat.schemas import Counts, DayStat, ReservationStat, UserStats
+from msgplat.stat.models import (
+    daily_carrier_stats,
+    daily_failures,
+    daily_stats,
+    reservation_failures,
+    reservation_stats,
+)
+from msgplat.stat.schemas import (
+    CarrierStat,
+    CarrierStats,
+    Counts,
+    DayStat,
+    ReservationStat,
+    UserStats,
+)
 
-COUNTERS = ("requested", "delivered", "failed", "cancelled", "rejected")
+COUNTERS = ("requested", "delivered", "failed", "cancelled", "rejected", "opted_out")
 
 
 async def user_stats(db: Database, *, user_id: str, start: date, end: date) -> UserStats:
@@ -51,6 +65,31 @@ async def user_stats(db: Database, *, user_id: str, start: date, end: date) -> U
         to=end,
         stat=Counts(**_counts(totals, by_code)),
         history=history,
+    )
+
+
+async def carrier_stats(db: Database, *, user_id: str, start: date, end: date) -> CarrierStats:
+    c = daily_carrier_stats.c
+    query = (
+        select(
+            c.carrier,
+            func.sum(c.delivered).label("delivered"),
+            func.sum(c.failed).label("failed"),
+        )
+        .where(c.user_id == user_id, c.day.between(start, end))
+        .group_by(c.carrier)
+        .order_by(c.carrier)
+    )
+    async with db.engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    return CarrierStats(
+        user_id=user_id,
+        from_=start,
+        to=end,
+        items=[
+            CarrierStat(carrier=row.carrier, delivered=row.delivered, failed=row.failed)
+            for row in rows
+        ],
     )
 
 

@@ -8,31 +8,55 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 
-from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.caller import Caller, CallerDep
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.stat import domain, queries
-from msgplat.stat.schemas import ReservationStat, UserStats
+from msgplat.stat.schemas import CarrierStats, ReservationStat, UserStats
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
+
+
+UserId = Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)]
+From = Annotated[str | None, Query(alias="from", max_length=10, description="YYYY-MM-DD (Seoul)")]
+To = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD (Seoul)")]
 
 
 @router.get("", response_model=UserStats)
 async def get_stats(
     runtime: RuntimeDep,
     caller: CallerDep,
-    user_id: Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)] = None,
-    from_: Annotated[
-        str | None, Query(alias="from", max_length=10, description="YYYY-MM-DD (Seoul)")
-    ] = None,
-    to: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD (Seoul)")] = None,
+    user_id: UserId = None,
+    from_: From = None,
+    to: To = None,
 ) -> UserStats:
     """A customer's counts over a period (default: the last 30 Seoul days), with history."""
     start, end = domain.period(from_, to, now=datetime.now(UTC))
+    account = _customer(caller, user_id)
+    return await queries.user_stats(runtime.db, user_id=account, start=start, end=end)
+
+
+@router.get("/carriers", response_model=CarrierStats)
+async def get_carrier_stats(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    user_id: UserId = None,
+    from_: From = None,
+    to: To = None,
+) -> CarrierStats:
+    """A customer's delivered and failed messages per carrier over a period (default: the
+    last 30 Seoul days)."""
+    start, end = domain.period(from_, to, now=datetime.now(UTC))
+    account = _customer(caller, user_id)
+    return await queries.carrier_stats(runtime.db, user_id=account, start=start, end=end)
+
+
+def _customer(caller: Caller, user_id: str | None) -> str:
+    """The customer's own id, or the one an operator names (who must name one)."""
     account = caller.scope(user_id)
     if account is None:
         raise RequestInvalid([FieldError(("query", "userId"), "name the customer: userId=...")])
-    return await queries.user_stats(runtime.db, user_id=account, start=start, end=end)
+    return account
 
 
 @router.get("/reservations/{reservationId}", response_model=ReservationStat)

@@ -18,8 +18,13 @@ class Counts(ApiModel):
     failed: int
     cancelled: int
     rejected: int = Field(description="Recipients of reservations refused (never sent)")
+    opted_out: int = Field(
+        description="Advertising messages to numbers on the customer's opt-out list (never "
+        "sent, never charged)"
+    )
     rate: float | None = Field(
-        description="delivered / (delivered + failed), 4 decimals; null before any send"
+        description="delivered / (delivered + failed), 4 decimals; null before any send. "
+        "Cancelled and opted-out messages were never sent: they are not in the denominator"
     )
     failures_by_code: dict[str, int] = Field(description="Failed messages per result code")
 
@@ -36,6 +41,22 @@ class UserStats(ApiModel):
     to: dt.date
     stat: Counts = Field(description="Totals over the whole period")
     history: list[DayStat] = Field(description="One per day with data, oldest first")
+
+
+class CarrierStat(ApiModel):
+    carrier: str = Field(description="The carrier that took the messages")
+    delivered: int
+    failed: int
+
+
+class CarrierStats(ApiModel):
+    """`GET /stats/carriers`: a customer's delivered and failed messages per carrier over
+    a period (messages no carrier took are in no carrier's counts)."""
+
+    user_id: str
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    items: list[CarrierStat] = Field(description="One per carrier with data, by name")
 
 
 class ReservationStat(Counts):

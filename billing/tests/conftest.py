@@ -16,7 +16,7 @@ from sqlalchemy import select
 from msgplat.billing import ledger
 from msgplat.billing.consumers import SUBSCRIPTIONS
 from msgplat.billing.domain import LedgerKind
-from msgplat.billing.models import accounts, holds, tables
+from msgplat.billing.models import accounts, carrier_usage, holds, tables
 from msgplat.billing.models import ledger as ledger_table
 from msgplat.billing.settings import BillingSettings
 from msgplat.contracts.events import (
@@ -60,31 +60,50 @@ class SagaDriver:
             await uow.commit()
 
     def requested(
-        self, rid: uuid.UUID, user_id: str, recipients: int, msg_type: str = "SMS"
+        self,
+        rid: uuid.UUID,
+        user_id: str,
+        recipients: int,
+        msg_type: str = "SMS",
+        msg_counts: dict[str, int] | None = None,
     ) -> EventEnvelope:
         now = datetime.now(UTC)
-        event = ReservationRequested(
-            reservation_id=rid,
-            title="hello",
-            content="hello there",
-            msg_type=msg_type,  # type: ignore[arg-type]
-            callback_num="+82212345678",
-            reserve_dt=now + timedelta(minutes=5),
-            recipient_count=recipients,
-            chunk_count=1,
-            requested_at=now,
+        event = ReservationRequested.model_validate(
+            {
+                "reservation_id": rid,
+                "title": "hello",
+                "content": "hello there",
+                "msg_type": msg_type,
+                "callback_num": "+82212345678",
+                "reserve_dt": now + timedelta(minutes=5),
+                "recipient_count": recipients,
+                "chunk_count": 1,
+                "requested_at": now,
+                "personalised": msg_counts is not None,
+                "msg_counts": msg_counts,
+            }
         )
         return self.envelope(event, rid, user_id)
 
     def results(
-        self, rid: uuid.UUID, user_id: str, outcomes: Iterable[tuple[int, str]]
+        self, rid: uuid.UUID, user_id: str, outcomes: Iterable[tuple[Any, ...]]
     ) -> EventEnvelope:
+        """Results from (seq, status) or (seq, status, msg_type, carrier) tuples."""
         now = datetime.now(UTC)
         event = MessageResultsReported(
             reservation_id=rid,
             results=[
-                MessageResult(seq=seq, status=status, code="0", at=now)  # type: ignore[arg-type]
-                for seq, status in outcomes
+                MessageResult.model_validate(
+                    {
+                        "seq": seq,
+                        "status": status,
+                        "code": "0",
+                        "at": now,
+                        "msg_type": msg_type_and_carrier[0] if msg_type_and_carrier else None,
+                        "carrier": msg_type_and_carrier[1] if msg_type_and_carrier else "sim",
+                    }
+                )
+                for seq, status, *msg_type_and_carrier in outcomes
             ],
         )
         return self.envelope(event, rid, user_id)
@@ -128,6 +147,21 @@ class SagaDriver:
     async def hold(self, rid: uuid.UUID) -> Any:
         async with self.db.engine.connect() as conn:
             return (await conn.execute(select(holds).where(holds.c.reservation_id == rid))).first()
+
+    async def usage_rows(self, user_id: str) -> list[tuple[str, str, int, int]]:
+        """(carrier, msg_type, count, amount) of the customer's usage by carrier."""
+        async with self.db.engine.connect() as conn:
+            rows = await conn.execute(
+                select(
+                    carrier_usage.c.carrier,
+                    carrier_usage.c.msg_type,
+                    carrier_usage.c.count,
+                    carrier_usage.c.amount,
+                )
+                .where(carrier_usage.c.user_id == user_id)
+                .order_by(carrier_usage.c.carrier, carrier_usage.c.msg_type)
+            )
+            return [tuple(row) for row in rows]  # type: ignore[misc]
 
     async def entries(self, user_id: str) -> list[Any]:
         async with self.db.engine.connect() as conn:

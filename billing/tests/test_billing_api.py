@@ -3,6 +3,7 @@ usage, and clear 4xx answers for bad input that change nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -12,7 +13,8 @@ import httpx
 import pytest
 
 from msgplat.billing.domain import SEOUL
-from msgplat.devstack.testing import Stack
+from msgplat.devstack.reconcile import check
+from msgplat.devstack.testing import Stack, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +127,7 @@ def test_usage_of_a_month_without_charges_is_empty(client: httpx.Client) -> None
         "messages": 0,
         "amount": 0,
         "byType": [],
+        "byCarrier": [],
     }
 
 
@@ -149,6 +152,62 @@ def test_malformed_requests_are_422_naming_the_field(
     assert detail and all("loc" in e and "msg" in e for e in detail)
 
 
+def test_a_quote_prices_sms_and_lms_counts_each_at_its_price(client: httpx.Client) -> None:
+    user = new_user()
+    top_up(client, user, 1_000)
+
+    def quote(**params: Any) -> dict[str, Any]:
+        response = client.get("/billings/quote", params={"userId": user, **params})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    assert quote(smsCount=3, lmsCount=2) == {
+        "userId": user,
+        "msgType": "LMS",
+        "count": 5,
+        "unitPrice": 50,
+        "required": 3 * 20 + 2 * 50,
+        "available": 1_000,
+        "sufficient": True,
+    }
+    only_sms = quote(smsCount=10)
+    assert (only_sms["msgType"], only_sms["count"], only_sms["required"]) == ("SMS", 10, 200)
+    assert quote(smsCount=0, lmsCount=4)["required"] == 200
+    short = quote(smsCount=1, lmsCount=20)
+    assert (short["required"], short["sufficient"]) == (1_020, False)
+    # The counts per type replace msgType and count.
+    assert quote(msgType="SMS", count=1, lmsCount=2)["required"] == 100
+    assert quote(msgType="LMS", count=3) == quote(lmsCount=3)
+
+
+@pytest.mark.parametrize(
+    ("params", "fields"),
+    [
+        ({"smsCount": -1}, ["smsCount"]),
+        ({"lmsCount": "two"}, ["lmsCount"]),
+        ({"smsCount": 1.5}, ["smsCount"]),
+        ({"smsCount": 1_000_001}, ["smsCount"]),
+        ({"smsCount": 0}, ["smsCount"]),
+        ({"smsCount": 0, "lmsCount": 0}, ["smsCount"]),
+        ({"smsCount": 600_000, "lmsCount": 600_000}, ["lmsCount"]),
+        ({}, ["msgType", "count"]),
+        ({"msgType": "SMS"}, ["count"]),
+        ({"count": 3}, ["msgType"]),
+        ({"msgType": "MMS", "count": 3}, ["msgType"]),
+        ({"msgType": "SMS", "count": 0}, ["count"]),
+    ],
+)
+def test_bad_quotes_are_422_naming_the_field(
+    client: httpx.Client, params: dict[str, Any], fields: list[str]
+) -> None:
+    response = client.get("/billings/quote", params={"userId": "demo", **params})
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert [e["loc"] for e in detail] == [["query", field] for field in fields], detail
+    assert all(e["msg"] for e in detail)
+
+
 def test_the_demo_customers_start_with_credit(client: httpx.Client) -> None:
     total = client.get("/billings/ledger", params={"userId": "u1", "size": 1}).json()["total"]
     oldest = client.get("/billings/ledger", params={"userId": "u1", "size": 1, "page": total})
@@ -158,3 +217,69 @@ def test_the_demo_customers_start_with_credit(client: httpx.Client) -> None:
         100_000,
         "demo starting balance",
     )
+
+
+def test_a_personalised_advertising_send_is_charged_per_type_never_for_opted_out(
+    client: httpx.Client, stack: Stack
+) -> None:
+    """Two SMS, two LMS (a long name), one of the SMS numbers opted out: the hold is the
+    mixed price, the opted-out message is released, the rest charged at its type's price
+    and counted for the carrier that took it; everything reconciles."""
+    user = new_user()
+    top_up(client, user, 10_000)
+    prefix = uuid.uuid4().int % 9000 + 1000
+    dst = [f"010-{prefix}-{i:03d}1" for i in range(4)]
+    assert client.post("/optouts", json={"userId": user, "numbers": [dst[1]]}).status_code == 200
+    long_name = "가" * 40  # 80 EUC-KR bytes: the message is an LMS
+    created = client.post(
+        "/msgReqs",
+        json={
+            "userId": user,
+            "purpose": "advertising",
+            "msgTitle": "sale",
+            "msgContent": "(광고) #{name}님 할인 무료거부 080-123-4567",
+            "recipients": [
+                {"dstNum": dst[0], "variables": {"name": "Kim"}},
+                {"dstNum": dst[1], "variables": {"name": "Lee"}},
+                {"dstNum": dst[2], "variables": {"name": long_name}},
+                {"dstNum": dst[3], "variables": {"name": long_name}},
+            ],
+            "callbackNum": "0212345678",
+        },
+    )
+    assert created.status_code == 201, created.text
+    rid = created.json()["id"]
+    assert created.json()["msgCounts"] == {"SMS": 2, "LMS": 2}
+
+    charges = wait_until(
+        lambda: (
+            (b := client.get(f"/billings/reservations/{rid}").json()).get("status") == "closed"
+            and b
+        ),
+        timeout_s=60,
+        interval_s=0.2,
+    )
+    assert charges["amount"] == 2 * 20 + 2 * 50
+    assert (charges["capturedCount"], charges["capturedAmount"]) == (3, 20 + 2 * 50)
+    assert (charges["releasedCount"], charges["releasedAmount"]) == (1, 20)
+    assert [(t["msgType"], t["count"], t["capturedCount"]) for t in charges["byType"]] == [
+        ("LMS", 2, 2),
+        ("SMS", 2, 1),
+    ]
+    usage = client.get("/billings/usage", params={"userId": user}).json()
+    assert usage["byCarrier"] == [
+        {"carrier": "sim", "msgType": "LMS", "count": 2, "amount": 100},
+        {"carrier": "sim", "msgType": "SMS", "count": 1, "amount": 20},
+    ]
+    reservation = wait_until(
+        lambda: (r := client.get(f"/msgReqs/{rid}").json())["status"] == "completed" and r,
+        timeout_s=30,
+    )
+
+    async def reconciled() -> list[str]:
+        async with httpx.AsyncClient(
+            base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+        ) as http:
+            return await check(http, reservation)
+
+    assert wait_until(lambda: asyncio.run(reconciled()) == [], timeout_s=30)

@@ -30,10 +30,12 @@ def derived_from_ledger(entries: list[Any]) -> tuple[int, int, int, int]:
 
 
 async def test_every_balance_is_the_sum_of_its_ledger_after_a_mixed_run(saga: Any) -> None:
-    """Top-ups, holds, refusals, captures, releases, duplicates, contradictions, cancels and
-    finishes for three customers, in random order per reservation and redelivered."""
+    """Top-ups, holds (of one type or mixed), refusals, captures, releases (opted out
+    among them), duplicates, contradictions, cancels and finishes for three customers, in
+    random order per reservation and redelivered."""
     rng = random.Random(5)
     users = [f"u-mixed-{uuid.uuid4().hex[:8]}" for _ in range(3)]
+    rids: list[uuid.UUID] = []
     for user in users:
         await saga.top_up(user, rng.randrange(1_000, 5_000))
     for round_ in range(12):
@@ -41,18 +43,30 @@ async def test_every_balance_is_the_sum_of_its_ledger_after_a_mixed_run(saga: An
         if round_ % 4 == 3:
             await saga.top_up(user, rng.randrange(100, 2_000))
         rid = uuid.uuid4()
+        rids.append(rid)
         n = rng.randrange(1, 60)
-        msg_type = rng.choice(["SMS", "LMS"])
-        stream = [saga.requested(rid, user, n, msg_type)]
-        outcomes = [(seq, rng.choice(["delivered", "failed", "cancelled"])) for seq in range(n)]
+        if round_ % 3 == 1:  # personalised: some SMS, the rest LMS
+            sms = rng.randrange(0, n + 1)
+            types = ["SMS"] * sms + ["LMS"] * (n - sms)
+            msg_type = "LMS" if sms < n else "SMS"
+            stream = [saga.requested(rid, user, n, msg_type, {"SMS": sms, "LMS": n - sms})]
+        else:
+            msg_type = rng.choice(["SMS", "LMS"])
+            types = [msg_type] * n
+            stream = [saga.requested(rid, user, n, msg_type)]
+        statuses = ["delivered", "failed", "cancelled", "opted_out"]
+        outcomes = [
+            (seq, rng.choice(statuses), types[seq], rng.choice(["sim", "sim-b"]))
+            for seq in range(n)
+        ]
         rng.shuffle(outcomes)
         reported = outcomes[: rng.randrange(0, n + 1)]  # some results may never come
         for start in range(0, len(reported), 7):
             stream.append(saga.results(rid, user, reported[start : start + 7]))
         if reported:  # a contradiction and a duplicate of the first result
-            seq, status = reported[0]
+            seq, status, *rest = reported[0]
             flipped = "failed" if status == "delivered" else "delivered"
-            stream.append(saga.results(rid, user, [(seq, flipped), (seq, status)]))
+            stream.append(saga.results(rid, user, [(seq, flipped, *rest), (seq, status, *rest)]))
         if round_ % 5 == 0:
             stream.insert(1, saga.cancelled(rid, user, "requested"))
         stream.append(saga.finished(rid, user))
@@ -74,6 +88,27 @@ async def test_every_balance_is_the_sum_of_its_ledger_after_a_mixed_run(saga: An
             moved = derived_from_ledger([entry])[:3]
             previous = (before.available_after, before.held_after, before.charged_after)
             assert after == tuple(p + m for p, m in zip(previous, moved, strict=True))
+
+    captured: Counter[str] = Counter()
+    mixed = 0
+    for rid in rids:  # each hold adds up, in total and per type
+        hold = await saga.hold(rid)
+        if hold.status == "refused":
+            continue
+        captured[hold.user_id] += hold.captured_count
+        mixed += len(hold.by_type) == 2
+        assert (
+            hold.amount
+            == hold.captured_amount + hold.released_amount + hold.held
+            == sum(line["unit_price"] * line["count"] for line in hold.by_type.values())
+        )
+        assert hold.count == hold.captured_count + hold.released_count
+        assert hold.captured_amount == sum(
+            line["unit_price"] * line["captured"] for line in hold.by_type.values()
+        )
+    assert mixed >= 2
+    for user in users:  # every captured message is in the usage by carrier
+        assert sum(n for *_, n, _ in await saga.usage_rows(user)) == captured[user]
 
 
 async def test_usage_sums_charges_by_type_within_seoul_months(saga: Any, user: str) -> None:

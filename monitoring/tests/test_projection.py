@@ -24,7 +24,18 @@ from msgplat.monitoring.handlers import VIEWS_CHANNEL, projection_handlers
 from msgplat.monitoring.models import alert_settings, alerts, tables, webhook_deliveries, webhooks
 from msgplat.monitoring.models import reservation_views as views
 from msgplat.monitoring.settings import MonitoringSettings
-from msgplat.monitoring.testing import Story, cancelled, envelope, refused, requested, results
+from msgplat.monitoring.testing import (
+    T0,
+    AdvertisingStory,
+    Story,
+    cancelled,
+    envelope,
+    paused,
+    refused,
+    requested,
+    results,
+    resumed,
+)
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event, EventEnvelope
@@ -68,6 +79,46 @@ async def test_every_event_type_is_applied(db: Database, consumer: IdempotentCon
     # Every event changed the view but send's SendingStarted and SendingFinished, which
     # reservation's own stage events had announced already.
     assert view.version == len(story.in_order()) - 2
+
+
+async def test_an_advertising_reservation_shows_its_pauses_and_opted_out_messages(
+    db: Database, consumer: IdempotentConsumer
+) -> None:
+    story = AdvertisingStory(uuid.uuid4())
+    topics = story.by_topic()
+    reservation, send = topics["reservation"], topics["send"]
+    await consumer.apply(as_records(wrap([*reservation[:4], *send[:2]])))
+
+    view = await queries.get_view(db, story.rid)
+    assert (view.purpose, view.status) == ("advertising", "sending")
+    assert view.paused_until == T0 + timedelta(hours=2)
+    assert view.pause_reason == "advertising is sent 08:00-21:00 Asia/Seoul"
+    wire = view.model_dump(mode="json", by_alias=True)
+    assert {"purpose", "optedOutCount", "pausedUntil", "pauseReason"} <= set(wire)
+
+    # The resume older than a pause arriving later: the later pause stands.
+    second_pause = send[6]
+    await consumer.apply(as_records(wrap([second_pause, send[2]])))
+    still = await queries.get_view(db, story.rid)
+    assert still.pause_reason == "outside the customer's sending windows"
+    assert still.paused_until == T0 + timedelta(hours=4)
+
+    await consumer.apply(as_records(wrap([*send[3:6], send[7]])))
+    going_on = await queries.get_view(db, story.rid)
+    assert (going_on.paused_until, going_on.pause_reason) == (None, None)
+    assert (going_on.delivered_count, going_on.opted_out_count) == (2, 1)
+    assert (going_on.progress, going_on.pending_count) == (0.6, 2)
+
+    await consumer.apply(as_records(wrap([*send[8:], reservation[4], *topics["billing"]])))
+    done = await queries.get_view(db, story.rid)
+    assert (done.status, done.delivered_count, done.opted_out_count) == ("completed", 4, 1)
+    assert (done.progress, done.amount_charged, done.amount_released) == (1.0, 80, 20)
+    assert (done.paused_until, done.pause_reason) == (None, None)
+
+    # A pause re-emitted after the end shows nothing: the status is final.
+    late = paused(story.rid, T0 + timedelta(hours=9), until=None)
+    await consumer.apply(as_records(wrap([late, resumed(story.rid, T0)])))
+    assert (await queries.get_view(db, story.rid)).pause_reason is None
 
 
 async def test_a_redelivered_stream_is_applied_once(
@@ -242,6 +293,18 @@ async def test_status_changes_queue_webhook_deliveries_and_alerts_once(
         ).all()
     # CreditHeld came first: the placeholder is no status; the request is.
     assert statuses == ["requested", "scheduled", "sending", "partially_failed"]
+    async with db.engine.connect() as conn:
+        payload = await conn.scalar(
+            select(webhook_deliveries.c.payload).where(
+                webhook_deliveries.c.webhook_id == hook,
+                webhook_deliveries.c.status == "partially_failed",
+            )
+        )
+    assert payload["reservation"]["purpose"] == "normal"
+    assert (payload["reservation"]["optedOutCount"], payload["reservation"]["pauseReason"]) == (
+        0,
+        None,
+    )
     assert [(a.ref, a.to_num) for a in sent_alerts] == [
         (f"{story.rid}:partially_failed", "+821012345678")
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,12 +25,23 @@ from msgplat.devstack.testing import (
     postgres_server_url,
     running_broker,
 )
+from msgplat.monitoring import queries
 from msgplat.monitoring.consumers import PROJECTION_GROUP
 from msgplat.monitoring.handlers import projection_handlers
 from msgplat.monitoring.models import reservation_views, tables, webhook_deliveries, webhooks
 from msgplat.monitoring.rebuild import rebuild
 from msgplat.monitoring.settings import MonitoringSettings
-from msgplat.monitoring.testing import Story, cancelled, envelope, refused, rejected, requested
+from msgplat.monitoring.testing import (
+    AdvertisingStory,
+    Story,
+    cancelled,
+    envelope,
+    paused,
+    refused,
+    rejected,
+    requested,
+    resumed,
+)
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event
@@ -59,15 +71,23 @@ async def settings(own_broker: BrokerHandle) -> AsyncIterator[MonitoringSettings
     await drop_database(url)
 
 
-def stories() -> list[Event]:
+def stories() -> tuple[list[Event], uuid.UUID]:
     """Several reservations, every event type among them."""
     events: list[Event] = []
     for _ in range(3):
         events += Story(uuid.uuid4()).in_order()
-    gone, refused_one = uuid.uuid4(), uuid.uuid4()
+    events += AdvertisingStory(uuid.uuid4()).in_order()
+    gone, refused_one, on_hold = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     events += [requested(gone), cancelled(gone)]
     events += [requested(refused_one), refused(refused_one), rejected(refused_one)]
-    return events
+    # Still paused when rebuilt: a newer pause than the resume that follows it.
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    events += [
+        requested(on_hold, purpose="advertising"),
+        paused(on_hold, start + timedelta(hours=2), until=start + timedelta(hours=5)),
+        resumed(on_hold, start + timedelta(hours=1)),
+    ]
+    return events, on_hold
 
 
 async def publish(settings: MonitoringSettings, events: list[Event]) -> None:
@@ -111,7 +131,7 @@ async def test_a_rebuild_gives_the_same_views(settings: MonitoringSettings) -> N
                 )
             )
             await uow.commit()
-        events = stories()
+        events, on_hold = stories()
         await publish(settings, events)
 
         # The service's projection, running as it would, until it has seen everything.
@@ -121,7 +141,8 @@ async def test_a_rebuild_gives_the_same_views(settings: MonitoringSettings) -> N
             await eventually(lambda: _true(live.stats.applied == len(events)), timeout_s=60)
             before = await snapshot(db)
             queued = await count_deliveries(db)
-            assert len(before) == 5
+            assert len(before) == 7
+            assert before[on_hold]["last_pause_reason"] is not None
             # At least one per reservation: statuses in between are skipped when another
             # topic's later event is consumed first (the projection is commutative).
             assert queued >= 5
@@ -136,9 +157,14 @@ async def test_a_rebuild_gives_the_same_views(settings: MonitoringSettings) -> N
         assert report.records == len(events)
         assert report.applied == len(events)
         assert report.dead_lettered == 0
-        assert report.views == 5
+        assert report.views == 7
         assert await snapshot(db) == before
         assert await count_deliveries(db) == queued  # the replay sent nothing again
+
+        rebuilt = await queries.get_view(db, on_hold)
+        assert rebuilt.purpose == "advertising"
+        assert rebuilt.pause_reason == "advertising is sent 08:00-21:00 Asia/Seoul"
+        assert rebuilt.paused_until == datetime(2026, 3, 1, 14, tzinfo=UTC)
 
         # Twice is the same as once.
         await rebuild(settings)

@@ -19,6 +19,7 @@ COUNT_FIELDS = {
     "failed",
     "cancelled",
     "rejected",
+    "optedOut",
     "rate",
     "failuresByCode",
 }
@@ -68,7 +69,7 @@ def test_a_sent_reservation_is_counted_for_it_and_for_its_customer_s_day(
     assert set(stat) == COUNT_FIELDS | {"reservationId", "userId", "requestedAt", "updatedAt"}
     assert (stat["reservationId"], stat["userId"]) == (rid, user)
     assert (stat["requested"], stat["delivered"], stat["failed"]) == (3, 2, 1)
-    assert (stat["cancelled"], stat["rejected"]) == (0, 0)
+    assert (stat["cancelled"], stat["rejected"], stat["optedOut"]) == (0, 0, 0)
     assert stat["rate"] == 0.6667
     assert stat["failuresByCode"] == {"3001": 1}
 
@@ -104,6 +105,7 @@ def test_a_customer_without_data_has_zero_counts_and_no_history(client: httpx.Cl
             "failed": 0,
             "cancelled": 0,
             "rejected": 0,
+            "optedOut": 0,
             "rate": None,
             "failuresByCode": {},
         },
@@ -139,6 +141,12 @@ def test_an_unknown_reservation_is_404(client: httpx.Client) -> None:
         ("/stats", {"userId": "u", "from": "2026-03-02", "to": "2026-03-01"}, "from"),
         ("/stats", {"userId": "u", "from": "2025-01-01", "to": "2026-01-02"}, "to"),
         ("/stats", {"userId": "u", "from": "2000-01-01"}, "to"),
+        ("/stats/carriers", {}, "userId"),
+        ("/stats/carriers", {"userId": "x" * 65}, "userId"),
+        ("/stats/carriers", {"userId": "u", "from": "2026-02-30"}, "from"),
+        ("/stats/carriers", {"userId": "u", "to": "tomorrow"}, "to"),
+        ("/stats/carriers", {"userId": "u", "from": "2026-03-02", "to": "2026-03-01"}, "from"),
+        ("/stats/carriers", {"userId": "u", "from": "2025-01-01", "to": "2026-01-02"}, "to"),
     ],
 )
 def test_malformed_requests_are_422_naming_the_field(
@@ -157,3 +165,38 @@ def test_now_is_used_for_the_default_period(client: httpx.Client) -> None:
     body = client.get("/stats", params={"userId": "u-x", "from": start}).json()
     assert body["from"] == start
     assert body["to"] == datetime.now(TIMEZONE).date().isoformat()
+
+
+def test_a_customer_s_messages_are_counted_per_carrier(client: httpx.Client) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    reserve_and_send(client, user)
+
+    def counted() -> list[dict[str, Any]] | None:
+        response = client.get("/stats/carriers", params={"userId": user})
+        assert response.status_code == 200, response.text
+        items: list[dict[str, Any]] = response.json()["items"]
+        done = sum(i["delivered"] + i["failed"] for i in items) == 3
+        return items if done else None
+
+    # The stack's one carrier simulator is `sim`; it fails the number ending in 0000.
+    assert wait_until(counted, timeout_s=30, interval_s=0.2) == [
+        {"carrier": "sim", "delivered": 2, "failed": 1}
+    ]
+    today = datetime.now(TIMEZONE).date()
+    body = client.get("/stats/carriers", params={"userId": user}).json()
+    assert set(body) == {"userId", "from", "to", "items"}
+    assert (body["userId"], body["to"]) == (user, today.isoformat())
+    last_year = client.get(
+        "/stats/carriers", params={"userId": user, "from": "2025-01-01", "to": "2025-12-31"}
+    )
+    assert last_year.json()["items"] == []
+
+
+def test_carrier_counts_are_the_customer_s_own(stack: Stack) -> None:
+    customer = stack.new_customer()
+    with httpx.Client(base_url=stack.gateway_url, headers=customer.headers, timeout=30) as own:
+        mine = own.get("/stats/carriers")
+        assert mine.status_code == 200, mine.text
+        assert (mine.json()["userId"], mine.json()["items"]) == (customer.user_id, [])
+        someone_else = own.get("/stats/carriers", params={"userId": "demo"})
+        assert someone_else.status_code == 404

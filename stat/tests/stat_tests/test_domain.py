@@ -26,6 +26,13 @@ def test_the_success_rate(delivered: int, failed: int, rate: float | None) -> No
     assert domain.success_rate(delivered=delivered, failed=failed) == rate
 
 
+def test_a_result_without_a_carrier_is_under_none_and_long_names_are_cut() -> None:
+    assert domain.carrier_name(None) is None
+    assert domain.carrier_name("") is None
+    assert domain.carrier_name("sim-b") == "sim-b"
+    assert domain.carrier_name("c" * 70) == "c" * 64
+
+
 def test_a_failure_without_a_code_is_unknown_and_long_codes_are_cut() -> None:
     assert domain.failure_code(None) == "UNKNOWN"
     assert domain.failure_code("") == "UNKNOWN"

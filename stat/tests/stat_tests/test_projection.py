@@ -69,13 +69,19 @@ class Customer:
 
 
 def result(
-    seq: int, status: str, code: str | None = None, at: datetime = NOON_UTC
+    seq: int,
+    status: str,
+    code: str | None = None,
+    at: datetime = NOON_UTC,
+    carrier: str | None = None,
 ) -> MessageResult:
-    return MessageResult.model_validate({"seq": seq, "status": status, "code": code, "at": at})
+    return MessageResult.model_validate(
+        {"seq": seq, "status": status, "code": code, "at": at, "carrier": carrier}
+    )
 
 
 def counts_of(stat: object) -> dict[str, object]:
-    fields = ("requested", "delivered", "failed", "cancelled", "rejected", "rate")
+    fields = ("requested", "delivered", "failed", "cancelled", "rejected", "opted_out", "rate")
     counts = {name: getattr(stat, name) for name in fields}
     counts["failures_by_code"] = getattr(stat, "failures_by_code")  # noqa: B009
     return counts
@@ -100,6 +106,7 @@ async def test_a_request_counts_its_recipients_on_its_seoul_day(
         "failed": 0,
         "cancelled": 0,
         "rejected": 0,
+        "opted_out": 0,
         "rate": None,
         "failures_by_code": {},
     }
@@ -134,6 +141,7 @@ async def test_results_are_counted_by_status_with_failures_by_code(
         "failed": 4,
         "cancelled": 1,
         "rejected": 0,
+        "opted_out": 0,
         "rate": round(2 / 6, 4),
         "failures_by_code": {"E301": 2, "P001": 1, "UNKNOWN": 1},
     }
@@ -314,6 +322,95 @@ async def test_a_period_sums_its_days_and_lists_only_days_with_data(
     assert [d.date for d in period.history] == [date(2026, 3, 12), date(2026, 3, 15)]
     assert (period.stat.requested, period.stat.delivered, period.stat.rate) == (4, 2, 1.0)
     assert (period.user_id, period.from_, period.to) == (user, date(2026, 3, 11), date(2026, 3, 15))
+
+
+async def test_opted_out_messages_are_counted_and_make_no_rate(
+    db: Database, consumer: IdempotentConsumer
+) -> None:
+    """Opted out: never sent, so neither for nor against the rate; counted on their own
+    for the day, the period and the reservation, once."""
+    c = Customer()
+    await consumer.apply(
+        as_records(
+            [
+                c.requested(5),
+                c.results(result(0, "opted_out", "OPTED_OUT"), result(1, "opted_out", "OPTED_OUT")),
+            ]
+        )
+    )
+    stat = await queries.reservation_stat(db, c.rid)
+    assert (stat.opted_out, stat.cancelled, stat.failed, stat.rate) == (2, 0, 0, None)
+
+    await consumer.apply(
+        as_records(
+            [
+                c.results(result(2, "delivered", "OK"), result(3, "failed", "E1")),
+                c.results(result(4, "opted_out", "OPTED_OUT"), result(0, "opted_out")),
+            ]
+        )
+    )
+    expected = {
+        "requested": 5,
+        "delivered": 1,
+        "failed": 1,
+        "cancelled": 0,
+        "rejected": 0,
+        "opted_out": 3,
+        "rate": 0.5,
+        "failures_by_code": {"E1": 1},
+    }
+    assert counts_of(await queries.reservation_stat(db, c.rid)) == expected
+    period = await day_stats(db, c.user_id)
+    assert counts_of(period.stat) == expected
+    assert [counts_of(day) for day in period.history] == [expected]
+
+
+async def test_delivered_and_failed_messages_are_counted_per_carrier_and_day(
+    db: Database, consumer: IdempotentConsumer
+) -> None:
+    c = Customer()
+    next_day = NOON_UTC + timedelta(days=1)
+    await consumer.apply(
+        as_records(
+            [
+                c.requested(8),
+                c.results(
+                    result(0, "delivered", carrier="sim"),
+                    result(1, "delivered", carrier="sim"),
+                    result(2, "failed", "E1", carrier="sim"),
+                    result(3, "delivered", carrier="sim-b"),
+                    result(4, "failed", "E2", carrier="sim-b", at=next_day),
+                    result(5, "cancelled", carrier="sim-b"),  # never sent: not a carrier's
+                    result(6, "opted_out", "OPTED_OUT"),
+                    result(7, "failed", "EXPIRED"),  # no carrier took it
+                ),
+                # Counted once, whatever comes again.
+                c.results(result(0, "delivered", carrier="sim"), result(3, "failed", carrier="x")),
+            ]
+        )
+    )
+    other = Customer()  # another customer's carriers are not theirs
+    await consumer.apply(
+        as_records([other.requested(1), other.results(result(0, "delivered", carrier="sim"))])
+    )
+
+    both_days = await queries.carrier_stats(
+        db, user_id=c.user_id, start=MARCH_10, end=date(2026, 3, 11)
+    )
+    assert [(i.carrier, i.delivered, i.failed) for i in both_days.items] == [
+        ("sim", 2, 1),
+        ("sim-b", 1, 1),
+    ]
+    first_day = await queries.carrier_stats(db, user_id=c.user_id, start=MARCH_10, end=MARCH_10)
+    assert [(i.carrier, i.delivered, i.failed) for i in first_day.items] == [
+        ("sim", 2, 1),
+        ("sim-b", 1, 0),
+    ]
+    assert (first_day.user_id, first_day.from_, first_day.to) == (c.user_id, MARCH_10, MARCH_10)
+    none = await queries.carrier_stats(
+        db, user_id=c.user_id, start=date(2026, 3, 12), end=date(2026, 3, 31)
+    )
+    assert none.items == []
 
 
 async def test_an_unknown_reservation_is_not_found(db: Database) -> None:
