@@ -34,6 +34,9 @@ def create_app(settings: CarrierSettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            if sim.reporter.pending and sim.settings.drain_reports_on_stop_s:
+                log.info("carrier simulator draining reports", pending=sim.reporter.pending)
+                await sim.reporter.drain(sim.settings.drain_reports_on_stop_s)
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher

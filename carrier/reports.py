@@ -15,6 +15,7 @@ first attempt; then the batch is dropped and counted as failed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import random
@@ -74,6 +75,7 @@ class Reporter:
         self._wall_offset = time.time() - time.monotonic()
         self._seq = itertools.count()
         self._wake = asyncio.Event()
+        self._settled = asyncio.Event()  # set when a report POST ends (sent or dropped)
         self._client: httpx.AsyncClient | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.running = False
@@ -127,6 +129,15 @@ class Reporter:
                 for task in list(self._tasks):
                     task.cancel()
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def drain(self, timeout_s: float) -> None:
+        """Wait, at most `timeout_s`, until every scheduled report is sent or dropped
+        (the flusher keeps running meanwhile)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                while self.pending and self.running:
+                    self._settled.clear()
+                    await self._settled.wait()
 
     def _collect(self, now: float) -> None:
         """Due reports to staging (per URL, in due order); due retries to the ready queue."""
@@ -224,6 +235,7 @@ class Reporter:
         self._settle(batch, status, error, retryable)
 
     def _settle(self, batch: Batch, status: int | None, error: str | None, retryable: bool) -> None:
+        self._settled.set()
         count = len(batch.reports)
         if status is not None and 200 <= status < 300:
             self.counters.sent += count

@@ -13,6 +13,7 @@ MAX_MESSAGES_PER_REQUEST = 1000
 DELIVERED = "0000"
 INVALID_NUMBER = "1001"
 BLOCKED = "1002"
+ROUTE_UNAVAILABLE = "1003"  # this carrier cannot reach the number now: another one may
 UNREACHABLE = "3001"
 DELIVERY_FAILED = "3002"
 
@@ -20,6 +21,7 @@ REASONS: dict[str, str] = {
     DELIVERED: "delivered",
     INVALID_NUMBER: "invalid number",
     BLOCKED: "blocked",
+    ROUTE_UNAVAILABLE: "route unavailable",
     UNREACHABLE: "unreachable handset",
     DELIVERY_FAILED: "delivery failed",
 }

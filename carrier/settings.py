@@ -92,6 +92,13 @@ class CarrierSettings(Knobs, BaseSettings):
         default=2_000_000, ge=1, description="Pending reports beyond which submits get 429"
     )
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    drain_reports_on_stop_s: float = Field(
+        default=0,
+        ge=0,
+        le=60,
+        description="On shutdown, go on sending the reports of accepted messages for up to "
+        "this long (a carrier that stops taking messages still reports those it took)",
+    )
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("CARRIER_LOG_LEVEL", "LOG_LEVEL")
     )

@@ -17,10 +17,13 @@ import httpx
 class ServiceSpec:
     name: str
     port: int
+    # The subpackage whose app it runs, when not `name` (a second carrier simulator,
+    # `carrier-b`, runs `msgplat.carrier`).
+    package: str | None = None
 
     @property
     def app(self) -> str:
-        return f"msgplat.{self.name}.app:create_app"
+        return f"msgplat.{self.package or self.name}.app:create_app"
 
 
 # Start order: the carrier simulator (the outside world) first, the gateway last.

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import os
 import secrets
+import string
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -32,7 +34,7 @@ from msgplat.devstack.postgres import (
     ensure_database,
     with_database,
 )
-from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
+from msgplat.devstack.services import SERVICES, ServiceProcess, ServiceSpec, wiring_env
 from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
 from msgplat.gateway.credentials import new_api_key
 from msgplat.plumbing.envelope import EventEnvelope
@@ -113,6 +115,10 @@ class Stack:
     env: dict[str, str]
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
     operator_key: str = field(default_factory=new_api_key)
+    # More than 1: more carrier simulators (`carrier-b`, `carrier-c`... named `sim-b`,
+    # `sim-c`... each with its own API key and callback token), and the send service
+    # gets them all in `CARRIERS`, the first simulator (`sim`) first.
+    carriers: int = 1
 
     @property
     def gateway_url(self) -> str:
@@ -146,13 +152,14 @@ class Stack:
             **self.env,
             **wiring_env(ports),
         }
-        for spec in SERVICES:
-            if names is None or spec.name in names:
-                self.processes[spec.name] = ServiceProcess(
-                    spec,
-                    env,
-                    ARTIFACTS / "logs" / f"{spec.name}-{ports[spec.name]}.log",
-                    port=ports[spec.name],
+        specs = {spec.name: (spec, env) for spec in SERVICES}
+        if self.carriers > 1:
+            specs = self._more_carriers(specs, env)
+        for name, (spec, spec_env) in specs.items():
+            if names is None or name in names:
+                port = ports.get(name) or spec.port
+                self.processes[name] = ServiceProcess(
+                    spec, spec_env, ARTIFACTS / "logs" / f"{name}-{port}.log", port=port
                 )
         for process in self.processes.values():
             process.start()
@@ -162,6 +169,36 @@ class Stack:
         except BaseException:
             self.stop()  # no process outlives a failed start
             raise
+
+    def _more_carriers(
+        self, specs: dict[str, tuple[ServiceSpec, dict[str, str]]], env: dict[str, str]
+    ) -> dict[str, tuple[ServiceSpec, dict[str, str]]]:
+        """Add the simulators after the first (each on a free port, with its own key and
+        token) and tell the send service about every one (`CARRIERS`)."""
+        carriers = [
+            {
+                "name": env.get("CARRIER_NAME", "sim"),
+                "url": env["CARRIER_URL"],
+                "apiKey": env.get("CARRIER_API_KEY", "sim-key"),
+                "callbackToken": env.get("CARRIER_CALLBACK_TOKEN", "sim-callback"),
+            }
+        ]
+        more: dict[str, tuple[ServiceSpec, dict[str, str]]] = {}
+        for letter in string.ascii_lowercase[1 : self.carriers]:
+            spec = ServiceSpec(f"carrier-{letter}", free_port(), package="carrier")
+            name = f"sim-{letter}"
+            key, token = f"{name}-key", f"{name}-callback"
+            own = {**env, "CARRIER_API_KEY": key, "CARRIER_CALLBACK_TOKEN": token}
+            more[spec.name] = (spec, own)
+            carriers.append(
+                {"name": name, "url": f"http://127.0.0.1:{spec.port}", "apiKey": key,
+                 "callbackToken": token}
+            )  # fmt: skip
+        env.setdefault("CARRIERS", json.dumps(carriers))
+        names = [c["name"] for c in carriers]
+        env.setdefault("CARRIER_PRIORITY", json.dumps({"SMS": names, "LMS": names}))
+        first, *rest = specs.items()
+        return dict([first, *more.items(), *rest])
 
     def restart(self, name: str, *, kill: bool = True) -> None:
         process = self.processes[name]
@@ -209,6 +246,8 @@ def platform_on_loopback(env: dict[str, str] | None = None) -> Iterator[tuple[St
                 env={
                     "DATABASE_URL": database_url,
                     "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+                    # The benchmarks reserve a few seconds ahead.
+                    "RESERVE_MIN_LEAD_S": "1",
                     **(env or {}),
                 }
             )

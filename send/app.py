@@ -6,19 +6,21 @@ from fastapi import FastAPI
 
 from msgplat.plumbing.metrics import StateCounts
 from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
-from msgplat.send.carrier import CarrierClient
+from msgplat.send.carriers import CarrierRouter
 from msgplat.send.consumers import SUBSCRIPTIONS
 from msgplat.send.models import jobs, tables
+from msgplat.send.optout_routes import router as optout_router
 from msgplat.send.routes import callback_router, router
 from msgplat.send.sender import Sender
 from msgplat.send.settings import SendSettings, get_settings
+from msgplat.send.window_routes import router as window_router
 
 
 def create_app() -> FastAPI:
     settings = get_settings()
 
     async def run_sender(runtime: ServiceRuntime) -> None:
-        carrier = CarrierClient(settings)
+        carrier = CarrierRouter(settings)  # one client (and circuit) per carrier
         runtime.scrape_hooks.append(carrier.report_circuit)
         try:
             await Sender(runtime.db, settings, carrier, stopping=runtime.stopping).run()
@@ -29,7 +31,7 @@ def create_app() -> FastAPI:
     return create_service_app(
         settings=settings,
         tables=tables,
-        routers=[router, callback_router],
+        routers=[router, optout_router, window_router, callback_router],
         subscriptions=SUBSCRIPTIONS,
         title="Send service",
         background=run_sender,

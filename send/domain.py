@@ -14,6 +14,9 @@ class MessageState(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # An advertising message to a number on the customer's opt-out list: never handed
+    # to a carrier, never charged.
+    OPTED_OUT = "opted_out"
 
 
 class JobState(StrEnum):
@@ -26,19 +29,29 @@ class JobState(StrEnum):
     REJECTED = "rejected"  # billing refused the credit: never sent, nothing to report
 
 
-FINAL = frozenset({MessageState.DELIVERED, MessageState.FAILED, MessageState.CANCELLED})
+FINAL = frozenset(
+    {
+        MessageState.DELIVERED,
+        MessageState.FAILED,
+        MessageState.CANCELLED,
+        MessageState.OPTED_OUT,
+    }
+)
 
 # Platform result codes (carrier codes are passed through as they come).
 CODE_EXPIRED = "P001"  # could not be handed to a carrier before it expired
 CODE_RETRIES_EXHAUSTED = "P002"  # the carrier failed on every attempt of the retry budget
 CODE_NO_REPORT = "P003"  # accepted by the carrier, but no delivery report came in time
+CODE_OPTED_OUT = "OPTED_OUT"  # advertising to a number on the customer's opt-out list
+OPTED_OUT_REASON = "the number is on the customer's opt-out list (advertising)"
 
 
 Outcome = Literal["completed", "partially_failed", "failed", "cancelled"]
 
 
 def outcome(*, delivered: int, failed: int, job_cancelled: bool) -> Outcome:
-    """The reservation's final status once every message is final."""
+    """The reservation's final status once every message is final. Opted-out messages
+    are neither delivered nor failed: a reservation with none failed is completed."""
     if job_cancelled:
         return "cancelled"
     if failed == 0:

@@ -44,6 +44,7 @@ async def on_reservation_requested(
             status=domain.JobState.WAITING,
             recipient_count=event.recipient_count,
             chunk_count=event.chunk_count,
+            purpose=event.purpose,
             traceparent=tracing.current_traceparent(),
         )
         .on_conflict_do_nothing()
@@ -54,16 +55,24 @@ async def on_reservation_requested(
 async def on_recipients_added(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRecipientsAdded
 ) -> None:
-    """COPY the chunk's messages (the inbox guarantees each chunk is applied once)."""
+    """COPY the chunk's messages (the inbox guarantees each chunk is applied once); a
+    personalised chunk brings each message's own text and type."""
     raw = await uow.conn.get_raw_connection()
+    rid, first = event.reservation_id, event.first_seq
+    columns = ["reservation_id", "seq", "dst_num"]
+    records: list[tuple[Any, ...]]
+    if event.texts is None and event.msg_types is None:
+        records = [(rid, first + i, number) for i, number in enumerate(event.dst_nums)]
+    else:
+        columns += ["text", "msg_type"]
+        count = len(event.dst_nums)
+        texts = event.texts or [None] * count
+        types = event.msg_types or [None] * count
+        records = [
+            (rid, first + i, number, texts[i], types[i]) for i, number in enumerate(event.dst_nums)
+        ]
     await raw.driver_connection.copy_records_to_table(
-        "messages",
-        schema_name=SCHEMA,
-        columns=["reservation_id", "seq", "dst_num"],
-        records=[
-            (event.reservation_id, event.first_seq + i, number)
-            for i, number in enumerate(event.dst_nums)
-        ],
+        "messages", schema_name=SCHEMA, columns=columns, records=records
     )
     job = (
         await uow.conn.execute(
@@ -140,7 +149,8 @@ async def on_reservation_cancelled(
                 WHERE m.reservation_id = :rid
                   AND (m.status = 'pending'
                        OR (m.status = 'submitted' AND m.seq >= :cursor AND NOT :leased))
-                RETURNING seq, status, result_code, reason, carrier, carrier_msg_id, final_at
+                RETURNING seq, status, result_code, reason, carrier, carrier_msg_id, final_at,
+                          msg_type
                 """
             ),
             {
@@ -161,7 +171,7 @@ async def list_messages(
     async with db.engine.connect() as conn:
         job = (
             await conn.execute(
-                select(jobs.c.user_id, jobs.c.recipient_count).where(
+                select(jobs.c.user_id, jobs.c.recipient_count, jobs.c.msg_type).where(
                     jobs.c.reservation_id == reservation_id
                 )
             )
@@ -175,14 +185,21 @@ async def list_messages(
             .offset((page - 1) * size)
             .limit(size)
         )
-        return [to_api(row, job.user_id) for row in rows], job.recipient_count
+        return [to_api(row, job.user_id, job.msg_type) for row in rows], job.recipient_count
 
 
 async def summarise(db: Database, caller: Caller, *, reservation_id: UUID) -> MsgSummary:
     async with db.engine.connect() as conn:
         job = (
             await conn.execute(
-                select(jobs.c.user_id, jobs.c.recipient_count, tallies.c.finished_at)
+                select(
+                    jobs.c.user_id,
+                    jobs.c.recipient_count,
+                    jobs.c.pause_rule,
+                    jobs.c.pause_reason,
+                    jobs.c.paused_until,
+                    tallies.c.finished_at,
+                )
                 .join(tallies, tallies.c.reservation_id == jobs.c.reservation_id)
                 .where(jobs.c.reservation_id == reservation_id)
             )
@@ -198,6 +215,7 @@ async def summarise(db: Database, caller: Caller, *, reservation_id: UUID) -> Ms
                 )
             ).all()
         )
+    finished = job.finished_at is not None
     return MsgSummary(
         reservation_id=reservation_id,
         user_id=job.user_id,
@@ -207,7 +225,11 @@ async def summarise(db: Database, caller: Caller, *, reservation_id: UUID) -> Ms
         delivered=counts.get(S.DELIVERED, 0),
         failed=counts.get(S.FAILED, 0),
         cancelled=counts.get(S.CANCELLED, 0),
-        finished=job.finished_at is not None,
+        opted_out=counts.get(S.OPTED_OUT, 0),
+        finished=finished,
+        pause_rule=None if finished else job.pause_rule,
+        pause_reason=None if finished else job.pause_reason,
+        paused_until=None if finished else job.paused_until,
     )
 
 
@@ -215,23 +237,25 @@ async def get_message(db: Database, caller: Caller, message_id: int) -> Msg:
     async with db.engine.connect() as conn:
         row = (
             await conn.execute(
-                select(messages, jobs.c.user_id)
+                select(messages, jobs.c.user_id, jobs.c.msg_type.label("job_msg_type"))
                 .join(jobs, jobs.c.reservation_id == messages.c.reservation_id)
                 .where(messages.c.id == message_id)
             )
         ).first()
     caller.check_owner(row and row.user_id, f"message {message_id}")
     assert row is not None
-    return to_api(row, row.user_id)
+    return to_api(row, row.user_id, row.job_msg_type)
 
 
-def to_api(row: Any, user_id: str) -> Msg:
+def to_api(row: Any, user_id: str, job_msg_type: str) -> Msg:
     return Msg(
         id=row.id,
         reservation_id=row.reservation_id,
         user_id=user_id,
         seq=row.seq,
         dst_num=row.dst_num,
+        msg_type=row.msg_type or job_msg_type,
+        text=row.text,
         status=row.status,
         attempts=row.attempts,
         carrier=row.carrier,

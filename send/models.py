@@ -16,7 +16,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from msgplat.plumbing.tables import plumbing_tables
 
@@ -49,6 +49,14 @@ jobs = Table(
     # The W3C traceparent of the reservation's trace (when tracing is on): the send and
     # its results, which happen later and elsewhere, join that trace.
     Column("traceparent", String(64), nullable=True),
+    # normal | advertising | authentication (contracts.events.Purpose)
+    Column("purpose", String(16), nullable=False, server_default="normal"),
+    # Paused outside the advertising hours or the customer's sending windows: the rule
+    # (advertising_hours | sending_windows) is set while paused, and the job is not
+    # claimed before `paused_until` (never while it is NULL: no window opens again).
+    Column("pause_rule", String(32), nullable=True),
+    Column("pause_reason", Text, nullable=True),
+    Column("paused_until", DateTime(timezone=True), nullable=True),
     Index(
         "ix_jobs_due",
         "due_at",
@@ -66,6 +74,7 @@ tallies = Table(
     Column("delivered", Integer, nullable=False, server_default="0"),
     Column("failed", Integer, nullable=False, server_default="0"),
     Column("cancelled", Integer, nullable=False, server_default="0"),
+    Column("opted_out", Integer, nullable=False, server_default="0"),
     Column("finished_at", DateTime(timezone=True), nullable=True),
 )
 
@@ -77,7 +86,11 @@ messages = Table(
     Column("reservation_id", UUID(as_uuid=True), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("dst_num", String(20), nullable=False),
-    # pending -> submitted -> delivered | failed; pending -> cancelled | failed
+    # Personalised reservations only: this recipient's rendered text and its type (NULL:
+    # the job's content and type).
+    Column("text", Text, nullable=True),
+    Column("msg_type", String(8), nullable=True),
+    # pending -> submitted -> delivered | failed; pending -> cancelled | failed | opted_out
     Column("status", String(16), nullable=False, server_default="pending"),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("carrier", String(32), nullable=True),
@@ -91,6 +104,28 @@ messages = Table(
         "submitted_at",
         postgresql_where=text("status = 'submitted'"),
     ),
+)
+
+# Each customer's opt-out list (numbers in E.164): advertising is never sent to them.
+optouts = Table(
+    "optouts",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("number", String(20), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# A customer's sending windows (at most one set): `windows` is the list as given
+# ([{days, start, end}]), `purposes` the purposes they apply to.
+sending_windows = Table(
+    "sending_windows",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("time_zone", String(64), nullable=False),
+    Column("windows", JSONB, nullable=False),
+    Column("purposes", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 tables = plumbing_tables(metadata)

@@ -1,13 +1,17 @@
 """Delivery reports from the carrier, applied idempotently in one transaction a batch.
 
 A report applies to a message that is not final yet (it may even overtake the
-recording of the carrier's answer to the submit); duplicates, and reports that
-arrive after the message's first final state, change nothing. A batch naming any
-message we do not know is refused whole (422) and changes nothing.
+recording of the carrier's answer to the submit) and that records the reporting
+carrier (the one its callback token names); duplicates, reports that arrive after the
+message's first final state, and reports from another carrier (one that had the
+message before a failover, see carriers.py) change nothing: a message is final once,
+by one carrier. A batch naming any message we do not know is refused whole (422) and
+changes nothing.
 """
 
 from __future__ import annotations
 
+import hmac
 from collections import defaultdict
 from typing import Any
 from uuid import UUID
@@ -20,6 +24,7 @@ from msgplat.send import domain
 from msgplat.send.models import SCHEMA
 from msgplat.send.results import load_job, record_final
 from msgplat.send.schemas import CarrierReport, ReportsApplied
+from msgplat.send.settings import SendSettings
 
 KNOWN_SQL = text(
     f"""
@@ -39,16 +44,31 @@ APPLY_SQL = text(
                 CAST(:done AS timestamptz[]))
         AS v(rid, seq, status, code, reason, mid, done_at)
     WHERE m.reservation_id = v.rid AND m.seq = v.seq
-      AND m.status IN ('pending', 'submitted')
+      AND m.status IN ('pending', 'submitted') AND m.carrier = :carrier
     RETURNING m.reservation_id, m.seq, m.status, m.result_code, m.reason, m.carrier,
-              m.carrier_msg_id, m.final_at
+              m.carrier_msg_id, m.final_at, m.msg_type
     """
 )
 
 MAX_LISTED = 100
 
 
-async def apply_reports(db: Database, reports: list[CarrierReport]) -> ReportsApplied:
+def reporting_carrier(settings: SendSettings, authorization: str | None) -> str | None:
+    """The carrier whose callback token `authorization` bears; None for no carrier's."""
+    if authorization is None:
+        return None
+    given = authorization.encode()
+    found = None
+    for carrier in settings.carrier_configs():  # every token compared: no timing hint
+        if hmac.compare_digest(given, f"Bearer {carrier.callback_token}".encode()):
+            found = carrier.name
+    return found
+
+
+async def apply_reports(
+    db: Database, reports: list[CarrierReport], *, carrier: str
+) -> ReportsApplied:
+    """Apply `reports` sent by `carrier` (the name its callback token belongs to)."""
     keyed: dict[tuple[UUID, int], CarrierReport] = {}
     errors: list[FieldError] = []
     for index, report in enumerate(reports):
@@ -85,6 +105,7 @@ async def apply_reports(db: Database, reports: list[CarrierReport]) -> ReportsAp
                 APPLY_SQL,
                 {
                     **params,
+                    "carrier": carrier,
                     "statuses": [
                         "delivered" if r.status == "DELIVERED" else "failed" for r in values
                     ],

@@ -31,7 +31,8 @@ RESULTS_PER_EVENT = 5000
 
 async def record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
     """`rows` just became final (seq, status, result_code, reason, carrier,
-    carrier_msg_id, final_at): emit their results, tally them, finish the job if done."""
+    carrier_msg_id, final_at, msg_type): emit their results, tally them, finish the job
+    if done. `job` needs reservation_id, user_id, recipient_count, msg_type."""
     if not rows:
         return
     # Delivery reports come in the carrier's request: their results join the
@@ -45,7 +46,9 @@ async def _record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
     for start in range(0, len(ordered), RESULTS_PER_EVENT):
         uow.emit_payload(
             MessageResultsReported,
-            results_payload(job.reservation_id, ordered[start : start + RESULTS_PER_EVENT]),
+            results_payload(
+                job.reservation_id, ordered[start : start + RESULTS_PER_EVENT], job.msg_type
+            ),
             aggregate_id=job.reservation_id,
             user_id=job.user_id,
         )
@@ -62,12 +65,13 @@ async def _record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
                 delivered=tallies.c.delivered + counts[domain.MessageState.DELIVERED],
                 failed=tallies.c.failed + counts[domain.MessageState.FAILED],
                 cancelled=tallies.c.cancelled + counts[domain.MessageState.CANCELLED],
+                opted_out=tallies.c.opted_out + counts[domain.MessageState.OPTED_OUT],
             )
             .returning(tallies)
         )
     ).one()
     if tally.finished_at is None and (
-        tally.delivered + tally.failed + tally.cancelled >= job.recipient_count
+        tally.delivered + tally.failed + tally.cancelled + tally.opted_out >= job.recipient_count
     ):
         await _finish(uow, job, tally)
 
@@ -101,6 +105,7 @@ async def _finish(uow: UnitOfWork, job: Any, tally: Any) -> None:
             delivered=tally.delivered,
             failed=tally.failed,
             cancelled=tally.cancelled,
+            opted_out=tally.opted_out,
             finished_at=now,
         ),
         aggregate_id=job.reservation_id,
@@ -126,6 +131,7 @@ async def load_job(uow: UnitOfWork, reservation_id: UUID) -> Any:
                 jobs.c.reservation_id,
                 jobs.c.user_id,
                 jobs.c.recipient_count,
+                jobs.c.msg_type,
                 jobs.c.status,
                 jobs.c.traceparent,
             ).where(jobs.c.reservation_id == reservation_id)
@@ -133,9 +139,10 @@ async def load_job(uow: UnitOfWork, reservation_id: UUID) -> Any:
     ).first()
 
 
-def results_payload(reservation_id: UUID, rows: Sequence[Any]) -> dict[str, Any]:
+def results_payload(reservation_id: UUID, rows: Sequence[Any], msg_type: str) -> dict[str, Any]:
     """The payload of a MessageResultsReported, built straight from message rows: the
-    hot path of every delivery report (tests validate it against the model)."""
+    hot path of every delivery report (tests validate it against the model). Each
+    result carries its message's own type (personalised), else `msg_type`, the job's."""
     return {
         "reservation_id": reservation_id,
         "results": [
@@ -147,6 +154,7 @@ def results_payload(reservation_id: UUID, rows: Sequence[Any]) -> dict[str, Any]
                 "carrier": row.carrier,
                 "carrier_msg_id": row.carrier_msg_id,
                 "at": row.final_at,
+                "msg_type": row.msg_type or msg_type,
             }
             for row in rows
         ],

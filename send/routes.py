@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 from uuid import UUID
 
@@ -14,7 +13,7 @@ from msgplat.plumbing.api import Page
 from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.send import handlers
-from msgplat.send.reports import apply_reports
+from msgplat.send.reports import apply_reports, reporting_carrier
 from msgplat.send.schemas import CarrierReports, Msg, MsgSummary, ReportsApplied
 from msgplat.send.settings import SendSettings
 
@@ -74,14 +73,15 @@ async def carrier_reports(
     runtime: RuntimeDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> ReportsApplied:
-    """Delivery reports pushed by the carrier (internal: needs the callback token).
+    """Delivery reports pushed by a carrier (internal: needs one carrier's callback
+    token, which says which carrier reports).
 
     The body is parsed by pydantic straight from its bytes: the hot path of a send.
     """
     settings = runtime.settings
     assert isinstance(settings, SendSettings)
-    expected = f"Bearer {settings.carrier_callback_token}"
-    if authorization is None or not hmac.compare_digest(authorization, expected):
+    carrier = reporting_carrier(settings, authorization)
+    if carrier is None:
         raise HTTPException(status_code=401, detail="missing or wrong carrier callback token")
     try:
         body = CarrierReports.model_validate_json(await request.body())
@@ -89,4 +89,4 @@ async def carrier_reports(
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         ) from None
-    return await apply_reports(runtime.db, body.reports)
+    return await apply_reports(runtime.db, body.reports, carrier=carrier)

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from msgplat.plumbing.api import ApiModel
+from msgplat.contracts.events import MsgType, Purpose
+from msgplat.plumbing.api import ApiInput, ApiModel
+from msgplat.plumbing.caller import ClaimedUserId
+from msgplat.send import numbers, windows
+
+MAX_OPTOUTS_PER_REQUEST = 1000
 
 
 class Msg(ApiModel):
@@ -19,9 +32,11 @@ class Msg(ApiModel):
     user_id: str
     seq: int = Field(description="Position in the recipient list, from 0")
     dst_num: str
-    status: str
+    msg_type: MsgType
+    text: str | None = Field(description="Personalised reservations: this message's text")
+    status: str = Field(description="pending, submitted, delivered, failed, cancelled or opted_out")
     attempts: int
-    carrier: str | None
+    carrier: str | None = Field(description="The carrier that took the message")
     carrier_msg_id: str | None
     result_code: str | None
     reason: str | None
@@ -38,7 +53,15 @@ class MsgSummary(ApiModel):
     delivered: int
     failed: int
     cancelled: int
+    opted_out: int = Field(description="Advertising not sent: the number is on the opt-out list")
     finished: bool
+    pause_rule: Literal["advertising_hours", "sending_windows"] | None = Field(
+        description="Why sending is paused (null when not paused)"
+    )
+    pause_reason: str | None
+    paused_until: datetime | None = Field(
+        description="When a paused send goes on (null: not paused, or no window opens)"
+    )
 
 
 class CarrierReport(BaseModel):
@@ -63,4 +86,109 @@ class CarrierReports(BaseModel):
 class ReportsApplied(ApiModel):
     received: int
     applied: int
-    ignored: int = Field(description="Already final: duplicates or late reports")
+    ignored: int = Field(
+        description="Already final (duplicates or late reports), or from a carrier other "
+        "than the message's"
+    )
+
+
+def _e164(value: str) -> str:
+    return numbers.normalise(value)
+
+
+OptoutNumber = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_e164)]
+
+
+class OptoutNumbers(ApiInput):
+    user_id: ClaimedUserId = None
+    numbers: list[OptoutNumber] = Field(
+        min_length=1,
+        max_length=MAX_OPTOUTS_PER_REQUEST,
+        description="Phone numbers in any usual form; each is stored in E.164",
+    )
+
+
+class OptoutsAdded(ApiModel):
+    added: int
+    already_listed: int = Field(
+        description="Already on the list (a number given twice counts once)"
+    )
+
+
+class OptoutsRemoved(ApiModel):
+    removed: int
+    not_listed: int = Field(description="Not on the list (a number given twice counts once)")
+
+
+class Optout(ApiModel):
+    user_id: str
+    number: str = Field(description="E.164")
+    created_at: datetime
+
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class SendingWindow(ApiInput):
+    days: list[Day] = Field(min_length=1, max_length=7)
+    start: str = Field(description="HH:MM or HH:MM:SS, local time", examples=["09:00"])
+    end: str = Field(
+        description="HH:MM or HH:MM:SS; 24:00 is midnight at the end of the day, and an end "
+        "before the start runs past midnight",
+        examples=["18:00"],
+    )
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str) -> str:
+        windows.parse_clock(value)
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _end(cls, value: str) -> str:
+        windows.parse_clock(value, end=True)
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Self:
+        start = windows.parse_clock(self.start)
+        end = windows.parse_clock(self.end, end=True)  # None: 24:00, never a start
+        if start == end:
+            raise ValueError("start and end are the same time: the window would be empty")
+        return self
+
+
+class SendingWindowsInput(ApiInput):
+    user_id: ClaimedUserId = None
+    time_zone: str = Field(max_length=64, examples=["Asia/Seoul"])
+    windows: list[SendingWindow] = Field(
+        min_length=1, max_length=50, description="Sending may go on inside any of them"
+    )
+    purposes: list[Purpose] = Field(
+        default=["normal", "advertising"],
+        min_length=1,
+        description="The purposes held to the windows (authentication never is)",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        windows.zone(value)
+        return value
+
+    @field_validator("purposes")
+    @classmethod
+    def _purposes(cls, value: list[Purpose]) -> list[Purpose]:
+        if "authentication" in value:
+            raise ValueError("authentication messages are never paused by sending windows")
+        return list(dict.fromkeys(value))
+
+
+class SendingWindowsView(ApiModel):
+    user_id: str
+    time_zone: str
+    windows: list[SendingWindow]
+    purposes: list[Purpose]
+    created_at: datetime
+    updated_at: datetime

@@ -1,18 +1,68 @@
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self, get_args
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from msgplat.contracts.events import MsgType
 from msgplat.plumbing.settings import ServiceSettings
+from msgplat.plumbing.windows import Windows, daily, parse_hours
+from msgplat.send.windows import zone
+
+MSG_TYPES: tuple[str, ...] = get_args(MsgType)
+
+
+class CarrierConfig(BaseModel):
+    """One carrier of `CARRIERS` (camelCase or snake_case keys)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    name: str = Field(
+        min_length=1,
+        max_length=32,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        description="Recorded on the messages it takes",
+    )
+    url: str = Field(pattern=r"^https?://\S+$", description="The carrier API's base URL")
+    api_key: str = Field(alias="apiKey", min_length=1, description="Bearer key for its API")
+    callback_token: str = Field(
+        alias="callbackToken", min_length=1, description="Bearer token it sends with its reports"
+    )
 
 
 class SendSettings(ServiceSettings):
+    # A refused setting is named, its value not shown: CARRIERS holds keys and tokens.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
+
     service_name: str = "send"
 
-    carrier_name: str = Field(default="sim", description="Recorded on every message it sends")
+    carrier_name: str = Field(
+        default="sim",
+        max_length=32,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        description="Recorded on every message it sends",
+    )
     carrier_url: str = Field(default="http://127.0.0.1:8090", description="Carrier API base URL")
     carrier_api_key: str = Field(default="sim-key", description="Bearer key for the carrier API")
     carrier_callback_token: str = Field(
         default="sim-callback", description="Bearer token the carrier sends with its reports"
+    )
+    # Several carriers and failover (send/carriers.py). Unset, the one carrier above.
+    carriers: list[CarrierConfig] | None = Field(
+        default=None,
+        description='JSON list of carriers `[{"name", "url", "apiKey", "callbackToken"}]`; '
+        "when set it replaces `CARRIER_NAME`/`_URL`/`_API_KEY`/`_CALLBACK_TOKEN`",
+    )
+    carrier_priority: dict[str, list[str]] | None = Field(
+        default=None,
+        description='JSON `{"SMS": ["sim", "sim-b"], "LMS": [...]}`: the carriers a batch of '
+        "that type tries, in order (a type not listed: every carrier in `CARRIERS` order)",
+    )
+    carrier_retryable_codes: list[str] = Field(
+        default=["1003"],
+        description="JSON list of per-message rejection codes worth another carrier (the "
+        "simulator's 1003, route unavailable); other rejections are final",
     )
     report_callback_url: str = Field(
         default="http://127.0.0.1:8082/carrier/reports",
@@ -39,6 +89,82 @@ class SendSettings(ServiceSettings):
     scheduler_interval_s: float = Field(default=0.2, gt=0, le=5)
     lease_s: float = Field(default=15.0, ge=1)
     max_parallel_jobs: int = Field(default=8, ge=1, le=256)
+
+    # When messages may go out (send/windows.py); the same names as reservation's.
+    ad_sending_hours: str = Field(
+        default="08:00-21:00",
+        description="When advertising may be sent, every day (`HH:MM-HH:MM`, seconds "
+        "optional; an end before the start runs past midnight): outside, a send pauses",
+    )
+    ad_sending_timezone: str = Field(
+        default="Asia/Seoul", description="The time zone of `AD_SENDING_HOURS`"
+    )
+
+    @field_validator("ad_sending_hours")
+    @classmethod
+    def _ad_hours(cls, value: str) -> str:
+        parse_hours(value)
+        return value
+
+    @field_validator("ad_sending_timezone")
+    @classmethod
+    def _ad_zone(cls, value: str) -> str:
+        zone(value)
+        return value
+
+    def ad_hours(self) -> Windows:
+        return daily(self.ad_sending_hours, self.ad_sending_timezone)
+
+    @model_validator(mode="after")
+    def _check_carriers(self) -> Self:
+        self.carrier_orders()  # refuses an inconsistent configuration at start
+        return self
+
+    def carrier_configs(self) -> list[CarrierConfig]:
+        """`CARRIERS`, or the one carrier of the `CARRIER_*` settings."""
+        if self.carriers is not None:
+            return self.carriers
+        return [
+            CarrierConfig(
+                name=self.carrier_name,
+                url=self.carrier_url,
+                api_key=self.carrier_api_key,
+                callback_token=self.carrier_callback_token,
+            )
+        ]
+
+    def carrier_orders(self) -> dict[str, list[str]]:
+        """The carriers each message type tries, in order; ValueError naming the setting."""
+        configs = self.carrier_configs()
+        if not configs:
+            raise ValueError("CARRIERS: give at least one carrier")
+        names = [c.name for c in configs]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"CARRIERS: each carrier needs its own name; repeated: {repeated}")
+        tokens = [c.callback_token for c in configs]
+        sharing = [c.name for c in configs if tokens.count(c.callback_token) > 1]
+        if sharing:  # a report's token says which carrier sent it
+            raise ValueError(f"CARRIERS: carriers {sharing} share one callbackToken")
+        orders = {msg_type: list(names) for msg_type in MSG_TYPES}
+        for msg_type, order in (self.carrier_priority or {}).items():
+            if msg_type not in MSG_TYPES:
+                raise ValueError(
+                    f"CARRIER_PRIORITY: unknown message type {msg_type!r} "
+                    f"(known: {', '.join(MSG_TYPES)})"
+                )
+            unknown = [n for n in order if n not in names]
+            if unknown:
+                raise ValueError(
+                    f"CARRIER_PRIORITY[{msg_type}]: no carrier named {', '.join(unknown)} "
+                    f"in CARRIERS ({', '.join(names)})"
+                )
+            if not order or len(set(order)) != len(order):
+                raise ValueError(
+                    f"CARRIER_PRIORITY[{msg_type}]: list one or more carriers, each once"
+                )
+            orders[msg_type] = list(order)
+        return orders
 
 
 def get_settings() -> SendSettings:

@@ -36,7 +36,7 @@ SWEEP_SQL = text(
         ORDER BY m2.submitted_at LIMIT :limit
         FOR UPDATE OF m2 SKIP LOCKED)
     RETURNING m.reservation_id, m.seq, m.status, m.result_code, m.reason, m.carrier,
-              m.carrier_msg_id, m.final_at
+              m.carrier_msg_id, m.final_at, m.msg_type
     """
 )
 

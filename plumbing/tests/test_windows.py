@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -68,7 +69,7 @@ def test_no_span_never_opens() -> None:
     "bad", ["8-21", "25:00-26:00", "08:00-08:00", "24:00-08:00", "08:60-09:00"]
 )
 def test_malformed_hours_are_refused_with_the_value(bad: str) -> None:
-    with pytest.raises(ValueError, match="08:00-21:00|24:00|same time|23:59"):
+    with pytest.raises(ValueError, match=re.escape(repr(bad))):
         parse_hours(bad)
 
 

@@ -21,6 +21,8 @@ from msgplat.send.results import results_payload
         (7, 3, False, "partially_failed"),
         (7, 0, True, "cancelled"),
         (0, 0, True, "cancelled"),
+        # opted-out messages count neither way: nothing failed is completed
+        (0, 0, False, "completed"),
     ],
 )
 def test_the_outcome_of_a_finished_job(
@@ -49,19 +51,27 @@ def test_the_fast_results_payload_is_exactly_what_the_event_model_accepts() -> N
             status=status,
             result_code=code,
             reason="why",
-            carrier="sim",
+            carrier=None if status == "opted_out" else "sim",
             carrier_msg_id=f"m{i}",
             final_at=now,
+            msg_type=own_type,
         )
-        for i, (status, code) in enumerate(
-            [("delivered", "0000"), ("failed", "3001"), ("cancelled", "CANCELLED")]
+        for i, (status, code, own_type) in enumerate(
+            [
+                ("delivered", "0000", None),
+                ("failed", "3001", "LMS"),
+                ("cancelled", "CANCELLED", None),
+                ("opted_out", "OPTED_OUT", "SMS"),
+            ]
         )
     ]
-    payload = results_payload(rid, rows)
+    payload = results_payload(rid, rows, "LMS")
     event = MessageResultsReported.model_validate(payload)
     assert event.reservation_id == rid
-    assert [(r.seq, r.status, r.code) for r in event.results] == [
-        (0, "delivered", "0000"),
-        (1, "failed", "3001"),
-        (2, "cancelled", "CANCELLED"),
+    # each result has its message's own type, else the reservation's
+    assert [(r.seq, r.status, r.code, r.msg_type) for r in event.results] == [
+        (0, "delivered", "0000", "LMS"),
+        (1, "failed", "3001", "LMS"),
+        (2, "cancelled", "CANCELLED", "LMS"),
+        (3, "opted_out", "OPTED_OUT", "SMS"),
     ]

@@ -1,0 +1,455 @@
+"""The sender against the real PostgreSQL (and, for the advertising hours, the carrier
+simulator): opt-out lists, sending windows, pauses, personalised messages."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import orjson
+import pytest
+import pytest_asyncio
+from sqlalchemy import delete, insert, select, update
+
+from msgplat.carrier.testing import running_carrier
+from msgplat.contracts.events import ReservationRecipientsAdded
+from msgplat.devstack.services import ServiceProcess
+from msgplat.devstack.testing import eventually
+from msgplat.plumbing.caller import INTERNAL
+from msgplat.plumbing.db import Database
+from msgplat.send import handlers, sending_windows
+from msgplat.send.carriers import CarrierRouter
+from msgplat.send.models import jobs, messages, optouts, tables, tallies
+from msgplat.send.schemas import SendingWindowsInput
+from msgplat.send.sender import CLAIM_SQL, Sender
+from msgplat.send.settings import SendSettings
+
+SEOUL = ZoneInfo("Asia/Seoul")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+CREATED: list[uuid.UUID] = []
+
+
+@pytest_asyncio.fixture(scope="module")
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """The session's database; the jobs made here are deleted after (the sweeper's test
+    counts every unreported message of the database)."""
+    database = Database(SendSettings(database_url=database_url), tables)
+    yield database
+    async with database.engine.begin() as conn:
+        for table in (messages, tallies, jobs):
+            await conn.execute(delete(table).where(table.c.reservation_id.in_(CREATED)))
+    await database.dispose()
+
+
+@pytest_asyncio.fixture
+async def sender(db: Database) -> AsyncIterator[Sender]:
+    """A sender whose claims are driven by the test (no carrier is called), advertising
+    allowed all day."""
+    settings = SendSettings(
+        database_url=db.settings.database_url,
+        carrier_batch_size=2,
+        ad_sending_hours="00:00-24:00",
+    )
+    router = CarrierRouter(settings)
+    sender = Sender(db, settings, router)
+    yield sender
+    await router.close()
+    async with db.engine.begin() as conn:  # no other sender is to take its jobs on
+        await conn.execute(
+            update(jobs).where(jobs.c.lease_owner == sender.owner).values(status="cancelled")
+        )
+
+
+def numbers(count: int) -> list[str]:
+    prefix = uuid.uuid4().int % 9000 + 1000
+    return [f"+8210{prefix}{i:04d}" for i in range(count)]
+
+
+async def new_job(
+    db: Database,
+    dst: list[str],
+    *,
+    purpose: str = "normal",
+    user: str | None = None,
+    owner: str | None = None,
+    due_at: datetime | None = None,
+) -> Any:
+    """A job due now (or at `due_at`) with its messages, leased to `owner` when given."""
+    rid = uuid.uuid4()
+    CREATED.append(rid)
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            insert(jobs).values(
+                reservation_id=rid,
+                user_id=user or f"u-{uuid.uuid4().hex[:8]}",
+                title="title",
+                content="(광고) sale 무료거부 080-123-4567",
+                msg_type="SMS",
+                callback_num="0212345678",
+                due_at=due_at or datetime.now(UTC),
+                status="scheduled",
+                recipient_count=len(dst),
+                chunk_count=1,
+                chunks_received=1,
+                purpose=purpose,
+                lease_owner=owner,
+                lease_until=datetime.now(UTC) + timedelta(minutes=5) if owner else None,
+            )
+        )
+        await conn.execute(insert(tallies).values(reservation_id=rid))
+        if dst:
+            await conn.execute(
+                insert(messages),
+                [{"reservation_id": rid, "seq": i, "dst_num": n} for i, n in enumerate(dst)],
+            )
+    return await load(db, rid)
+
+
+async def load(db: Database, rid: uuid.UUID) -> Any:
+    async with db.engine.connect() as conn:
+        return (await conn.execute(select(jobs).where(jobs.c.reservation_id == rid))).one()
+
+
+async def statuses(db: Database, rid: uuid.UUID) -> list[tuple[Any, ...]]:
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            select(messages.c.seq, messages.c.status, messages.c.result_code, messages.c.carrier)
+            .where(messages.c.reservation_id == rid)
+            .order_by(messages.c.seq)
+        )
+        return [tuple(row) for row in rows]
+
+
+async def events(db: Database, rid: uuid.UUID) -> list[tuple[str, dict[str, Any]]]:
+    outbox = db.tables.outbox
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            select(outbox.c.event_type, outbox.c.value)
+            .where(outbox.c.key == str(rid))
+            .order_by(outbox.c.id)
+        )
+        return [(row.event_type, orjson.loads(row.value)["payload"]) for row in rows]
+
+
+async def claimable(db: Database, rid: uuid.UUID) -> bool:
+    """Would a sender claim the job now? (The claim is rolled back.)"""
+    async with db.engine.connect() as conn:
+        transaction = await conn.begin()
+        claimed = await conn.execute(
+            CLAIM_SQL,
+            {"owner": "probe", "lease": timedelta(seconds=1), "running": [], "limit": 1000},
+        )
+        found = rid in {row.reservation_id for row in claimed}
+        await transaction.rollback()
+    return found
+
+
+async def list_numbers(db: Database, user: str, listed: list[str]) -> None:
+    async with db.engine.begin() as conn:
+        await conn.execute(insert(optouts), [{"user_id": user, "number": n} for n in listed])
+
+
+async def test_an_advertising_batch_skips_opted_out_numbers_and_records_them(
+    db: Database, sender: Sender
+) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    dst = numbers(6)
+    await list_numbers(db, user, [dst[0], dst[1], dst[4]])
+    await list_numbers(db, "someone-else", [dst[2]])  # another customer's list: no effect
+    job = await new_job(db, dst, purpose="advertising", user=user, owner=sender.owner)
+
+    # Batches of 2: the first is all opted out, so the claim goes on to the next.
+    batch = await sender.claim(job, from_seq=None)
+    assert batch is not None
+    assert [row.seq for row in batch] == [2, 3]
+    assert [m.to for m in sender.outgoing(job, batch)] == [dst[2], dst[3]]
+    batch = await sender.claim(job, from_seq=4)
+    assert batch is not None
+    assert [row.seq for row in batch] == [5]
+
+    assert await statuses(db, job.reservation_id) == [
+        (0, "opted_out", "OPTED_OUT", None),
+        (1, "opted_out", "OPTED_OUT", None),
+        (2, "submitted", None, "sim"),
+        (3, "submitted", None, "sim"),
+        (4, "opted_out", "OPTED_OUT", None),
+        (5, "submitted", None, "sim"),
+    ]
+    emitted = await events(db, job.reservation_id)
+    assert [name for name, _ in emitted] == [
+        "SendingStarted",
+        "MessageResultsReported",
+        "MessageResultsReported",
+    ]
+    results = [r for _, payload in emitted[1:] for r in payload["results"]]
+    assert [(r["seq"], r["status"], r["code"], r["msg_type"]) for r in results] == [
+        (0, "opted_out", "OPTED_OUT", "SMS"),
+        (1, "opted_out", "OPTED_OUT", "SMS"),
+        (4, "opted_out", "OPTED_OUT", "SMS"),
+    ]
+    assert "opt-out list" in results[0]["reason"]
+    async with db.engine.connect() as conn:
+        tally = (
+            await conn.execute(
+                select(tallies).where(tallies.c.reservation_id == job.reservation_id)
+            )
+        ).one()
+    assert (tally.opted_out, tally.finished_at) == (3, None)
+
+
+async def test_a_normal_job_is_sent_to_listed_numbers(db: Database, sender: Sender) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    dst = numbers(2)
+    await list_numbers(db, user, dst)
+    job = await new_job(db, dst, purpose="normal", user=user, owner=sender.owner)
+    batch = await sender.claim(job, from_seq=None)
+    assert batch is not None
+    assert [row.seq for row in batch] == [0, 1]
+
+
+async def test_a_job_whose_every_number_opted_out_finishes_completed(
+    db: Database, sender: Sender
+) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    dst = numbers(3)
+    await list_numbers(db, user, dst)
+    job = await new_job(db, dst, purpose="advertising", user=user, owner=sender.owner)
+    assert await sender.claim(job, from_seq=None) is None
+    emitted = await events(db, job.reservation_id)
+    assert [name for name, _ in emitted] == [
+        "SendingStarted",
+        "MessageResultsReported",
+        "MessageResultsReported",
+        "SendingFinished",
+    ]
+    finished = emitted[-1][1]
+    assert (finished["outcome"], finished["opted_out"], finished["delivered"]) == (
+        "completed",
+        3,
+        0,
+    )
+    assert (await load(db, job.reservation_id)).status == "finished"
+
+
+def windows_input(
+    start: str = "00:00", end: str = "24:00", purposes: tuple[str, ...] = ("normal", "advertising")
+) -> SendingWindowsInput:
+    return SendingWindowsInput.model_validate(
+        {
+            "timeZone": "Asia/Seoul",
+            "windows": [{"days": list(DAYS), "start": start, "end": end}],
+            "purposes": list(purposes),
+        }
+    )
+
+
+def closed_now(**purposes: Any) -> tuple[SendingWindowsInput, datetime]:
+    """Daily windows that open in two hours (and that moment)."""
+    opens = datetime.now(SEOUL).replace(microsecond=0) + timedelta(hours=2)
+    closes = opens + timedelta(hours=1)
+    return windows_input(f"{opens:%H:%M:%S}", f"{closes:%H:%M:%S}", **purposes), opens
+
+
+async def test_outside_its_windows_a_job_pauses_before_starting_and_resumes_on_a_change(
+    db: Database, sender: Sender
+) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    later, opening = closed_now()
+    await sending_windows.put(db, user_id=user, body=later)
+    job = await new_job(db, numbers(3), user=user, owner=sender.owner)
+
+    assert await sender.claim(job, from_seq=None) is None
+    paused = await load(db, job.reservation_id)
+    assert (paused.pause_rule, paused.paused_until, paused.lease_owner) == (
+        "sending_windows",
+        opening,
+        None,
+    )
+    assert paused.started_at is None
+    assert [name for name, _ in await events(db, job.reservation_id)] == ["SendingPaused"]
+    payload = (await events(db, job.reservation_id))[0][1]
+    assert payload["rule"] == "sending_windows"
+    assert datetime.fromisoformat(payload["paused_until"]) == opening
+    assert not await claimable(db, job.reservation_id)
+    summary = await handlers.summarise(db, INTERNAL, reservation_id=job.reservation_id)
+    assert (summary.pause_rule, summary.paused_until) == ("sending_windows", opening)
+
+    # The customer opens the whole day: the paused job is due again and goes on.
+    await sending_windows.put(db, user_id=user, body=windows_input())
+    assert await claimable(db, job.reservation_id)
+    await lease(db, job.reservation_id, sender.owner)
+    batch = await sender.claim(job, from_seq=None)
+    assert batch is not None and [row.seq for row in batch] == [0, 1]
+    resumed = await load(db, job.reservation_id)
+    assert (resumed.pause_rule, resumed.paused_until, resumed.status) == (None, None, "sending")
+    assert [name for name, _ in await events(db, job.reservation_id)] == [
+        "SendingPaused",
+        "SendingResumed",
+        "SendingStarted",
+    ]
+
+
+async def test_a_job_paused_by_windows_that_are_removed_goes_on_at_once(
+    db: Database, sender: Sender
+) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    await sending_windows.put(db, user_id=user, body=closed_now()[0])
+    job = await new_job(db, numbers(1), user=user, owner=sender.owner)
+    assert await sender.claim(job, from_seq=None) is None
+    assert not await claimable(db, job.reservation_id)
+    await sending_windows.remove(db, user_id=user)
+    assert await claimable(db, job.reservation_id)
+
+
+async def test_windows_for_other_purposes_and_authentication_never_pause(
+    db: Database, sender: Sender
+) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    await sending_windows.put(db, user_id=user, body=closed_now(purposes=("advertising",))[0])
+    for purpose in ("normal", "authentication"):
+        job = await new_job(db, numbers(1), purpose=purpose, user=user, owner=sender.owner)
+        assert await sender.claim(job, from_seq=None) is not None, purpose
+
+
+async def lease(db: Database, rid: uuid.UUID, owner: str) -> None:
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == rid)
+            .values(lease_owner=owner, lease_until=datetime.now(UTC) + timedelta(minutes=5))
+        )
+
+
+async def test_personalised_chunks_keep_each_messages_text_and_type(
+    db: Database, sender: Sender
+) -> None:
+    job = await new_job(db, [], owner=sender.owner)
+    dst = numbers(2)
+    chunk = ReservationRecipientsAdded(
+        reservation_id=job.reservation_id,
+        chunk_index=0,
+        chunk_count=1,
+        first_seq=0,
+        dst_nums=dst,
+        texts=["hello Kim", "hello Lee, " + "x" * 100],
+        msg_types=["SMS", "LMS"],
+    )
+    async with db.unit_of_work() as uow:
+        await handlers.on_recipients_added(uow, None, chunk)  # type: ignore[arg-type]
+        await uow.commit()
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == job.reservation_id)
+            .values(recipient_count=2)
+        )
+    batch = await sender.claim(job, from_seq=None)
+    assert batch is not None
+    sent = sender.outgoing(job, batch)
+    assert [(m.to, m.text, m.type, m.subject) for m in sent] == [
+        (dst[0], "hello Kim", "SMS", None),
+        (dst[1], "hello Lee, " + "x" * 100, "LMS", "title"),
+    ]
+    listed, _ = await handlers.list_messages(
+        db, INTERNAL, reservation_id=job.reservation_id, page=1, size=10
+    )
+    assert [(m.msg_type, m.text) for m in listed] == [
+        ("SMS", "hello Kim"),
+        ("LMS", "hello Lee, " + "x" * 100),
+    ]
+
+
+# -- the advertising hours end while a send is under way -------------------------------
+
+
+@pytest.fixture(scope="module")
+def slow_carrier() -> Iterator[ServiceProcess]:
+    env = {"CARRIER_LATENCY_MS": "600", "CARRIER_REPORT_DELAY_MS": "3600000"}
+    with running_carrier(env, Path("test-artifacts") / "logs") as process:
+        yield process
+
+
+class TimedRouter(CarrierRouter):
+    """The real router, noting when each batch was handed over."""
+
+    def __init__(self, settings: SendSettings) -> None:
+        super().__init__(settings)
+        self.handed: list[tuple[datetime, str]] = []
+
+    async def submit(self, batch: Any, *args: Any, **kwargs: Any) -> Any:
+        self.handed += [(datetime.now(UTC), m.ref) for m in batch]
+        return await super().submit(batch, *args, **kwargs)
+
+
+async def test_at_the_end_of_the_advertising_hours_the_send_pauses_until_they_open_again(
+    db: Database, slow_carrier: ServiceProcess
+) -> None:
+    now = datetime.now(SEOUL).replace(microsecond=0)
+    opens, closes = now - timedelta(hours=1), now + timedelta(seconds=3)
+    settings = SendSettings(
+        database_url=db.settings.database_url,
+        carrier_url=slow_carrier.url,
+        report_callback_url="http://127.0.0.1:9/carrier/reports",
+        carrier_batch_size=5,
+        scheduler_interval_s=0.05,
+        ad_sending_hours=f"{opens:%H:%M:%S}-{closes:%H:%M:%S}",
+        ad_sending_timezone="Asia/Seoul",
+    )
+    job = await new_job(db, numbers(60), purpose="advertising")  # 12 batches, 0.6 s each
+    router = TimedRouter(settings)
+    sender = Sender(db, settings, router)
+    running = asyncio.create_task(sender.run())
+    try:
+        paused = await eventually(
+            lambda: _paused(db, job.reservation_id), timeout_s=20, interval_s=0.05
+        )
+    finally:
+        sender.stopping.set()
+        await running
+        await router.close()
+
+    next_opening = datetime.combine(closes.date(), opens.time(), SEOUL)
+    if next_opening <= closes:
+        next_opening += timedelta(days=1)
+    assert paused.pause_rule == "advertising_hours"
+    assert paused.paused_until == next_opening
+    assert paused.lease_owner is None
+    assert not await claimable(db, job.reservation_id)
+
+    # Every batch went to the carrier before the hours closed, and none after.
+    mine = [(at, ref) for at, ref in router.handed if ref.startswith(str(job.reservation_id))]
+    assert mine and all(at < closes for at, _ in mine)
+    async with httpx.AsyncClient(base_url=slow_carrier.url) as carrier:
+        received = (
+            await carrier.get(
+                "/admin/received", params={"refPrefix": str(job.reservation_id), "limit": 100}
+            )
+        ).json()["items"]
+    handed_over = len(mine)
+    assert 0 < len(received) == handed_over < 60
+    assert sorted(int(item["ref"].rsplit(":", 1)[1]) for item in received) == list(
+        range(handed_over)
+    )
+    assert paused.next_seq == handed_over  # the rest waits, pending or unconfirmed
+    rest = [s for s in await statuses(db, job.reservation_id) if s[0] >= handed_over]
+    assert {status for _, status, _, _ in rest} <= {"pending", "submitted"}
+
+    emitted = await events(db, job.reservation_id)
+    pauses = [payload for name, payload in emitted if name == "SendingPaused"]
+    assert len(pauses) == 1
+    assert pauses[0]["rule"] == "advertising_hours"
+    assert datetime.fromisoformat(pauses[0]["paused_until"]) == next_opening
+    assert "SendingFinished" not in [name for name, _ in emitted]
+
+
+async def _paused(db: Database, rid: uuid.UUID) -> Any:
+    job = await load(db, rid)
+    return job if job.pause_rule is not None else None

@@ -1,0 +1,55 @@
+"""HTTP routes of a customer's sending windows (`/sendingWindows`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from msgplat.plumbing.caller import USER_ID_PATTERN, CallerDep
+from msgplat.plumbing.runtime import RuntimeDep
+from msgplat.send import sending_windows
+from msgplat.send.schemas import SendingWindowsInput, SendingWindowsView
+
+router = APIRouter(prefix="/sendingWindows", tags=["sending windows"])
+
+UserIdQuery = Annotated[
+    str | None,
+    Query(
+        alias="userId",
+        min_length=1,
+        max_length=64,
+        pattern=USER_ID_PATTERN,
+        description="The customer (an operator names one; a customer may give their own)",
+    ),
+]
+
+
+@router.put("", response_model=SendingWindowsView)
+async def put_windows(
+    body: SendingWindowsInput, runtime: RuntimeDep, caller: CallerDep
+) -> SendingWindowsView:
+    """Set the customer's sending windows (replacing any): messages of the listed
+    purposes are sent only inside them, and a send outside pauses until one opens.
+    Takes effect from the next batch of every send."""
+    user_id = caller.claim(body.user_id, ("body", "userId"))
+    return await sending_windows.put(runtime.db, user_id=user_id, body=body)
+
+
+@router.get("", response_model=SendingWindowsView)
+async def get_windows(
+    runtime: RuntimeDep, caller: CallerDep, user_id: UserIdQuery = None
+) -> SendingWindowsView:
+    """The customer's sending windows (404 when none are set: sending is not limited)."""
+    user = caller.claim(user_id, ("query", "userId"))
+    return await sending_windows.get(runtime.db, user_id=user)
+
+
+@router.delete("", status_code=204)
+async def delete_windows(
+    runtime: RuntimeDep, caller: CallerDep, user_id: UserIdQuery = None
+) -> Response:
+    """Remove the customer's sending windows: paused sends go on at once."""
+    user = caller.claim(user_id, ("query", "userId"))
+    await sending_windows.remove(runtime.db, user_id=user)
+    return Response(status_code=204)
