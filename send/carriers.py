@@ -65,7 +65,7 @@ class CarrierRouter:
             for msg_type, names in settings.carrier_orders().items()
         }
         self.retryable = frozenset(settings.carrier_retryable_codes)
-        # What the claim records on a batch: the first choice of the first type (SMS).
+        # The default name (metrics, logs): the first choice of the first type (SMS).
         self.name = self.orders[MSG_TYPES[0]][0].name
 
     async def close(self) -> None:
@@ -76,6 +76,11 @@ class CarrierRouter:
         """A scrape hook: each carrier's `circuit_breaker_state`."""
         for client in self.clients.values():
             await client.report_circuit()
+
+    def first_choice(self, msg_type: str) -> str:
+        """What the claim records on a job's batch: its type's first carrier (a
+        personalised job's `msg_type` is its largest type, as in `order_for`)."""
+        return self.orders.get(msg_type, self.orders[MSG_TYPES[0]])[0].name
 
     def order_for(self, batch: Sequence[OutgoingMessage]) -> list[CarrierClient]:
         """The carriers a batch tries: its largest message type's priority."""

@@ -57,6 +57,9 @@ jobs = Table(
     Column("pause_rule", String(32), nullable=True),
     Column("pause_reason", Text, nullable=True),
     Column("paused_until", DateTime(timezone=True), nullable=True),
+    # When it last went on after a pause: a message's expiry counts from then, not from
+    # the due time, so a send paused overnight does not expire at its first hiccup.
+    Column("resumed_at", DateTime(timezone=True), nullable=True),
     Index(
         "ix_jobs_due",
         "due_at",

@@ -193,6 +193,8 @@ class Sender:
         self.ad_label = f"{settings.ad_sending_hours} ({settings.ad_sending_timezone})"
         self.customer_windows: dict[str, tuple[datetime, CustomerWindows]] = {}
         self.gates: dict[UUID, CustomerWindows | None] = {}
+        # When a job this sender holds went on after a pause (its claimed row is older).
+        self.resumed_at: dict[UUID, datetime] = {}
 
     async def run(self) -> None:
         """Claim due jobs until `stopping` is set, then let the running jobs stop after
@@ -245,6 +247,7 @@ class Sender:
     def _forget(self, reservation_id: UUID, _: asyncio.Task[None]) -> None:
         self.running.pop(reservation_id, None)
         self.gates.pop(reservation_id, None)
+        self.resumed_at.pop(reservation_id, None)
 
     async def send_job(self, job: Any) -> None:
         """Send one job, batch by batch, as a pipeline of three steps.
@@ -294,7 +297,7 @@ class Sender:
                     with tracing.span("carrier submit", attributes={"messages": len(batch)}):
                         results = await self.carrier.submit(
                             self.outgoing(job, batch),
-                            recorded=self.carrier.name,
+                            recorded=self.carrier.first_choice(job.msg_type),
                             record_carrier=partial(self.record_carrier, job, batch),
                         )
                     backoff = 0.2
@@ -409,7 +412,7 @@ class Sender:
         advertising = job.purpose == "advertising"
         params: dict[str, Any] = {
             "rid": rid,
-            "carrier": self.carrier.name,
+            "carrier": self.carrier.first_choice(job.msg_type),
             "limit": self.batch_size,
         }
         if advertising:
@@ -557,8 +560,9 @@ class Sender:
         await uow.conn.execute(
             update(jobs)
             .where(jobs.c.reservation_id == rid)
-            .values(pause_rule=None, pause_reason=None, paused_until=None)
+            .values(pause_rule=None, pause_reason=None, paused_until=None, resumed_at=now)
         )
+        self.resumed_at[rid] = now
         uow.emit(
             SendingResumed(reservation_id=rid, resumed_at=now),
             aggregate_id=rid,
@@ -668,7 +672,9 @@ class Sender:
         """Spend an attempt (when a call was made) and fail what is out of budget or time."""
         rid = job.reservation_id
         seqs = [row.seq for row in batch]
-        expired = datetime.now(UTC) > job.due_at + timedelta(seconds=self.settings.message_expiry_s)
+        # Expiry counts from the due time, or from the end of the last pause.
+        since = max(job.due_at, job.resumed_at or job.due_at, self.resumed_at.get(rid, job.due_at))
+        expired = datetime.now(UTC) > since + timedelta(seconds=self.settings.message_expiry_s)
         async with self.db.unit_of_work() as uow:
             if exc.attempted:
                 await uow.conn.execute(

@@ -173,6 +173,9 @@ def test_carriers_and_priority_are_read_from_the_environment(
     assert [c.name for c in settings.carrier_configs()] == ["a", "b"]
     assert settings.carrier_orders() == {"SMS": ["a", "b"], "LMS": ["b", "a"]}
     assert settings.carrier_retryable_codes == ["1003", "1099"]
+    # A claim records each type's own first choice: no extra UPDATE for LMS batches.
+    router = CarrierRouter(settings)
+    assert (router.first_choice("SMS"), router.first_choice("LMS")) == ("a", "b")
 
 
 def _two(**b: str) -> list[dict[str, str]]:

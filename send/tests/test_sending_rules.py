@@ -24,6 +24,7 @@ from msgplat.devstack.testing import eventually
 from msgplat.plumbing.caller import INTERNAL
 from msgplat.plumbing.db import Database
 from msgplat.send import handlers, sending_windows
+from msgplat.send.carrier import CarrierUnavailable
 from msgplat.send.carriers import CarrierRouter
 from msgplat.send.models import jobs, messages, optouts, tables, tallies
 from msgplat.send.schemas import SendingWindowsInput
@@ -294,6 +295,43 @@ async def test_outside_its_windows_a_job_pauses_before_starting_and_resumes_on_a
         "SendingPaused",
         "SendingResumed",
         "SendingStarted",
+    ]
+
+
+async def test_a_send_resumed_after_a_long_pause_does_not_expire_at_its_first_outage(
+    db: Database, sender: Sender
+) -> None:
+    """Expiry counts from the end of the pause: a job due two hours ago that was paused
+    until now keeps its messages through a carrier outage; one never paused fails P001."""
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    later, _ = closed_now()
+    await sending_windows.put(db, user_id=user, body=later)
+    long_ago = datetime.now(UTC) - timedelta(hours=2)
+    paused_job = await new_job(db, numbers(2), user=user, owner=sender.owner, due_at=long_ago)
+    plain_job = await new_job(db, numbers(2), owner=sender.owner, due_at=long_ago)
+    assert await sender.claim(paused_job, from_seq=None) is None  # paused
+    await sending_windows.put(db, user_id=user, body=windows_input())  # opens: resume
+    await lease(db, paused_job.reservation_id, sender.owner)
+    outage = CarrierUnavailable("carrier sim: answered 503", retry_after_s=1, attempted=True)
+    short_expiry = SendSettings(
+        database_url=db.settings.database_url,
+        carrier_batch_size=2,
+        ad_sending_hours="00:00-24:00",
+        message_expiry_s=600,
+    )
+    sender.settings = short_expiry
+    for job in (paused_job, plain_job):
+        batch = await sender.claim(job, from_seq=None)
+        assert batch is not None
+        await sender.record_unavailable(job, batch, outage)
+
+    assert [row[1:3] for row in await statuses(db, paused_job.reservation_id)] == [
+        ("submitted", None),
+        ("submitted", None),
+    ]
+    assert [row[1:3] for row in await statuses(db, plain_job.reservation_id)] == [
+        ("failed", "P001"),
+        ("failed", "P001"),
     ]
 
 

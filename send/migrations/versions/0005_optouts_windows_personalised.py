@@ -36,6 +36,9 @@ def upgrade() -> None:
         schema="send",
     )
     op.add_column(
+        "jobs", sa.Column("resumed_at", sa.DateTime(timezone=True), nullable=True), schema="send"
+    )
+    op.add_column(
         "tallies",
         sa.Column("opted_out", sa.Integer(), server_default="0", nullable=False),
         schema="send",
@@ -87,6 +90,7 @@ def downgrade() -> None:
     op.drop_column("messages", "msg_type", schema="send")
     op.drop_column("messages", "text", schema="send")
     op.drop_column("tallies", "opted_out", schema="send")
+    op.drop_column("jobs", "resumed_at", schema="send")
     op.drop_column("jobs", "paused_until", schema="send")
     op.drop_column("jobs", "pause_reason", schema="send")
     op.drop_column("jobs", "pause_rule", schema="send")
