@@ -12,14 +12,13 @@ from uuid import UUID
 
 from msgplat.contracts.events import MsgType, Purpose
 from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.plumbing.phones import NumberInvalid, normalise_callback
 from msgplat.reservation import advertising, domain
 from msgplat.reservation.personalise import MissingVariables, malformed, render, variables
 from msgplat.reservation.recipients import (
     MAX_LISTED_ERRORS,
-    NumberInvalid,
     RecipientList,
     build_recipient_list,
-    normalise_callback,
     split_dst_num,
 )
 from msgplat.reservation.schemas import MsgReqCreate

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Resp
 from msgplat.plumbing.api import Page
 from msgplat.plumbing.caller import USER_ID_PATTERN, CallerDep
 from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.plumbing.phones import normalise_recipient
 from msgplat.plumbing.runtime import RuntimeDep
-from msgplat.send import numbers, optouts
+from msgplat.send import optouts
 from msgplat.send.schemas import Optout, OptoutNumbers, OptoutsAdded, OptoutsRemoved
 
 router = APIRouter(prefix="/optouts", tags=["opt-out lists"])
@@ -29,7 +30,7 @@ UserIdQuery = Annotated[
 
 def _e164(value: str, loc: tuple[str | int, ...]) -> str:
     try:
-        return numbers.normalise(value)
+        return normalise_recipient(value)
     except ValueError as exc:
         raise RequestInvalid([FieldError(loc, str(exc), input=value)]) from None
 

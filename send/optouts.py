@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.errors import FieldError, NotFound, RequestInvalid
-from msgplat.send import numbers
+from msgplat.plumbing.phones import normalise_recipient
 from msgplat.send.models import SCHEMA, optouts
 from msgplat.send.schemas import Optout, OptoutsAdded, OptoutsRemoved
 
@@ -116,7 +116,7 @@ def parse_csv(body: bytes) -> list[str]:
         if line == 1 and not any(char.isdigit() for char in cell):
             continue  # the header
         try:
-            found.append(numbers.normalise(cell))
+            found.append(normalise_recipient(cell))
         except ValueError as exc:
             error_count += 1
             if len(errors) < MAX_LISTED_ERRORS:

@@ -19,7 +19,8 @@ from pydantic import (
 from msgplat.contracts.events import MsgType, Purpose
 from msgplat.plumbing.api import ApiInput, ApiModel
 from msgplat.plumbing.caller import ClaimedUserId
-from msgplat.send import numbers, windows
+from msgplat.plumbing.phones import normalise_recipient
+from msgplat.send import windows
 
 MAX_OPTOUTS_PER_REQUEST = 1000
 
@@ -93,7 +94,7 @@ class ReportsApplied(ApiModel):
 
 
 def _e164(value: str) -> str:
-    return numbers.normalise(value)
+    return normalise_recipient(value)
 
 
 OptoutNumber = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_e164)]

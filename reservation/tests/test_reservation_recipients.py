@@ -8,12 +8,10 @@ import phonenumbers
 import pytest
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from msgplat.plumbing.phones import NumberInvalid, normalise_callback, normalise_recipient
 from msgplat.reservation.recipients import (
     MAX_LISTED_ERRORS,
-    NumberInvalid,
     build_recipient_list,
-    normalise_callback,
-    normalise_recipient,
     split_dst_num,
 )
 

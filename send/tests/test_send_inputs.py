@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from msgplat.plumbing.errors import RequestInvalid
-from msgplat.send.numbers import normalise
+from msgplat.plumbing.phones import normalise_recipient as normalise
 from msgplat.send.optouts import parse_csv
 from msgplat.send.schemas import OptoutNumbers, SendingWindowsInput
 
