@@ -21,16 +21,11 @@ from msgplat.billing.schemas import (
 )
 from msgplat.billing.settings import BillingSettings
 from msgplat.plumbing.api import Page
-from msgplat.plumbing.caller import USER_ID_PATTERN, Caller, CallerDep
+from msgplat.plumbing.caller import Caller, CallerDep, UserIdQuery
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/billings", tags=["billing"])
-
-# Optional: a customer's own account by default (plumbing/caller.py); an operator names one.
-UserId = Annotated[
-    str | None, Query(alias="userId", min_length=1, max_length=64, pattern=USER_ID_PATTERN)
-]
 
 
 def _account(caller: Caller, user_id: str | None) -> str:
@@ -41,7 +36,9 @@ def _account(caller: Caller, user_id: str | None) -> str:
 
 
 @router.get("", response_model=Balance)
-async def get_balance(runtime: RuntimeDep, caller: CallerDep, user_id: UserId = None) -> Balance:
+async def get_balance(
+    runtime: RuntimeDep, caller: CallerDep, user_id: UserIdQuery = None
+) -> Balance:
     """The account's balance in KRW: available, held (for reservations), charged."""
     return await queries.get_balance(runtime.db, _account(caller, user_id))
 
@@ -58,7 +55,7 @@ async def get_quote(
     count: Annotated[int | None, Query(ge=1, le=MAX_QUOTED)] = None,
     sms_count: Annotated[Counted, Query(alias="smsCount")] = None,
     lms_count: Annotated[Counted, Query(alias="lmsCount")] = None,
-    user_id: UserId = None,
+    user_id: UserIdQuery = None,
 ) -> Quote:
     """The price of `count` messages of `msgType`, or of `smsCount` SMS and `lmsCount` LMS
     (either or both; when given they replace msgType and count), and whether the balance
@@ -140,7 +137,7 @@ async def create_topup(
 async def list_ledger(
     runtime: RuntimeDep,
     caller: CallerDep,
-    user_id: UserId = None,
+    user_id: UserIdQuery = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Page[LedgerEntry]:
@@ -155,7 +152,7 @@ async def list_ledger(
 async def get_usage(
     runtime: RuntimeDep,
     caller: CallerDep,
-    user_id: UserId = None,
+    user_id: UserIdQuery = None,
     month: Annotated[
         str | None,
         Query(pattern=MONTH_PATTERN, description="YYYY-MM, Asia/Seoul; default this month"),

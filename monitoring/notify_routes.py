@@ -22,13 +22,12 @@ from msgplat.monitoring.schemas import (
 )
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.api import Page
-from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/monitorings", tags=["notifications"])
 carrier_router = APIRouter(tags=["internal"], include_in_schema=False)
 
-UserIdQuery = Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)]
 WebhookId = Annotated[UUID, Path(alias="webhookId")]
 
 

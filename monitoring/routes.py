@@ -14,13 +14,11 @@ from msgplat.monitoring.live import LiveHub, Subscription
 from msgplat.monitoring.schemas import ReservationView
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.api import Page
-from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/monitorings", tags=["monitoring"])
-
-UserIdQuery = Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)]
 
 
 @router.get(

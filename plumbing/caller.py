@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Query
 from pydantic import Field
 
 from msgplat.plumbing.errors import FieldError, Forbidden, NotFound, RequestInvalid
@@ -47,6 +47,18 @@ ClaimedUserId = Annotated[
         pattern=USER_ID_PATTERN,
         description="Optional: the customer comes from the credentials. If given, it must "
         "be the authenticated customer; an operator names the customer acted for.",
+    ),
+]
+
+# The same as a query parameter (`?userId=`), of the routes that read a customer's data.
+UserIdQuery = Annotated[
+    str | None,
+    Query(
+        alias="userId",
+        min_length=1,
+        max_length=64,
+        pattern=USER_ID_PATTERN,
+        description="The customer (an operator names one; a customer may give their own)",
     ),
 ]
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 
 from msgplat.plumbing.api import Page
-from msgplat.plumbing.caller import USER_ID_PATTERN, CallerDep
+from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.phones import normalise_recipient
 from msgplat.plumbing.runtime import RuntimeDep
@@ -15,17 +15,6 @@ from msgplat.send import optouts
 from msgplat.send.schemas import Optout, OptoutNumbers, OptoutsAdded, OptoutsRemoved
 
 router = APIRouter(prefix="/optouts", tags=["opt-out lists"])
-
-UserIdQuery = Annotated[
-    str | None,
-    Query(
-        alias="userId",
-        min_length=1,
-        max_length=64,
-        pattern=USER_ID_PATTERN,
-        description="The customer (an operator names one; a customer may give their own)",
-    ),
-]
 
 
 def _e164(value: str, loc: tuple[str | int, ...]) -> str:

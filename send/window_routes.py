@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Query, Response
-
-from msgplat.plumbing.caller import USER_ID_PATTERN, CallerDep
+from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.send import sending_windows
 from msgplat.send.schemas import SendingWindowsInput, SendingWindowsView
 
 router = APIRouter(prefix="/sendingWindows", tags=["sending windows"])
-
-UserIdQuery = Annotated[
-    str | None,
-    Query(
-        alias="userId",
-        min_length=1,
-        max_length=64,
-        pattern=USER_ID_PATTERN,
-        description="The customer (an operator names one; a customer may give their own)",
-    ),
-]
 
 
 @router.put("", response_model=SendingWindowsView)
