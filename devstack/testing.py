@@ -231,11 +231,15 @@ ZERO_LATENCY_CARRIER = {
 
 
 @contextmanager
-def platform_on_loopback(env: dict[str, str] | None = None) -> Iterator[tuple[Stack, str]]:
-    """For the benchmarks: a fresh database (migrated) on the configured or embedded
-    PostgreSQL, a new Tansu broker, and every service started on free ports; yields the
-    stack and its database URL, then stops everything it started and drops the database.
-    """
+def platform_on_loopback(
+    env: dict[str, str] | None = None, *, carriers: int = 1
+) -> Iterator[tuple[Stack, str]]:
+    """A platform of its own: a fresh database (migrated) on the configured or embedded
+    PostgreSQL, a new Tansu broker, and every service started on free ports (with
+    `carriers` simulators); yields the stack and its database URL, then stops everything
+    it started and drops the database. For the benchmarks, and for the tests that need
+    another configuration than the shared stack's: a second stack on the same database
+    and broker would take the shared one's jobs and consumer partitions."""
     database_url = fresh_database_url(postgres_server_url())
     asyncio.run(ensure_database(database_url))
     try:
@@ -249,7 +253,8 @@ def platform_on_loopback(env: dict[str, str] | None = None) -> Iterator[tuple[St
                     # The benchmarks reserve a few seconds ahead.
                     "RESERVE_MIN_LEAD_S": "1",
                     **(env or {}),
-                }
+                },
+                carriers=carriers,
             )
             stack.start()
             try:

@@ -18,7 +18,12 @@ import httpx
 import pytest
 
 from msgplat.devstack.reconcile import reconcile
-from msgplat.devstack.testing import Stack, received_by_carrier, wait_until
+from msgplat.devstack.testing import (
+    Stack,
+    platform_on_loopback,
+    received_by_carrier,
+    wait_until,
+)
 
 PRICE_SMS = 20
 FINAL = {"completed", "partially_failed", "failed", "cancelled"}
@@ -28,24 +33,21 @@ PRIMARY, SECONDARY = "sim", "sim-b"
 @pytest.fixture(scope="module")
 def stack(service_env: dict[str, str]) -> Iterator[Stack]:
     """The platform with two carrier simulators (`carrier`, `carrier-b`), sending at
-    2,000 messages per second so that a test can act in the middle of a send."""
-    stack = Stack(
-        env={
-            **service_env,
-            "SEND_RATE_PER_S": "2000",
-            "BREAKER_OPEN_S": "1",
-            # A stopped simulator still reports what it took (as a real carrier would).
-            "CARRIER_DRAIN_REPORTS_ON_STOP_S": "10",
-        },
-        carriers=2,
-    )
-    stack.start()
-    yield stack
-    try:
+    2,000 messages per second so that a test can act in the middle of a send. It has
+    its own database and broker: on the shared ones, the shared stack's send service
+    would take its jobs."""
+    env = {
+        "LOG_LEVEL": service_env.get("LOG_LEVEL", "INFO"),
+        "AD_SENDING_HOURS": service_env["AD_SENDING_HOURS"],
+        "SEND_RATE_PER_S": "2000",
+        "BREAKER_OPEN_S": "1",
+        # A stopped simulator still reports what it took (as a real carrier would).
+        "CARRIER_DRAIN_REPORTS_ON_STOP_S": "10",
+    }
+    with platform_on_loopback(env, carriers=2) as (stack, _):
+        yield stack
         report = asyncio.run(reconcile(stack.gateway_url, headers=stack.operator_headers))
         assert not report.differences, "\n".join(report.differences[:50])
-    finally:
-        stack.stop()
 
 
 def simulator(stack: Stack, name: str) -> Iterator[httpx.Client]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 import pytest_asyncio
-from sqlalchemy import delete, insert, select
+from sqlalchemy import insert, select
 
 from msgplat.plumbing.db import Database
 from msgplat.send.carrier import SubmitResult
@@ -30,8 +30,10 @@ CARRIERS = [
 
 
 @pytest_asyncio.fixture(scope="module")
-async def settings(database_url: str) -> SendSettings:
-    return SendSettings(database_url=database_url, carriers=CARRIERS)
+async def settings(own_database_url: str) -> SendSettings:
+    """On a database of this module's own (see conftest): no other sender claims its
+    jobs, and the sweeper's test does not see its messages."""
+    return SendSettings(database_url=own_database_url, carriers=CARRIERS)
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -48,26 +50,9 @@ async def sender(db: Database, settings: SendSettings) -> AsyncIterator[Sender]:
     await router.close()
 
 
-@pytest_asyncio.fixture(autouse=True)
-async def forget_jobs(db: Database) -> AsyncIterator[None]:
-    """The jobs a test made, and their events, are deleted after it: other tests of the
-    session (the sweeper's) look at every submitted message."""
-    yield
-    async with db.engine.begin() as conn:
-        for table in (messages, tallies, jobs):
-            await conn.execute(delete(table).where(table.c.reservation_id.in_(MADE)))
-        outbox = db.tables.outbox
-        await conn.execute(delete(outbox).where(outbox.c.key.in_([str(r) for r in MADE])))
-    MADE.clear()
-
-
-MADE: list[uuid.UUID] = []
-
-
 async def submitted_job(db: Database, count: int, carrier: str = "sim") -> Any:
     """A sending job whose `count` messages are all claimed (submitted) for `carrier`."""
     rid = uuid.uuid4()
-    MADE.append(rid)
     now = datetime.now(UTC)
     async with db.engine.begin() as conn:
         await conn.execute(
