@@ -168,14 +168,18 @@ def test_a_window_closing_mid_send_pauses_it_until_the_next_one_and_nothing_goes
 ) -> None:
     carrier.put("/admin/config", json={"latency_ms": 1000}).raise_for_status()
     now = datetime.now(SEOUL).replace(microsecond=0)
-    closes, reopens = now + timedelta(seconds=6), now + timedelta(seconds=12)
+    put(client, window(now - timedelta(hours=1), now + timedelta(hours=1)))
+    dst = numbers(10_000)  # batches of 1,000, a second each at the carrier: 10 s or more
+    reservation = reserve(client, dst)
+    wait_until(lambda: len(received_by_carrier(carrier, reservation["id"])) >= 1000, timeout_s=30)
+    # Sending has begun: the window now closes in a second and reopens five later.
+    now = datetime.now(SEOUL).replace(microsecond=0)
+    closes, reopens = now + timedelta(seconds=2), now + timedelta(seconds=7)
     put(
         client,
         window(now - timedelta(hours=1), closes),
         window(reopens, now + timedelta(hours=1)),
     )
-    dst = numbers(6000)  # batches of 1,000, a second each at the carrier
-    reservation = reserve(client, dst)
     paused = wait_until(
         lambda: (s := summary(client, reservation["id"])) and s["pauseRule"] and s,
         timeout_s=30,
@@ -183,14 +187,14 @@ def test_a_window_closing_mid_send_pauses_it_until_the_next_one_and_nothing_goes
     )
     handed_before = len(received_by_carrier(carrier, reservation["id"]))
     assert datetime.fromisoformat(paused["pausedUntil"]) == reopens
-    assert 0 < handed_before < 6000, "the window was to close mid-send"
+    assert 1000 <= handed_before < 10_000, "the window was to close mid-send"
 
     assert wait_final(client, reservation["id"])["status"] == "completed"
     got = received_by_carrier(carrier, reservation["id"])
-    assert len(got) == 6000
+    assert len(got) == 10_000
     assert all(item["submitCount"] == 1 for item in got)
     msgs: list[dict[str, Any]] = []
-    for page in range(1, 7):
+    for page in range(1, 11):
         msgs += client.get(
             "/msgs", params={"reservationId": reservation["id"], "page": page, "size": 1000}
         ).json()["items"]
