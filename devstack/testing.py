@@ -231,6 +231,21 @@ ZERO_LATENCY_CARRIER = {
 
 
 @contextmanager
+def own_database(*services: str) -> Iterator[str]:
+    """A throwaway database with the tables of `services`, for tests that run a service's
+    background worker (a sender, a webhook dispatcher) themselves: in the session's
+    database the shared stack's own workers would take their work."""
+    url = fresh_database_url(postgres_server_url())
+    asyncio.run(ensure_database(url))
+    try:
+        for service in services:
+            upgrade(service, url)
+        yield url
+    finally:
+        asyncio.run(drop_database(url))
+
+
+@contextmanager
 def platform_on_loopback(
     env: dict[str, str] | None = None, *, carriers: int = 1
 ) -> Iterator[tuple[Stack, str]]:

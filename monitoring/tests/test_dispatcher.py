@@ -26,17 +26,17 @@ SECRET = "test-secret-0123456789"
 
 
 @pytest_asyncio.fixture(scope="module")
-async def db(database_url: str) -> AsyncIterator[Database]:
-    settings = MonitoringSettings(database_url=database_url)
+async def db(own_database_url: str) -> AsyncIterator[Database]:
+    settings = MonitoringSettings(database_url=own_database_url)
     database = Database(settings, tables)
     yield database
     await database.dispose()
 
 
 @pytest_asyncio.fixture
-async def dispatcher(database_url: str, db: Database) -> AsyncIterator[Dispatcher]:
+async def dispatcher(own_database_url: str, db: Database) -> AsyncIterator[Dispatcher]:
     settings = MonitoringSettings(
-        database_url=database_url,
+        database_url=own_database_url,
         webhook_timeout_s=1.5,
         webhook_max_attempts=3,
         webhook_retry_base_s=0.1,
@@ -157,11 +157,13 @@ async def test_a_delivery_fails_after_its_last_attempt_and_the_next_status_goes(
     assert [p.json()["status"] for p in receiver.accepted()] == STATUSES[1:]
 
 
-async def test_a_dead_endpoint_does_not_slow_another_one(database_url: str, db: Database) -> None:
+async def test_a_dead_endpoint_does_not_slow_another_one(
+    own_database_url: str, db: Database
+) -> None:
     """The dead endpoint never answers, and the dispatcher waits 30 s for it: the live
     one still gets its 12 deliveries (3 reservations, in order each) well before."""
     settings = MonitoringSettings(
-        database_url=database_url, webhook_timeout_s=30, dispatch_poll_s=0.05
+        database_url=own_database_url, webhook_timeout_s=30, dispatch_poll_s=0.05
     )
     running = Dispatcher(db, settings)
     task = asyncio.create_task(running.run())

@@ -18,8 +18,9 @@ from msgplat.send.sweeper import fail_unreported
 
 
 @pytest_asyncio.fixture(scope="module")
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(SendSettings(database_url=database_url), tables)
+async def db(own_database_url: str) -> AsyncIterator[Database]:
+    """A database of its own: the sweep fails every unreported message it finds."""
+    database = Database(SendSettings(database_url=own_database_url), tables)
     yield database
     await database.dispose()
 
