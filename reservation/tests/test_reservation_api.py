@@ -421,8 +421,14 @@ def test_list_pages_newest_first_and_filters_by_status(client: httpx.Client) -> 
     cancelled = client.get("/msgReqs", params={"userId": user, "status": "cancelled"}).json()
     assert cancelled["total"] == 2
     assert [item["id"] for item in cancelled["items"]] == [ids[3], ids[1]]
-    scheduled = client.get("/msgReqs", params={"userId": user, "status": "scheduled"}).json()
-    assert [item["id"] for item in scheduled["items"]] == [ids[4], ids[2], ids[0]]
+
+    # The others move to scheduled as billing holds their credit (the saga, a moment).
+    def scheduled() -> list[str]:
+        listing = client.get("/msgReqs", params={"userId": user, "status": "scheduled"}).json()
+        return [item["id"] for item in listing["items"]]
+
+    wait_until(lambda: len(scheduled()) == 3, timeout_s=20)
+    assert scheduled() == [ids[4], ids[2], ids[0]]
     assert stored_count(client, user, "sending") == 0
 
 
