@@ -5,7 +5,12 @@ simulator at zero latency), reserves N recipients due a few seconds ahead, and
 reports messages per second and each process's peak memory (VmHWM). Runs a small
 reservation first, so the growth of peak memory with the list size shows.
 
-    .venv/bin/python bench/sending.py [--sizes 10000,100000]
+    .venv/bin/python bench/sending.py [--sizes 10000,100000] [--advertising]
+
+`--advertising` sends what issue 9 added to the hot path instead: a personalised
+advertising reservation (each recipient's own text, rendered at intake) to a list of
+which every tenth number is on the customer's opt-out list (filtered per batch at send
+time).
 """
 
 from __future__ import annotations
@@ -41,12 +46,40 @@ def numbers(count: int) -> list[str]:
     return [f"010{prefix:02d}{i:05d}1" for i in range(count)]
 
 
-async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float]:
+def plain_body(dst: list[str]) -> dict[str, object]:
+    return {"msgContent": "benchmark message", "dstNum": dst}
+
+
+def advertising_body(dst: list[str]) -> dict[str, object]:
+    return {
+        "purpose": "advertising",
+        "msgContent": "(광고) #{name}님, 가을 세일 #{code} 무료거부 080-123-4567",
+        "recipients": [
+            {"dstNum": number, "variables": {"name": f"고객{i}", "code": f"A{i:06d}"}}
+            for i, number in enumerate(dst)
+        ],
+    }
+
+
+async def opt_out(api: httpx.AsyncClient, numbers: list[str]) -> None:
+    for start in range(0, len(numbers), 1000):
+        added = await api.post(
+            "/optouts", json={"userId": "bench", "numbers": numbers[start : start + 1000]}
+        )
+        added.raise_for_status()
+
+
+async def one_run(
+    stack: Stack, database_url: str, size: int, *, advertising: bool
+) -> dict[str, float]:
     async with httpx.AsyncClient(
         base_url=stack.gateway_url, headers=stack.operator_headers, timeout=120
     ) as api:
         topup = await api.post("/billings/topups", json={"userId": "bench", "amount": size * 50})
         topup.raise_for_status()
+        dst = numbers(size)
+        if advertising:
+            await opt_out(api, dst[::10])
         due = datetime.now(UTC) + timedelta(seconds=8 + size / 25_000)
         t0 = time.monotonic()
         response = await api.post(
@@ -54,10 +87,9 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
             json={
                 "userId": "bench",
                 "msgTitle": "bench",
-                "msgContent": "benchmark message",
-                "dstNum": numbers(size),
                 "callbackNum": "0212345678",
                 "reserveDt": due.isoformat(),
+                **(advertising_body(dst) if advertising else plain_body(dst)),
             },
         )
         response.raise_for_status()
@@ -72,7 +104,7 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
     conn = await asyncpg.connect(database_url)
     try:
         job = await conn.fetchrow(
-            "SELECT due_at, started_at, finished_at, delivered, failed "
+            "SELECT due_at, started_at, finished_at, delivered, failed, opted_out "
             "FROM send.jobs JOIN send.tallies USING (reservation_id) WHERE reservation_id = $1",
             uuid.UUID(rid),
         )
@@ -90,7 +122,7 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
             )
             counted_at = await conn.fetchval(
                 "SELECT updated_at FROM stat.reservation_stats WHERE reservation_id = $1 "
-                "AND delivered + failed + cancelled = $2",
+                "AND delivered + failed + cancelled + opted_out = $2",
                 uuid.UUID(rid),
                 size,
             )
@@ -103,6 +135,7 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
         "size": size,
         "status": status,  # type: ignore[dict-item]
         "delivered": job["delivered"],
+        "opted_out": job["opted_out"],
         "start_delay_s": (job["started_at"] - job["due_at"]).total_seconds(),
         "handed_over_s": (handed_over - job["due_at"]).total_seconds(),
         "due_to_last_report_s": total,
@@ -113,12 +146,12 @@ async def one_run(stack: Stack, database_url: str, size: int) -> dict[str, float
     }
 
 
-async def measure(stack: Stack, database_url: str, sizes: list[int]) -> None:
+async def measure(stack: Stack, database_url: str, sizes: list[int], *, advertising: bool) -> None:
     for size in sizes:
         print(f"run: {size:,} recipients", flush=True)
         pids = {n: p.process.pid for n, p in stack.processes.items() if p.process}
         cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-        result = await one_run(stack, database_url, size)
+        result = await one_run(stack, database_url, size, advertising=advertising)
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
         memory = {
             name: peak_rss_mib(p.process.pid)
@@ -126,7 +159,8 @@ async def measure(stack: Stack, database_url: str, sizes: list[int]) -> None:
             if p.process is not None
         }
         print(
-            f"  {result['status']}: {result['delivered']:,} delivered; "
+            f"  {result['status']}: {result['delivered']:,} delivered, "
+            f"{result['opted_out']:,} opted out; "
             f"sending started {result['start_delay_s']:.2f} s after due; "
             f"all handed to the carrier {result['handed_over_s']:.2f} s after due; "
             f"due -> last report applied {result['due_to_last_report_s']:.2f} s = "
@@ -151,15 +185,25 @@ async def measure(stack: Stack, database_url: str, sizes: list[int]) -> None:
         )
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], *, advertising: bool) -> None:
     print("starting the stack ...", flush=True)
-    env = {"LOG_LEVEL": "WARNING", **ZERO_LATENCY_CARRIER}
+    # Advertising may be sent at any hour here: the benchmark must not depend on the clock.
+    env = {
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        "AD_SENDING_HOURS": "00:00-24:00",
+        **ZERO_LATENCY_CARRIER,
+    }
     with platform_on_loopback(env) as (stack, database_url):
-        asyncio.run(measure(stack, database_url, sizes))
+        asyncio.run(measure(stack, database_url, sizes, advertising=advertising))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument(
+        "--advertising",
+        action="store_true",
+        help="a personalised advertising reservation, every tenth number opted out",
+    )
     args = parser.parse_args()
-    main([int(s) for s in args.sizes.split(",")])
+    main([int(s) for s in args.sizes.split(",")], advertising=args.advertising)

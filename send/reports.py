@@ -41,10 +41,10 @@ APPLY_SQL = text(
         carrier_msg_id = coalesce(m.carrier_msg_id, v.mid), final_at = v.done_at
     FROM unnest(CAST(:rids AS uuid[]), CAST(:seqs AS int[]), CAST(:statuses AS text[]),
                 CAST(:codes AS text[]), CAST(:reasons AS text[]), CAST(:mids AS text[]),
-                CAST(:done AS timestamptz[]))
-        AS v(rid, seq, status, code, reason, mid, done_at)
+                CAST(:done AS timestamptz[]), CAST(:carriers AS text[]))
+        AS v(rid, seq, status, code, reason, mid, done_at, carrier)
     WHERE m.reservation_id = v.rid AND m.seq = v.seq
-      AND m.status IN ('pending', 'submitted') AND m.carrier = :carrier
+      AND m.status IN ('pending', 'submitted') AND m.carrier = v.carrier
     RETURNING m.reservation_id, m.seq, m.status, m.result_code, m.reason, m.carrier,
               m.carrier_msg_id, m.final_at, m.msg_type
     """
@@ -105,7 +105,10 @@ async def apply_reports(
                 APPLY_SQL,
                 {
                     **params,
-                    "carrier": carrier,
+                    # Per row, not one `m.carrier = :carrier`: statistics taken while the
+                    # list was pending (carrier NULL) would make that filter look like it
+                    # keeps no row, and the plan scan the whole table for each report.
+                    "carriers": [carrier] * len(values),
                     "statuses": [
                         "delivered" if r.status == "DELIVERED" else "failed" for r in values
                     ],

@@ -112,13 +112,18 @@ NEXT_BATCH_SQL = text(
 ADVERTISING_BATCH_SQL = text(
     f"""
     WITH picked AS MATERIALIZED (
-        SELECT m.seq, (m.status = 'pending' AND o.number IS NOT NULL) AS opted
-        FROM {SCHEMA}.messages m
-        LEFT JOIN {SCHEMA}.optouts o ON o.user_id = :uid AND o.number = m.dst_num
-        WHERE m.reservation_id = :rid AND m.seq >= :from_seq
-          AND m.status IN ('pending', 'submitted')
-        ORDER BY m.seq LIMIT :limit
-        FOR UPDATE OF m)
+        SELECT seq, dst_num, status FROM {SCHEMA}.messages
+        WHERE reservation_id = :rid AND seq >= :from_seq
+          AND status IN ('pending', 'submitted')
+        ORDER BY seq LIMIT :limit
+        FOR UPDATE),
+    -- The batch is picked first, then each of its numbers looked up in the list (an
+    -- index probe each): a join before the LIMIT could read the whole list per batch.
+    flagged AS MATERIALIZED (
+        SELECT p.seq, p.status = 'pending' AND EXISTS (
+            SELECT 1 FROM {SCHEMA}.optouts o WHERE o.user_id = :uid AND o.number = p.dst_num
+        ) AS opted
+        FROM picked p)
     UPDATE {SCHEMA}.messages m
     SET status = CASE WHEN p.opted THEN 'opted_out' ELSE 'submitted' END,
         carrier = CASE WHEN p.opted THEN NULL ELSE :carrier END,
@@ -126,7 +131,7 @@ ADVERTISING_BATCH_SQL = text(
         result_code = CASE WHEN p.opted THEN :code ELSE m.result_code END,
         reason = CASE WHEN p.opted THEN :reason ELSE m.reason END,
         final_at = CASE WHEN p.opted THEN now() ELSE m.final_at END
-    FROM picked p
+    FROM flagged p
     WHERE m.reservation_id = :rid AND m.seq = p.seq
     RETURNING m.seq, m.dst_num, m.attempts, m.text, m.msg_type, m.status, m.result_code,
               m.reason, m.carrier, m.carrier_msg_id, m.final_at
