@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 MAX_ECHOED_INPUT = 100
@@ -74,6 +76,19 @@ class Conflict(Exception):
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's 422, less pydantic's "Value error, " before the messages our own
+        validators write: they say what is wrong, the prefix says nothing."""
+        errors = []
+        for error in exc.errors():
+            error = dict(error)
+            if error.get("type") == "value_error":
+                error["msg"] = str(error.get("msg", "")).removeprefix("Value error, ")
+                error.pop("ctx", None)  # only the exception object, which has no JSON form
+            errors.append(error)
+        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})
+
     @app.exception_handler(RequestInvalid)
     async def _invalid(_: Request, exc: RequestInvalid) -> JSONResponse:
         body: dict[str, Any] = {"detail": [e.as_dict() for e in exc.errors]}

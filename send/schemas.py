@@ -15,11 +15,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from msgplat.contracts.events import MsgType, Purpose
 from msgplat.plumbing.api import ApiInput, ApiModel
 from msgplat.plumbing.caller import ClaimedUserId
-from msgplat.plumbing.phones import normalise_recipient
+from msgplat.plumbing.phones import NumberInvalid, normalise_recipient
 from msgplat.send import windows
 
 MAX_OPTOUTS_PER_REQUEST = 1000
@@ -94,7 +95,11 @@ class ReportsApplied(ApiModel):
 
 
 def _e164(value: str) -> str:
-    return normalise_recipient(value)
+    """E.164, or a 422 saying why not (without pydantic's "Value error," prefix)."""
+    try:
+        return normalise_recipient(value)
+    except NumberInvalid as exc:
+        raise PydanticCustomError("phone_number", str(exc)) from None
 
 
 OptoutNumber = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_e164)]
