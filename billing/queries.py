@@ -19,7 +19,7 @@ from msgplat.billing.schemas import (
     UsageByCarrier,
     UsageByType,
 )
-from msgplat.plumbing.db import Database
+from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import NotFound
 
 
@@ -52,17 +52,9 @@ async def list_ledger(
     """The account's entries, newest first."""
     async with db.engine.connect() as conn:
         await balance_of(conn, user_id)  # 404 for an unknown account
-        total = await conn.scalar(
-            select(func.count()).select_from(ledger).where(ledger.c.user_id == user_id)
-        )
-        rows = await conn.execute(
-            select(ledger)
-            .where(ledger.c.user_id == user_id)
-            .order_by(ledger.c.id.desc())
-            .offset((page - 1) * size)
-            .limit(size)
-        )
-        return [LedgerEntry.model_validate(row._asdict()) for row in rows], int(total or 0)
+        query = select(ledger).where(ledger.c.user_id == user_id).order_by(ledger.c.id.desc())
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+        return [LedgerEntry.model_validate(row._asdict()) for row in rows], total
 
 
 async def get_usage(db: Database, *, user_id: str, month: str) -> Usage:

@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from msgplat.monitoring.domain import View
 from msgplat.monitoring.models import reservation_views as views
 from msgplat.monitoring.schemas import ReservationView
-from msgplat.plumbing.db import Database
+from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import NotFound
 
 SERVED = views.c.requested_at.is_not(None)  # placeholders are not served
@@ -35,16 +35,14 @@ async def list_views(
     db: Database, *, user_id: str | None, page: int, size: int
 ) -> tuple[list[ReservationView], int]:
     conditions = [SERVED] if user_id is None else [SERVED, views.c.user_id == user_id]
+    query = (
+        select(views)
+        .where(*conditions)
+        .order_by(views.c.requested_at.desc(), views.c.reservation_id)
+    )
     async with db.engine.connect() as conn:
-        total = await conn.scalar(select(func.count()).select_from(views).where(*conditions))
-        rows = await conn.execute(
-            select(views)
-            .where(*conditions)
-            .order_by(views.c.requested_at.desc(), views.c.reservation_id)
-            .offset((page - 1) * size)
-            .limit(size)
-        )
-    return [to_api(row) for row in rows], int(total or 0)
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    return [to_api(row) for row in rows], total
 
 
 async def views_by_id(db: Database, ids: Sequence[UUID]) -> list[ReservationView]:

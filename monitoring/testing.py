@@ -135,7 +135,7 @@ class Story:
 
 
 @dataclass
-class AdvertisingStory:
+class AdvertisingStory(Story):
     """An advertising reservation of 5 recipients: paused outside the advertising hours
     and resumed, paused outside the customer's windows and resumed; 4 delivered, 1 opted
     out (never sent); 20 KRW each held, 80 charged, 20 released."""
@@ -215,15 +215,6 @@ class AdvertisingStory:
                 ),
             ],
         }
-
-    def in_order(self) -> list[Event]:
-        topics = self.by_topic()
-        return [
-            *topics["billing"][:1],
-            *topics["reservation"],
-            *topics["send"],
-            *topics["billing"][1:],
-        ]
 
 
 def requested(

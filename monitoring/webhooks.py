@@ -23,7 +23,7 @@ from msgplat.monitoring.schemas import (
     WebhookDelivery,
 )
 from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database
+from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 
 MAX_WEBHOOKS_PER_CUSTOMER = 10
@@ -79,16 +79,8 @@ async def list_deliveries(
     async with db.engine.connect() as conn:
         owner = await conn.scalar(select(webhooks.c.user_id).where(webhooks.c.id == webhook_id))
         caller.check_owner(owner, f"webhook {webhook_id}")
-        total = await conn.scalar(
-            select(func.count()).select_from(d).where(d.c.webhook_id == webhook_id)
-        )
-        rows = await conn.execute(
-            select(d)
-            .where(d.c.webhook_id == webhook_id)
-            .order_by(d.c.id.desc())
-            .offset((page - 1) * size)
-            .limit(size)
-        )
+        query = select(d).where(d.c.webhook_id == webhook_id).order_by(d.c.id.desc())
+        rows, total = await fetch_page(conn, query, page=page, size=size)
         items = [
             WebhookDelivery(
                 delivery_id=row.delivery_id,

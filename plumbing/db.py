@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
-from sqlalchemy import insert, text
+from sqlalchemy import Row, Select, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from msgplat.plumbing.envelope import Event, EventEnvelope
@@ -144,3 +144,13 @@ class UnitOfWork:
             self._db.outbox_written.set()
         for action in self._after_commit:
             action()
+
+
+async def fetch_page(
+    conn: AsyncConnection, query: Select[Any], *, page: int, size: int
+) -> tuple[list[Row[Any]], int]:
+    """One page (from 1) of `query`'s rows in its order, and how many rows it has in all:
+    every paged list of the API."""
+    total = await conn.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = await conn.execute(query.offset((page - 1) * size).limit(size))
+    return list(rows), int(total or 0)

@@ -16,7 +16,7 @@ from msgplat.contracts.events import (
 )
 from msgplat.plumbing import idempotency
 from msgplat.plumbing.caller import INTERNAL, Caller
-from msgplat.plumbing.db import Database, UnitOfWork
+from msgplat.plumbing.db import Database, UnitOfWork, fetch_page
 from msgplat.plumbing.errors import Conflict
 from msgplat.reservation import domain, templates
 from msgplat.reservation.billing_check import BillingCheck
@@ -261,16 +261,14 @@ async def list_reservations(
         conditions.append(reservations.c.user_id == user_id)
     if status is not None:
         conditions.append(reservations.c.status == status)
+    query = (
+        select(reservations)
+        .where(*conditions)
+        .order_by(reservations.c.created_at.desc(), reservations.c.id)
+    )
     async with db.engine.connect() as conn:
-        total = await conn.scalar(select(func.count()).select_from(reservations).where(*conditions))
-        rows = await conn.execute(
-            select(reservations)
-            .where(*conditions)
-            .order_by(reservations.c.created_at.desc(), reservations.c.id)
-            .offset((page - 1) * size)
-            .limit(size)
-        )
-    return [to_api(row) for row in rows], int(total or 0)
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    return [to_api(row) for row in rows], total
 
 
 def to_api(row: Any) -> MsgReq:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database
+from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import Conflict, FieldError, RequestInvalid
 from msgplat.reservation.models import templates
 from msgplat.reservation.personalise import variables
@@ -64,16 +64,12 @@ async def list_templates(
         conditions.append(templates.c.user_id == user_id)
     if purpose is not None:
         conditions.append(templates.c.purpose == purpose)
+    query = (
+        select(templates).where(*conditions).order_by(templates.c.created_at.desc(), templates.c.id)
+    )
     async with db.engine.connect() as conn:
-        total = await conn.scalar(select(func.count()).select_from(templates).where(*conditions))
-        rows = await conn.execute(
-            select(templates)
-            .where(*conditions)
-            .order_by(templates.c.created_at.desc(), templates.c.id)
-            .offset((page - 1) * size)
-            .limit(size)
-        )
-    return [to_api(row) for row in rows], int(total or 0)
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    return [to_api(row) for row in rows], total
 
 
 async def update_template(

@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database
+from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import FieldError, NotFound, RequestInvalid
 from msgplat.plumbing.phones import normalise_recipient
 from msgplat.send.models import SCHEMA, optouts
@@ -72,16 +72,8 @@ async def list_page(
     if number is not None:
         where.append(optouts.c.number == number)
     async with db.engine.connect() as conn:
-        total = (
-            await conn.execute(select(func.count()).select_from(optouts).where(*where))
-        ).scalar_one()
-        rows = await conn.execute(
-            select(optouts)
-            .where(*where)
-            .order_by(optouts.c.user_id, optouts.c.number)
-            .offset((page - 1) * size)
-            .limit(size)
-        )
+        query = select(optouts).where(*where).order_by(optouts.c.user_id, optouts.c.number)
+        rows, total = await fetch_page(conn, query, page=page, size=size)
         items = [
             Optout(user_id=row.user_id, number=row.number, created_at=row.created_at)
             for row in rows
