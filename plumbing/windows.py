@@ -13,7 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Annotated
 from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_DAYS: frozenset[int] = frozenset(range(7))
@@ -106,7 +109,30 @@ def _time(h: str, m: str, s: str | None, value: str, *, allow_24: bool) -> time 
     return time(hour, minute, second)
 
 
-def daily(hours: str, zone: str) -> Windows:
+def daily(hours: str, time_zone: str) -> Windows:
     """The same hours every day, e.g. the advertising hours `08:00-21:00`."""
     start, end = parse_hours(hours)
-    return Windows(ZoneInfo(zone), (Span(ALL_DAYS, start, end),))
+    return Windows(zone(time_zone), (Span(ALL_DAYS, start, end),))
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone `name`; ValueError when there is none by that name."""
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        raise ValueError(f"{name!r} is not a known time zone (e.g. Asia/Seoul)") from None
+
+
+def _checked_hours(value: str) -> str:
+    parse_hours(value)
+    return value
+
+
+def _checked_zone(value: str) -> str:
+    zone(value)
+    return value
+
+
+# Settings and request fields: checked when read, kept as given.
+HoursText = Annotated[str, AfterValidator(_checked_hours)]
+ZoneName = Annotated[str, AfterValidator(_checked_zone)]

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from msgplat.plumbing.settings import ServiceSettings
-from msgplat.plumbing.windows import Windows, daily, parse_hours
+from msgplat.plumbing.windows import HoursText, Windows, ZoneName, daily
 
 
 class ReservationSettings(ServiceSettings):
     service_name: str = "reservation"
-    default_timezone: str = Field(
+    default_timezone: ZoneName = Field(
         default="Asia/Seoul", description="Zone of a reserveDt given without an offset"
     )
     reserve_past_tolerance_s: int = Field(default=60, ge=0, le=3600)
@@ -32,12 +30,12 @@ class ReservationSettings(ServiceSettings):
         "stops the rest); keep it below RESERVE_MIN_LEAD_S so that every reservation can "
         "be cancelled for a while",
     )
-    ad_sending_hours: str = Field(
+    ad_sending_hours: HoursText = Field(
         default="08:00-21:00",
         description="When advertising may be sent, every day (HH:MM-HH:MM, local to "
         "AD_SENDING_TIMEZONE): an advertising reservation due outside them is refused",
     )
-    ad_sending_timezone: str = Field(
+    ad_sending_timezone: ZoneName = Field(
         default="Asia/Seoul", description="The time zone of AD_SENDING_HOURS"
     )
     max_recipients: int = Field(default=100_000, ge=1, le=1_000_000)
@@ -70,21 +68,6 @@ class ReservationSettings(ServiceSettings):
         description="How long a customer's balance from billing is remembered (less what "
         "was accepted since) so that their next reservations go ahead without a call",
     )
-
-    @field_validator("ad_sending_hours")
-    @classmethod
-    def _hours(cls, value: str) -> str:
-        parse_hours(value)  # ValueError names the problem
-        return value
-
-    @field_validator("ad_sending_timezone", "default_timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not a known time zone, e.g. Asia/Seoul") from None
-        return value
 
     @property
     def advertising_hours(self) -> Windows:

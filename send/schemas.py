@@ -21,6 +21,7 @@ from msgplat.contracts.events import MsgType, Purpose
 from msgplat.plumbing.api import ApiInput, ApiModel
 from msgplat.plumbing.caller import ClaimedUserId
 from msgplat.plumbing.phones import NumberInvalid, normalise_recipient
+from msgplat.plumbing.windows import ZoneName
 from msgplat.send import windows
 
 MAX_OPTOUTS_PER_REQUEST = 1000
@@ -167,7 +168,7 @@ class SendingWindow(ApiInput):
 
 class SendingWindowsInput(ApiInput):
     user_id: ClaimedUserId = None
-    time_zone: str = Field(max_length=64, examples=["Asia/Seoul"])
+    time_zone: ZoneName = Field(max_length=64, examples=["Asia/Seoul"])
     windows: list[SendingWindow] = Field(
         min_length=1, max_length=50, description="Sending may go on inside any of them"
     )
@@ -176,12 +177,6 @@ class SendingWindowsInput(ApiInput):
         min_length=1,
         description="The purposes held to the windows (authentication never is)",
     )
-
-    @field_validator("time_zone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        windows.zone(value)
-        return value
 
     @field_validator("purposes")
     @classmethod

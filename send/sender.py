@@ -194,7 +194,7 @@ class Sender:
             self.limiter = AsyncLimiter(rate, time_period=1)
         # When jobs may send (send/windows.py): the advertising hours, each customer's
         # windows as last read (by their updated_at), and the rules of each running job.
-        self.ad_hours = settings.ad_hours()
+        self.ad_hours = settings.advertising_hours
         self.ad_label = f"{settings.ad_sending_hours} ({settings.ad_sending_timezone})"
         self.customer_windows: dict[str, tuple[datetime, CustomerWindows]] = {}
         self.gates: dict[UUID, CustomerWindows | None] = {}

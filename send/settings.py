@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from typing import Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from msgplat.contracts.events import MsgType
 from msgplat.plumbing.settings import ServiceSettings
-from msgplat.plumbing.windows import Windows, daily, parse_hours
-from msgplat.send.windows import zone
+from msgplat.plumbing.windows import HoursText, Windows, ZoneName, daily
 
 MSG_TYPES: tuple[str, ...] = get_args(MsgType)
 
@@ -91,28 +90,17 @@ class SendSettings(ServiceSettings):
     max_parallel_jobs: int = Field(default=8, ge=1, le=256)
 
     # When messages may go out (send/windows.py); the same names as reservation's.
-    ad_sending_hours: str = Field(
+    ad_sending_hours: HoursText = Field(
         default="08:00-21:00",
         description="When advertising may be sent, every day (`HH:MM-HH:MM`, seconds "
         "optional; an end before the start runs past midnight): outside, a send pauses",
     )
-    ad_sending_timezone: str = Field(
+    ad_sending_timezone: ZoneName = Field(
         default="Asia/Seoul", description="The time zone of `AD_SENDING_HOURS`"
     )
 
-    @field_validator("ad_sending_hours")
-    @classmethod
-    def _ad_hours(cls, value: str) -> str:
-        parse_hours(value)
-        return value
-
-    @field_validator("ad_sending_timezone")
-    @classmethod
-    def _ad_zone(cls, value: str) -> str:
-        zone(value)
-        return value
-
-    def ad_hours(self) -> Windows:
+    @property
+    def advertising_hours(self) -> Windows:
         return daily(self.ad_sending_hours, self.ad_sending_timezone)
 
     @model_validator(mode="after")

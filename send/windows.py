@@ -13,9 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
-from msgplat.plumbing.windows import DAYS, Span, Windows
+from msgplat.plumbing.windows import DAYS, Span, Windows, zone
 
 Rule = Literal["advertising_hours", "sending_windows"]
 
@@ -39,14 +38,6 @@ def parse_clock(value: str, *, end: bool = False) -> time | None:
         allowed = " (24:00 may only end a window)" if hour == 24 else ""
         raise ValueError(f"{value!r} is not a time of day between 00:00 and 23:59:59{allowed}")
     return time(hour, minute, second)
-
-
-def zone(name: str) -> ZoneInfo:
-    """The IANA time zone `name`; ValueError when there is none by that name."""
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        raise ValueError(f"{name!r} is not a known time zone (e.g. Asia/Seoul)") from None
 
 
 @dataclass(frozen=True)
