@@ -20,7 +20,7 @@ from pydantic import AfterValidator
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_DAYS: frozenset[int] = frozenset(range(7))
-_HOURS = re.compile(r"\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*-\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*")
+_CLOCK = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?")
 _LOOKAHEAD_DAYS = 9  # every weekly pattern repeats within 8 days
 
 
@@ -87,26 +87,35 @@ class Windows:
         return end
 
 
-def parse_hours(value: str) -> tuple[time, time | None]:
-    """`HH:MM-HH:MM` (seconds optional) -> (start, end); an end of `24:00` is None."""
-    match = _HOURS.fullmatch(value)
+def parse_clock(value: str, *, end: bool = False) -> time | None:
+    """`HH:MM` or `HH:MM:SS` -> a time; `24:00` (an `end` only) -> None (midnight at
+    the end of the day). ValueError saying what is wrong."""
+    match = _CLOCK.fullmatch(value)
     if not match:
-        raise ValueError(f"{value!r} is not a span of hours like 08:00-21:00")
-    h1, m1, s1, h2, m2, s2 = match.groups()
-    start = _time(h1, m1, s1, value, allow_24=False)
-    end = _time(h2, m2, s2, value, allow_24=True)
-    if end == start:
-        raise ValueError(f"{value!r} starts and ends at the same time")
-    return start or time(0), end
-
-
-def _time(h: str, m: str, s: str | None, value: str, *, allow_24: bool) -> time | None:
-    hour, minute, second = int(h), int(m), int(s or 0)
-    if allow_24 and (hour, minute, second) == (24, 0, 0):
+        raise ValueError(f"{value!r} is not a time of day like 09:00 or 09:00:30")
+    hour, minute, second = (int(part or 0) for part in match.groups())
+    if end and (hour, minute, second) == (24, 0, 0):
         return None
     if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(f"{value!r} has an hour past 23:59:59 (24:00 may only end a span)")
+        allowed = " (24:00 may only end a window)" if hour == 24 else ""
+        raise ValueError(f"{value!r} is not a time of day between 00:00 and 23:59:59{allowed}")
     return time(hour, minute, second)
+
+
+def parse_hours(value: str) -> tuple[time, time | None]:
+    """`HH:MM-HH:MM` (seconds optional) -> (start, end); an end of `24:00` is None."""
+    first, dash, last = value.partition("-")
+    try:
+        if not dash:
+            raise ValueError("no '-' between the start and the end")
+        start = parse_clock(first.strip())
+        end = parse_clock(last.strip(), end=True)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a span of hours like 08:00-21:00: {exc}") from None
+    if end == start:
+        raise ValueError(f"{value!r} starts and ends at the same time")
+    assert start is not None  # only an end may be 24:00
+    return start, end
 
 
 def daily(hours: str, time_zone: str) -> Windows:

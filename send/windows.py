@@ -8,36 +8,19 @@ first moment every rule that applies to it is open.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
-from msgplat.plumbing.windows import DAYS, Span, Windows, zone
+from msgplat.plumbing.windows import DAYS, Span, Windows, parse_clock, zone
 
 Rule = Literal["advertising_hours", "sending_windows"]
 
-_CLOCK = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?")
 # Two weekly patterns (possibly in two zones) that share no moment within this long
 # never will (up to a daylight-saving shift): the job stays paused until they change.
 _HORIZON = timedelta(days=15)
 _MAX_STEPS = 200
-
-
-def parse_clock(value: str, *, end: bool = False) -> time | None:
-    """`HH:MM` or `HH:MM:SS` -> a time; `24:00` (an `end` only) -> None (midnight at
-    the end of the day). ValueError saying what is wrong."""
-    match = _CLOCK.fullmatch(value)
-    if not match:
-        raise ValueError(f"{value!r} is not a time of day like 09:00 or 09:00:30")
-    hour, minute, second = (int(part or 0) for part in match.groups())
-    if end and (hour, minute, second) == (24, 0, 0):
-        return None
-    if hour > 23 or minute > 59 or second > 59:
-        allowed = " (24:00 may only end a window)" if hour == 24 else ""
-        raise ValueError(f"{value!r} is not a time of day between 00:00 and 23:59:59{allowed}")
-    return time(hour, minute, second)
 
 
 @dataclass(frozen=True)
