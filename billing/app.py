@@ -16,7 +16,7 @@ from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
 def create_app() -> FastAPI:
     settings = get_settings()
 
-    async def open_demo_accounts(runtime: ServiceRuntime) -> None:
+    async def open_demo_accounts(runtime: ServiceRuntime, _: None) -> None:
         await ensure_demo_accounts_with_retry(runtime.db, settings.demo_accounts)
 
     return create_service_app(

@@ -19,7 +19,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     hub = LiveHub(settings)
 
-    async def background(runtime: ServiceRuntime) -> None:
+    async def background(runtime: ServiceRuntime, _: None) -> None:
         """The live streams' LISTEN connection, and the notification dispatcher."""
         dispatcher = Dispatcher(runtime.db, settings, wake=hub.deliveries_queued)
         async with asyncio.TaskGroup() as tasks:

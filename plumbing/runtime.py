@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
-from contextlib import asynccontextmanager, suppress
-from typing import Annotated, Any
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, suppress
+from typing import Annotated, Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -152,6 +152,19 @@ async def _finish_or_cancel(tasks: Sequence[asyncio.Task[Any]], deadline: float)
             await task
 
 
+R = TypeVar("R")
+
+# Opens a service's long-lived clients (e.g. send's carrier router) once the runtime
+# exists, and closes them after the workers and consumers have stopped.
+ResourcesFactory = Callable[[ServiceRuntime], AbstractAsyncContextManager[R]]
+Background = Callable[[ServiceRuntime, R], Coroutine[Any, Any, None]]
+
+
+@asynccontextmanager
+async def no_resources(runtime: ServiceRuntime) -> AsyncIterator[None]:
+    yield None
+
+
 def create_service_app(
     *,
     settings: ServiceSettings,
@@ -159,11 +172,16 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     subscriptions: Subscriptions | None = None,
     title: str,
-    background: Callable[[ServiceRuntime], Coroutine[Any, Any, None]] | None = None,
+    resources: ResourcesFactory[R] = no_resources,  # type: ignore[assignment]
+    background: Background[R] | None = None,
     background_graceful: bool = False,
     scrape_hooks: Callable[[ServiceRuntime], list[ScrapeHook]] | None = None,
 ) -> FastAPI:
-    """`background`, if given, runs as a task beside the consumers (e.g. a scheduler).
+    """`resources(runtime)` opens the service's long-lived clients at start-up; what it
+    yields is `app.state.resources` (reached by routes through a typed dependency, see
+    each service's `api/deps.py`) and is handed to `background`. It is closed last.
+
+    `background`, if given, runs as a task beside the consumers (e.g. a scheduler).
     On shutdown it is cancelled first, unless `background_graceful`: then it returns
     by itself once `runtime.stopping` is set, finishing its work in hand (it is still
     cancelled if it overruns `shutdown_grace_s`). `scrape_hooks` refresh gauges before
@@ -175,20 +193,24 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await runtime.start()
-        worker = asyncio.create_task(background(runtime)) if background else None
-        log.info("service_started")
-        yield
-        log.info("service_stopping", grace_s=settings.shutdown_grace_s)
-        if worker is not None and not background_graceful:
-            worker.cancel()
-            with suppress(asyncio.CancelledError, Exception):
-                await worker
-        await runtime.stop(workers=[worker] if worker is not None else [])
+        async with AsyncExitStack() as stack:
+            opened = await stack.enter_async_context(resources(runtime))
+            app.state.resources = opened
+            await runtime.start()
+            worker = asyncio.create_task(background(runtime, opened)) if background else None
+            log.info("service_started")
+            yield
+            log.info("service_stopping", grace_s=settings.shutdown_grace_s)
+            if worker is not None and not background_graceful:
+                worker.cancel()
+                with suppress(asyncio.CancelledError, Exception):
+                    await worker
+            await runtime.stop(workers=[worker] if worker is not None else [])
         log.info("service_stopped")
 
     app = FastAPI(title=title, lifespan=lifespan)
     app.state.runtime = runtime
+    app.state.settings = settings
     if tracing_on:  # off: not even a pass-through layer
         app.add_middleware(TracingMiddleware)
     app.add_middleware(HttpMetricsMiddleware)

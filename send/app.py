@@ -19,7 +19,7 @@ from msgplat.send.window_routes import router as window_router
 def create_app() -> FastAPI:
     settings = get_settings()
 
-    async def run_sender(runtime: ServiceRuntime) -> None:
+    async def run_sender(runtime: ServiceRuntime, _: None) -> None:
         carrier = CarrierRouter(settings)  # one client (and circuit) per carrier
         runtime.scrape_hooks.append(carrier.report_circuit)
         try:
