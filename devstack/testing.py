@@ -36,7 +36,7 @@ from msgplat.devstack.postgres import (
 )
 from msgplat.devstack.services import SERVICES, ServiceProcess, ServiceSpec, wiring_env
 from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
-from msgplat.gateway.credentials import new_api_key
+from msgplat.plumbing.api_keys import new_api_key
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 

@@ -21,9 +21,9 @@ from msgplat.devstack.broker import free_port
 from msgplat.devstack.testing import eventually
 from msgplat.gateway import accounts
 from msgplat.gateway.app import create_app
-from msgplat.gateway.credentials import new_api_key
 from msgplat.gateway.routing import upstream_for
 from msgplat.gateway.settings import GatewaySettings
+from msgplat.plumbing.api_keys import new_api_key
 
 LIMIT = 4096
 
