@@ -18,13 +18,16 @@ import pytest_asyncio
 from sqlalchemy import select, update
 
 from msgplat.contracts.events import ReservationFinished
-from msgplat.devstack.testing import as_records
 from msgplat.monitoring import queries
 from msgplat.monitoring.handlers import VIEWS_CHANNEL, projection_handlers
 from msgplat.monitoring.models import alert_settings, alerts, tables, webhook_deliveries, webhooks
 from msgplat.monitoring.models import reservation_views as views
 from msgplat.monitoring.settings import MonitoringSettings
-from msgplat.monitoring.testing import (
+from msgplat.plumbing.consumer import IdempotentConsumer
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.envelope import Event, EventEnvelope
+from msgplat.plumbing.errors import NotFound
+from msgplat_testsupport.events import (
     T0,
     AdvertisingStory,
     Story,
@@ -36,10 +39,7 @@ from msgplat.monitoring.testing import (
     results,
     resumed,
 )
-from msgplat.plumbing.consumer import IdempotentConsumer
-from msgplat.plumbing.db import Database
-from msgplat.plumbing.envelope import Event, EventEnvelope
-from msgplat.plumbing.errors import NotFound
+from msgplat_testsupport.records import as_records
 
 
 @pytest_asyncio.fixture(scope="module")
