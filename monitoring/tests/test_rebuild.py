@@ -20,8 +20,8 @@ from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.monitoring import queries
 from msgplat.monitoring.consumers import PROJECTION_GROUP
-from msgplat.monitoring.handlers import projection_handlers
 from msgplat.monitoring.models import reservation_views, tables, webhook_deliveries, webhooks
+from msgplat.monitoring.reactions import projection_reactions
 from msgplat.monitoring.rebuild import rebuild
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.consumer import IdempotentConsumer
@@ -131,7 +131,7 @@ async def test_a_rebuild_gives_the_same_views(settings: MonitoringSettings) -> N
         await publish(settings, events)
 
         # The service's projection, running as it would, until it has seen everything.
-        live = IdempotentConsumer(db, group_id=PROJECTION_GROUP, handlers=projection_handlers())
+        live = IdempotentConsumer(db, group_id=PROJECTION_GROUP, handlers=projection_reactions())
         task = asyncio.create_task(live.run())
         try:
             await eventually(lambda: _true(live.stats.applied == len(events)), timeout_s=60)
