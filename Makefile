@@ -6,10 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck bench clean docs frontend
 
-$(STAMP): pyproject.toml
+# msgplat with its dev tools, and the test helpers (testsupport/: never in an image).
+$(STAMP): pyproject.toml testsupport/pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev]" -e ./testsupport
 	touch $(STAMP)
 
 # The Vue dashboard (frontend/), served by the gateway from frontend/dist: `npm ci` when
@@ -34,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy plumbing contracts devstack gateway reservation send billing stat monitoring carrier
+	$(BIN)/mypy plumbing contracts devstack gateway reservation send billing stat monitoring carrier testsupport
 
 test: $(STAMP) lint typecheck frontend
 	cd frontend && npm test

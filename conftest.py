@@ -1,7 +1,9 @@
 """Fixtures for every test folder: a real PostgreSQL database, a real broker, the stack.
 
 Nothing here is mocked: the database is PostgreSQL (the configured server, or an
-embedded one), the broker is Tansu speaking the Kafka protocol over TCP.
+embedded one), the broker is Tansu speaking the Kafka protocol over TCP. The helpers
+behind these fixtures are the test-support package (`testsupport/`, imported as
+`msgplat_testsupport`), which the images do not carry.
 """
 
 from __future__ import annotations
@@ -17,15 +19,10 @@ import pytest
 
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.devstack.reconcile import reconcile
-from msgplat.devstack.testing import (
-    BrokerHandle,
-    Stack,
-    advertising_hours_around,
-    fresh_database_url,
-    postgres_server_url,
-    running_broker,
-)
 from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
+from msgplat_testsupport.brokers import BrokerHandle, running_broker
+from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
+from msgplat_testsupport.stack import Stack, advertising_hours_around
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 
-from msgplat.devstack.testing import ZERO_LATENCY_CARRIER, Stack, platform_on_loopback
-from msgplat.monitoring.testing import read_sse
+from msgplat_testsupport.sse import read_sse
+from msgplat_testsupport.stack import ZERO_LATENCY_CARRIER, Stack, platform_on_loopback
 
 STAGE_TIME = {
     "requested": "requestedAt",

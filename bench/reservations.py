@@ -26,7 +26,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from msgplat.devstack.testing import Stack, platform_on_loopback
+from msgplat_testsupport.stack import Stack, platform_on_loopback
 
 # The machine's raw limits, as measured for this project on the reference machine.
 REFERENCE_TRIVIAL_RPS = 9_000  # FastAPI + uvicorn answering a trivial request

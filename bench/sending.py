@@ -26,7 +26,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from msgplat.devstack.testing import ZERO_LATENCY_CARRIER, Stack, platform_on_loopback
+from msgplat_testsupport.stack import ZERO_LATENCY_CARRIER, Stack, platform_on_loopback
 
 
 def peak_rss_mib(pid: int) -> float:

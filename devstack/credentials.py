@@ -8,7 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
-from msgplat.gateway.credentials import new_api_key
+from msgplat.plumbing.api_keys import new_api_key
 
 GENERATED = {
     "AUTH_TOKEN_SECRET": lambda: secrets.token_urlsafe(32),

@@ -26,10 +26,10 @@ from msgplat.gateway.credentials import (
     hash_password,
     key_hash,
     key_prefix,
-    new_api_key,
     password_matches,
 )
 from msgplat.gateway.models import api_keys, customers
+from msgplat.plumbing.api_keys import new_api_key
 from msgplat.plumbing.errors import Conflict, NotFound
 from msgplat.plumbing.settings import asyncpg_url
 

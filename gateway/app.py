@@ -10,13 +10,12 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from msgplat.gateway import accounts
+from msgplat.gateway.api import auth, customers, docs, forward, health, keys
+from msgplat.gateway.api.deps import operator_identity
 from msgplat.gateway.auth import Authenticator, RateLimiter
-from msgplat.gateway.auth_routes import operator_identity
-from msgplat.gateway.auth_routes import router as auth_router
 from msgplat.gateway.dashboard import Dashboard
 from msgplat.gateway.openapi import OpenApiMerger
 from msgplat.gateway.proxy import Proxy
-from msgplat.gateway.routes import router
 from msgplat.gateway.routing import public_route
 from msgplat.gateway.settings import GatewaySettings, get_settings
 from msgplat.plumbing.errors import install_error_handlers
@@ -46,7 +45,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await proxy.close()
         await engine.dispose()
 
-    # The merged document replaces FastAPI's own (see routes.openapi).
+    # The merged document replaces FastAPI's own (see api/docs.py). The routes reach
+    # what is kept in `app.state` through the typed dependencies of api/deps.py.
     app = FastAPI(title=TITLE, lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.proxy = proxy
@@ -63,8 +63,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(
         metrics_router(lambda: [proxy.report_circuits], dependencies=[Depends(operator_identity)])
     )
-    app.include_router(auth_router)
-    app.include_router(router)
+    for module in (auth, keys, customers, health, docs):
+        app.include_router(module.router)
+    app.include_router(forward.router)  # the catch-all: last
     own = get_openapi(title=TITLE, version="1.0.0", routes=app.routes)
     app.state.openapi = OpenApiMerger(own, settings.upstreams(), settings.openapi_cache_s)
     return app

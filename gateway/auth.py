@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 
 from msgplat.gateway import accounts
-from msgplat.gateway.credentials import Identity, key_hash, looks_like_api_key, read_token
+from msgplat.gateway.credentials import Identity, key_hash, read_token
 from msgplat.gateway.settings import GatewaySettings
+from msgplat.plumbing.api_keys import looks_like_api_key
 from msgplat.plumbing.caller import CALLER_ID_HEADER, CALLER_QUOTA_HEADER, CALLER_ROLE_HEADER
 
 STREAM_PATH = "/monitorings/stream"

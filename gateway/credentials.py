@@ -1,8 +1,9 @@
 """Credentials without storage: API keys, password hashes and signed login tokens.
 
-- API keys (`mp_` + 43 URL-safe characters, 256 random bits) are for machine clients.
-  Only their SHA-256 is stored: a key is as strong as a random secret can be, so a
-  slow hash would add cost to every request and no safety.
+- API keys (`mp_` + 43 URL-safe characters, 256 random bits; the format is in
+  `plumbing/api_keys.py`) are for machine clients. Only their SHA-256 is stored: a key
+  is as strong as a random secret can be, so a slow hash would add cost to every
+  request and no safety.
 - Passwords (the dashboard's login) are stored as argon2id hashes (argon2-cffi).
 - A login yields a JWT (PyJWT, HS256) naming the customer and role, for a limited time.
 """
@@ -10,7 +11,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -19,7 +19,8 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-KEY_PREFIX = "mp_"
+from msgplat.plumbing.api_keys import KEY_PREFIX
+
 Role = Literal["customer", "operator"]
 
 _hasher = PasswordHasher()
@@ -33,14 +34,6 @@ class Identity:
     role: Role
     requests_per_second: int | None = None
     recipients_per_day: int | None = None
-
-
-def new_api_key() -> str:
-    return KEY_PREFIX + secrets.token_urlsafe(32)
-
-
-def looks_like_api_key(credential: str) -> bool:
-    return credential.startswith(KEY_PREFIX)
 
 
 def key_hash(key: str) -> str:

@@ -6,34 +6,33 @@ import asyncio
 
 from fastapi import FastAPI
 
-from msgplat.monitoring import notify_routes, routes
+from msgplat.monitoring.api import alerts, carrier_reports, monitorings, webhooks
 from msgplat.monitoring.consumers import SUBSCRIPTIONS
 from msgplat.monitoring.dispatcher import Dispatcher
 from msgplat.monitoring.live import LiveHub
 from msgplat.monitoring.models import tables
+from msgplat.monitoring.resources import open_resources
 from msgplat.monitoring.settings import get_settings
 from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
 
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    hub = LiveHub(settings)
 
-    async def background(runtime: ServiceRuntime, _: None) -> None:
+    async def background(runtime: ServiceRuntime, live: LiveHub) -> None:
         """The live streams' LISTEN connection, and the notification dispatcher."""
-        dispatcher = Dispatcher(runtime.db, settings, wake=hub.deliveries_queued)
+        dispatcher = Dispatcher(runtime.db, settings, wake=live.deliveries_queued)
         async with asyncio.TaskGroup() as tasks:
-            tasks.create_task(hub.run(runtime.db), name="live-hub")
+            tasks.create_task(live.run(runtime.db), name="live-hub")
             tasks.create_task(dispatcher.run(), name="dispatcher")
 
-    app = create_service_app(
+    return create_service_app(
         settings=settings,
         tables=tables,
         # Before the views' router: `/monitorings/{reservationId}` would take these paths.
-        routers=[notify_routes.router, routes.router, notify_routes.carrier_router],
+        routers=[webhooks.router, alerts.router, monitorings.router, carrier_reports.router],
         subscriptions=SUBSCRIPTIONS,
         title="Monitoring service",
+        resources=open_resources,
         background=background,
     )
-    app.state.live = hub
-    return app

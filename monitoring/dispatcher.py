@@ -13,8 +13,8 @@ Webhooks
   `webhook_per_endpoint` are in flight per webhook and `webhook_concurrency` in all, so a
   dead endpoint holds a few slots and never delays another endpoint's deliveries.
 
-Alerts go to the carrier in batches (its `ref` makes a retried submit harmless); a
-slow carrier does not hold up the webhooks (its own task).
+Alerts go to the carrier in batches (`alert_sender`), in a task of their own: a slow
+carrier does not hold up the webhooks.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import time
 from collections import Counter
 from typing import Any
 from uuid import UUID
@@ -32,7 +31,7 @@ import orjson
 from sqlalchemy import text
 
 from msgplat.monitoring import domain, signing
-from msgplat.monitoring.domain import sms_or_lms
+from msgplat.monitoring.alert_sender import AlertSender
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
@@ -73,29 +72,6 @@ RECORD_DELIVERY_SQL = text(
     """
 )
 
-CLAIM_ALERTS_SQL = text(
-    """
-    UPDATE monitoring.alerts
-    SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => :lease_s)
-    WHERE id IN (
-        SELECT id FROM monitoring.alerts
-        WHERE state = 'pending' AND next_attempt_at <= now()
-        ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
-    RETURNING id, ref, to_num, text, attempts
-    """
-)
-
-RECORD_ALERT_SQL = text(
-    """
-    UPDATE monitoring.alerts
-    SET state = CAST(:state AS varchar), carrier_msg_id = :msg, result_code = :code,
-        last_error = :error,
-        next_attempt_at = now() + make_interval(secs => :delay),
-        finished_at = CASE WHEN CAST(:state AS varchar) = 'pending' THEN NULL ELSE now() END
-    WHERE id = :id AND attempts = :at
-    """
-)
-
 
 class Dispatcher:
     def __init__(
@@ -120,7 +96,7 @@ class Dispatcher:
             try:
                 async with asyncio.TaskGroup() as tasks:
                     tasks.create_task(self._webhook_loop())
-                    tasks.create_task(self._alert_loop(client))
+                    tasks.create_task(AlertSender(self.db, self.settings).run(client))
             finally:
                 for task in self._tasks:
                     task.cancel()
@@ -239,104 +215,3 @@ class Dispatcher:
             attempt=row.attempts,
             status_code=code,
         )
-
-    async def _alert_loop(self, client: httpx.AsyncClient) -> None:
-        while True:
-            sent = 0
-            try:
-                sent = await self.send_alerts(client)
-            except Exception as exc:
-                log.warning("alerts_failed", error=repr(exc))
-            if not sent:
-                # The webhook loop owns `wake`; alerts are rarer and poll their interval.
-                await asyncio.sleep(min(self.settings.dispatch_poll_s, 0.5))
-
-    async def send_alerts(self, client: httpx.AsyncClient) -> int:
-        s = self.settings
-        async with self.db.unit_of_work() as uow:
-            rows = (
-                await uow.conn.execute(
-                    CLAIM_ALERTS_SQL, {"lease_s": s.webhook_timeout_s + 10, "limit": 500}
-                )
-            ).all()
-            await uow.commit()
-        if not rows:
-            return 0
-        body = {
-            "reportUrl": s.alert_report_url,
-            "messages": [
-                {
-                    "ref": row.ref,
-                    "to": row.to_num,
-                    "from": s.alert_sender_num,
-                    "type": sms_or_lms(row.text),
-                    "text": row.text,
-                }
-                for row in rows
-            ],
-        }
-        started = time.monotonic()
-        try:
-            response = await client.post(
-                s.carrier_url.rstrip("/") + "/v1/messages",
-                json=body,
-                headers={"Authorization": f"Bearer {s.carrier_api_key}"},
-                timeout=s.webhook_timeout_s,
-            )
-            error = None if response.status_code == 200 else f"carrier {response.status_code}"
-            results = response.json()["results"] if error is None else []
-        except (httpx.HTTPError, ValueError, KeyError) as exc:
-            error, results = f"{type(exc).__name__}: {exc}"[:500], []
-        await self._record_alerts(rows, results, error)
-        log.info("alerts_sent", count=len(rows), error=error, took_s=time.monotonic() - started)
-        return len(rows)
-
-    async def _record_alerts(
-        self, rows: list[Any], results: list[dict[str, Any]], error: str | None
-    ) -> None:
-        s = self.settings
-        by_ref = {r.get("ref"): r for r in results}
-        async with self.db.unit_of_work() as uow:
-            for row in rows:
-                result = by_ref.get(row.ref)
-                if result is not None and result.get("accepted"):
-                    values = {"state": "sent", "msg": result.get("messageId"), "code": None}
-                elif result is not None:
-                    values = {"state": "failed", "msg": None, "code": result.get("code")}
-                elif row.attempts >= s.webhook_max_attempts:
-                    values = {"state": "failed", "msg": None, "code": None}
-                else:
-                    values = {"state": "pending", "msg": None, "code": None}
-                delay = domain.retry_delay_s(
-                    row.attempts, base_s=s.webhook_retry_base_s, max_s=s.webhook_retry_max_s
-                )
-                await uow.conn.execute(
-                    RECORD_ALERT_SQL,
-                    {**values, "error": error, "delay": delay, "id": row.id, "at": row.attempts},
-                )
-            await uow.commit()
-
-
-async def record_alert_reports(db: Database, reports: list[dict[str, Any]]) -> int:
-    """The carrier's delivery reports of alerts: `sent` becomes delivered or failed."""
-    ours = [r for r in reports if isinstance(r.get("ref"), str)]
-    refs = [r["ref"] for r in ours]
-    states = ["delivered" if r.get("status") == "DELIVERED" else "failed" for r in ours]
-    codes = [str(r.get("code") or "") for r in ours]
-    if not refs:
-        return 0
-    async with db.unit_of_work() as uow:
-        result = await uow.conn.execute(
-            text(
-                """
-                UPDATE monitoring.alerts a
-                SET state = v.state, result_code = v.code, finished_at = now()
-                FROM unnest(CAST(:refs AS text[]), CAST(:states AS text[]),
-                            CAST(:codes AS text[])) AS v(ref, state, code)
-                WHERE a.ref = v.ref AND a.state IN ('sent', 'pending')
-                """
-            ),
-            {"refs": refs, "states": states, "codes": codes},
-        )
-        await uow.commit()
-    return int(result.rowcount or 0)

@@ -28,8 +28,7 @@ import asyncpg
 import orjson
 
 from msgplat.monitoring import queries
-from msgplat.monitoring.handlers import VIEWS_CHANNEL
-from msgplat.monitoring.notifications import DELIVERIES_CHANNEL
+from msgplat.monitoring.reactions import DELIVERIES_CHANNEL, VIEWS_CHANNEL
 from msgplat.monitoring.schemas import ReservationView
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.db import Database

@@ -1,4 +1,5 @@
-"""Reads of the views (never another service's tables)."""
+"""The reads behind the API: the reservations' views (never another service's tables),
+a customer's webhooks with their delivery log, and their alert setting."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from uuid import UUID
 from sqlalchemy import select
 
 from msgplat.monitoring.domain import View
+from msgplat.monitoring.models import alert_settings, webhook_deliveries, webhooks
 from msgplat.monitoring.models import reservation_views as views
-from msgplat.monitoring.schemas import ReservationView
+from msgplat.monitoring.schemas import AlertSettings, ReservationView, Webhook, WebhookDelivery
+from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, fetch_page
-from msgplat.plumbing.errors import NotFound
+from msgplat.plumbing.errors import FieldError, NotFound, RequestInvalid
 
 SERVED = views.c.requested_at.is_not(None)  # placeholders are not served
 
@@ -100,4 +103,68 @@ def api_of(view: View, *, updated_at: datetime) -> ReservationView:
         cancelled_at=view.cancelled_at,
         updated_at=updated_at,
         version=view.version,
+    )
+
+
+async def list_webhooks(db: Database, caller: Caller, user_id: str | None) -> list[Webhook]:
+    scope = caller.scope(user_id)
+    query = select(webhooks).order_by(webhooks.c.created_at, webhooks.c.id)
+    if scope is not None:
+        query = query.where(webhooks.c.user_id == scope)
+    async with db.engine.connect() as conn:
+        return [webhook_of(row) for row in await conn.execute(query)]
+
+
+async def list_deliveries(
+    db: Database, caller: Caller, webhook_id: UUID, *, page: int, size: int
+) -> tuple[list[WebhookDelivery], int]:
+    """A webhook's delivery log, newest first."""
+    d = webhook_deliveries
+    async with db.engine.connect() as conn:
+        owner = await conn.scalar(select(webhooks.c.user_id).where(webhooks.c.id == webhook_id))
+        caller.check_owner(owner, f"webhook {webhook_id}")
+        query = select(d).where(d.c.webhook_id == webhook_id).order_by(d.c.id.desc())
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+        items = [
+            WebhookDelivery(
+                delivery_id=row.delivery_id,
+                event=row.event,
+                reservation_id=row.reservation_id,
+                status=row.status,
+                state=row.state,
+                attempts=row.attempts,
+                last_status_code=row.last_status_code,
+                last_error=row.last_error,
+                next_attempt_at=row.next_attempt_at if row.state == "pending" else None,
+                created_at=row.created_at,
+                finished_at=row.finished_at,
+            )
+            for row in rows
+        ]
+    return items, int(total or 0)
+
+
+async def get_alert_settings(db: Database, caller: Caller, user_id: str | None) -> AlertSettings:
+    owner = caller.scope(user_id)
+    if owner is None:
+        raise RequestInvalid([FieldError(("query", "userId"), "name the customer")])
+    async with db.engine.connect() as conn:
+        row = (
+            await conn.execute(select(alert_settings).where(alert_settings.c.user_id == owner))
+        ).first()
+    if row is None:
+        return AlertSettings(user_id=owner)
+    return alert_settings_of(row)
+
+
+def webhook_of(row: Any) -> Webhook:
+    return Webhook(id=row.id, user_id=row.user_id, url=row.url, created_at=row.created_at)
+
+
+def alert_settings_of(row: Any) -> AlertSettings:
+    return AlertSettings(
+        user_id=row.user_id,
+        callback_num=row.callback_num,
+        enabled=row.enabled,
+        updated_at=row.updated_at,
     )

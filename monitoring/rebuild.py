@@ -26,8 +26,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import delete, text
 
 from msgplat.monitoring.consumers import PROJECTION_GROUP
-from msgplat.monitoring.handlers import projection_handlers
 from msgplat.monitoring.models import reservation_views, tables
+from msgplat.monitoring.reactions import projection_reactions
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
@@ -49,7 +49,7 @@ async def rebuild(settings: MonitoringSettings) -> RebuildReport:
     db = Database(settings, tables)
     try:
         replay = IdempotentConsumer(
-            db, group_id=PROJECTION_GROUP, handlers=projection_handlers(notify=False)
+            db, group_id=PROJECTION_GROUP, handlers=projection_reactions(notify=False)
         )
         async with db.unit_of_work() as uow:
             await uow.conn.execute(text("TRUNCATE monitoring.reservation_views"))

@@ -44,6 +44,13 @@ class NotFound(Exception):
 
 
 @dataclass
+class Unauthorized(Exception):
+    """401: no valid credentials; `WWW-Authenticate: Bearer` says what to send."""
+
+    msg: str
+
+
+@dataclass
 class Forbidden(Exception):
     """403: the caller may not do this (e.g. a body naming another customer)."""
 
@@ -99,6 +106,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse(status_code=404, content={"detail": f"{exc.what} not found"})
+
+    @app.exception_handler(Unauthorized)
+    async def _unauthorized(_: Request, exc: Unauthorized) -> JSONResponse:
+        return JSONResponse(
+            status_code=401, headers={"WWW-Authenticate": "Bearer"}, content={"detail": exc.msg}
+        )
 
     @app.exception_handler(Forbidden)
     async def _forbidden(_: Request, exc: Forbidden) -> JSONResponse:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Stack
+from msgplat_testsupport.stack import Stack
 
 
 @pytest.fixture()

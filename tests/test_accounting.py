@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from msgplat.devstack.reconcile import check
-from msgplat.devstack.testing import Stack, wait_until
+from msgplat_testsupport.stack import Stack
+from msgplat_testsupport.waiting import wait_until
 
 PRICE_SMS = 20
 FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}

@@ -18,12 +18,8 @@ import httpx
 import pytest
 
 from msgplat.devstack.reconcile import reconcile
-from msgplat.devstack.testing import (
-    Stack,
-    platform_on_loopback,
-    received_by_carrier,
-    wait_until,
-)
+from msgplat_testsupport.stack import Stack, platform_on_loopback, received_by_carrier
+from msgplat_testsupport.waiting import wait_until
 
 PRICE_SMS = 20
 FINAL = {"completed", "partially_failed", "failed", "cancelled"}

@@ -9,7 +9,8 @@ from unittest.mock import ANY
 
 import httpx
 
-from msgplat.devstack.testing import Stack, credit_new_customers, wait_until
+from msgplat_testsupport.stack import Stack, credit_new_customers
+from msgplat_testsupport.waiting import wait_until
 
 
 def test_reservation_reaches_the_read_model_within_a_second(stack: Stack) -> None:

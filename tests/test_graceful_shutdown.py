@@ -15,8 +15,9 @@ import uuid
 
 import httpx
 
-from msgplat.devstack.testing import Stack, received_by_carrier, wait_until
 from msgplat.plumbing.settings import ServiceSettings
+from msgplat_testsupport.stack import Stack, received_by_carrier
+from msgplat_testsupport.waiting import wait_until
 
 PRICE_SMS = 20
 FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}

@@ -13,8 +13,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from msgplat.devstack.testing import Stack, eventually
-from msgplat.monitoring.testing import SseEvent, read_sse
+from msgplat_testsupport.sse import SseEvent, read_sse
+from msgplat_testsupport.stack import Stack
+from msgplat_testsupport.waiting import eventually
 
 FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}
 ORDER = ["requested", "scheduled", "sending", "completed"]

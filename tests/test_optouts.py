@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Customer, Stack, received_by_carrier, wait_until
+from msgplat_testsupport.stack import Customer, Stack, received_by_carrier
+from msgplat_testsupport.waiting import wait_until
 
 FINAL = {"completed", "partially_failed", "failed", "cancelled"}
 AD_CONTENT = "(광고) 봄맞이 할인 안내 무료거부 080-123-4567"

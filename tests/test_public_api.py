@@ -17,8 +17,8 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from openapi_spec_validator import validate
 
-from msgplat.devstack.testing import Customer, Stack
 from msgplat.gateway.routing import ROUTES
+from msgplat_testsupport.stack import Customer, Stack
 
 # Generated requests per operation: enough to reach every parameter's edge cases
 # (wrong types, bounds, missing fields), bounded so the suite stays minutes long. The

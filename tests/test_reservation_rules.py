@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Stack, credit_new_customers, received_by_carrier, wait_until
 from msgplat.plumbing.windows import daily
 from msgplat.reservation.settings import ReservationSettings
+from msgplat_testsupport.stack import Stack, credit_new_customers, received_by_carrier
+from msgplat_testsupport.waiting import wait_until
 
 FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}
 AD = "(광고) 봄 세일 30% 할인 무료거부 080-123-4567"

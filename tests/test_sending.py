@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 
-from msgplat.devstack.testing import Stack, received_by_carrier, wait_until
+from msgplat_testsupport.stack import Stack, received_by_carrier
+from msgplat_testsupport.waiting import wait_until
 
 FINAL = {"completed", "partially_failed", "failed", "cancelled"}
 

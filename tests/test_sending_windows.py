@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Customer, Stack, received_by_carrier, wait_until
+from msgplat_testsupport.stack import Customer, Stack, received_by_carrier
+from msgplat_testsupport.waiting import wait_until
 
 SEOUL = ZoneInfo("Asia/Seoul")
 EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Stack
+from msgplat_testsupport.stack import Stack
 
 AD = "(광고) #{name}님, 봄 세일! 무료거부 080-123-4567"
 

@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Customer, Stack, wait_until
+from msgplat_testsupport.stack import Customer, Stack
+from msgplat_testsupport.waiting import wait_until
 
 FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}
 

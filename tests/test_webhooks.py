@@ -10,9 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Stack, wait_until
 from msgplat.monitoring import signing
-from msgplat.monitoring.testing import WebhookReceiver
+from msgplat_testsupport.stack import Stack
+from msgplat_testsupport.waiting import wait_until
+from msgplat_testsupport.webhooks import WebhookReceiver
 
 ORDER = ["requested", "scheduled", "sending", "completed"]
 

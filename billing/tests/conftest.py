@@ -26,10 +26,10 @@ from msgplat.contracts.events import (
     ReservationRequested,
     SendingFinished,
 )
-from msgplat.devstack.testing import as_records
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event, EventEnvelope
+from msgplat_testsupport.records import as_records
 
 
 @pytest_asyncio.fixture(scope="module")

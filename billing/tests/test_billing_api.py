@@ -14,7 +14,8 @@ import pytest
 
 from msgplat.billing.domain import SEOUL
 from msgplat.devstack.reconcile import check
-from msgplat.devstack.testing import Stack, wait_until
+from msgplat_testsupport.stack import Stack
+from msgplat_testsupport.waiting import wait_until
 
 
 @pytest.fixture(scope="module")

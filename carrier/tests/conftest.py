@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from msgplat.carrier.testing import CarrierClient, ReportReceiver, running_carrier
 from msgplat.devstack.services import ServiceProcess
+from msgplat_testsupport.carrier import CarrierClient, ReportReceiver, running_carrier
 
 API_KEY = "test-key"
 CALLBACK_TOKEN = "test-callback"

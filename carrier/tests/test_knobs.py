@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from msgplat.carrier.testing import CarrierClient, message, poll
+from msgplat_testsupport.carrier import CarrierClient, message, poll
 
 
 def test_outage_error_answers_503_with_retry_after(carrier: CarrierClient) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from msgplat.carrier.testing import CarrierClient, ReportReceiver, message, poll
+from msgplat_testsupport.carrier import CarrierClient, ReportReceiver, message, poll
 
 
 def test_reports_arrive_after_the_delay_with_the_callback_token(

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from msgplat.carrier.testing import CarrierClient, ReportReceiver, message, running_carrier
+from msgplat_testsupport.carrier import CarrierClient, ReportReceiver, message, running_carrier
 
 LOGS = Path("test-artifacts") / "logs"
 

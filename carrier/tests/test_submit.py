@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from msgplat.carrier.testing import CarrierClient, message
+from msgplat_testsupport.carrier import CarrierClient, message
 
 
 def test_each_recipient_is_accepted_or_rejected_in_request_order(carrier: CarrierClient) -> None:

@@ -20,8 +20,9 @@ from fastapi import FastAPI
 
 from msgplat.gateway import accounts
 from msgplat.gateway.app import create_app
-from msgplat.gateway.credentials import Identity, issue_token, new_api_key, read_token
+from msgplat.gateway.credentials import Identity, issue_token, read_token
 from msgplat.gateway.settings import GatewaySettings
+from msgplat.plumbing.api_keys import new_api_key
 
 SECRET = "test-secret-" + "s" * 32
 

@@ -21,14 +21,11 @@ import httpx
 import pytest
 
 from msgplat.devstack.postgres import drop_database, ensure_database
-from msgplat.devstack.testing import (
-    Stack,
-    fresh_database_url,
-    postgres_server_url,
-    running_broker,
-    wait_until,
-)
 from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
+from msgplat_testsupport.brokers import running_broker
+from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
+from msgplat_testsupport.stack import Stack
+from msgplat_testsupport.waiting import wait_until
 
 BREAKER_THRESHOLD = 3
 BREAKER_OPEN_S = 1.0

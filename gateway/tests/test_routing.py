@@ -18,12 +18,12 @@ import pytest_asyncio
 from fastapi import FastAPI
 
 from msgplat.devstack.broker import free_port
-from msgplat.devstack.testing import eventually
 from msgplat.gateway import accounts
 from msgplat.gateway.app import create_app
-from msgplat.gateway.credentials import new_api_key
 from msgplat.gateway.routing import upstream_for
 from msgplat.gateway.settings import GatewaySettings
+from msgplat.plumbing.api_keys import new_api_key
+from msgplat_testsupport.waiting import eventually
 
 LIMIT = 4096
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from msgplat.devstack.testing import own_database
+from msgplat_testsupport.databases import own_database
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Stack, credit_new_customers, wait_until
+from msgplat_testsupport.stack import Stack, credit_new_customers
+from msgplat_testsupport.waiting import wait_until
 
 
 @pytest.fixture(scope="module")

@@ -12,15 +12,17 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from msgplat.devstack.testing import as_records, eventually
 from msgplat.monitoring import signing
 from msgplat.monitoring.dispatcher import Dispatcher
-from msgplat.monitoring.handlers import projection_handlers
 from msgplat.monitoring.models import tables, webhook_deliveries, webhooks
+from msgplat.monitoring.reactions import projection_reactions
 from msgplat.monitoring.settings import MonitoringSettings
-from msgplat.monitoring.testing import Story, WebhookReceiver, envelope
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
+from msgplat_testsupport.events import Story, envelope
+from msgplat_testsupport.records import as_records
+from msgplat_testsupport.waiting import eventually
+from msgplat_testsupport.webhooks import WebhookReceiver
 
 SECRET = "test-secret-0123456789"
 
@@ -62,7 +64,7 @@ async def register(db: Database, user: str, url: str) -> uuid.UUID:
 
 async def project_story(db: Database, user: str) -> Story:
     consumer = IdempotentConsumer(
-        db, group_id=f"dispatch-test-{uuid.uuid4().hex[:8]}", handlers=projection_handlers()
+        db, group_id=f"dispatch-test-{uuid.uuid4().hex[:8]}", handlers=projection_reactions()
     )
     story = Story(uuid.uuid4())
     await consumer.apply(as_records([envelope(e, user_id=user) for e in story.in_order()]))

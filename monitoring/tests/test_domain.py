@@ -14,7 +14,8 @@ import pytest
 from msgplat.contracts.events import ReservationCancelled, ReservationFinished
 from msgplat.monitoring import domain
 from msgplat.monitoring.domain import View
-from msgplat.monitoring.testing import (
+from msgplat.plumbing.envelope import Event
+from msgplat_testsupport.events import (
     T0,
     AdvertisingStory,
     Story,
@@ -25,7 +26,6 @@ from msgplat.monitoring.testing import (
     requested,
     resumed,
 )
-from msgplat.plumbing.envelope import Event
 
 HOUR = timedelta(hours=1)
 

@@ -18,13 +18,16 @@ import pytest_asyncio
 from sqlalchemy import select, update
 
 from msgplat.contracts.events import ReservationFinished
-from msgplat.devstack.testing import as_records
 from msgplat.monitoring import queries
-from msgplat.monitoring.handlers import VIEWS_CHANNEL, projection_handlers
 from msgplat.monitoring.models import alert_settings, alerts, tables, webhook_deliveries, webhooks
 from msgplat.monitoring.models import reservation_views as views
+from msgplat.monitoring.reactions import VIEWS_CHANNEL, projection_reactions
 from msgplat.monitoring.settings import MonitoringSettings
-from msgplat.monitoring.testing import (
+from msgplat.plumbing.consumer import IdempotentConsumer
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.envelope import Event, EventEnvelope
+from msgplat.plumbing.errors import NotFound
+from msgplat_testsupport.events import (
     T0,
     AdvertisingStory,
     Story,
@@ -36,10 +39,7 @@ from msgplat.monitoring.testing import (
     results,
     resumed,
 )
-from msgplat.plumbing.consumer import IdempotentConsumer
-from msgplat.plumbing.db import Database
-from msgplat.plumbing.envelope import Event, EventEnvelope
-from msgplat.plumbing.errors import NotFound
+from msgplat_testsupport.records import as_records
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -54,7 +54,7 @@ def consumer(db: Database) -> IdempotentConsumer:
     return IdempotentConsumer(
         db,
         group_id=f"monitoring-projection-test-{uuid.uuid4().hex[:8]}",
-        handlers=projection_handlers(),
+        handlers=projection_reactions(),
     )
 
 
@@ -320,7 +320,7 @@ async def test_a_replay_queues_no_notification(db: Database) -> None:
         )
         await uow.commit()
     replay = IdempotentConsumer(
-        db, group_id=f"replay-{uuid.uuid4().hex[:8]}", handlers=projection_handlers(notify=False)
+        db, group_id=f"replay-{uuid.uuid4().hex[:8]}", handlers=projection_reactions(notify=False)
     )
     story = Story(uuid.uuid4())
     await replay.apply(as_records(wrap(story.in_order(), user=user)))

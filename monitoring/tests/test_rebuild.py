@@ -18,20 +18,20 @@ from sqlalchemy import func, select
 
 from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.devstack.postgres import drop_database, ensure_database
-from msgplat.devstack.testing import (
-    BrokerHandle,
-    eventually,
-    fresh_database_url,
-    postgres_server_url,
-    running_broker,
-)
 from msgplat.monitoring import queries
 from msgplat.monitoring.consumers import PROJECTION_GROUP
-from msgplat.monitoring.handlers import projection_handlers
 from msgplat.monitoring.models import reservation_views, tables, webhook_deliveries, webhooks
+from msgplat.monitoring.reactions import projection_reactions
 from msgplat.monitoring.rebuild import rebuild
 from msgplat.monitoring.settings import MonitoringSettings
-from msgplat.monitoring.testing import (
+from msgplat.plumbing.consumer import IdempotentConsumer
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.envelope import Event
+from msgplat.plumbing.kafka import ensure_topics, make_producer
+from msgplat.plumbing.migrations import upgrade
+from msgplat_testsupport.brokers import BrokerHandle, running_broker
+from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
+from msgplat_testsupport.events import (
     AdvertisingStory,
     Story,
     cancelled,
@@ -42,11 +42,7 @@ from msgplat.monitoring.testing import (
     requested,
     resumed,
 )
-from msgplat.plumbing.consumer import IdempotentConsumer
-from msgplat.plumbing.db import Database
-from msgplat.plumbing.envelope import Event
-from msgplat.plumbing.kafka import ensure_topics, make_producer
-from msgplat.plumbing.migrations import upgrade
+from msgplat_testsupport.waiting import eventually
 
 USER = "u-rebuild"
 
@@ -135,7 +131,7 @@ async def test_a_rebuild_gives_the_same_views(settings: MonitoringSettings) -> N
         await publish(settings, events)
 
         # The service's projection, running as it would, until it has seen everything.
-        live = IdempotentConsumer(db, group_id=PROJECTION_GROUP, handlers=projection_handlers())
+        live = IdempotentConsumer(db, group_id=PROJECTION_GROUP, handlers=projection_reactions())
         task = asyncio.create_task(live.run())
         try:
             await eventually(lambda: _true(live.stats.applied == len(events)), timeout_s=60)

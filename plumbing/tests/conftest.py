@@ -40,7 +40,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from msgplat.contracts.events import ReservationRecipientsAdded
 from msgplat.contracts.topics import ALL_TOPICS
-from msgplat.devstack.testing import BrokerHandle, running_broker
 from msgplat.plumbing.consumer import Handler, IdempotentConsumer
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
@@ -48,6 +47,7 @@ from msgplat.plumbing.kafka import ensure_topics, make_producer
 from msgplat.plumbing.outbox import OutboxRelay
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import PlumbingTables, plumbing_tables
+from msgplat_testsupport.brokers import BrokerHandle, running_broker
 
 USER_ID = "plumbing-test-user"
 

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from msgplat.contracts import topics
 from msgplat.contracts.events import ReservationRecipientsAdded
-from msgplat.devstack.testing import BrokerHandle, eventually
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
+from msgplat_testsupport.brokers import BrokerHandle
+from msgplat_testsupport.waiting import eventually
 
 from .conftest import MakePlumbing, Plumbing, chunk
 

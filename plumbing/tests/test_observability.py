@@ -18,11 +18,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from msgplat.contracts.events import ReservationRecipientsAdded
-from msgplat.devstack.testing import eventually
 from msgplat.plumbing import tracing
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.runtime import create_service_app
+from msgplat_testsupport.waiting import eventually
 
 from .conftest import USER_ID, Plumbing, chunk
 

@@ -12,9 +12,10 @@ from sqlalchemy import select, text
 
 from msgplat.contracts import topics
 from msgplat.contracts.events import ReservationRecipientsAdded
-from msgplat.devstack.testing import BrokerHandle, eventually
 from msgplat.plumbing.envelope import EventEnvelope, EventTooLarge
 from msgplat.plumbing.logging import bind_correlation_id
+from msgplat_testsupport.brokers import BrokerHandle
+from msgplat_testsupport.waiting import eventually
 
 from .conftest import USER_ID, MakePlumbing, Plumbing, chunk
 

@@ -10,8 +10,9 @@ from collections import Counter
 from uuid import UUID, uuid4
 
 from msgplat.contracts import topics
-from msgplat.devstack.testing import BrokerHandle, eventually
 from msgplat.plumbing.envelope import EventEnvelope
+from msgplat_testsupport.brokers import BrokerHandle
+from msgplat_testsupport.waiting import eventually
 
 from .conftest import MakePlumbing, Plumbing
 

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Stack, credit_new_customers, eventually, wait_until
+from msgplat_testsupport.stack import Stack, credit_new_customers
+from msgplat_testsupport.waiting import eventually, wait_until
 
 pytestmark = pytest.mark.e2e
 

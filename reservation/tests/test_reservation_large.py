@@ -11,7 +11,8 @@ import asyncpg
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Stack, eventually
+from msgplat_testsupport.stack import Stack
+from msgplat_testsupport.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -14,13 +14,13 @@ import pytest
 import pytest_asyncio
 from pydantic import ValidationError
 
-from msgplat.carrier.testing import ReportReceiver, running_carrier
 from msgplat.devstack.broker import free_port
 from msgplat.devstack.services import ServiceProcess
 from msgplat.plumbing.metrics import CIRCUIT_STATE
 from msgplat.send.carrier import CarrierUnavailable, OutgoingMessage
 from msgplat.send.carriers import CarrierRouter
 from msgplat.send.settings import SendSettings
+from msgplat_testsupport.carrier import ReportReceiver, running_carrier
 
 LOGS = Path("test-artifacts") / "logs"
 UNUSED_DB = "postgresql://nobody@127.0.0.1:1/none"

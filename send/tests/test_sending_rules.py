@@ -17,10 +17,8 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import insert, select, update
 
-from msgplat.carrier.testing import running_carrier
 from msgplat.contracts.events import ReservationRecipientsAdded
 from msgplat.devstack.services import ServiceProcess
-from msgplat.devstack.testing import eventually
 from msgplat.plumbing.caller import INTERNAL
 from msgplat.plumbing.db import Database
 from msgplat.send import handlers, sending_windows
@@ -30,6 +28,8 @@ from msgplat.send.models import jobs, messages, optouts, tables, tallies
 from msgplat.send.schemas import SendingWindowsInput
 from msgplat.send.sender import CLAIM_SQL, Sender
 from msgplat.send.settings import SendSettings
+from msgplat_testsupport.carrier import running_carrier
+from msgplat_testsupport.waiting import eventually
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

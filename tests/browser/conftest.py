@@ -19,7 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from msgplat.devstack.testing import ARTIFACTS, Stack
+from msgplat_testsupport import ARTIFACTS
+from msgplat_testsupport.stack import Stack
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 Browser = playwright_sync.Browser

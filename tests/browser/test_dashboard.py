@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from msgplat.devstack.testing import wait_until
+from msgplat_testsupport.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from msgplat.devstack.testing import wait_until
+from msgplat_testsupport.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat.devstack.testing import Stack, wait_until
 from msgplat.stat.domain import TIMEZONE
+from msgplat_testsupport.stack import Stack
+from msgplat_testsupport.waiting import wait_until
 
 COUNT_FIELDS = {
     "requested",

@@ -19,12 +19,12 @@ from msgplat.contracts.events import (
     ReservationRejected,
     ReservationRequested,
 )
-from msgplat.devstack.testing import as_records
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.errors import NotFound
 from msgplat.stat import queries
+from msgplat_testsupport.records import as_records
 
 NOON_UTC = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # 12:00 on 10 March in Seoul
 MARCH_10 = date(2026, 3, 10)

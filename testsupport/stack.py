@@ -1,46 +1,32 @@
-"""Test helpers shared by every test folder: a real PostgreSQL, a real broker, the stack.
-
-Used by the root `conftest.py`; kept here (an importable module) because pytest's
-importlib mode does not let test folders import each other.
-"""
+"""The whole platform as real processes on loopback, for the end-to-end tests and the
+benchmarks: every service on a free port, the gateway in front, and its customers."""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
-import os
 import secrets
 import string
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import orjson
-from aiokafka import ConsumerRecord
 
-from msgplat.contracts.events import CATALOGUE
-from msgplat.devstack.broker import TansuBroker, free_port
-from msgplat.devstack.postgres import (
-    drop_database,
-    embedded_postgres_url,
-    ensure_database,
-    with_database,
-)
+from msgplat.devstack.broker import free_port
+from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.devstack.services import SERVICES, ServiceProcess, ServiceSpec, wiring_env
-from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
-from msgplat.gateway.credentials import new_api_key
-from msgplat.plumbing.envelope import EventEnvelope
+from msgplat.plumbing.api_keys import new_api_key
 from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
+from msgplat_testsupport import ARTIFACTS
+from msgplat_testsupport.brokers import running_broker
+from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
 
-ARTIFACTS = Path("test-artifacts")
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
@@ -52,55 +38,6 @@ def advertising_hours_around(now: datetime) -> str:
     opens = (local - timedelta(hours=12)).strftime("%H:%M")
     closes = (local + timedelta(hours=11)).strftime("%H:%M")
     return f"{opens}-{closes}"
-
-
-T = TypeVar("T")
-
-
-def postgres_server_url() -> str:
-    """The configured server (TEST_DATABASE_URL or DATABASE_URL), else an embedded one."""
-    configured = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if configured:
-        return configured
-    return embedded_postgres_url(Path(".devstack/test-pgdata"))
-
-
-def fresh_database_url(server_url: str) -> str:
-    return with_database(server_url, f"msgplat_test_{uuid.uuid4().hex[:10]}")
-
-
-@contextmanager
-def running_broker(*, behind_proxy: bool = False) -> Iterator[BrokerHandle]:
-    """A new in-memory Tansu broker; with `behind_proxy`, clients reach it through a
-    loopback proxy that the test can cut and restore (an outage without data loss)."""
-    port = free_port()
-    proxy_port = free_port() if behind_proxy else None
-    broker = TansuBroker(
-        port,
-        advertised_port=proxy_port,
-        log_file=ARTIFACTS / "logs" / f"broker-{port}.log",
-    )
-    broker.start()
-    proxy = None
-    if proxy_port is not None:
-        proxy = ThreadedTcpProxy(proxy_port, port)
-        proxy.start()
-    try:
-        yield BrokerHandle(broker=broker, proxy=proxy)
-    finally:
-        if proxy is not None:
-            proxy.stop()
-        broker.stop()
-
-
-@dataclass
-class BrokerHandle:
-    broker: TansuBroker
-    proxy: ThreadedTcpProxy | None = None
-
-    @property
-    def bootstrap_servers(self) -> str:
-        return self.broker.bootstrap_servers
 
 
 @dataclass
@@ -231,21 +168,6 @@ ZERO_LATENCY_CARRIER = {
 
 
 @contextmanager
-def own_database(*services: str) -> Iterator[str]:
-    """A throwaway database with the tables of `services`, for tests that run a service's
-    background worker (a sender, a webhook dispatcher) themselves: in the session's
-    database the shared stack's own workers would take their work."""
-    url = fresh_database_url(postgres_server_url())
-    asyncio.run(ensure_database(url))
-    try:
-        for service in services:
-            upgrade(service, url)
-        yield url
-    finally:
-        asyncio.run(drop_database(url))
-
-
-@contextmanager
 def platform_on_loopback(
     env: dict[str, str] | None = None, *, carriers: int = 1
 ) -> Iterator[tuple[Stack, str]]:
@@ -278,37 +200,6 @@ def platform_on_loopback(
                 stack.stop()
     finally:
         asyncio.run(drop_database(database_url))
-
-
-def wait_until(
-    condition: Callable[[], T | None], *, timeout_s: float = 10.0, interval_s: float = 0.02
-) -> T:
-    """Poll `condition` until it returns something truthy; fail with a clear message."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout_s} s: {condition}")
-        time.sleep(interval_s)
-
-
-async def eventually(
-    condition: Callable[[], Awaitable[T | None]],
-    *,
-    timeout_s: float = 10.0,
-    interval_s: float = 0.02,
-) -> T:
-    """`wait_until` for async conditions."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = await condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout_s} s: {condition}")
-        await asyncio.sleep(interval_s)
 
 
 def credit_new_customers(
@@ -352,30 +243,3 @@ def received_by_carrier(carrier: httpx.Client, reservation_id: str) -> list[dict
         items += body["items"]
         if len(items) >= body["total"]:
             return items
-
-
-_offsets = itertools.count()
-
-
-def as_records(envelopes: Iterable[EventEnvelope]) -> list[ConsumerRecord]:
-    """Envelopes as the Kafka records a consumer polls (each delivery a new offset),
-    for driving `IdempotentConsumer.apply()` without a broker in projection tests."""
-    records = []
-    for envelope in envelopes:
-        value = envelope.to_bytes()
-        records.append(
-            ConsumerRecord(
-                topic=CATALOGUE[envelope.event_type].topic,
-                partition=0,
-                offset=next(_offsets),
-                timestamp=0,
-                timestamp_type=0,
-                key=envelope.key,
-                value=value,
-                checksum=None,
-                serialized_key_size=len(envelope.key),
-                serialized_value_size=len(value),
-                headers=envelope.headers(),
-            )
-        )
-    return records

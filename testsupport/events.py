@@ -1,20 +1,12 @@
-"""Helpers for tests of the monitoring service (and of whoever consumes its output):
-builders of the events it projects, a webhook receiver, an SSE reader."""
+"""Builders of the events a reservation's life produces, as the monitoring service
+projects them: whole stories (`Story`, `AdvertisingStory`) and single events."""
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
-from collections import deque
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Literal
-
-import httpx
-import orjson
+from typing import Literal
 
 from msgplat.contracts.events import (
     ChargesSettled,
@@ -294,110 +286,3 @@ def refused(rid: uuid.UUID) -> CreditRefused:
     return CreditRefused(
         reservation_id=rid, required=40, available=0, reason="balance 0 < 40", refused_at=T0
     )
-
-
-@dataclass(frozen=True)
-class ReceivedPost:
-    at: float  # time.monotonic()
-    answered: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> dict[str, Any]:
-        data: dict[str, Any] = orjson.loads(self.body)
-        return data
-
-
-class WebhookReceiver:
-    """A real HTTP server on 127.0.0.1 (its own thread) that records every POST and
-    answers what the test scripts: `answer_next([500])`, or `hang=True` (never answers
-    until stopped: a dead endpoint)."""
-
-    def __init__(self, *, hang: bool = False) -> None:
-        self.posts: list[ReceivedPost] = []
-        self.hang = hang
-        self.hung_at: list[float] = []  # when each POST to a hanging receiver came in
-        self._script: deque[int] = deque()
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if receiver.hang:
-                    with receiver._lock:
-                        receiver.hung_at.append(time.monotonic())
-                    receiver._stopping.wait(60)
-                    return
-                status = receiver._take({k.lower(): v for k, v in self.headers.items()}, body)
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks"
-
-    def __enter__(self) -> WebhookReceiver:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def answer_next(self, statuses: list[int]) -> None:
-        with self._lock:
-            self._script.extend(statuses)
-
-    def accepted(self) -> list[ReceivedPost]:
-        with self._lock:
-            return [p for p in self.posts if p.answered < 300]
-
-    def _take(self, headers: dict[str, str], body: bytes) -> int:
-        with self._lock:
-            status = self._script.popleft() if self._script else 200
-            self.posts.append(ReceivedPost(time.monotonic(), status, headers, body))
-            return status
-
-
-@dataclass(frozen=True)
-class SseEvent:
-    event: str
-    id: str
-    data: dict[str, Any]
-    at: float  # time.monotonic() when it was read
-
-
-async def read_sse(response: httpx.Response) -> AsyncIterator[SseEvent]:
-    """The events of an open `text/event-stream` response (comments and pings skipped)."""
-    fields: dict[str, str] = {}
-    async for line in response.aiter_lines():
-        if line == "":
-            if "data" in fields:
-                yield SseEvent(
-                    event=fields.get("event", "message"),
-                    id=fields.get("id", ""),
-                    data=orjson.loads(fields["data"]),
-                    at=time.monotonic(),
-                )
-            fields = {}
-        elif line.startswith(":"):
-            continue
-        else:
-            name, _, value = line.partition(":")
-            value = value.removeprefix(" ")
-            fields[name] = fields[name] + "\n" + value if name in fields else value

@@ -1,40 +1,49 @@
-"""The projection: every subscribed event updates one reservation's view.
+"""What an event makes the monitoring service do: the projection, and the
+notifications a status change queues.
 
-One handler for every event type: lock the view (or create its placeholder), apply the
+One reaction for every event type: lock the view (or create its placeholder), apply the
 event with the rules of `domain`, write the row back with its version incremented, and
 in the same transaction
 - `pg_notify` the change (reservation id, user id, version) for the live streams of
   every replica (delivered by PostgreSQL once the transaction commits);
-- on a status change, the webhook deliveries it causes, and once the reservation is
-  final with every result counted, its alert (outbox rows that the dispatcher sends;
-  see `notifications`).
+- on a status change, one webhook delivery per registered webhook; and once the
+  reservation is final with every result counted, its alert, when the customer asked
+  for one.
+
+The deliveries and alerts are outboxes: the rows are committed with the view change or
+not at all, and the dispatcher sends them. A delivery is unique per (webhook,
+reservation, status) and an alert per (reservation, status), so an event seen again
+queues nothing more.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import orjson
-from sqlalchemy import bindparam, func, literal, select, update
+from sqlalchemy import bindparam, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from msgplat.monitoring import domain, notifications
+from msgplat.monitoring import domain
 from msgplat.monitoring.domain import View
 from msgplat.monitoring.models import reservation_views as views
-from msgplat.monitoring.queries import VIEW_FIELDS, view_of
+from msgplat.monitoring.queries import VIEW_FIELDS, api_of, view_of
 from msgplat.plumbing.consumer import Handler
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
 
 VIEWS_CHANNEL = "monitoring_views"
+DELIVERIES_CHANNEL = "monitoring_deliveries"
+STATUS_CHANGED = "reservation.status_changed"
 
 
-def projection_handlers(*, notify: bool = True) -> Mapping[type[Event], Handler]:
-    """The handlers of the projection's consumer group. `notify=False` (a rebuild's
+def projection_reactions(*, notify: bool = True) -> Mapping[type[Event], Handler]:
+    """The reactions of the projection's consumer group. `notify=False` (a rebuild's
     replay) updates the views and the live streams but queues no webhook or alert."""
 
     async def handle(uow: UnitOfWork, envelope: EventEnvelope, event: Event) -> None:
@@ -55,9 +64,9 @@ async def project(
     after = dataclasses.replace(after, version=before.version + 1)
     await _save(uow.conn, after)
     if notify and domain.status_changed(before, after):
-        await notifications.queue_webhooks(uow, after, occurred_at=envelope.occurred_at)
+        await queue_webhooks(uow, after, occurred_at=envelope.occurred_at)
     if notify and domain.alert_due(before, after):
-        await notifications.queue_alert(uow, after)
+        await queue_alert(uow, after)
     return after
 
 
@@ -104,3 +113,74 @@ async def _save(conn: AsyncConnection, view: View) -> None:
 
 def _columns(view: View) -> dict[str, Any]:
     return {name: getattr(view, name) for name in VIEW_FIELDS}
+
+
+QUEUE_DELIVERIES_SQL = text(
+    """
+    WITH queued AS (
+        INSERT INTO monitoring.webhook_deliveries
+            (delivery_id, webhook_id, reservation_id, event, status, payload)
+        SELECT gen_random_uuid(), w.id, :rid, :event, :status, CAST(:payload AS jsonb)
+        FROM monitoring.webhooks w WHERE w.user_id = :uid
+        ON CONFLICT (webhook_id, reservation_id, status) DO NOTHING
+        RETURNING 1)
+    SELECT pg_notify(:channel, 'webhook') FROM (SELECT 1 FROM queued LIMIT 1) AS any_queued
+    """
+)
+
+QUEUE_ALERT_SQL = text(
+    """
+    WITH queued AS (
+        INSERT INTO monitoring.alerts (ref, user_id, reservation_id, to_num, text)
+        SELECT :ref, s.user_id, :rid, s.callback_num, :text
+        FROM monitoring.alert_settings s WHERE s.user_id = :uid AND s.enabled
+        ON CONFLICT (ref) DO NOTHING
+        RETURNING 1)
+    SELECT pg_notify(:channel, 'alert') FROM queued
+    """
+)
+
+
+def webhook_body(view: View, *, occurred_at: datetime) -> dict[str, object]:
+    """The JSON POSTed to a webhook (the same for every webhook of the customer)."""
+    return {
+        "event": STATUS_CHANGED,
+        "reservationId": str(view.reservation_id),
+        "status": view.status,
+        "occurredAt": occurred_at.isoformat(),
+        "reservation": api_of(view, updated_at=datetime.now(UTC)).model_dump(
+            mode="json", by_alias=True
+        ),
+    }
+
+
+async def queue_webhooks(uow: UnitOfWork, view: View, *, occurred_at: datetime) -> None:
+    common = {"rid": view.reservation_id, "uid": view.user_id, "channel": DELIVERIES_CHANNEL}
+    body = webhook_body(view, occurred_at=occurred_at)
+    await uow.conn.execute(
+        QUEUE_DELIVERIES_SQL,
+        {
+            **common,
+            "event": STATUS_CHANGED,
+            "status": view.status,
+            "payload": orjson.dumps(body).decode(),
+        },
+    )
+
+
+async def queue_alert(uow: UnitOfWork, view: View) -> None:
+    await uow.conn.execute(
+        QUEUE_ALERT_SQL,
+        {
+            "rid": view.reservation_id,
+            "uid": view.user_id,
+            "channel": DELIVERIES_CHANNEL,
+            "ref": alert_ref(view),
+            "text": domain.alert_text(view),
+        },
+    )
+
+
+def alert_ref(view: View) -> str:
+    """The carrier's idempotency key of an alert: one per reservation and status."""
+    return f"{view.reservation_id}:{view.status}"

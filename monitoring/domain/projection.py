@@ -13,8 +13,8 @@ a placeholder that the request fills in.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -36,106 +36,8 @@ from msgplat.contracts.events import (
     SendingResumed,
     SendingStarted,
 )
+from msgplat.monitoring.domain.view import FOREVER, RANK, View
 from msgplat.plumbing.envelope import Event
-
-# A view never moves back from a final status, and never from one final status to
-# another: the first final status that arrives is kept.
-FINAL_STATUSES = frozenset({"completed", "partially_failed", "failed", "rejected", "cancelled"})
-RANK = {"requested": 0, "scheduled": 1, "sending": 2, **dict.fromkeys(FINAL_STATUSES, 3)}
-# A pause with no end (no window ever opens again) sorts after any with one.
-FOREVER = datetime.max.replace(tzinfo=UTC)
-# Final statuses that send the customer a KakaoTalk-style alert, when they asked for one.
-ALERTED_STATUSES = frozenset({"completed", "partially_failed", "failed", "rejected"})
-
-
-@dataclass(frozen=True)
-class View:
-    """One reservation as the monitoring views store it (a row of reservation_views)."""
-
-    reservation_id: UUID
-    user_id: str
-    status: str = "requested"
-    title: str | None = None
-    msg_type: str | None = None
-    purpose: str = "normal"
-    status_reason: str | None = None
-    recipient_count: int = 0
-    recipients_received: int = 0
-    accepted_count: int = 0
-    reported_after_submit: int = 0
-    delivered_count: int = 0
-    failed_count: int = 0
-    cancelled_count: int = 0
-    opted_out_count: int = 0
-    amount_held_total: int = 0
-    amount_charged: int = 0
-    amount_released: int = 0
-    reserve_dt: datetime | None = None
-    requested_at: datetime | None = None
-    scheduled_at: datetime | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    cancelled_at: datetime | None = None
-    # The latest SendingPaused (by its paused_at) and the latest SendingResumed.
-    last_pause_at: datetime | None = None
-    last_pause_until: datetime | None = None
-    last_pause_reason: str | None = None
-    last_resume_at: datetime | None = None
-    version: int = 0
-
-    @property
-    def is_placeholder(self) -> bool:
-        """Events came before the request: not served until the request arrives."""
-        return self.requested_at is None
-
-    @property
-    def finished(self) -> int:
-        return (
-            self.delivered_count + self.failed_count + self.cancelled_count + self.opted_out_count
-        )
-
-    @property
-    def paused(self) -> bool:
-        """Sending stopped outside the allowed hours and not gone on yet (never once final)."""
-        if self.status in FINAL_STATUSES or self.last_pause_at is None:
-            return False
-        return self.last_resume_at is None or self.last_resume_at < self.last_pause_at
-
-    @property
-    def paused_until(self) -> datetime | None:
-        return self.last_pause_until if self.paused else None
-
-    @property
-    def pause_reason(self) -> str | None:
-        return self.last_pause_reason if self.paused else None
-
-    @property
-    def submitted(self) -> int:
-        """Messages at the carrier, waiting for their delivery report."""
-        if self.status in FINAL_STATUSES:
-            return 0
-        return max(0, self.accepted_count - self.reported_after_submit)
-
-    @property
-    def pending(self) -> int:
-        """Messages not handed to the carrier yet."""
-        if self.status in FINAL_STATUSES:
-            return 0
-        return max(0, self.recipient_count - self.submitted - self.finished)
-
-    @property
-    def progress(self) -> float:
-        """Finished messages / recipients, 0..1 (1 once the reservation is final)."""
-        if self.status in FINAL_STATUSES and self.status != "rejected":
-            return 1.0
-        if self.recipient_count <= 0:
-            return 0.0
-        return min(1.0, self.finished / self.recipient_count)
-
-    @property
-    def amount_held(self) -> int:
-        """KRW still held: neither charged nor released yet."""
-        return max(0, self.amount_held_total - self.amount_charged - self.amount_released)
 
 
 def placeholder(reservation_id: UUID, user_id: str) -> View:
@@ -294,47 +196,3 @@ _RULES: dict[type[Event], Any] = {
 }
 
 PROJECTED_EVENTS: tuple[type[Event], ...] = tuple(_RULES)
-
-
-def status_changed(before: View | None, after: View) -> bool:
-    """A change the customer is notified of: a new status of a served view (the request
-    filling in a placeholder counts, with the status the view then has)."""
-    if after.is_placeholder:
-        return False
-    if before is None or before.is_placeholder:
-        return True
-    return before.status != after.status
-
-
-def alert_ready(view: View) -> bool:
-    """An alert goes once the view is final with every message's result counted (the
-    final status may be consumed before the last results: they come on another topic)."""
-    if view.is_placeholder or view.status not in ALERTED_STATUSES:
-        return False
-    return view.status == "rejected" or view.finished >= view.recipient_count
-
-
-def alert_due(before: View | None, after: View) -> bool:
-    return alert_ready(after) and (before is None or not alert_ready(before))
-
-
-def alert_text(view: View) -> str:
-    """The short text of a status alert (fits one SMS for a short title)."""
-    title = (view.title or "")[:20]
-    if view.status == "rejected":
-        return f"[msgplat] '{title}' rejected: {view.status_reason or 'not sent'}"[:200]
-    opted_out = f", {view.opted_out_count} opted out" if view.opted_out_count else ""
-    return (
-        f"[msgplat] '{title}' {view.status}: {view.delivered_count} delivered, "
-        f"{view.failed_count + view.cancelled_count} not{opted_out}, of {view.recipient_count}"
-    )
-
-
-def sms_or_lms(text: str) -> str:
-    """SMS up to 90 bytes (EUC-KR, as Korean carriers count), else LMS."""
-    return "SMS" if len(text.encode("euc-kr", errors="replace")) <= 90 else "LMS"
-
-
-def retry_delay_s(attempts: int, *, base_s: float, max_s: float) -> float:
-    """Exponential backoff after `attempts` failed attempts (1 -> base)."""
-    return float(min(max_s, base_s * 2 ** max(0, attempts - 1)))

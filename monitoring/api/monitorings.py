@@ -1,4 +1,5 @@
-"""HTTP routes of the monitoring views: reads and the live stream (from its own views)."""
+"""`/monitorings`: the reservations' views, read and streamed live (from the service's own
+views)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,16 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from msgplat.monitoring import queries
+from msgplat.monitoring.api.deps import DatabaseDep, LiveDep, SettingsDep
 from msgplat.monitoring.live import LiveHub, Subscription
 from msgplat.monitoring.schemas import ReservationView
-from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.api import Page
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.db import Database
-from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/monitorings", tags=["monitoring"])
 
@@ -27,8 +27,9 @@ router = APIRouter(prefix="/monitorings", tags=["monitoring"])
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 async def stream_monitorings(
-    request: Request,
-    runtime: RuntimeDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    live: LiveDep,
     caller: CallerDep,
     reservation_id: Annotated[UUID | None, Query(alias="reservationId")] = None,
     user_id: UserIdQuery = None,
@@ -36,16 +37,14 @@ async def stream_monitorings(
     """Server-Sent Events: `event: reservation`, `data:` a ReservationView, `id:`
     `<reservationId>:<version>`. First the current state (one reservation, or the
     caller's newest ones), then every change as it is projected; a ping when idle."""
-    settings: MonitoringSettings = runtime.settings
-    hub: LiveHub = request.app.state.live
     if reservation_id is not None:
-        view = await queries.get_view(runtime.db, reservation_id)
+        view = await queries.get_view(db, reservation_id)
         caller.check_owner(view.user_id, f"reservation {reservation_id}")
         subscription = Subscription(user_id=view.user_id, reservation_id=reservation_id)
     else:
         subscription = Subscription(user_id=caller.scope(user_id))
     return EventSourceResponse(
-        _events(hub, runtime.db, subscription, settings.live_snapshot_size),
+        _events(live, db, subscription, settings.live_snapshot_size),
         ping=settings.live_ping_s,
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -90,23 +89,21 @@ def to_event(view: ReservationView) -> ServerSentEvent:
 
 @router.get("/{reservation_id}", response_model=ReservationView)
 async def get_monitoring(
-    reservation_id: UUID, runtime: RuntimeDep, caller: CallerDep
+    reservation_id: UUID, db: DatabaseDep, caller: CallerDep
 ) -> ReservationView:
-    view = await queries.get_view(runtime.db, reservation_id)
+    view = await queries.get_view(db, reservation_id)
     caller.check_owner(view.user_id, f"reservation {reservation_id}")
     return view
 
 
 @router.get("", response_model=Page[ReservationView])
 async def list_monitorings(
-    runtime: RuntimeDep,
+    db: DatabaseDep,
     caller: CallerDep,
     user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[ReservationView]:
     """A customer's reservations, newest first (an operator: anyone's, or all)."""
-    items, total = await queries.list_views(
-        runtime.db, user_id=caller.scope(user_id), page=page, size=size
-    )
+    items, total = await queries.list_views(db, user_id=caller.scope(user_id), page=page, size=size)
     return Page[ReservationView](items=items, page=page, size=size, total=total)

@@ -1,5 +1,5 @@
-"""A customer's notification settings: their webhooks (with the delivery log) and the
-status alert to their own mobile number."""
+"""What the API's commands do: a customer's notification settings (their webhooks and
+the status alert to their own mobile number), and the carrier's reports of the alerts."""
 
 from __future__ import annotations
 
@@ -9,21 +9,20 @@ from uuid import UUID
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from msgplat.monitoring import signing
-from msgplat.monitoring.models import alert_settings, webhook_deliveries, webhooks
+from msgplat.monitoring.models import alert_settings, webhooks
+from msgplat.monitoring.queries import alert_settings_of, webhook_of
 from msgplat.monitoring.schemas import (
     AlertSettings,
     AlertSettingsUpdate,
-    Webhook,
     WebhookCreate,
     WebhookCreated,
-    WebhookDelivery,
 )
 from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database, fetch_page
+from msgplat.plumbing.db import Database
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 
 MAX_WEBHOOKS_PER_CUSTOMER = 10
@@ -48,16 +47,7 @@ async def register_webhook(db: Database, caller: Caller, body: WebhookCreate) ->
             )
         ).one()
         await uow.commit()
-    return WebhookCreated(**_webhook(row).model_dump(), secret=secret)
-
-
-async def list_webhooks(db: Database, caller: Caller, user_id: str | None) -> list[Webhook]:
-    scope = caller.scope(user_id)
-    query = select(webhooks).order_by(webhooks.c.created_at, webhooks.c.id)
-    if scope is not None:
-        query = query.where(webhooks.c.user_id == scope)
-    async with db.engine.connect() as conn:
-        return [_webhook(row) for row in await conn.execute(query)]
+    return WebhookCreated(**webhook_of(row).model_dump(), secret=secret)
 
 
 async def delete_webhook(db: Database, caller: Caller, webhook_id: UUID) -> None:
@@ -69,53 +59,6 @@ async def delete_webhook(db: Database, caller: Caller, webhook_id: UUID) -> None
         caller.check_owner(owner, f"webhook {webhook_id}")
         await uow.conn.execute(delete(webhooks).where(webhooks.c.id == webhook_id))
         await uow.commit()
-
-
-async def list_deliveries(
-    db: Database, caller: Caller, webhook_id: UUID, *, page: int, size: int
-) -> tuple[list[WebhookDelivery], int]:
-    """A webhook's delivery log, newest first."""
-    d = webhook_deliveries
-    async with db.engine.connect() as conn:
-        owner = await conn.scalar(select(webhooks.c.user_id).where(webhooks.c.id == webhook_id))
-        caller.check_owner(owner, f"webhook {webhook_id}")
-        query = select(d).where(d.c.webhook_id == webhook_id).order_by(d.c.id.desc())
-        rows, total = await fetch_page(conn, query, page=page, size=size)
-        items = [
-            WebhookDelivery(
-                delivery_id=row.delivery_id,
-                event=row.event,
-                reservation_id=row.reservation_id,
-                status=row.status,
-                state=row.state,
-                attempts=row.attempts,
-                last_status_code=row.last_status_code,
-                last_error=row.last_error,
-                next_attempt_at=row.next_attempt_at if row.state == "pending" else None,
-                created_at=row.created_at,
-                finished_at=row.finished_at,
-            )
-            for row in rows
-        ]
-    return items, int(total or 0)
-
-
-async def get_alert_settings(db: Database, caller: Caller, user_id: str | None) -> AlertSettings:
-    owner = caller.scope(user_id)
-    if owner is None:
-        raise RequestInvalid([FieldError(("query", "userId"), "name the customer")])
-    async with db.engine.connect() as conn:
-        row = (
-            await conn.execute(select(alert_settings).where(alert_settings.c.user_id == owner))
-        ).first()
-    if row is None:
-        return AlertSettings(user_id=owner)
-    return AlertSettings(
-        user_id=row.user_id,
-        callback_num=row.callback_num,
-        enabled=row.enabled,
-        updated_at=row.updated_at,
-    )
 
 
 async def put_alert_settings(
@@ -137,12 +80,7 @@ async def put_alert_settings(
             )
         ).one()
         await uow.commit()
-    return AlertSettings(
-        user_id=row.user_id,
-        callback_num=row.callback_num,
-        enabled=row.enabled,
-        updated_at=row.updated_at,
-    )
+    return alert_settings_of(row)
 
 
 def mobile_e164(raw: str, loc: tuple[str | int, ...]) -> str:
@@ -159,5 +97,26 @@ def mobile_e164(raw: str, loc: tuple[str | int, ...]) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
-def _webhook(row: Any) -> Webhook:
-    return Webhook(id=row.id, user_id=row.user_id, url=row.url, created_at=row.created_at)
+async def record_alert_reports(db: Database, reports: list[dict[str, Any]]) -> int:
+    """The carrier's delivery reports of alerts: `sent` becomes delivered or failed."""
+    ours = [r for r in reports if isinstance(r.get("ref"), str)]
+    refs = [r["ref"] for r in ours]
+    states = ["delivered" if r.get("status") == "DELIVERED" else "failed" for r in ours]
+    codes = [str(r.get("code") or "") for r in ours]
+    if not refs:
+        return 0
+    async with db.unit_of_work() as uow:
+        result = await uow.conn.execute(
+            text(
+                """
+                UPDATE monitoring.alerts a
+                SET state = v.state, result_code = v.code, finished_at = now()
+                FROM unnest(CAST(:refs AS text[]), CAST(:states AS text[]),
+                            CAST(:codes AS text[])) AS v(ref, state, code)
+                WHERE a.ref = v.ref AND a.state IN ('sent', 'pending')
+                """
+            ),
+            {"refs": refs, "states": states, "codes": codes},
+        )
+        await uow.commit()
+    return int(result.rowcount or 0)

@@ -1,0 +1,24 @@
+"""`/openapi.json` and `/docs`: one document for the whole public API (the gateway's
+own routes and every service's public ones, see `openapi.py`) and its Swagger UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+
+from msgplat.gateway.api.deps import OpenApiMergerDep, ProxyDep
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/openapi.json")
+async def openapi(merger: OpenApiMergerDep, proxy: ProxyDep) -> dict[str, Any]:
+    return await merger.document(proxy._client())
+
+
+@router.get("/docs")
+async def docs() -> HTMLResponse:
+    return get_swagger_ui_html(openapi_url="/openapi.json", title="Message platform API")

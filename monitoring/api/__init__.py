@@ -1,0 +1,1 @@
+"""The monitoring service's HTTP API: one router module per resource."""

@@ -1,0 +1,32 @@
+"""Typed dependencies of the monitoring routes: the service's settings, its database
+and the live hub (its resource, see `resources.py`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from msgplat.monitoring.live import LiveHub
+from msgplat.monitoring.settings import MonitoringSettings
+from msgplat.plumbing.db import Database
+
+
+async def get_settings(request: Request) -> MonitoringSettings:
+    settings: MonitoringSettings = request.app.state.settings
+    return settings
+
+
+async def get_db(request: Request) -> Database:
+    db: Database = request.app.state.runtime.db
+    return db
+
+
+async def get_live(request: Request) -> LiveHub:
+    live: LiveHub = request.app.state.resources
+    return live
+
+
+SettingsDep = Annotated[MonitoringSettings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_db)]
+LiveDep = Annotated[LiveHub, Depends(get_live)]

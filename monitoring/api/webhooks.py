@@ -1,0 +1,53 @@
+"""`/monitorings/webhooks`: a customer's webhooks and their delivery log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query, Response
+
+from msgplat.monitoring import commands, queries
+from msgplat.monitoring.api.deps import DatabaseDep
+from msgplat.monitoring.schemas import Webhook, WebhookCreate, WebhookCreated, WebhookDelivery
+from msgplat.plumbing.api import Page
+from msgplat.plumbing.caller import CallerDep, UserIdQuery
+
+router = APIRouter(prefix="/monitorings", tags=["notifications"])
+
+WebhookId = Annotated[UUID, Path(alias="webhookId")]
+
+
+@router.post("/webhooks", status_code=201, response_model=WebhookCreated)
+async def register_webhook(
+    body: WebhookCreate, db: DatabaseDep, caller: CallerDep
+) -> WebhookCreated:
+    """Every status change of the customer's reservations is POSTed to `url`, signed
+    with `secret` (answered once, here)."""
+    return await commands.register_webhook(db, caller, body)
+
+
+@router.get("/webhooks", response_model=list[Webhook])
+async def list_webhooks(
+    db: DatabaseDep, caller: CallerDep, user_id: UserIdQuery = None
+) -> list[Webhook]:
+    return await queries.list_webhooks(db, caller, user_id)
+
+
+@router.delete("/webhooks/{webhookId}", status_code=204)
+async def delete_webhook(webhook_id: WebhookId, db: DatabaseDep, caller: CallerDep) -> Response:
+    await commands.delete_webhook(db, caller, webhook_id)
+    return Response(status_code=204)
+
+
+@router.get("/webhooks/{webhookId}/deliveries", response_model=Page[WebhookDelivery])
+async def list_deliveries(
+    webhook_id: WebhookId,
+    db: DatabaseDep,
+    caller: CallerDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[WebhookDelivery]:
+    """The webhook's delivery log, newest first."""
+    items, total = await queries.list_deliveries(db, caller, webhook_id, page=page, size=size)
+    return Page[WebhookDelivery](items=items, page=page, size=size, total=total)

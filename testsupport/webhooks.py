@@ -1,0 +1,91 @@
+"""A webhook receiver: a real HTTP server on loopback that records the POSTs it gets and
+answers what the test scripts."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import orjson
+
+
+@dataclass(frozen=True)
+class ReceivedPost:
+    at: float  # time.monotonic()
+    answered: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> dict[str, Any]:
+        data: dict[str, Any] = orjson.loads(self.body)
+        return data
+
+
+class WebhookReceiver:
+    """A real HTTP server on 127.0.0.1 (its own thread) that records every POST and
+    answers what the test scripts: `answer_next([500])`, or `hang=True` (never answers
+    until stopped: a dead endpoint)."""
+
+    def __init__(self, *, hang: bool = False) -> None:
+        self.posts: list[ReceivedPost] = []
+        self.hang = hang
+        self.hung_at: list[float] = []  # when each POST to a hanging receiver came in
+        self._script: deque[int] = deque()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if receiver.hang:
+                    with receiver._lock:
+                        receiver.hung_at.append(time.monotonic())
+                    receiver._stopping.wait(60)
+                    return
+                status = receiver._take({k.lower(): v for k, v in self.headers.items()}, body)
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks"
+
+    def __enter__(self) -> WebhookReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def answer_next(self, statuses: list[int]) -> None:
+        with self._lock:
+            self._script.extend(statuses)
+
+    def accepted(self) -> list[ReceivedPost]:
+        with self._lock:
+            return [p for p in self.posts if p.answered < 300]
+
+    def _take(self, headers: dict[str, str], body: bytes) -> int:
+        with self._lock:
+            status = self._script.popleft() if self._script else 200
+            self.posts.append(ReceivedPost(time.monotonic(), status, headers, body))
+            return status
