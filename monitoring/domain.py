@@ -36,6 +36,7 @@ from msgplat.contracts.events import (
     SendingResumed,
     SendingStarted,
 )
+from msgplat.contracts.messages import message_type
 from msgplat.plumbing.envelope import Event
 
 # A view never moves back from a final status, and never from one final status to
@@ -331,8 +332,9 @@ def alert_text(view: View) -> str:
 
 
 def sms_or_lms(text: str) -> str:
-    """SMS up to 90 bytes (EUC-KR, as Korean carriers count), else LMS."""
-    return "SMS" if len(text.encode("euc-kr", errors="replace")) <= 90 else "LMS"
+    """SMS up to 90 bytes (EUC-KR, as Korean carriers count), else LMS: the platform's
+    one rule (`contracts.messages`); a character carriers cannot take counts as its `?`."""
+    return message_type(text, strict=False)
 
 
 def retry_delay_s(attempts: int, *, base_s: float, max_s: float) -> float:
