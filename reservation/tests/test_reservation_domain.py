@@ -7,19 +7,21 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from msgplat.reservation.domain import (
-    FINAL,
+from msgplat.contracts.messages import (
     LMS_MAX_BYTES,
     SMS_MAX_BYTES,
+    ContentInvalid,
+    carrier_bytes,
+    message_type,
+)
+from msgplat.reservation.domain import (
+    FINAL,
     TRANSITIONS,
     CancelTooLate,
-    ContentInvalid,
     IllegalTransition,
     ReservationStatus,
     ReserveTimeInvalid,
-    carrier_bytes,
     check_cancel_cutoff,
-    message_type,
     resolve_reserve_dt,
     transition,
 )
