@@ -22,7 +22,7 @@ from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.errors import Conflict, TooManyRequests
 from msgplat.reservation import domain, queries
 from msgplat.reservation.billing_check import BillingCheck
-from msgplat.reservation.models import SCHEMA, daily_recipients, idempotency_keys, reservations
+from msgplat.reservation.models import daily_recipients, idempotency_keys, reservations
 from msgplat.reservation.recipients import chunk_bounds, event_sizes
 from msgplat.reservation.schemas import MsgReq, MsgReqCreate
 from msgplat.reservation.settings import ReservationSettings
@@ -160,6 +160,9 @@ async def _replay(db: Database, user_id: str, key: str, body_hash: str) -> MsgRe
 async def _store(
     uow: UnitOfWork, settings: ReservationSettings, user_id: str, v: Validated
 ) -> MsgReq:
+    """The reservation's row, then its events: the request, and the recipient list in
+    ordered chunks (ADR 0003), which is the only copy of the list this service keeps
+    (ADR 0011)."""
     reservation_id = uuid4()
     numbers: list[str] = v.recipients.numbers
     row = (
@@ -184,7 +187,6 @@ async def _store(
             .returning(*reservations.c)
         )
     ).one()
-    await _copy_recipients(uow, reservation_id, numbers, v.texts)
     bounds = chunk_bounds(
         event_sizes(numbers, v.texts),
         max_count=settings.recipient_chunk_size,
@@ -224,26 +226,6 @@ async def _store(
             user_id=user_id,
         )
     return queries.msg_req_of(row)
-
-
-async def _copy_recipients(
-    uow: UnitOfWork, reservation_id: UUID, numbers: list[str], texts: list[str] | None
-) -> None:
-    """COPY the list in one round trip: 100,000 rows take a fraction of a second."""
-    raw = await uow.conn.get_raw_connection()
-    columns = ["reservation_id", "seq", "dst_num"]
-    records: list[tuple[object, ...]]
-    if texts is None:
-        records = [(reservation_id, seq, number) for seq, number in enumerate(numbers)]
-    else:
-        columns.append("text")
-        records = [
-            (reservation_id, seq, number, text)
-            for seq, (number, text) in enumerate(zip(numbers, texts, strict=True))
-        ]
-    await raw.driver_connection.copy_records_to_table(
-        "recipients", schema_name=SCHEMA, columns=columns, records=records
-    )
 
 
 async def count_against_quota(
