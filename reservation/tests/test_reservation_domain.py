@@ -181,6 +181,20 @@ def test_character_outside_cp949_is_refused_with_its_position(
         message_type(content)
 
 
+def test_platform_texts_are_typed_by_the_same_bytes_without_being_refused() -> None:
+    """Monitoring's alerts (`strict=False`): CP949 bytes like a customer's message, so
+    both agree; a character carriers cannot take counts as the `?` it is sent as."""
+    cases = [("a" * 90, "SMS"), (HANGUL * 45, "SMS"), ("a" * 2001, "LMS")]
+    # 똠 is outside EUC-KR's 2,350 syllables: Python's euc-kr writes it as 8 bytes of
+    # jamo, so counting in euc-kr made these 90 CP949 bytes an LMS.
+    cases += [("똠" * 45, "SMS"), ("똠" * 46, "LMS")]
+    for content, expected in cases:
+        assert message_type(content, strict=False) == expected
+    assert carrier_bytes("안녕 😀", strict=False) == 6
+    assert message_type("😀" * 90, strict=False) == "SMS"
+    assert message_type("😀" * 91, strict=False) == "LMS"
+
+
 # --- reserveDt ----------------------------------------------------------------------------
 
 NOW = datetime(2030, 5, 1, 3, 0, 0, tzinfo=UTC)  # 12:00 in Seoul
