@@ -60,7 +60,8 @@ def build_recipient_list(raw: list[str], region: str = "KR") -> RecipientList:
 def check_recipients(
     settings: ReservationSettings, cmd: MsgReqCreate, errors: list[FieldError]
 ) -> tuple[RecipientList | None, int]:
-    """The normalised list (None when it cannot be used) and how many errors it added."""
+    """The request's recipients (`dstNum` or `recipients`) checked: the normalised list
+    (None when it cannot be used) and how many errors it added to `errors`."""
     if cmd.dst_num is not None and cmd.recipients is not None:
         errors.append(
             FieldError(("body", "recipients"), "give either dstNum or recipients, not both")
