@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from msgplat.billing.api import billings
+from msgplat.billing.commands import ensure_demo_accounts_with_retry
 from msgplat.billing.consumers import SUBSCRIPTIONS
 from msgplat.billing.models import holds, tables
-from msgplat.billing.routes import router
 from msgplat.billing.settings import BillingSettings, get_settings
-from msgplat.billing.topups import ensure_demo_accounts_with_retry
 from msgplat.plumbing.metrics import StateCounts
 from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
 
@@ -22,7 +22,7 @@ def create_app() -> FastAPI:
     return create_service_app(
         settings=settings,
         tables=tables,
-        routers=[router],
+        routers=[billings.router],
         subscriptions=SUBSCRIPTIONS,
         scrape_hooks=lambda runtime: [StateCounts(runtime.db, "billing_hold", holds.c.status)],
         title="Billing service",

@@ -1,5 +1,6 @@
-"""Billing rules: ledger kinds, hold states, limits, refusal wording, months, and the
-price of each message of a hold (its lines per message type). No I/O."""
+"""Billing rules: ledger kinds and what an entry moves, hold states, limits, refusal
+wording, months, and the price of each message of a hold (its lines per message type).
+No I/O."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 # Months of the usage summary are the customer's months (Korea), not UTC ones.
@@ -27,6 +29,29 @@ class LedgerKind(StrEnum):
     HOLD = "hold"  # - available, + held
     CAPTURE = "capture"  # - held, + charged (delivered messages)
     RELEASE = "release"  # - held, + available (failed, cancelled or opted out: the compensation)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ledger entry to post: what moved, how much, and what it was for."""
+
+    kind: LedgerKind
+    amount: int
+    count: int | None = None
+    msg_type: str | None = None
+    reservation_id: UUID | None = None
+    event_id: UUID | None = None
+    note: str | None = None
+
+    def deltas(self) -> tuple[int, int, int, int]:
+        """(available, held, charged, topped_up) change of this entry."""
+        a = self.amount
+        return {
+            LedgerKind.TOPUP: (a, 0, 0, a),
+            LedgerKind.HOLD: (-a, a, 0, 0),
+            LedgerKind.CAPTURE: (0, -a, a, 0),
+            LedgerKind.RELEASE: (a, -a, 0, 0),
+        }[self.kind]
 
 
 class HoldStatus(StrEnum):

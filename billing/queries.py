@@ -1,8 +1,10 @@
-"""Reads of the billing API: balances, the ledger, monthly usage, a reservation's charges."""
+"""Reads of the billing API: balances, quotes, the ledger, monthly usage, a reservation's
+charges."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
 from uuid import UUID
 
 from sqlalchemy import func, select
@@ -14,11 +16,13 @@ from msgplat.billing.schemas import (
     Balance,
     ChargesByType,
     LedgerEntry,
+    Quote,
     ReservationCharges,
     Usage,
     UsageByCarrier,
     UsageByType,
 )
+from msgplat.billing.settings import BillingSettings
 from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import NotFound
 
@@ -43,6 +47,25 @@ async def balance_of(conn: AsyncConnection, user_id: str) -> Balance:
         charged=row.charged,
         topped_up=row.topped_up,
         updated_at=row.updated_at,
+    )
+
+
+async def get_quote(
+    db: Database, settings: BillingSettings, user_id: str, counts: Mapping[str, int]
+) -> Quote:
+    """The price of `counts` messages per type, each at its type's price, and whether the
+    account's available balance covers it now (the saga's hold decides for good)."""
+    balance = await get_balance(db, user_id)
+    quoted_type: Literal["SMS", "LMS"] = "LMS" if counts.get("LMS") else "SMS"
+    required = sum(settings.unit_price(t) * n for t, n in counts.items())
+    return Quote(
+        user_id=user_id,
+        msg_type=quoted_type,
+        count=sum(counts.values()),
+        unit_price=settings.unit_price(quoted_type),
+        required=required,
+        available=balance.available,
+        sufficient=balance.available >= required,
     )
 
 

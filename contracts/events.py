@@ -14,9 +14,9 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from msgplat.contracts import topics
+from msgplat.contracts.messages import MsgType  # SMS or LMS, by the rule beside it
 from msgplat.plumbing.envelope import Event
 
-MsgType = Literal["SMS", "LMS"]
 # normal: any message; advertising: marked `(광고)`, carries a free opt-out number, never
 # sent at night nor to an opted-out number; authentication: codes, never paused.
 Purpose = Literal["normal", "advertising", "authentication"]

@@ -6,25 +6,23 @@ from fastapi import FastAPI
 
 from msgplat.plumbing.metrics import StateCounts
 from msgplat.plumbing.runtime import create_service_app
-from msgplat.reservation.billing_check import BillingCheck
+from msgplat.reservation.api import msg_reqs, templates
 from msgplat.reservation.consumers import SUBSCRIPTIONS
 from msgplat.reservation.models import reservations, tables
-from msgplat.reservation.routes import router
+from msgplat.reservation.resources import open_resources
 from msgplat.reservation.settings import get_settings
-from msgplat.reservation.template_routes import router as template_router
 
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = create_service_app(
+    return create_service_app(
         settings=settings,
         tables=tables,
-        routers=[router, template_router],
+        routers=[msg_reqs.router, templates.router],
         subscriptions=SUBSCRIPTIONS,
+        resources=lambda _runtime: open_resources(settings),
         scrape_hooks=lambda runtime: [
             StateCounts(runtime.db, "reservation", reservations.c.status)
         ],
         title="Reservation service",
     )
-    app.state.billing_check = BillingCheck(settings)
-    return app

@@ -1,16 +1,16 @@
-"""Events the reservation service subscribes to: consumer group -> {event: handler}."""
+"""Events the reservation service subscribes to: consumer group -> {event: reaction}."""
 
 from __future__ import annotations
 
 from msgplat.contracts.events import CreditHeld, CreditRefused, SendingFinished, SendingStarted
 from msgplat.plumbing.runtime import Subscriptions
-from msgplat.reservation import saga
+from msgplat.reservation import reactions
 
 SUBSCRIPTIONS: Subscriptions = {
     "reservation-saga": {
-        CreditHeld: saga.on_credit_held,
-        CreditRefused: saga.on_credit_refused,
-        SendingStarted: saga.on_sending_started,
-        SendingFinished: saga.on_sending_finished,
+        CreditHeld: reactions.on_credit_held,
+        CreditRefused: reactions.on_credit_refused,
+        SendingStarted: reactions.on_sending_started,
+        SendingFinished: reactions.on_sending_finished,
     },
 }

@@ -1,10 +1,25 @@
-"""Reservation rules: the status machine, message types, the reserved time. No I/O."""
+"""Reservation rules: the status machine, the reserved time and the cancel cut-off, the
+rules of an advertising message, and personalised texts' variables. No I/O.
+
+A message's type and size (SMS or LMS by EUC-KR bytes) is the platform's one rule, in
+`contracts.messages`.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from msgplat.plumbing.windows import Windows
+
+
+# --- the status machine -----------------------------------------------------------------
 
 
 class ReservationStatus(StrEnum):
@@ -47,36 +62,7 @@ def transition(current: ReservationStatus, target: ReservationStatus) -> Reserva
     return target
 
 
-# Korean carrier limits, counted in EUC-KR bytes (CP949, its superset, which the
-# carriers accept: every Hangul syllable is 2 bytes, ASCII 1).
-SMS_MAX_BYTES = 90
-LMS_MAX_BYTES = 2000
-TITLE_MAX_BYTES = 40
-
-
-class ContentInvalid(ValueError):
-    pass
-
-
-def carrier_bytes(text: str) -> int:
-    try:
-        return len(text.encode("cp949"))
-    except UnicodeEncodeError as exc:
-        char = text[exc.start]
-        raise ContentInvalid(
-            f"character {char!r} at position {exc.start} cannot be sent by carriers "
-            "(not in EUC-KR/CP949); remove or replace it"
-        ) from None
-
-
-def message_type(content: str) -> str:
-    """SMS up to 90 bytes, LMS up to 2,000; longer content is refused."""
-    size = carrier_bytes(content)
-    if size <= SMS_MAX_BYTES:
-        return "SMS"
-    if size <= LMS_MAX_BYTES:
-        return "LMS"
-    raise ContentInvalid(f"is {size} bytes in EUC-KR; the limit is {LMS_MAX_BYTES} (LMS)")
+# --- the reserved time and the cancel cut-off -------------------------------------------
 
 
 class ReserveTimeInvalid(ValueError):
@@ -156,3 +142,98 @@ def _duration(span: timedelta) -> str:
     if seconds % 60 == 0 and seconds:
         return f"{seconds // 60} min"
     return f"{seconds} s"
+
+
+# --- advertising (Korean law on commercial texts) ---------------------------------------
+# An advertising text starts with the marker `(광고)`, carries a free number to opt out
+# (an `080` number), and is not sent outside the advertising hours (AD_SENDING_HOURS in
+# AD_SENDING_TIMEZONE, 08:00-21:00 in Seoul by default).
+
+MARKER = "(광고)"
+# A Korean free-call number: 080, then 3 or 4 digits, then 4, with optional separators.
+_OPT_OUT_NUMBER = re.compile(r"(?<!\d)080[-. ]?\d{3,4}[-. ]?\d{4}(?!\d)")
+
+
+def content_problems(content: str) -> list[str]:
+    """What an advertising text misses, each as a sentence; empty when it is fine."""
+    problems = []
+    if not content.lstrip().startswith(MARKER):
+        problems.append(f"an advertising message must start with {MARKER}")
+    if not _OPT_OUT_NUMBER.search(content):
+        problems.append(
+            "an advertising message must carry a free opt-out number (an 080 number, "
+            "e.g. 무료거부 080-123-4567)"
+        )
+    return problems
+
+
+def hours_problem(
+    due: datetime, *, sent_now: bool, earliest: datetime, hours: Windows, label: str
+) -> str | None:
+    """Why an advertising reservation due at `due` is refused, or None when the hours
+    are open then. `earliest` is the earliest time a reservation may be given for (now
+    plus the lead time); `label` names the hours, e.g. "08:00-21:00 Asia/Seoul"."""
+    if hours.is_open(due):
+        return None
+    rule = f"advertising may only be sent {label} (AD_SENDING_HOURS)"
+    accepted = hours.next_open(max(due, earliest))
+    then = (
+        f"the earliest accepted reserveDt is {accepted.astimezone(hours.zone).isoformat()}"
+        if accepted is not None
+        else "no time is accepted"
+    )
+    if sent_now:
+        local = due.astimezone(hours.zone).strftime("%H:%M")
+        return f"cannot be sent now ({local}): {rule}; {then}"
+    return f"{due.astimezone(hours.zone).isoformat()} is outside the hours: {rule}; {then}"
+
+
+# --- personalised texts -----------------------------------------------------------------
+# `#{name}` variables in a message, filled in per recipient. A variable name holds ASCII
+# letters, digits, `_` and Hangul (`#{고객명}`, `#{amount_2}`). Anything else between `#{`
+# and `}` (`#{고객 명}`, `#{}`) is not a variable: `malformed` names it so that it is
+# refused rather than sent as it is.
+
+_NAME = r"[0-9A-Za-z_\u3131-\u318e\uac00-\ud7a3]+"
+_VARIABLE = re.compile(r"#\{(" + _NAME + r")\}")
+_BRACED = re.compile(r"#\{([^{}]*)\}")
+_VALID_NAME = re.compile(_NAME)
+
+
+class MissingVariables(KeyError):
+    """The values lack some of the text's variables (all of them listed, in order)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(names)
+        self.names = names
+
+
+def variables(text: str) -> list[str]:
+    """The variable names of `text`, each once, in order of first use."""
+    return list(dict.fromkeys(_VARIABLE.findall(text)))
+
+
+def malformed(text: str) -> list[str]:
+    """`#{...}` spans of `text` that are not variables (a bad name), in order."""
+    return [
+        match.group(0)
+        for match in _BRACED.finditer(text)
+        if not _VALID_NAME.fullmatch(match.group(1))
+    ]
+
+
+def render(text: str, values: Mapping[str, str]) -> str:
+    """`text` with each `#{name}` replaced by `values[name]`; MissingVariables when
+    some are absent. Values are inserted as they are (a `#{x}` in a value stays)."""
+    parts = _split(text)
+    missing = [name for name in parts[1::2] if name not in values]
+    if missing:
+        raise MissingVariables(list(dict.fromkeys(missing)))
+    return "".join(part if i % 2 == 0 else values[part] for i, part in enumerate(parts))
+
+
+@lru_cache(maxsize=64)
+def _split(text: str) -> tuple[str, ...]:
+    """Literal text and variable names, alternating: [text, name, text, ..., text]. A
+    reservation renders one text for up to 100,000 recipients: split it once."""
+    return tuple(_VARIABLE.split(text))

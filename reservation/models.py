@@ -46,16 +46,8 @@ reservations = Table(
     Index("ix_reservations_user_created", "user_id", "created_at"),
 )
 
-# The ordered recipient list; written in bulk with COPY in the transaction that stores
-# its reservation. No foreign key: its per-row check cost more than the COPY itself.
-recipients = Table(
-    "recipients",
-    metadata,
-    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("dst_num", String(20), nullable=False),
-    Column("text", Text, nullable=True),  # personalised: the recipient's rendered content
-)
+# No table of recipients: the list travels once, as ordered chunk events in the outbox
+# (ADR 0003), and the send service keeps it (ADR 0011).
 
 # A retried POST with the same Idempotency-Key answers the first result.
 idempotency_keys = Table(

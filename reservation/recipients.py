@@ -1,5 +1,6 @@
 """A reservation's recipient list: each number normalised (`plumbing.phones`), duplicates
-dropped keeping list order, bad ones listed with their index; and its chunks."""
+dropped keeping list order, bad ones listed with their index; each personalised text
+rendered and typed; and the list cut into chunk events. No I/O."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from msgplat.contracts.messages import ContentInvalid, MsgType, message_type
+from msgplat.plumbing.errors import FieldError
 from msgplat.plumbing.phones import NumberInvalid, normalise_recipient
+from msgplat.reservation.domain import MissingVariables, render
+from msgplat.reservation.schemas import MsgReqCreate
+from msgplat.reservation.settings import ReservationSettings
 
 MAX_LISTED_ERRORS = 100
+Loc = tuple[str | int, ...]
 
 
 @dataclass
@@ -48,6 +55,88 @@ def build_recipient_list(raw: list[str], region: str = "KR") -> RecipientList:
         result.numbers.append(number)
         result.indexes.append(index)
     return result
+
+
+def check_recipients(
+    settings: ReservationSettings, cmd: MsgReqCreate, errors: list[FieldError]
+) -> tuple[RecipientList | None, int]:
+    """The request's recipients (`dstNum` or `recipients`) checked: the normalised list
+    (None when it cannot be used) and how many errors it added to `errors`."""
+    if cmd.dst_num is not None and cmd.recipients is not None:
+        errors.append(
+            FieldError(("body", "recipients"), "give either dstNum or recipients, not both")
+        )
+        return None, 1
+    if cmd.recipients is not None:
+        field, raw = "recipients", [r.dst_num for r in cmd.recipients]
+    elif cmd.dst_num is not None:
+        field, raw = "dstNum", split_dst_num(cmd.dst_num)
+    else:
+        errors.append(
+            FieldError(("body", "dstNum"), "Field required (or give recipients)", "missing")
+        )
+        return None, 1
+    if len(raw) > settings.max_recipients:
+        errors.append(
+            FieldError(
+                ("body", field),
+                f"has {len(raw)} recipients; at most {settings.max_recipients} are accepted "
+                "in one reservation: split the list",
+                type="too_long",
+            )
+        )
+        return None, 1
+    recipient_list = build_recipient_list(raw, settings.phone_default_region)
+    suffix: Loc = ("dstNum",) if field == "recipients" else ()
+    errors += [
+        FieldError(("body", field, index, *suffix), reason, input=value)
+        for index, value, reason in recipient_list.errors
+    ]
+    added = recipient_list.error_count
+    if recipient_list.error_count == 0 and not recipient_list.numbers:
+        errors.append(FieldError(("body", field), "needs at least one recipient"))
+        added += 1
+    return recipient_list, added
+
+
+def render_each(
+    cmd: MsgReqCreate, content: str, recipient_list: RecipientList
+) -> tuple[list[str], list[MsgType], list[FieldError], int]:
+    """Each kept recipient's text and type; the errors (the first MAX_LISTED_ERRORS) and
+    how many there were."""
+    assert cmd.recipients is not None
+    texts: list[str] = []
+    types: list[MsgType] = []
+    errors: list[FieldError] = []
+    count = 0
+    for index in recipient_list.indexes:
+        values = cmd.recipients[index].variables
+        found: list[FieldError] = []
+        try:
+            text = render(content, values)
+            texts.append(text)
+            types.append(message_type(text))
+        except MissingVariables as exc:
+            found = [
+                FieldError(
+                    ("body", "recipients", index, "variables", name),
+                    f"is missing: the message uses #{{{name}}}",
+                    type="missing",
+                )
+                for name in exc.names
+            ]
+        except ContentInvalid as exc:
+            reason = str(exc)
+            found = [
+                FieldError(
+                    ("body", "recipients", index),
+                    "the message rendered for this recipient"
+                    + (f" {reason}" if reason.startswith("is ") else f": {reason}"),
+                )
+            ]
+        count += len(found)
+        errors += found[: max(0, MAX_LISTED_ERRORS - len(errors))]
+    return texts, types, errors, count
 
 
 def event_sizes(numbers: list[str], texts: list[str] | None) -> list[int]:

@@ -1,5 +1,7 @@
 """Every rule of a new reservation (and of a template's text), checked at once so that
-the caller sees all bad fields in one answer. No I/O: the handler loads the template.
+the caller sees all bad fields in one answer: the message, the reserved time and the
+callback here; the recipients and their personalised texts in `recipients`. No I/O: the
+command loads the template.
 """
 
 from __future__ import annotations
@@ -7,24 +9,23 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 from uuid import UUID
 
-from msgplat.contracts.events import MsgType, Purpose
+from msgplat.contracts.events import Purpose
+from msgplat.contracts.messages import (
+    TITLE_MAX_BYTES,
+    ContentInvalid,
+    MsgType,
+    carrier_bytes,
+    message_type,
+)
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.phones import NumberInvalid, normalise_callback
-from msgplat.reservation import advertising, domain
-from msgplat.reservation.personalise import MissingVariables, malformed, render, variables
-from msgplat.reservation.recipients import (
-    MAX_LISTED_ERRORS,
-    RecipientList,
-    build_recipient_list,
-    split_dst_num,
-)
+from msgplat.reservation import domain
+from msgplat.reservation.domain import malformed, variables
+from msgplat.reservation.recipients import Loc, RecipientList, check_recipients, render_each
 from msgplat.reservation.schemas import MsgReqCreate
 from msgplat.reservation.settings import ReservationSettings
-
-Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,11 @@ def message_errors(
             )
         )
     try:
-        if domain.carrier_bytes(title) > domain.TITLE_MAX_BYTES:
+        if carrier_bytes(title) > TITLE_MAX_BYTES:
             errors.append(
-                FieldError(
-                    title_loc, f"is over {domain.TITLE_MAX_BYTES} bytes in EUC-KR", input=title
-                )
+                FieldError(title_loc, f"is over {TITLE_MAX_BYTES} bytes in EUC-KR", input=title)
             )
-    except domain.ContentInvalid as exc:
+    except ContentInvalid as exc:
         errors.append(FieldError(title_loc, str(exc), input=title))
     names = variables(content)
     if bad := malformed(content):
@@ -93,12 +92,12 @@ def message_errors(
         )
     try:
         if names:
-            domain.carrier_bytes(content)  # sendable characters; sizes are per recipient
+            carrier_bytes(content)  # sendable characters; sizes are per recipient
         else:
-            domain.message_type(content)
-    except domain.ContentInvalid as exc:
+            message_type(content)
+    except ContentInvalid as exc:
         errors.append(FieldError(content_loc, str(exc)))
-    if purpose == "advertising" and (problems := advertising.content_problems(content)):
+    if purpose == "advertising" and (problems := domain.content_problems(content)):
         errors.append(FieldError(content_loc, "; ".join(problems), type="advertising_content"))
     return errors, names
 
@@ -129,7 +128,7 @@ def validate(
         errors.append(FieldError(("body", "callbackNum"), str(exc), input=cmd.callback_num))
 
     total = len(errors)
-    recipient_list, extra = _recipients(settings, cmd, errors)
+    recipient_list, extra = check_recipients(settings, cmd, errors)
     total += extra
     texts: list[str] | None = None
     msg_types: list[MsgType] | None = None
@@ -144,7 +143,7 @@ def validate(
             )
             total += 1
         else:
-            texts, msg_types, render_errors, count = _render_each(cmd, content, recipient_list)
+            texts, msg_types, render_errors, count = render_each(cmd, content, recipient_list)
             errors += render_errors
             total += count
     if errors:
@@ -153,7 +152,7 @@ def validate(
     if msg_types is not None:
         counts = Counter(msg_types)
     else:
-        counts = Counter({cast(MsgType, domain.message_type(content)): len(recipient_list.numbers)})
+        counts = Counter({message_type(content): len(recipient_list.numbers)})
     msg_counts: dict[MsgType, int] = {"SMS": counts["SMS"], "LMS": counts["LMS"]}
     return Validated(
         title=title,
@@ -230,7 +229,7 @@ def _reserve_dt(
         errors.append(FieldError(("body", "reserveDt"), str(exc), input=str(cmd.reserve_dt)))
         return None
     if purpose == "advertising":
-        problem = advertising.hours_problem(
+        problem = domain.hours_problem(
             reserve_dt,
             sent_now=cmd.reserve_dt is None,
             earliest=now + lead,
@@ -248,84 +247,3 @@ def _reserve_dt(
             )
             return None
     return reserve_dt
-
-
-def _recipients(
-    settings: ReservationSettings, cmd: MsgReqCreate, errors: list[FieldError]
-) -> tuple[RecipientList | None, int]:
-    """The normalised list (None when it cannot be used) and how many errors it added."""
-    if cmd.dst_num is not None and cmd.recipients is not None:
-        errors.append(
-            FieldError(("body", "recipients"), "give either dstNum or recipients, not both")
-        )
-        return None, 1
-    if cmd.recipients is not None:
-        field, raw = "recipients", [r.dst_num for r in cmd.recipients]
-    elif cmd.dst_num is not None:
-        field, raw = "dstNum", split_dst_num(cmd.dst_num)
-    else:
-        errors.append(
-            FieldError(("body", "dstNum"), "Field required (or give recipients)", "missing")
-        )
-        return None, 1
-    if len(raw) > settings.max_recipients:
-        errors.append(
-            FieldError(
-                ("body", field),
-                f"has {len(raw)} recipients; at most {settings.max_recipients} are accepted "
-                "in one reservation: split the list",
-                type="too_long",
-            )
-        )
-        return None, 1
-    recipient_list = build_recipient_list(raw, settings.phone_default_region)
-    suffix: Loc = ("dstNum",) if field == "recipients" else ()
-    errors += [
-        FieldError(("body", field, index, *suffix), reason, input=value)
-        for index, value, reason in recipient_list.errors
-    ]
-    added = recipient_list.error_count
-    if recipient_list.error_count == 0 and not recipient_list.numbers:
-        errors.append(FieldError(("body", field), "needs at least one recipient"))
-        added += 1
-    return recipient_list, added
-
-
-def _render_each(
-    cmd: MsgReqCreate, content: str, recipient_list: RecipientList
-) -> tuple[list[str], list[MsgType], list[FieldError], int]:
-    """Each kept recipient's text and type; the errors (the first MAX_LISTED_ERRORS) and
-    how many there were."""
-    assert cmd.recipients is not None
-    texts: list[str] = []
-    types: list[MsgType] = []
-    errors: list[FieldError] = []
-    count = 0
-    for index in recipient_list.indexes:
-        values = cmd.recipients[index].variables
-        found: list[FieldError] = []
-        try:
-            text = render(content, values)
-            texts.append(text)
-            types.append(cast(MsgType, domain.message_type(text)))
-        except MissingVariables as exc:
-            found = [
-                FieldError(
-                    ("body", "recipients", index, "variables", name),
-                    f"is missing: the message uses #{{{name}}}",
-                    type="missing",
-                )
-                for name in exc.names
-            ]
-        except domain.ContentInvalid as exc:
-            reason = str(exc)
-            found = [
-                FieldError(
-                    ("body", "recipients", index),
-                    "the message rendered for this recipient"
-                    + (f" {reason}" if reason.startswith("is ") else f": {reason}"),
-                )
-            ]
-        count += len(found)
-        errors += found[: max(0, MAX_LISTED_ERRORS - len(errors))]
-    return texts, types, errors, count

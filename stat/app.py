@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from msgplat.plumbing.runtime import create_service_app
+from msgplat.stat.api import stats
 from msgplat.stat.consumers import SUBSCRIPTIONS
 from msgplat.stat.models import tables
-from msgplat.stat.routes import router
 from msgplat.stat.settings import get_settings
 
 
@@ -15,7 +15,7 @@ def create_app() -> FastAPI:
     return create_service_app(
         settings=get_settings(),
         tables=tables,
-        routers=[router],
+        routers=[stats.router],
         subscriptions=SUBSCRIPTIONS,
         title="Stat service",
     )

@@ -1,4 +1,4 @@
-"""Events the stat service subscribes to: consumer group -> {event: handler}."""
+"""Events the stat service subscribes to: consumer group -> {event: reaction}."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from msgplat.contracts.events import (
     ReservationRequested,
 )
 from msgplat.plumbing.runtime import Subscriptions
-from msgplat.stat import handlers
+from msgplat.stat import reactions
 
-# Cancellations need no handler: send reports every cancelled message as a result.
+# Cancellations need no reaction: send reports every cancelled message as a result.
 SUBSCRIPTIONS: Subscriptions = {
     "stat-counters": {
-        ReservationRequested: handlers.on_reservation_requested,
-        ReservationRejected: handlers.on_reservation_rejected,
-        MessageResultsReported: handlers.on_message_results_reported,
+        ReservationRequested: reactions.on_reservation_requested,
+        ReservationRejected: reactions.on_reservation_rejected,
+        MessageResultsReported: reactions.on_message_results_reported,
     },
 }

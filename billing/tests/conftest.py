@@ -13,9 +13,9 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from msgplat.billing import ledger
+from msgplat.billing import repository
 from msgplat.billing.consumers import SUBSCRIPTIONS
-from msgplat.billing.domain import LedgerKind
+from msgplat.billing.domain import Entry, LedgerKind
 from msgplat.billing.models import accounts, carrier_usage, holds, tables
 from msgplat.billing.models import ledger as ledger_table
 from msgplat.billing.settings import BillingSettings
@@ -55,8 +55,8 @@ class SagaDriver:
 
     async def top_up(self, user_id: str, amount: int) -> None:
         async with self.db.unit_of_work() as uow:
-            await ledger.open_account(uow, user_id)
-            await ledger.post(uow, user_id, [ledger.Entry(LedgerKind.TOPUP, amount)])
+            await repository.open_account(uow, user_id)
+            await repository.post(uow, user_id, [Entry(LedgerKind.TOPUP, amount)])
             await uow.commit()
 
     def requested(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from msgplat.billing import queries, topups
+from msgplat.billing import commands, queries
 from msgplat.billing.domain import SEOUL
 from msgplat.billing.models import ledger
 from msgplat.billing.schemas import TopupCreate
@@ -159,9 +159,9 @@ async def test_reservation_charges_for_reconciliation(saga: Any, user: str) -> N
 async def test_demo_accounts_are_created_once_with_a_topup_entry(saga: Any) -> None:
     first, second = (f"u-demo-{uuid.uuid4().hex[:8]}" for _ in range(2))
     demo = {first: 100_000, second: 5}
-    assert sorted(await topups.ensure_demo_accounts(saga.db, demo)) == sorted(demo)
+    assert sorted(await commands.ensure_demo_accounts(saga.db, demo)) == sorted(demo)
     await saga.top_up(first, 1)  # the customer's own activity survives a restart
-    assert await topups.ensure_demo_accounts(saga.db, demo) == []
+    assert await commands.ensure_demo_accounts(saga.db, demo) == []
     assert (await saga.account(first)).available == 100_001
     entries = await saga.entries(first)
     assert [(e.kind, e.amount, e.note) for e in entries] == [
@@ -172,15 +172,15 @@ async def test_demo_accounts_are_created_once_with_a_topup_entry(saga: Any) -> N
 
 async def test_a_topup_with_an_idempotency_key_is_applied_once(saga: Any, user: str) -> None:
     cmd = TopupCreate(userId=user, amount=3_000)
-    first, replayed = await topups.top_up(saga.db, cmd, idempotency_key="k1")
+    first, replayed = await commands.top_up(saga.db, cmd, idempotency_key="k1")
     assert not replayed
-    again, replayed = await topups.top_up(saga.db, cmd, idempotency_key="k1")
+    again, replayed = await commands.top_up(saga.db, cmd, idempotency_key="k1")
     assert replayed
     assert again == first
     assert (await saga.account(user)).available == 3_000
     with pytest.raises(RequestInvalid):
-        await topups.top_up(saga.db, TopupCreate(userId=user, amount=1), idempotency_key="k1")
-    other, replayed = await topups.top_up(saga.db, cmd, idempotency_key="k2")
+        await commands.top_up(saga.db, TopupCreate(userId=user, amount=1), idempotency_key="k1")
+    other, replayed = await commands.top_up(saga.db, cmd, idempotency_key="k2")
     assert not replayed
     assert other.balance.available == 6_000
     assert len(await saga.entries(user)) == 2

@@ -17,7 +17,7 @@ from sqlalchemy import event
 
 from msgplat.billing import queries
 from msgplat.billing.domain import current_month
-from msgplat.billing.handlers import settings_of
+from msgplat.billing.reactions.holds import settings_of
 
 SMS, LMS = 20, 50  # the default prices
 

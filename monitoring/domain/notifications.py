@@ -3,6 +3,7 @@ the status alert once it is final, and the retries of both. No I/O."""
 
 from __future__ import annotations
 
+from msgplat.contracts.messages import message_type
 from msgplat.monitoring.domain.view import ALERTED_STATUSES, View
 
 
@@ -41,8 +42,9 @@ def alert_text(view: View) -> str:
 
 
 def sms_or_lms(text: str) -> str:
-    """SMS up to 90 bytes (EUC-KR, as Korean carriers count), else LMS."""
-    return "SMS" if len(text.encode("euc-kr", errors="replace")) <= 90 else "LMS"
+    """SMS up to 90 bytes (EUC-KR, as Korean carriers count), else LMS: the platform's
+    one rule (`contracts.messages`); a character carriers cannot take counts as its `?`."""
+    return message_type(text, strict=False)
 
 
 def retry_delay_s(attempts: int, *, base_s: float, max_s: float) -> float:

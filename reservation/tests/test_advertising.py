@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from msgplat.plumbing.windows import daily
-from msgplat.reservation.advertising import content_problems, hours_problem
+from msgplat.reservation.domain import content_problems, hours_problem
 
 GOOD = "(광고) 봄 세일 30% 할인! 무료거부 080-123-4567"
 

@@ -18,6 +18,7 @@ import pytest_asyncio
 from msgplat.devstack.broker import free_port
 from msgplat.plumbing.errors import PaymentRequired
 from msgplat.reservation.billing_check import BillingCheck
+from msgplat.reservation.resources import open_resources
 from msgplat.reservation.settings import ReservationSettings
 
 PRICE = {"SMS": 20, "LMS": 50}
@@ -156,3 +157,17 @@ async def test_counts_per_type_are_covered_from_memory_once_both_prices_are_know
     )
     assert billing.calls == calls
     await check.close()
+
+
+async def test_the_service_opens_the_check_once_and_closes_its_connections(
+    billing: FakeBilling,
+) -> None:
+    settings = ReservationSettings(
+        database_url="postgresql://unused/x", billing_url=f"http://127.0.0.1:{billing.port}"
+    )
+    async with open_resources(settings) as resources:
+        check = resources.billing_check
+        await check.ensure_affordable(user_id="u1", msg_type="SMS", count=1)
+        assert billing.calls == 1
+        assert not check.client.is_closed
+    assert check.client.is_closed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from msgplat.reservation.personalise import MissingVariables, malformed, render, variables
+from msgplat.reservation.domain import MissingVariables, malformed, render, variables
 
 
 def test_variables_are_listed_once_in_order_of_first_use() -> None:

@@ -7,19 +7,21 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from msgplat.reservation.domain import (
-    FINAL,
+from msgplat.contracts.messages import (
     LMS_MAX_BYTES,
     SMS_MAX_BYTES,
+    ContentInvalid,
+    carrier_bytes,
+    message_type,
+)
+from msgplat.reservation.domain import (
+    FINAL,
     TRANSITIONS,
     CancelTooLate,
-    ContentInvalid,
     IllegalTransition,
     ReservationStatus,
     ReserveTimeInvalid,
-    carrier_bytes,
     check_cancel_cutoff,
-    message_type,
     resolve_reserve_dt,
     transition,
 )
@@ -177,6 +179,20 @@ def test_character_outside_cp949_is_refused_with_its_position(
     assert repr(char) in message
     with pytest.raises(ContentInvalid):
         message_type(content)
+
+
+def test_platform_texts_are_typed_by_the_same_bytes_without_being_refused() -> None:
+    """Monitoring's alerts (`strict=False`): CP949 bytes like a customer's message, so
+    both agree; a character carriers cannot take counts as the `?` it is sent as."""
+    cases = [("a" * 90, "SMS"), (HANGUL * 45, "SMS"), ("a" * 2001, "LMS")]
+    # 똠 is outside EUC-KR's 2,350 syllables: Python's euc-kr writes it as 8 bytes of
+    # jamo, so counting in euc-kr made these 90 CP949 bytes an LMS.
+    cases += [("똠" * 45, "SMS"), ("똠" * 46, "LMS")]
+    for content, expected in cases:
+        assert message_type(content, strict=False) == expected
+    assert carrier_bytes("안녕 😀", strict=False) == 6
+    assert message_type("😀" * 90, strict=False) == "SMS"
+    assert message_type("😀" * 91, strict=False) == "LMS"
 
 
 # --- reserveDt ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""A 100,000-recipient reservation through the gateway: stored in order, fully projected."""
+"""A 100,000-recipient reservation through the gateway: handed on in order, fully projected."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import orjson
 import pytest
 
 from msgplat_testsupport.stack import Stack
@@ -63,18 +64,11 @@ async def test_a_hundred_thousand_recipients(stack: Stack, database_url: str) ->
         print(f"the read model had every recipient {time.perf_counter() - started:.2f} s later")
         assert view["recipientCount"] == RECIPIENTS
 
-    # Stored in list order, normalised to E.164.
-    connection = await asyncpg.connect(database_url.replace("+asyncpg", ""))
-    try:
-        rows = await connection.fetch(
-            "SELECT seq, dst_num FROM reservation.recipients WHERE reservation_id = $1 "
-            "ORDER BY seq",
-            uuid.UUID(created["id"]),
-        )
-    finally:
-        await connection.close()
-    assert [row["seq"] for row in rows] == list(range(RECIPIENTS))
-    assert [row["dst_num"] for row in rows] == ["+82" + n[1:] for n in numbers]
+    # Handed on in list order, normalised to E.164: the chunk events in the outbox are
+    # the reservation's only copy of the list (ADR 0011).
+    chunks = await recipient_chunks(database_url, created["id"])
+    assert [seq for seq, _, _ in in_sequence(chunks)] == list(range(RECIPIENTS))
+    assert [number for _, number, _ in in_sequence(chunks)] == ["+82" + n[1:] for n in numbers]
 
 
 async def test_a_hundred_thousand_personalised_recipients(stack: Stack, database_url: str) -> None:
@@ -125,24 +119,41 @@ async def test_a_hundred_thousand_personalised_recipients(stack: Stack, database
 
         await eventually(all_received, timeout_s=60, interval_s=0.1)
 
+    chunks = await recipient_chunks(database_url, created["id"])
+    recipients = in_sequence(chunks)
+    assert [seq for seq, _, _ in recipients] == list(range(RECIPIENTS))
+    assert [text for _, _, text in recipients] == [_personal_text(i) for i in range(RECIPIENTS)]
+    assert [number for _, number, _ in recipients] == ["+82" + n[1:] for n in numbers]
+    assert len(chunks) > RECIPIENTS // 10_000  # cut by bytes before the count
+    assert max(size for size, _ in chunks) < 800_000
+
+
+async def recipient_chunks(database_url: str, reservation_id: str) -> list[tuple[int, Any]]:
+    """(size in bytes, payload) of the reservation's ReservationRecipientsAdded events, as
+    written to its outbox, in the order they are published."""
     connection = await asyncpg.connect(database_url.replace("+asyncpg", ""))
     try:
         rows = await connection.fetch(
-            "SELECT seq, dst_num, text FROM reservation.recipients WHERE reservation_id = $1 "
-            "ORDER BY seq",
-            uuid.UUID(created["id"]),
-        )
-        chunks = await connection.fetch(
-            "SELECT length(value) AS size FROM reservation.outbox "
-            "WHERE key = $1 AND event_type = 'ReservationRecipientsAdded'",
-            created["id"],
+            "SELECT value FROM reservation.outbox "
+            "WHERE key = $1 AND event_type = 'ReservationRecipientsAdded' ORDER BY id",
+            reservation_id,
         )
     finally:
         await connection.close()
-    assert [row["text"] for row in rows] == [_personal_text(i) for i in range(RECIPIENTS)]
-    assert [row["dst_num"] for row in rows] == ["+82" + n[1:] for n in numbers]
-    assert len(chunks) > RECIPIENTS // 10_000  # cut by bytes before the count
-    assert max(chunk["size"] for chunk in chunks) < 800_000
+    return [(len(row["value"]), orjson.loads(row["value"])["payload"]) for row in rows]
+
+
+def in_sequence(chunks: list[tuple[int, Any]]) -> list[tuple[int, str, str | None]]:
+    """(seq, number, personalised text) of every recipient, chunk after chunk, after
+    checking that the chunks are numbered in order and say how many there are."""
+    payloads = [payload for _, payload in chunks]
+    assert [p["chunk_index"] for p in payloads] == list(range(len(payloads)))
+    assert {p["chunk_count"] for p in payloads} == {len(payloads)}
+    return [
+        (p["first_seq"] + i, number, None if p["texts"] is None else p["texts"][i])
+        for p in payloads
+        for i, number in enumerate(p["dst_nums"])
+    ]
 
 
 def _personal_text(i: int) -> str:

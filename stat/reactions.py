@@ -1,6 +1,6 @@
-"""Stat's event handlers: each event bumps the counters of its day and its reservation.
+"""Stat's reactions: each event bumps the counters of its day and its reservation.
 
-The inbox applies each event once; on top of that every handler guards its own natural
+The inbox applies each event once; on top of that every reaction guards its own natural
 key (a reservation's request and rejection are counted once, a message's result once),
 so a fact re-emitted under a new event id cannot be counted twice either.
 """
@@ -20,9 +20,8 @@ from msgplat.contracts.events import (
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.logging import get_logger
-from msgplat.stat import domain
+from msgplat.stat import domain, repository
 from msgplat.stat.models import daily_stats, reservation_stats
-from msgplat.stat.results import count_results
 
 log = get_logger(__name__)
 
@@ -88,7 +87,7 @@ async def on_reservation_rejected(
 async def on_message_results_reported(
     uow: UnitOfWork, envelope: EventEnvelope, event: MessageResultsReported
 ) -> None:
-    await count_results(
+    await repository.count_results(
         uow,
         reservation_id=event.reservation_id,
         user_id=envelope.user_id,

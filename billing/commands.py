@@ -1,4 +1,5 @@
-"""Top-ups: the only way money enters an account, once per Idempotency-Key.
+"""Billing's commands. Top-ups: the only way money enters an account, once per
+Idempotency-Key.
 
 Also the demo accounts `make run` starts with: created at start-up only if missing,
 each with a top-up entry, so the ledger explains every won of their balance.
@@ -10,8 +11,8 @@ import asyncio
 
 from sqlalchemy.exc import IntegrityError
 
-from msgplat.billing import ledger
-from msgplat.billing.domain import LedgerKind
+from msgplat.billing import repository
+from msgplat.billing.domain import Entry, LedgerKind
 from msgplat.billing.models import topup_keys
 from msgplat.billing.queries import balance_of
 from msgplat.billing.schemas import Topup, TopupCreate
@@ -31,9 +32,9 @@ async def top_up(
         return found, True
     try:
         async with db.unit_of_work() as uow:
-            await ledger.open_account(uow, cmd.user_id)
-            entry = ledger.Entry(LedgerKind.TOPUP, cmd.amount, note="top-up")
-            posted = await ledger.post(uow, cmd.user_id, [entry])
+            await repository.open_account(uow, cmd.user_id)
+            entry = Entry(LedgerKind.TOPUP, cmd.amount, note="top-up")
+            posted = await repository.post(uow, cmd.user_id, [entry])
             assert posted is not None  # the account exists: opened above
             result = Topup(
                 ledger_entry_id=posted[1][0],
@@ -74,11 +75,11 @@ async def ensure_demo_accounts(db: Database, starting_balances: dict[str, int]) 
     created: list[str] = []
     async with db.unit_of_work() as uow:
         for user_id, amount in sorted(starting_balances.items()):
-            if not await ledger.open_account(uow, user_id):
+            if not await repository.open_account(uow, user_id):
                 continue
             if amount > 0:
-                entry = ledger.Entry(LedgerKind.TOPUP, amount, note="demo starting balance")
-                await ledger.post(uow, user_id, [entry])
+                entry = Entry(LedgerKind.TOPUP, amount, note="demo starting balance")
+                await repository.post(uow, user_id, [entry])
             created.append(user_id)
         await uow.commit()
     return created

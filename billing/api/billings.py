@@ -1,4 +1,5 @@
-"""HTTP routes of the billing service: parse, call a handler, answer."""
+"""HTTP routes of billing (`/billings`): an account's balance, quotes, top-ups, ledger and
+usage, and a reservation's charges. Parse, call one command or query, answer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from msgplat.billing import queries, topups
+from msgplat.billing import commands, queries
+from msgplat.billing.api.deps import SettingsDep
 from msgplat.billing.domain import MONTH_PATTERN, current_month
 from msgplat.billing.schemas import (
     Balance,
@@ -19,7 +21,6 @@ from msgplat.billing.schemas import (
     TopupCreate,
     Usage,
 )
-from msgplat.billing.settings import BillingSettings
 from msgplat.plumbing.api import Page
 from msgplat.plumbing.caller import Caller, CallerDep, UserIdQuery
 from msgplat.plumbing.errors import FieldError, RequestInvalid
@@ -50,6 +51,7 @@ Counted = Annotated[int | None, Query(ge=0, le=MAX_QUOTED)]
 @router.get("/quote", response_model=Quote)
 async def get_quote(
     runtime: RuntimeDep,
+    settings: SettingsDep,
     caller: CallerDep,
     msg_type: Annotated[Literal["SMS", "LMS"] | None, Query(alias="msgType")] = None,
     count: Annotated[int | None, Query(ge=1, le=MAX_QUOTED)] = None,
@@ -60,22 +62,8 @@ async def get_quote(
     """The price of `count` messages of `msgType`, or of `smsCount` SMS and `lmsCount` LMS
     (either or both; when given they replace msgType and count), and whether the balance
     covers it."""
-    settings = runtime.settings
-    assert isinstance(settings, BillingSettings)
     counts = _quoted_counts(msg_type, count, sms_count, lms_count)
-    account = _account(caller, user_id)
-    balance = await queries.get_balance(runtime.db, account)
-    quoted_type: Literal["SMS", "LMS"] = "LMS" if counts.get("LMS") else "SMS"
-    required = sum(settings.unit_price(t) * n for t, n in counts.items())
-    return Quote(
-        user_id=account,
-        msg_type=quoted_type,
-        count=sum(counts.values()),
-        unit_price=settings.unit_price(quoted_type),
-        required=required,
-        available=balance.available,
-        sufficient=balance.available >= required,
-    )
+    return await queries.get_quote(runtime.db, settings, _account(caller, user_id), counts)
 
 
 def _quoted_counts(
@@ -127,7 +115,7 @@ async def create_topup(
     """Add credit (1 to 10,000,000 KRW); the account is created if new. A retry with the
     same Idempotency-Key and body answers the first result and adds nothing."""
     body = body.model_copy(update={"user_id": caller.claim(body.user_id, ("body", "userId"))})
-    result, replayed = await topups.top_up(runtime.db, body, idempotency_key=idempotency_key)
+    result, replayed = await commands.top_up(runtime.db, body, idempotency_key=idempotency_key)
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return result

@@ -1,22 +1,23 @@
-"""Billing's part of the saga: hold or refuse on a request (each message at its type's
-price), release what is left on a cancel before scheduling or when sending finished.
-(Per-message settlement of the results is in `settlement`.)
+"""Billing's reactions to a reservation's hold: hold or refuse on a request (each message
+at its type's price), release what is left on a cancel before scheduling or when sending
+finished. (Per-message settlement of the results is in `settlement`.)
 
-Every handler runs in the consumer's unit of work: the balance, the ledger, the hold
+Every reaction runs in the consumer's unit of work: the balance, the ledger, the hold
 and the emitted event are committed together, or not at all.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import cast
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert
 
-from msgplat.billing import ledger
+from msgplat.billing import repository
 from msgplat.billing.domain import (
+    Entry,
     HoldStatus,
     LedgerKind,
     hold_lines,
@@ -44,10 +45,9 @@ log = get_logger(__name__)
 
 def settings_of(uow: UnitOfWork) -> BillingSettings:
     """The service's settings (prices), reached through the unit of work's database:
-    handlers have no other way to them, and tests give their own."""
-    settings = uow.settings
-    assert isinstance(settings, BillingSettings)
-    return settings
+    reactions have no other way to them, and tests give their own. Billing's database is
+    always built with its BillingSettings (`create_app`, the tests' fixtures)."""
+    return cast(BillingSettings, uow.settings)
 
 
 async def on_reservation_requested(
@@ -94,7 +94,7 @@ async def on_reservation_requested(
         log.info("reservation_already_decided", reservation_id=str(rid))
         return
     entries = [
-        ledger.Entry(
+        Entry(
             LedgerKind.HOLD,
             line.held,
             count=line.count,
@@ -104,7 +104,7 @@ async def on_reservation_requested(
         )
         for msg_type, line in lines.items()
     ]
-    posted = await ledger.post(uow, user_id, entries, needs_available=amount)
+    posted = await repository.post(uow, user_id, entries, needs_available=amount)
     now = datetime.now(UTC)
     if posted is not None:
         uow.emit(
@@ -121,7 +121,7 @@ async def on_reservation_requested(
             user_id=user_id,
         )
         return
-    available = await ledger.available_of(uow, user_id)
+    available = await repository.available_of(uow, user_id)
     reason = refusal_reason(required=amount, available=available)
     await uow.conn.execute(
         update(holds)
@@ -166,7 +166,7 @@ async def release_remaining(
     uow: UnitOfWork, envelope: EventEnvelope, reservation_id: UUID, *, why: str
 ) -> None:
     """Release whatever is still held for the reservation and close its hold."""
-    hold = await lock_open_hold(uow, reservation_id)
+    hold = await repository.lock_open_hold(uow, reservation_id)
     if hold is None:
         return
     lines, released = release_all(lines_of(hold))
@@ -195,7 +195,7 @@ async def release_remaining(
             meaning="results of these messages never reached billing",
         )
     entries = [
-        ledger.Entry(
+        Entry(
             LedgerKind.RELEASE,
             n * lines[msg_type].unit_price,
             count=n,
@@ -206,7 +206,7 @@ async def release_remaining(
         )
         for msg_type, n in released.items()
     ]
-    await ledger.post(uow, hold.user_id, entries)
+    await repository.post(uow, hold.user_id, entries)
     uow.emit(
         ChargesSettled(
             reservation_id=reservation_id,
@@ -220,15 +220,3 @@ async def release_remaining(
         aggregate_id=reservation_id,
         user_id=hold.user_id,
     )
-
-
-async def lock_open_hold(uow: UnitOfWork, reservation_id: UUID) -> Any:
-    """The reservation's open hold, locked for this transaction; None if refused,
-    closed or never requested."""
-    return (
-        await uow.conn.execute(
-            select(holds)
-            .where(holds.c.reservation_id == reservation_id, holds.c.status == HoldStatus.OPEN)
-            .with_for_update()
-        )
-    ).first()

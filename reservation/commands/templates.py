@@ -1,4 +1,5 @@
-"""Message templates: a customer's reusable title and content, with #{variables}.
+"""Template commands: create, replace and delete a customer's reusable title and content,
+with #{variables}.
 
 Tenant-scoped like reservations: a customer sees and changes only their own (another
 customer's template answers 404); an operator acts for the customer named in userId.
@@ -9,19 +10,18 @@ not touch reservations already made.
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database, fetch_page
+from msgplat.plumbing.db import Database
 from msgplat.plumbing.errors import Conflict, FieldError, RequestInvalid
 from msgplat.reservation.models import templates
-from msgplat.reservation.personalise import variables
+from msgplat.reservation.queries import template_of
 from msgplat.reservation.schemas import Template, TemplateWrite
-from msgplat.reservation.validation import StoredTemplate, message_errors
+from msgplat.reservation.validation import message_errors
 
 
 async def create_template(db: Database, caller: Caller, body: TemplateWrite) -> Template:
@@ -46,30 +46,7 @@ async def create_template(db: Database, caller: Caller, body: TemplateWrite) -> 
             await uow.commit()
     except IntegrityError:
         raise _name_taken(body.name) from None
-    return to_api(row)
-
-
-async def get_template(db: Database, caller: Caller, template_id: UUID) -> Template:
-    async with db.engine.connect() as conn:
-        row = (await conn.execute(select(templates).where(templates.c.id == template_id))).first()
-    caller.check_owner(row and row.user_id, f"template {template_id}")
-    return to_api(row)
-
-
-async def list_templates(
-    db: Database, *, user_id: str | None, purpose: str | None, page: int, size: int
-) -> tuple[list[Template], int]:
-    conditions = []
-    if user_id is not None:
-        conditions.append(templates.c.user_id == user_id)
-    if purpose is not None:
-        conditions.append(templates.c.purpose == purpose)
-    query = (
-        select(templates).where(*conditions).order_by(templates.c.created_at.desc(), templates.c.id)
-    )
-    async with db.engine.connect() as conn:
-        rows, total = await fetch_page(conn, query, page=page, size=size)
-    return [to_api(row) for row in rows], total
+    return template_of(row)
 
 
 async def update_template(
@@ -114,7 +91,7 @@ async def update_template(
             await uow.commit()
     except IntegrityError:
         raise _name_taken(body.name) from None
-    return to_api(row)
+    return template_of(row)
 
 
 async def delete_template(db: Database, caller: Caller, template_id: UUID) -> None:
@@ -125,23 +102,6 @@ async def delete_template(db: Database, caller: Caller, template_id: UUID) -> No
         caller.check_owner(owner, f"template {template_id}")
         await uow.conn.execute(delete(templates).where(templates.c.id == template_id))
         await uow.commit()
-
-
-async def load_for_reservation(
-    db: Database, template_id: UUID, *, user_id: str
-) -> StoredTemplate | None:
-    """The customer's template for a new reservation; None when they have no such one."""
-    async with db.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                select(templates).where(
-                    templates.c.id == template_id, templates.c.user_id == user_id
-                )
-            )
-        ).first()
-    if row is None:
-        return None
-    return StoredTemplate(id=row.id, title=row.title, content=row.content, purpose=row.purpose)
 
 
 def _check(body: TemplateWrite) -> None:
@@ -161,18 +121,4 @@ def _name_taken(name: str) -> Conflict:
         f"this customer already has a template named {name!r}: choose another name",
         code="template_name_taken",
         extra={"name": name},
-    )
-
-
-def to_api(row: Any) -> Template:
-    return Template(
-        id=row.id,
-        user_id=row.user_id,
-        name=row.name,
-        msg_title=row.title,
-        msg_content=row.content,
-        purpose=row.purpose,
-        variables=variables(row.content),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
     )

@@ -1,4 +1,5 @@
-"""Settling final message results against the reservation's hold, in bulk.
+"""Billing's reaction to message results: settling them against the reservation's hold,
+in bulk.
 
 A delivered message's price is captured (charged); a failed, cancelled or opted-out
 one's is released (the saga's compensation: an opted-out message was never sent). Each
@@ -18,11 +19,11 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, func, text, update
+from sqlalchemy import case, func, update
 
-from msgplat.billing import ledger
+from msgplat.billing import repository
 from msgplat.billing.domain import (
-    SEOUL,
+    Entry,
     HoldStatus,
     LedgerKind,
     Settlement,
@@ -31,48 +32,13 @@ from msgplat.billing.domain import (
     lines_to_json,
     settle,
 )
-from msgplat.billing.handlers import lock_open_hold
-from msgplat.billing.models import SCHEMA, holds
+from msgplat.billing.models import holds
 from msgplat.contracts.events import ChargesSettled, MessageResult, MessageResultsReported
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.logging import get_logger
 
 log = get_logger(__name__)
-
-SETTLE_SQL = text(
-    f"""
-    INSERT INTO {SCHEMA}.settled_messages (reservation_id, seq, captured)
-    SELECT :rid, v.seq, v.captured
-    FROM unnest(CAST(:seqs AS int[]), CAST(:captured AS bool[])) AS v(seq, captured)
-    ON CONFLICT DO NOTHING
-    RETURNING seq, captured
-    """
-)
-
-SETTLED_BEFORE_SQL = text(
-    f"""
-    SELECT seq, captured FROM {SCHEMA}.settled_messages
-    WHERE reservation_id = :rid AND seq = ANY(CAST(:seqs AS int[]))
-    """
-)
-
-# Captured messages per carrier and type, on the Seoul day of the settlement (the day
-# of the ledger's capture entry, whose `at` is the same transaction's now()).
-CARRIER_USAGE_SQL = text(
-    f"""
-    INSERT INTO {SCHEMA}.carrier_usage AS u (user_id, day, carrier, msg_type, count, amount)
-    SELECT :uid, (now() AT TIME ZONE '{SEOUL.key}')::date, v.carrier, v.msg_type, v.n, v.amount
-    FROM unnest(
-        CAST(:carriers AS text[]), CAST(:types AS text[]),
-        CAST(:counts AS bigint[]), CAST(:amounts AS bigint[])
-    ) AS v(carrier, msg_type, n, amount)
-    ORDER BY v.carrier, v.msg_type
-    ON CONFLICT (user_id, day, carrier, msg_type) DO UPDATE SET
-        count = u.count + excluded.count,
-        amount = u.amount + excluded.amount
-    """
-)
 
 MAX_LOGGED_SEQS = 20
 
@@ -81,7 +47,7 @@ async def on_message_results(
     uow: UnitOfWork, envelope: EventEnvelope, event: MessageResultsReported
 ) -> None:
     rid = event.reservation_id
-    hold = await lock_open_hold(uow, rid)
+    hold = await repository.lock_open_hold(uow, rid)
     if hold is None:
         log.info(
             "results_without_open_hold_ignored",
@@ -92,12 +58,7 @@ async def on_message_results(
         return
     wanted = _first_result_per_message(event.results, count=hold.count, reservation_id=rid)
     captured_flags = {seq: settling.captured for seq, settling in wanted.items()}
-    settled = (
-        await uow.conn.execute(
-            SETTLE_SQL,
-            {"rid": rid, "seqs": list(wanted), "captured": list(captured_flags.values())},
-        )
-    ).all()
+    settled = await repository.settle_messages(uow, rid, captured_flags)
     if len(settled) < len(wanted):
         await _log_ignored(uow, rid, captured_flags, {row.seq for row in settled})
     if not settled:
@@ -148,7 +109,7 @@ async def _settle(
         )
     ).scalar_one()
     entries = [
-        ledger.Entry(
+        Entry(
             kind,
             n * settlement.lines[msg_type].unit_price,
             count=n,
@@ -163,9 +124,9 @@ async def _settle(
         for msg_type, n in sorted(counts.items())
         if n
     ]
-    await ledger.post(uow, hold.user_id, entries)
+    await repository.post(uow, hold.user_id, entries)
     if settlement.by_carrier:
-        await _add_carrier_usage(uow, hold.user_id, settlement)
+        await repository.add_carrier_usage(uow, hold.user_id, settlement)
     uow.emit(
         ChargesSettled(
             reservation_id=hold.reservation_id,
@@ -178,22 +139,6 @@ async def _settle(
         ),
         aggregate_id=hold.reservation_id,
         user_id=hold.user_id,
-    )
-
-
-async def _add_carrier_usage(uow: UnitOfWork, user_id: str, settlement: Settlement) -> None:
-    keys = sorted(settlement.by_carrier)
-    await uow.conn.execute(
-        CARRIER_USAGE_SQL,
-        {
-            "uid": user_id,
-            "carriers": [carrier for carrier, _ in keys],
-            "types": [msg_type for _, msg_type in keys],
-            "counts": [settlement.by_carrier[key] for key in keys],
-            "amounts": [
-                settlement.by_carrier[key] * settlement.lines[key[1]].unit_price for key in keys
-            ],
-        },
     )
 
 
@@ -233,8 +178,7 @@ async def _log_ignored(
     """Say which results were ignored because their message was settled before:
     a contradiction (failed after delivered, or the reverse) is a warning."""
     ignored = [seq for seq in wanted if seq not in applied]
-    rows = await uow.conn.execute(SETTLED_BEFORE_SQL, {"rid": rid, "seqs": ignored})
-    before = {row.seq: row.captured for row in rows}
+    before = await repository.settled_before(uow, rid, ignored)
     contradicting = [seq for seq in ignored if before.get(seq) != wanted[seq]]
     if contradicting:
         log.warning(

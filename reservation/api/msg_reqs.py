@@ -1,4 +1,4 @@
-"""HTTP routes of the reservation service: parse, call a handler, answer."""
+"""HTTP routes of reservations (`/msgReqs`): parse, call one command or query, answer."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from msgplat.plumbing.api import Page
 from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.runtime import RuntimeDep
-from msgplat.reservation import handlers
+from msgplat.reservation import queries
+from msgplat.reservation.api.deps import ResourcesDep, SettingsDep
+from msgplat.reservation.commands import msg_reqs as commands
 from msgplat.reservation.domain import ReservationStatus
 from msgplat.reservation.schemas import MsgReq, MsgReqCreate
-from msgplat.reservation.settings import ReservationSettings
 
 router = APIRouter(prefix="/msgReqs", tags=["reservations"])
 
@@ -23,19 +24,18 @@ router = APIRouter(prefix="/msgReqs", tags=["reservations"])
 async def create_msg_req(
     body: MsgReqCreate,
     runtime: RuntimeDep,
+    settings: SettingsDep,
+    resources: ResourcesDep,
     response: Response,
     caller: CallerDep,
-    request: Request,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> MsgReq:
-    settings = runtime.settings
-    assert isinstance(settings, ReservationSettings)
-    reservation, replayed = await handlers.create_reservation(
+    reservation, replayed = await commands.create_reservation(
         runtime.db,
         settings,
         body,
         caller=caller,
-        billing=request.app.state.billing_check,
+        billing=resources.billing_check,
         idempotency_key=idempotency_key,
     )
     response.headers["Location"] = f"/msgReqs/{reservation.id}"
@@ -46,7 +46,7 @@ async def create_msg_req(
 
 @router.get("/{reservation_id}", response_model=MsgReq)
 async def get_msg_req(reservation_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> MsgReq:
-    return await handlers.get_reservation(runtime.db, caller, reservation_id)
+    return await queries.get_reservation(runtime.db, caller, reservation_id)
 
 
 @router.get("", response_model=Page[MsgReq])
@@ -58,18 +58,18 @@ async def list_msg_reqs(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[MsgReq]:
-    items, total = await handlers.list_reservations(
+    items, total = await queries.list_reservations(
         runtime.db, user_id=caller.scope(user_id), status=status_, page=page, size=size
     )
     return Page[MsgReq](items=items, page=page, size=size, total=total)
 
 
 @router.post("/{reservation_id}/cancel", response_model=MsgReq)
-async def cancel_msg_req(reservation_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> MsgReq:
+async def cancel_msg_req(
+    reservation_id: UUID, runtime: RuntimeDep, settings: SettingsDep, caller: CallerDep
+) -> MsgReq:
     """Cancel; 409 `cancel_cutoff` in the last CANCEL_CUTOFF_S before a reservation not
     yet sending is due. A reservation being sent stops its messages not yet sent."""
-    settings = runtime.settings
-    assert isinstance(settings, ReservationSettings)
-    return await handlers.cancel_reservation(
+    return await commands.cancel_reservation(
         runtime.db, caller, reservation_id, cutoff=timedelta(seconds=settings.cancel_cutoff_s)
     )

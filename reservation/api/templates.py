@@ -1,4 +1,5 @@
-"""HTTP routes of message templates: parse, call a handler, answer."""
+"""HTTP routes of message templates (`/templates`): parse, call one command or query,
+answer."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from msgplat.contracts.events import Purpose
 from msgplat.plumbing.api import Page
 from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.runtime import RuntimeDep
-from msgplat.reservation import templates
+from msgplat.reservation import queries
+from msgplat.reservation.commands import templates as commands
 from msgplat.reservation.schemas import Template, TemplateWrite
 
 router = APIRouter(prefix="/templates", tags=["templates"])
@@ -21,7 +23,7 @@ router = APIRouter(prefix="/templates", tags=["templates"])
 async def create_template(
     body: TemplateWrite, runtime: RuntimeDep, caller: CallerDep, response: Response
 ) -> Template:
-    template = await templates.create_template(runtime.db, caller, body)
+    template = await commands.create_template(runtime.db, caller, body)
     response.headers["Location"] = f"/templates/{template.id}"
     return template
 
@@ -35,7 +37,7 @@ async def list_templates(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[Template]:
-    items, total = await templates.list_templates(
+    items, total = await queries.list_templates(
         runtime.db, user_id=caller.scope(user_id), purpose=purpose, page=page, size=size
     )
     return Page[Template](items=items, page=page, size=size, total=total)
@@ -43,17 +45,17 @@ async def list_templates(
 
 @router.get("/{template_id}", response_model=Template)
 async def get_template(template_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> Template:
-    return await templates.get_template(runtime.db, caller, template_id)
+    return await queries.get_template(runtime.db, caller, template_id)
 
 
 @router.put("/{template_id}", response_model=Template)
 async def update_template(
     template_id: UUID, body: TemplateWrite, runtime: RuntimeDep, caller: CallerDep
 ) -> Template:
-    return await templates.update_template(runtime.db, caller, template_id, body)
+    return await commands.update_template(runtime.db, caller, template_id, body)
 
 
 @router.delete("/{template_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_template(template_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> Response:
-    await templates.delete_template(runtime.db, caller, template_id)
+    await commands.delete_template(runtime.db, caller, template_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,5 @@
-"""Counting message results: one statement per event, each message counted once.
+"""Stat's hand-written SQL. Counting message results: one statement per event, each
+message counted once.
 
 The statement first inserts every (reservation, seq) into `counted_results` with
 `ON CONFLICT DO NOTHING RETURNING seq`; only the results it really inserted are

@@ -1,4 +1,4 @@
-"""HTTP routes of the stat service (reads only, from its own counters)."""
+"""HTTP routes of statistics (`/stats`): reads only, from the service's own counters."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The reservation's saga: how a reservation moves as the other contexts report back.
+"""Reactions: the reservation's part of the saga, how a reservation moves as the other
+contexts report back (one function per event, given the consumer's unit of work).
 
     requested --CreditHeld--> scheduled --SendingStarted--> sending
     requested --CreditRefused--> rejected

@@ -1,12 +1,14 @@
-"""Reservation commands and queries. Each command is one unit of work."""
+"""Reservation commands: create (every rule, the balance check, the daily quota, then
+the reservation and its events in one transaction) and cancel."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 
 from msgplat.contracts.events import (
@@ -16,16 +18,17 @@ from msgplat.contracts.events import (
 )
 from msgplat.plumbing import idempotency
 from msgplat.plumbing.caller import INTERNAL, Caller
-from msgplat.plumbing.db import Database, UnitOfWork, fetch_page
-from msgplat.plumbing.errors import Conflict
-from msgplat.reservation import domain, templates
+from msgplat.plumbing.db import Database, UnitOfWork
+from msgplat.plumbing.errors import Conflict, TooManyRequests
+from msgplat.reservation import domain, queries
 from msgplat.reservation.billing_check import BillingCheck
-from msgplat.reservation.models import SCHEMA, idempotency_keys, reservations
-from msgplat.reservation.quota import count_against_quota
+from msgplat.reservation.models import daily_recipients, idempotency_keys, reservations
 from msgplat.reservation.recipients import chunk_bounds, event_sizes
 from msgplat.reservation.schemas import MsgReq, MsgReqCreate
 from msgplat.reservation.settings import ReservationSettings
 from msgplat.reservation.validation import Validated, validate
+
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 async def create_reservation(
@@ -52,7 +55,7 @@ async def create_reservation(
         return found, True
     template = None
     if cmd.template_id is not None:
-        template = await templates.load_for_reservation(db, cmd.template_id, user_id=user_id)
+        template = await queries.load_template(db, cmd.template_id, user_id=user_id)
     validated = validate(settings, cmd, now=now, template=template)
     if billing is not None:
         await billing.ensure_affordable(
@@ -89,103 +92,6 @@ async def create_reservation(
         if idempotency_key and (found := await _replay(db, user_id, idempotency_key, body_hash)):
             return found, True
         raise
-
-
-async def _replay(db: Database, user_id: str, key: str, body_hash: str) -> MsgReq | None:
-    stored = await idempotency.stored_response(
-        db, idempotency_keys, user_id=user_id, key=key, body_hash=body_hash
-    )
-    return None if stored is None else MsgReq.model_validate(stored)
-
-
-async def _store(
-    uow: UnitOfWork, settings: ReservationSettings, user_id: str, v: Validated
-) -> MsgReq:
-    reservation_id = uuid4()
-    numbers: list[str] = v.recipients.numbers
-    row = (
-        await uow.conn.execute(
-            insert(reservations)
-            .values(
-                id=reservation_id,
-                user_id=user_id,
-                title=v.title,
-                content=v.content,
-                msg_type=v.msg_type,
-                callback_num=v.callback,
-                reserve_dt=v.reserve_dt,
-                status=domain.ReservationStatus.REQUESTED,
-                recipient_count=len(numbers),
-                duplicates_dropped=v.recipients.duplicates_dropped,
-                purpose=v.purpose,
-                template_id=v.template_id,
-                personalised=v.personalised,
-                msg_counts=v.msg_counts,
-            )
-            .returning(*reservations.c)
-        )
-    ).one()
-    await _copy_recipients(uow, reservation_id, numbers, v.texts)
-
-    bounds = chunk_bounds(
-        event_sizes(numbers, v.texts),
-        max_count=settings.recipient_chunk_size,
-        max_bytes=settings.recipient_chunk_bytes,
-    )
-    uow.emit(
-        ReservationRequested(
-            reservation_id=reservation_id,
-            title=v.title,
-            content=v.content,
-            msg_type=v.msg_type,
-            callback_num=v.callback,
-            reserve_dt=v.reserve_dt,
-            recipient_count=len(numbers),
-            chunk_count=len(bounds),
-            requested_at=row.created_at,
-            purpose=v.purpose,
-            personalised=v.personalised,
-            msg_counts=v.msg_counts if v.personalised else None,
-            template_id=v.template_id,
-        ),
-        aggregate_id=reservation_id,
-        user_id=user_id,
-    )
-    for index, (start, end) in enumerate(bounds):
-        uow.emit(
-            ReservationRecipientsAdded(
-                reservation_id=reservation_id,
-                chunk_index=index,
-                chunk_count=len(bounds),
-                first_seq=start,
-                dst_nums=numbers[start:end],
-                texts=None if v.texts is None else v.texts[start:end],
-                msg_types=None if v.msg_types is None else v.msg_types[start:end],
-            ),
-            aggregate_id=reservation_id,
-            user_id=user_id,
-        )
-    return to_api(row)
-
-
-async def _copy_recipients(
-    uow: UnitOfWork, reservation_id: UUID, numbers: list[str], texts: list[str] | None
-) -> None:
-    """COPY the list in one round trip: 100,000 rows take a fraction of a second."""
-    raw = await uow.conn.get_raw_connection()
-    columns = ["reservation_id", "seq", "dst_num"]
-    records: list[tuple[object, ...]]
-    if texts is None:
-        records = [(reservation_id, seq, number) for seq, number in enumerate(numbers)]
-    else:
-        columns.append("text")
-        records = [
-            (reservation_id, seq, number, text)
-            for seq, (number, text) in enumerate(zip(numbers, texts, strict=True))
-        ]
-    await raw.driver_connection.copy_records_to_table(
-        "recipients", schema_name=SCHEMA, columns=columns, records=records
-    )
 
 
 async def cancel_reservation(
@@ -241,54 +147,122 @@ async def cancel_reservation(
             user_id=row.user_id,
         )
         await uow.commit()
-    return to_api(updated)
+    return queries.msg_req_of(updated)
 
 
-async def get_reservation(db: Database, caller: Caller, reservation_id: UUID) -> MsgReq:
-    async with db.engine.connect() as conn:
-        row = (
-            await conn.execute(select(reservations).where(reservations.c.id == reservation_id))
-        ).first()
-    caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
-    return to_api(row)
-
-
-async def list_reservations(
-    db: Database, *, user_id: str | None, status: str | None, page: int, size: int
-) -> tuple[list[MsgReq], int]:
-    conditions = []
-    if user_id is not None:
-        conditions.append(reservations.c.user_id == user_id)
-    if status is not None:
-        conditions.append(reservations.c.status == status)
-    query = (
-        select(reservations)
-        .where(*conditions)
-        .order_by(reservations.c.created_at.desc(), reservations.c.id)
+async def _replay(db: Database, user_id: str, key: str, body_hash: str) -> MsgReq | None:
+    stored = await idempotency.stored_response(
+        db, idempotency_keys, user_id=user_id, key=key, body_hash=body_hash
     )
-    async with db.engine.connect() as conn:
-        rows, total = await fetch_page(conn, query, page=page, size=size)
-    return [to_api(row) for row in rows], total
+    return None if stored is None else MsgReq.model_validate(stored)
 
 
-def to_api(row: Any) -> MsgReq:
-    counts = row.msg_counts or {row.msg_type: row.recipient_count}
-    return MsgReq(
-        id=row.id,
-        user_id=row.user_id,
-        msg_title=row.title,
-        msg_content=row.content,
-        msg_type=row.msg_type,
-        purpose=row.purpose,
-        template_id=row.template_id,
-        personalised=row.personalised,
-        msg_counts={"SMS": 0, "LMS": 0} | counts,
-        callback_num=row.callback_num,
-        reserve_dt=row.reserve_dt,
-        status=row.status,
-        status_reason=row.status_reason,
-        recipient_count=row.recipient_count,
-        duplicates_dropped=row.duplicates_dropped,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+async def _store(
+    uow: UnitOfWork, settings: ReservationSettings, user_id: str, v: Validated
+) -> MsgReq:
+    """The reservation's row, then its events: the request, and the recipient list in
+    ordered chunks (ADR 0003), which is the only copy of the list this service keeps
+    (ADR 0011)."""
+    reservation_id = uuid4()
+    numbers: list[str] = v.recipients.numbers
+    row = (
+        await uow.conn.execute(
+            insert(reservations)
+            .values(
+                id=reservation_id,
+                user_id=user_id,
+                title=v.title,
+                content=v.content,
+                msg_type=v.msg_type,
+                callback_num=v.callback,
+                reserve_dt=v.reserve_dt,
+                status=domain.ReservationStatus.REQUESTED,
+                recipient_count=len(numbers),
+                duplicates_dropped=v.recipients.duplicates_dropped,
+                purpose=v.purpose,
+                template_id=v.template_id,
+                personalised=v.personalised,
+                msg_counts=v.msg_counts,
+            )
+            .returning(*reservations.c)
+        )
+    ).one()
+    bounds = chunk_bounds(
+        event_sizes(numbers, v.texts),
+        max_count=settings.recipient_chunk_size,
+        max_bytes=settings.recipient_chunk_bytes,
     )
+    uow.emit(
+        ReservationRequested(
+            reservation_id=reservation_id,
+            title=v.title,
+            content=v.content,
+            msg_type=v.msg_type,
+            callback_num=v.callback,
+            reserve_dt=v.reserve_dt,
+            recipient_count=len(numbers),
+            chunk_count=len(bounds),
+            requested_at=row.created_at,
+            purpose=v.purpose,
+            personalised=v.personalised,
+            msg_counts=v.msg_counts if v.personalised else None,
+            template_id=v.template_id,
+        ),
+        aggregate_id=reservation_id,
+        user_id=user_id,
+    )
+    for index, (start, end) in enumerate(bounds):
+        uow.emit(
+            ReservationRecipientsAdded(
+                reservation_id=reservation_id,
+                chunk_index=index,
+                chunk_count=len(bounds),
+                first_seq=start,
+                dst_nums=numbers[start:end],
+                texts=None if v.texts is None else v.texts[start:end],
+                msg_types=None if v.msg_types is None else v.msg_types[start:end],
+            ),
+            aggregate_id=reservation_id,
+            user_id=user_id,
+        )
+    return queries.msg_req_of(row)
+
+
+async def count_against_quota(
+    uow: UnitOfWork, *, user_id: str, recipients: int, limit: int, now: datetime
+) -> None:
+    """The daily recipient quota: a customer reserves at most `limit` recipients per Seoul
+    day (TooManyRequests past it).
+
+    Counted in the transaction that stores the reservation, so two concurrent requests
+    cannot both pass on the last remaining allowance, and a refused request leaves
+    nothing behind. Cancelling does not give recipients back (the quota bounds what a
+    customer may ask the platform to do in a day).
+    """
+    day = now.astimezone(SEOUL).date()
+    counted_so_far = daily_recipients.c.recipients
+    statement = (
+        pg_insert(daily_recipients)
+        .values(user_id=user_id, day=day, recipients=recipients)
+        .on_conflict_do_update(
+            index_elements=[daily_recipients.c.user_id, daily_recipients.c.day],
+            set_={"recipients": counted_so_far + recipients},
+            where=counted_so_far + recipients <= limit,
+        )
+        .returning(counted_so_far)
+    )
+    counted = (await uow.conn.execute(statement)).first() if recipients <= limit else None
+    if counted is None or counted.recipients > limit:
+        retry_after = _seconds_to_next_day(now)
+        raise TooManyRequests(
+            f"this reservation's {recipients} recipients would pass the daily quota of "
+            f"{limit} recipients (Asia/Seoul day {day}); it resets in {retry_after} s",
+            retry_after_s=retry_after,
+            extra={"quota": limit, "day": day.isoformat()},
+        )
+
+
+def _seconds_to_next_day(now: datetime) -> int:
+    local = now.astimezone(SEOUL)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((midnight - local).total_seconds()) + 1)

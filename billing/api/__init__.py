@@ -1,0 +1,1 @@
+"""The billing service's HTTP API: one router module per resource."""

@@ -1,0 +1,1 @@
+"""The reservation service's HTTP API: one router module per resource."""

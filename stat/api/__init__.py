@@ -1,0 +1,1 @@
+"""The stat service's HTTP API: one router module per resource."""
