@@ -6,6 +6,7 @@ import asyncio
 
 from fastapi import FastAPI
 
+from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.monitoring import notify_routes, routes
 from msgplat.monitoring.consumers import SUBSCRIPTIONS
 from msgplat.monitoring.dispatcher import Dispatcher
@@ -32,6 +33,7 @@ def create_app() -> FastAPI:
         # Before the views' router: `/monitorings/{reservationId}` would take these paths.
         routers=[notify_routes.router, routes.router, notify_routes.carrier_router],
         subscriptions=SUBSCRIPTIONS,
+        topics=ALL_TOPICS,
         title="Monitoring service",
         background=background,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.plumbing.metrics import StateCounts
 from msgplat.plumbing.runtime import create_service_app
 from msgplat.reservation.billing_check import BillingCheck
@@ -21,6 +22,7 @@ def create_app() -> FastAPI:
         tables=tables,
         routers=[router, template_router],
         subscriptions=SUBSCRIPTIONS,
+        topics=ALL_TOPICS,
         scrape_hooks=lambda runtime: [
             StateCounts(runtime.db, "reservation", reservations.c.status)
         ],

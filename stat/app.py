@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.plumbing.runtime import create_service_app
 from msgplat.stat.consumers import SUBSCRIPTIONS
 from msgplat.stat.models import tables
@@ -17,5 +18,6 @@ def create_app() -> FastAPI:
         tables=tables,
         routers=[router],
         subscriptions=SUBSCRIPTIONS,
+        topics=ALL_TOPICS,
         title="Stat service",
     )
