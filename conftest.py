@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.devstack.reconcile import reconcile
 from msgplat.devstack.testing import (
@@ -25,7 +26,6 @@ from msgplat.devstack.testing import (
     postgres_server_url,
     running_broker,
 )
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import orjson
 from aiokafka import ConsumerRecord
 
 from msgplat.contracts.events import CATALOGUE
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.broker import TansuBroker, free_port
 from msgplat.devstack.postgres import (
     drop_database,
@@ -38,7 +39,6 @@ from msgplat.devstack.services import SERVICES, ServiceProcess, ServiceSpec, wir
 from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
 from msgplat.gateway.credentials import new_api_key
 from msgplat.plumbing.envelope import EventEnvelope
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 
 ARTIFACTS = Path("test-artifacts")
 SEOUL = ZoneInfo("Asia/Seoul")

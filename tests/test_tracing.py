@@ -19,6 +19,7 @@ import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.broker import free_port
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.devstack.testing import (
@@ -28,7 +29,6 @@ from msgplat.devstack.testing import (
     running_broker,
     wait_until,
 )
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 
 pytestmark = pytest.mark.e2e
 

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.devstack.testing import (
     Stack,
@@ -28,7 +29,6 @@ from msgplat.devstack.testing import (
     running_broker,
     wait_until,
 )
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 
 BREAKER_THRESHOLD = 3
 BREAKER_OPEN_S = 1.0
