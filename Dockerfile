@@ -1,10 +1,10 @@
 # syntax=docker/dockerfile:1
 # One image recipe for every service, chosen by the build argument SERVICE:
 #   docker build --build-arg SERVICE=reservation --build-arg PORT=8081 -t msgplat-reservation .
-# SERVICE is a package under msgplat (reservation, send, billing, stat, monitoring,
-# gateway, carrier); the container runs `uvicorn msgplat.$SERVICE.app:create_app
-# --factory` on $PORT. Only the gateway's image gets the dashboard, built in a Node stage
-# (BuildKit builds only the stages the chosen SERVICE needs).
+# SERVICE is a service of the registry (contracts/services.py), a package under msgplat;
+# the container runs `uvicorn msgplat.$SERVICE.app:create_app --factory` on $PORT. Only
+# the gateway's image gets the dashboard, built in a Node stage (BuildKit builds only the
+# stages the chosen SERVICE needs).
 # tests/test_compose.py parses this file: stages, user, what is copied, every service.
 ARG PYTHON_VERSION=3.11
 ARG NODE_VERSION=22

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.devstack.reconcile import reconcile
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat_testsupport.brokers import BrokerHandle, running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
 from msgplat_testsupport.stack import Stack, advertising_hours_around

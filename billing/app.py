@@ -9,6 +9,7 @@ from msgplat.billing.commands import ensure_demo_accounts_with_retry
 from msgplat.billing.consumers import SUBSCRIPTIONS
 from msgplat.billing.models import holds, tables
 from msgplat.billing.settings import BillingSettings, get_settings
+from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.plumbing.metrics import StateCounts
 from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
 
@@ -24,6 +25,7 @@ def create_app() -> FastAPI:
         tables=tables,
         routers=[billings.router],
         subscriptions=SUBSCRIPTIONS,
+        topics=ALL_TOPICS,
         scrape_hooks=lambda runtime: [StateCounts(runtime.db, "billing_hold", holds.c.status)],
         title="Billing service",
         background=open_demo_accounts,

@@ -1,1 +1,1 @@
-"""The contract between services: every event type and topic of the system."""
+"""The contract between services: every service (the registry), event type and topic."""

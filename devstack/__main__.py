@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.broker import TansuBroker, wait_for_port
 from msgplat.devstack.credentials import local_credentials
 from msgplat.devstack.postgres import ensure_database, with_database
 from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 
 STATE_DIR = Path(".devstack")
 DATABASE_NAME = "msgplat"

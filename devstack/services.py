@@ -1,4 +1,7 @@
-"""Every service of the platform as a process: how to start, probe and stop it."""
+"""Every service of the platform as a process: how to start, probe and stop it.
+
+What runs, on which port and in which order is the registry's (`contracts/services.py`).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from msgplat.contracts import services as registry
 
 
 @dataclass(frozen=True)
@@ -26,29 +32,26 @@ class ServiceSpec:
         return f"msgplat.{self.package or self.name}.app:create_app"
 
 
+def specs(services: Iterable[registry.Service]) -> tuple[ServiceSpec, ...]:
+    """A process for every entry of the registry, in its (start) order."""
+    return tuple(ServiceSpec(s.name, s.port) for s in services)
+
+
 # Start order: the carrier simulator (the outside world) first, the gateway last.
-SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec("carrier", 8090),
-    ServiceSpec("reservation", 8081),
-    ServiceSpec("send", 8082),
-    ServiceSpec("billing", 8083),
-    ServiceSpec("stat", 8084),
-    ServiceSpec("monitoring", 8085),
-    ServiceSpec("gateway", 8088),
-)
+SERVICES: tuple[ServiceSpec, ...] = specs(registry.SERVICES)
 
 
 def wiring_env(ports: dict[str, int]) -> dict[str, str]:
-    """How the processes find each other when they listen on `ports`: the gateway's
-    upstream URLs, the carrier for the send service, and the send service's report
-    callback for the carrier."""
+    """How the processes find each other when they listen on `ports`: `<NAME>_URL` of
+    every one but the gateway (the gateway's upstreams, the carrier for the send and
+    monitoring services, billing for reservation), the send service's report callback
+    for the carrier and monitoring's for its alerts."""
+    gateways = {s.name for s in registry.SERVICES if s.kind == "gateway"}
     env = {
         f"{name.upper()}_URL": f"http://127.0.0.1:{port}"
         for name, port in ports.items()
-        if name not in ("gateway", "carrier")
+        if name not in gateways
     }
-    if "carrier" in ports:
-        env["CARRIER_URL"] = f"http://127.0.0.1:{ports['carrier']}"
     env["REPORT_CALLBACK_URL"] = f"http://127.0.0.1:{ports['send']}/carrier/reports"
     if "monitoring" in ports:  # the reports of monitoring's status alerts
         env["ALERT_REPORT_URL"] = f"http://127.0.0.1:{ports['monitoring']}/carrier/reports"

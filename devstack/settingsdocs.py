@@ -66,11 +66,6 @@ FALLBACK_DESCRIPTIONS: dict[str, str] = {
     "send.max_parallel_jobs": "Reservations one replica sends at the same time",
     "carrier.outage_retry_after_s": "`Retry-After` (seconds) of the 503s during an `error` outage",
     "carrier.max_body_bytes": "Largest submit body the simulator accepts (413 above it)",
-    "gateway.reservation_url": "Base URL of the reservation service",
-    "gateway.send_url": "Base URL of the send service",
-    "gateway.billing_url": "Base URL of the billing service",
-    "gateway.stat_url": "Base URL of the stat service",
-    "gateway.monitoring_url": "Base URL of the monitoring service",
     "gateway.upstream_connect_timeout_s": "Connect timeout from the gateway to a service",
     "gateway.upstream_read_timeout_s": "Read (and write) timeout from the gateway to a service",
     "gateway.breaker_threshold": "Consecutive failures of a service that open its circuit "
@@ -103,13 +98,15 @@ def readers() -> list[Reader]:
 
 
 def settings_of(service: str) -> type[BaseSettings]:
-    """The one settings class defined in `msgplat.<service>.settings`."""
+    """The one settings class defined in `msgplat.<service>.settings` (the gateway's
+    extends the class of its upstream URLs, made there from the registry)."""
     module = importlib.import_module(f"msgplat.{service}.settings")
-    classes = [
+    defined = [
         cls
         for _, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, BaseSettings) and cls.__module__ == module.__name__
     ]
+    classes = [c for c in defined if not any(o is not c and issubclass(o, c) for o in defined)]
     if len(classes) != 1:
         raise RuntimeError(f"{module.__name__} should define one settings class: {classes}")
     return classes[0]

@@ -1,24 +1,41 @@
-"""Which public path prefix goes to which service."""
+"""Which public path prefix goes to which service: the registry's `routes`.
+
+Each service's entry in `contracts/services.py` names its public prefixes (`routes`)
+and the paths whose callers bring their own credentials (`own_credentials`); the
+tables below are derived from it when this module is imported.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-ROUTES: tuple[tuple[str, str], ...] = (
-    ("/msgReqs", "reservation"),
-    ("/templates", "reservation"),
-    ("/msgs", "send"),
-    ("/optouts", "send"),
-    ("/sendingWindows", "send"),
-    ("/billings", "billing"),
-    ("/stats", "stat"),
-    ("/monitorings", "monitoring"),
-)
+from msgplat.contracts.services import SERVICES, Service, upstreams
+
+
+def routing_table(services: Iterable[Service]) -> tuple[tuple[str, str], ...]:
+    """(public prefix, service) for every route of the registry, in its order."""
+    return tuple((prefix, s.name) for s in services for prefix in s.routes)
+
+
+def own_credential_routes(services: Iterable[Service]) -> dict[str, str]:
+    """Path -> the service that checks its callers' own credentials."""
+    return {path: s.name for s in services for path in s.own_credentials}
+
+
+def upstream_names(services: Iterable[Service]) -> tuple[str, ...]:
+    """The services the gateway passes requests to (and reports the readiness of)."""
+    return tuple(s.name for s in upstreams(services))
+
+
+ROUTES: tuple[tuple[str, str], ...] = routing_table(SERVICES)
 
 # Routes for callers who are not customers and bring their own credentials, checked by
 # the service itself: the carrier pushing delivery reports with its callback token. The
 # gateway passes their Authorization header on and names no caller.
-OWN_CREDENTIALS: dict[str, str] = {"/carrier/reports": "send"}
+OWN_CREDENTIALS: dict[str, str] = own_credential_routes(SERVICES)
+
+UPSTREAMS: tuple[str, ...] = upstream_names(SERVICES)
 
 DOT_SEGMENTS = frozenset({".", ".."})
 

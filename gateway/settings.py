@@ -1,20 +1,44 @@
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field, SecretStr, create_model, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from msgplat.contracts.services import SERVICES, Service, upstreams
+from msgplat.gateway.routing import UPSTREAMS
 from msgplat.plumbing.settings import asyncpg_url
 
 
-class GatewaySettings(BaseSettings):
+def upstream_settings(services: Iterable[Service]) -> type[BaseSettings]:
+    """A settings class with a `<name>_url` field (environment `<NAME>_URL`, default the
+    service's local port) for every service the gateway routes to in `services`."""
+    fields: dict[str, Any] = {
+        f"{s.name}_url": (
+            str,
+            Field(
+                default=f"http://127.0.0.1:{s.port}",
+                description=f"Base URL of the {s.name} service",
+            ),
+        )
+        for s in upstreams(services)
+    }
+    return create_model("GatewayUpstreamSettings", __base__=BaseSettings, **fields)
+
+
+# The registry's upstreams as fields of their own (RESERVATION_URL, SEND_URL, ...); for
+# the type checker, a plain base (the fields are read through `upstreams()`).
+if TYPE_CHECKING:
+    _UpstreamSettings = BaseSettings
+else:
+    _UpstreamSettings = upstream_settings(SERVICES)
+
+
+class GatewaySettings(_UpstreamSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
     service_name: str = "gateway"
-    reservation_url: str = "http://127.0.0.1:8081"
-    send_url: str = "http://127.0.0.1:8082"
-    billing_url: str = "http://127.0.0.1:8083"
-    stat_url: str = "http://127.0.0.1:8084"
-    monitoring_url: str = "http://127.0.0.1:8085"
 
     database_url: str = Field(
         description="PostgreSQL URL of the gateway's own tables (customers, API keys)"
@@ -101,13 +125,8 @@ class GatewaySettings(BaseSettings):
         return asyncpg_url(value)
 
     def upstreams(self) -> dict[str, str]:
-        return {
-            "reservation": self.reservation_url,
-            "send": self.send_url,
-            "billing": self.billing_url,
-            "stat": self.stat_url,
-            "monitoring": self.monitoring_url,
-        }
+        """Service -> its base URL, for every service the gateway routes to."""
+        return {name: getattr(self, f"{name}_url") for name in UPSTREAMS}
 
 
 def get_settings() -> GatewaySettings:

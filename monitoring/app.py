@@ -6,6 +6,7 @@ import asyncio
 
 from fastapi import FastAPI
 
+from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.monitoring.api import alerts, carrier_reports, monitorings, webhooks
 from msgplat.monitoring.consumers import SUBSCRIPTIONS
 from msgplat.monitoring.dispatcher import Dispatcher
@@ -32,6 +33,7 @@ def create_app() -> FastAPI:
         # Before the views' router: `/monitorings/{reservationId}` would take these paths.
         routers=[webhooks.router, alerts.router, monitorings.router, carrier_reports.router],
         subscriptions=SUBSCRIPTIONS,
+        topics=ALL_TOPICS,
         title="Monitoring service",
         resources=open_resources,
         background=background,

@@ -27,7 +27,6 @@ from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from msgplat.contracts.events import CATALOGUE
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.kafka import make_consumer
@@ -68,6 +67,9 @@ class IdempotentConsumer:
         self.db = db
         self.group_id = group_id
         self.handlers = {cls.event_type: handler for cls, handler in handlers.items()}
+        # The event classes it parses are the ones it subscribed to (each the class the
+        # catalogue holds for its type, see tests/test_docs.py): plumbing knows no catalogue.
+        self.event_classes = {cls.event_type: cls for cls in handlers}
         self.topics = sorted({cls.topic for cls in handlers})
         self.inbox = db.tables.inbox
         self.stats = ConsumerStats()
@@ -159,7 +161,7 @@ class IdempotentConsumer:
                     continue
                 new_ids.discard(envelope.event_id)  # the same id twice in one batch
                 bind_correlation_id(envelope.correlation_id)
-                event = CATALOGUE[envelope.event_type].model_validate(envelope.payload)
+                event = self.event_classes[envelope.event_type].model_validate(envelope.payload)
                 with consumer_span(record.headers, envelope.event_type, self.group_id):
                     await self.handlers[envelope.event_type](uow, envelope, event)
                 applied += 1

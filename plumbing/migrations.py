@@ -1,8 +1,9 @@
 """Alembic, per service: each service migrates its own schema and nothing else.
 
 A service's `migrations/env.py` is one call to `run_env(metadata)`. Migrations run
-before a new version serves: `python -m msgplat.plumbing.migrations upgrade <service>`
-(locally by `make run` and the tests, in Kubernetes by a Job).
+before a new version serves. This module names no service: the platform's command line,
+`python -m msgplat.contracts.migrations upgrade <service|all>`, is `main()` given the
+services with tables of the registry (`contracts/services.py`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import asyncio
 import importlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command, context
@@ -20,8 +22,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from msgplat.plumbing.settings import asyncpg_url
-
-SERVICES_WITH_TABLES = ("gateway", "reservation", "send", "billing", "stat", "monitoring")
 
 
 def alembic_config(service: str, database_url: str) -> Config:
@@ -64,17 +64,18 @@ def run_env(metadata: MetaData) -> None:
     asyncio.run(main())
 
 
-def main() -> None:
+def main(services_with_tables: Sequence[str], argv: Sequence[str] | None = None) -> None:
+    """The command line over `services_with_tables` (what `all` means), given by the caller."""
     parser = argparse.ArgumentParser(description="Run one service's alembic migrations")
     parser.add_argument("action", choices=["upgrade", "revision"])
-    parser.add_argument("service", choices=[*SERVICES_WITH_TABLES, "all"])
+    parser.add_argument("service", choices=[*services_with_tables, "all"])
     parser.add_argument("-m", "--message", default="change")
     parser.add_argument("--rev-id", default=None, help="e.g. 0002 (default: random)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL")
     if not url:
         raise SystemExit("DATABASE_URL is not set: export it, e.g. postgresql://localhost/msgplat")
-    services = SERVICES_WITH_TABLES if args.service == "all" else (args.service,)
+    services = services_with_tables if args.service == "all" else (args.service,)
     for service in services:
         if args.action == "upgrade":
             upgrade(service, url)
@@ -83,7 +84,3 @@ def main() -> None:
                 alembic_config(service, url), args.message, autogenerate=True, rev_id=args.rev_id
             )
         print(f"{service}: {args.action} done")
-
-
-if __name__ == "__main__":
-    main()

@@ -25,7 +25,6 @@ from typing import Annotated, Any, TypeVar
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
 
-from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.plumbing.consumer import Handler, IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event
@@ -52,8 +51,12 @@ class ServiceRuntime:
         settings: ServiceSettings,
         tables: PlumbingTables,
         subscriptions: Subscriptions,
+        topics: Sequence[str],
     ) -> None:
         self.settings = settings
+        # Every topic of the platform (the app's `contracts.topics.ALL_TOPICS`): created at
+        # start, so that no consumer waits for a topic its producer has not made yet.
+        self.topics = tuple(topics)
         self.db = Database(settings, tables)
         self.producer: AIOKafkaProducer = make_producer(settings)
         self.relay = OutboxRelay(self.db, self.producer)
@@ -101,7 +104,7 @@ class ServiceRuntime:
         delay = 0.2
         while True:
             try:
-                await ensure_topics(self.settings, ALL_TOPICS)
+                await ensure_topics(self.settings, self.topics)
                 await self.producer.start()
                 break
             except Exception as exc:
@@ -171,13 +174,17 @@ def create_service_app(
     tables: PlumbingTables,
     routers: Sequence[APIRouter] = (),
     subscriptions: Subscriptions | None = None,
+    topics: Sequence[str],
     title: str,
     resources: ResourcesFactory[R] = no_resources,  # type: ignore[assignment]
     background: Background[R] | None = None,
     background_graceful: bool = False,
     scrape_hooks: Callable[[ServiceRuntime], list[ScrapeHook]] | None = None,
 ) -> FastAPI:
-    """`resources(runtime)` opens the service's long-lived clients at start-up; what it
+    """`topics` are every topic of the platform (`contracts.topics.ALL_TOPICS`), created
+    at start; plumbing names none itself.
+
+    `resources(runtime)` opens the service's long-lived clients at start-up; what it
     yields is `app.state.resources` (reached by routes through a typed dependency, see
     each service's `api/deps.py`) and is handed to `background`. It is closed last.
 
@@ -188,7 +195,7 @@ def create_service_app(
     `/metrics` answers (e.g. `StateCounts`)."""
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
     tracing_on = configure_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
-    runtime = ServiceRuntime(settings, tables, subscriptions or {})
+    runtime = ServiceRuntime(settings, tables, subscriptions or {}, topics)
     runtime.scrape_hooks += scrape_hooks(runtime) if scrape_hooks else []
 
     @asynccontextmanager

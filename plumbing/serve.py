@@ -1,6 +1,6 @@
 """Run a service with uvicorn; after a graceful shutdown on SIGTERM, exit with 0.
 
-`python -m msgplat.plumbing.serve msgplat.send.app:create_app --factory --port 8082`
+`python -m msgplat.plumbing.serve msgplat.<service>.app:create_app --factory --port <port>`
 takes uvicorn's own options. On SIGTERM uvicorn stops taking connections, lets the
 requests in hand finish (`--timeout-graceful-shutdown`), runs the lifespan's shutdown
 (bounded by `SHUTDOWN_GRACE_S`, see `plumbing.runtime`), then raises the signal again

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.plumbing.metrics import StateCounts
 from msgplat.plumbing.runtime import create_service_app
 from msgplat.reservation.api import msg_reqs, templates
@@ -21,6 +22,7 @@ def create_app() -> FastAPI:
         routers=[msg_reqs.router, templates.router],
         subscriptions=SUBSCRIPTIONS,
         resources=lambda _runtime: open_resources(settings),
+        topics=ALL_TOPICS,
         scrape_hooks=lambda runtime: [
             StateCounts(runtime.db, "reservation", reservations.c.status)
         ],

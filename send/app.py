@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.plumbing.metrics import StateCounts
 from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
 from msgplat.send.carriers import CarrierRouter
@@ -33,6 +34,7 @@ def create_app() -> FastAPI:
         tables=tables,
         routers=[router, optout_router, window_router, callback_router],
         subscriptions=SUBSCRIPTIONS,
+        topics=ALL_TOPICS,
         title="Send service",
         background=run_sender,
         background_graceful=True,  # the sender ends its batch in hand and returns

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.plumbing.runtime import create_service_app
 from msgplat.stat.api import stats
 from msgplat.stat.consumers import SUBSCRIPTIONS
@@ -17,5 +18,6 @@ def create_app() -> FastAPI:
         tables=tables,
         routers=[stats.router],
         subscriptions=SUBSCRIPTIONS,
+        topics=ALL_TOPICS,
         title="Stat service",
     )

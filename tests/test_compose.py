@@ -1,7 +1,7 @@
 """docker-compose.yml and the Dockerfile, checked against the code (no Docker engine here).
 
-Every service of `devstack/services.py` must be in the file, built from the one
-Dockerfile, with the environment its settings require, its port, a readiness health
+Every service of the registry (`contracts/services.py`) must be in the file, built from
+the one Dockerfile, with the environment its settings require, its port, a readiness health
 check, and the start order expressed as `depends_on` conditions.
 
 The Dockerfile is parsed into its stages: every service must be buildable by the build
@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from msgplat.devstack.services import SERVICES, ServiceSpec
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES
+from msgplat.contracts.services import SERVICES, Service
 from msgplat.devstack.settingsdocs import env_fields, settings_of
 from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing.settings import ServiceSettings
@@ -55,7 +56,7 @@ def _conditions(service: dict[str, Any]) -> dict[str, str]:
 
 def test_every_service_of_the_platform_is_in_the_file() -> None:
     missing = [spec.name for spec in SERVICES if spec.name not in SERVICES_IN_FILE]
-    assert not missing, f"docker-compose.yml lacks {missing} (listed in devstack/services.py)"
+    assert not missing, f"docker-compose.yml lacks {missing} (listed in contracts/services.py)"
 
 
 def test_nothing_else_is_in_the_file() -> None:
@@ -72,7 +73,7 @@ def test_service_is_built_from_the_one_dockerfile(name: str) -> None:
     assert build.get("dockerfile", "Dockerfile") == "Dockerfile"
     assert build["args"]["SERVICE"] == name
     if name in PORTS:
-        assert build["args"]["PORT"] == str(PORTS[name]), "the port of devstack/services.py"
+        assert build["args"]["PORT"] == str(PORTS[name]), "the port of contracts/services.py"
 
 
 @pytest.mark.parametrize("name", BUILT)
@@ -181,9 +182,12 @@ def test_send_reaches_the_carrier_and_the_carrier_reaches_send() -> None:
 
 def test_migrations_run_once_before_the_services() -> None:
     migrate = SERVICES_IN_FILE["migrate"]
-    assert " ".join(migrate["command"]).endswith("-m msgplat.plumbing.migrations upgrade all")
+    assert " ".join(migrate["command"]).endswith("-m msgplat.contracts.migrations upgrade all")
     assert _conditions(migrate) == {"postgres": "service_healthy"}
     assert migrate.get("restart") == "no"
+    for name in SERVICES_WITH_TABLES:  # `upgrade all` made their schemas
+        condition = _conditions(SERVICES_IN_FILE[name]).get("migrate")
+        assert condition == "service_completed_successfully", f"{name} starts before migrate"
 
 
 def test_kafka_runs_in_kraft_mode_and_postgres_is_16() -> None:
@@ -280,7 +284,7 @@ def _ignored(path: str) -> bool:
 
 
 @pytest.mark.parametrize("spec", SERVICES, ids=lambda s: s.name)
-def test_the_dockerfile_builds_every_service_by_its_build_argument(spec: ServiceSpec) -> None:
+def test_the_dockerfile_builds_every_service_by_its_build_argument(spec: Service) -> None:
     assert re.search(r"^ARG SERVICE\b", DOCKERFILE, re.MULTILINE), "SERVICE: a global ARG"
     assert FINAL.base == "service-${SERVICE}"
     image = _image_of(spec.name)
@@ -291,7 +295,7 @@ def test_the_dockerfile_builds_every_service_by_its_build_argument(spec: Service
 
 
 @pytest.mark.parametrize("spec", SERVICES, ids=lambda s: s.name)
-def test_every_image_runs_as_a_non_root_user(spec: ServiceSpec) -> None:
+def test_every_image_runs_as_a_non_root_user(spec: Service) -> None:
     users = [user for stage in _image_of(spec.name) for user in stage.all("USER")]
     assert users, f"{spec.name}: no USER: the image would run as root"
     last = users[0]  # the nearest stage's USER wins
@@ -299,7 +303,7 @@ def test_every_image_runs_as_a_non_root_user(spec: ServiceSpec) -> None:
 
 
 @pytest.mark.parametrize("spec", SERVICES, ids=lambda s: s.name)
-def test_images_hold_no_sources_tests_or_build_tools(spec: ServiceSpec) -> None:
+def test_images_hold_no_sources_tests_or_build_tools(spec: Service) -> None:
     for stage in _image_of(spec.name):
         for copy in stage.all("COPY"):
             assert copy.startswith("--from="), f"{stage.name or 'final'}: COPY {copy} from context"

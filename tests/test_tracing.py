@@ -19,9 +19,9 @@ import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.broker import free_port
 from msgplat.devstack.postgres import drop_database, ensure_database
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat_testsupport.brokers import running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
 from msgplat_testsupport.stack import Stack

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import orjson
 
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.broker import free_port
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.devstack.services import SERVICES, ServiceProcess, ServiceSpec, wiring_env
 from msgplat.plumbing.api_keys import new_api_key
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat_testsupport import ARTIFACTS
 from msgplat_testsupport.brokers import running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url

@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 import pytest
 
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.postgres import drop_database, ensure_database
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat_testsupport.brokers import running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
 from msgplat_testsupport.stack import Stack

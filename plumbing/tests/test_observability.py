@@ -18,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from msgplat.contracts.events import ReservationRecipientsAdded
+from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.plumbing import tracing
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
@@ -136,6 +137,7 @@ async def test_metrics_show_the_outbox_backlog_consumers_and_requests(plumbing: 
         settings=plumbing.settings,
         tables=plumbing.tables,
         subscriptions={group: {ReservationRecipientsAdded: handler}},
+        topics=ALL_TOPICS,
         title="metrics test",
     )
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
@@ -204,6 +206,7 @@ async def test_a_service_whose_broker_is_down_stops_at_once(plumbing: Plumbing) 
         settings=settings,
         tables=plumbing.tables,
         subscriptions={"never-joins": {ReservationRecipientsAdded: _ignore}},
+        topics=ALL_TOPICS,
         title="no broker",
     )
     async with app.router.lifespan_context(app):
