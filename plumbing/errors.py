@@ -44,6 +44,15 @@ class NotFound(Exception):
 
 
 @dataclass
+class Unauthorized(Exception):
+    """401: no credentials, or not the right ones. `challenge`, when given, is the
+    `WWW-Authenticate` header to answer with (e.g. `Bearer`)."""
+
+    msg: str
+    challenge: str | None = None
+
+
+@dataclass
 class Forbidden(Exception):
     """403: the caller may not do this (e.g. a body naming another customer)."""
 
@@ -66,6 +75,13 @@ class PaymentRequired(Exception):
 
     msg: str
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class UnsupportedMediaType(Exception):
+    """415: the body is not in a form the route reads."""
+
+    msg: str
 
 
 @dataclass
@@ -100,6 +116,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse(status_code=404, content={"detail": f"{exc.what} not found"})
 
+    @app.exception_handler(Unauthorized)
+    async def _unauthorized(_: Request, exc: Unauthorized) -> JSONResponse:
+        headers = {"WWW-Authenticate": exc.challenge} if exc.challenge else None
+        return JSONResponse(status_code=401, headers=headers, content={"detail": exc.msg})
+
     @app.exception_handler(Forbidden)
     async def _forbidden(_: Request, exc: Forbidden) -> JSONResponse:
         body: dict[str, Any] = {"detail": exc.msg}
@@ -118,6 +139,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PaymentRequired)
     async def _payment_required(_: Request, exc: PaymentRequired) -> JSONResponse:
         return JSONResponse(status_code=402, content={"detail": exc.msg, **exc.extra})
+
+    @app.exception_handler(UnsupportedMediaType)
+    async def _unsupported_media_type(_: Request, exc: UnsupportedMediaType) -> JSONResponse:
+        return JSONResponse(status_code=415, content={"detail": exc.msg})
 
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
