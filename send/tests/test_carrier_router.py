@@ -18,8 +18,8 @@ from msgplat.carrier.testing import ReportReceiver, running_carrier
 from msgplat.devstack.broker import free_port
 from msgplat.devstack.services import ServiceProcess
 from msgplat.plumbing.metrics import CIRCUIT_STATE
-from msgplat.send.carrier import CarrierUnavailable, OutgoingMessage
-from msgplat.send.carriers import CarrierRouter
+from msgplat.send.carrier_client import CarrierUnavailable, OutgoingMessage
+from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.settings import SendSettings
 
 LOGS = Path("test-artifacts") / "logs"
