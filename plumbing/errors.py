@@ -76,6 +76,13 @@ class PaymentRequired(Exception):
 
 
 @dataclass
+class UnsupportedMediaType(Exception):
+    """415: the body is not in a form the route reads."""
+
+    msg: str
+
+
+@dataclass
 class Conflict(Exception):
     msg: str
     code: str = "conflict"
@@ -131,6 +138,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PaymentRequired)
     async def _payment_required(_: Request, exc: PaymentRequired) -> JSONResponse:
         return JSONResponse(status_code=402, content={"detail": exc.msg, **exc.extra})
+
+    @app.exception_handler(UnsupportedMediaType)
+    async def _unsupported_media_type(_: Request, exc: UnsupportedMediaType) -> JSONResponse:
+        return JSONResponse(status_code=415, content={"detail": exc.msg})
 
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict) -> JSONResponse:

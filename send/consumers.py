@@ -1,4 +1,4 @@
-"""Events the send service subscribes to: consumer group -> {event: handler}."""
+"""Events the send service subscribes to: consumer group -> {event: reaction}."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from msgplat.contracts.events import (
     ReservationScheduled,
 )
 from msgplat.plumbing.runtime import Subscriptions
-from msgplat.send import handlers
+from msgplat.send import reactions
 
 SUBSCRIPTIONS: Subscriptions = {
     "send-reservations": {
-        ReservationRequested: handlers.on_reservation_requested,
-        ReservationRecipientsAdded: handlers.on_recipients_added,
-        ReservationScheduled: handlers.on_reservation_scheduled,
-        ReservationRejected: handlers.on_reservation_rejected,
-        ReservationCancelled: handlers.on_reservation_cancelled,
+        ReservationRequested: reactions.on_reservation_requested,
+        ReservationRecipientsAdded: reactions.on_recipients_added,
+        ReservationScheduled: reactions.on_reservation_scheduled,
+        ReservationRejected: reactions.on_reservation_rejected,
+        ReservationCancelled: reactions.on_reservation_cancelled,
     },
 }

@@ -1,7 +1,9 @@
-"""Sending rules: message and job states, and a reservation's outcome. No I/O."""
+"""Sending rules: message and job states, a pause, and a reservation's outcome. No I/O."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -44,6 +46,21 @@ CODE_RETRIES_EXHAUSTED = "P002"  # the carrier failed on every attempt of the re
 CODE_NO_REPORT = "P003"  # accepted by the carrier, but no delivery report came in time
 CODE_OPTED_OUT = "OPTED_OUT"  # advertising to a number on the customer's opt-out list
 OPTED_OUT_REASON = "the number is on the customer's opt-out list (advertising)"
+CODE_CANCELLED = "CANCELLED"
+CANCELLED_REASON = "cancelled by the customer"
+CODE_REJECTED = "REJECTED"  # a carrier's rejection that gave no code of its own
+REJECTED_REASON = "rejected by the carrier"
+
+
+# Why a job may not send now (see gating.py).
+Rule = Literal["advertising_hours", "sending_windows"]
+
+
+@dataclass(frozen=True)
+class Pause:
+    rule: Rule
+    reason: str
+    until: datetime | None  # None: no moment opens every rule again
 
 
 Outcome = Literal["completed", "partially_failed", "failed", "cancelled"]

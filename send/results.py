@@ -1,47 +1,70 @@
-"""Recording final message results: result events, the job's tally, and finishing.
+"""Messages' final results: recorded the same way whatever made them final, and the
+carrier's delivery reports, which make most of them final.
 
-Every path that makes messages final (a carrier rejection at submit, a delivery
-report, a cancel, an expiry) goes through `record_final`, in the caller's unit of
-work, so the tally, the events and the finish are written together. The tally row
-is updated last, just before the commit, so concurrent report batches hold its lock
-for as short a time as possible.
+Recording. Every path that makes messages final (a carrier rejection at submit, a
+delivery report, a cancel, an expiry, the sweep, an opt-out) goes through
+`record_final`, in the caller's unit of work, so the tally, the events and the finish
+are written together. The tally row is updated last, just before the commit, so
+concurrent report batches hold its lock for as short a time as possible.
+
+Reports. Delivery reports from the carrier are applied idempotently in one transaction
+a batch. A report applies to a message that is not final yet (it may even overtake the
+recording of the carrier's answer to the submit) and that records the reporting
+carrier (the one its callback token names); duplicates, reports that arrive after the
+message's first final state, and reports from another carrier (one that had the
+message before a failover, see carrier_router.py) change nothing: a message is final
+once, by one carrier. A batch naming any message we do not know is refused whole (422)
+and changes nothing.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import hmac
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, select, update
-from sqlalchemy.dialects.postgresql import insert
-
 from msgplat.contracts.events import MessageResultsReported, SendingFinished
 from msgplat.plumbing import tracing
-from msgplat.plumbing.db import UnitOfWork
+from msgplat.plumbing.db import Database, UnitOfWork
+from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.metrics import SEND_MESSAGES
-from msgplat.send import domain
-from msgplat.send.models import jobs, tallies
+from msgplat.send import domain, repository
+from msgplat.send.domain import JobState, MessageState
+from msgplat.send.repository.rows import FinalRow, Job, JobFinalRow
+from msgplat.send.schemas import CarrierReport, ReportsApplied
+from msgplat.send.settings import SendSettings
 
 RESULTS_PER_EVENT = 5000
+MAX_LISTED = 100
 
 
-async def record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
-    """`rows` just became final (seq, status, result_code, reason, carrier,
-    carrier_msg_id, final_at, msg_type): emit their results, tally them, finish the job
-    if done. `job` needs reservation_id, user_id, recipient_count, msg_type."""
+async def record_final(uow: UnitOfWork, job: Job, rows: Sequence[FinalRow]) -> None:
+    """`rows` just became final: emit their results, tally them, finish the job if done."""
     if not rows:
         return
     # Delivery reports come in the carrier's request: their results join the
     # reservation's trace (a no-op when tracing is off).
-    with tracing.continue_trace(getattr(job, "traceparent", None), "record results"):
+    with tracing.continue_trace(job.traceparent, "record results"):
         await _record_final(uow, job, rows)
 
 
-async def _record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
+async def record_final_by_job(uow: UnitOfWork, rows: Sequence[JobFinalRow]) -> int:
+    """`record_final` for rows of any jobs, job by job in a fixed order (no deadlock
+    between two batches); returns how many jobs they belong to."""
+    by_reservation: dict[UUID, list[JobFinalRow]] = defaultdict(list)
+    for row in rows:
+        by_reservation[row.reservation_id].append(row)
+    for rid in sorted(by_reservation):
+        job = await repository.jobs.load(uow.conn, rid)
+        await record_final(uow, job, by_reservation[rid])
+    return len(by_reservation)
+
+
+async def _record_final(uow: UnitOfWork, job: Job, rows: Sequence[FinalRow]) -> None:
     ordered = sorted(rows, key=lambda row: row.seq)
     for start in range(0, len(ordered), RESULTS_PER_EVENT):
         uow.emit_payload(
@@ -57,19 +80,7 @@ async def _record_final(uow: UnitOfWork, job: Any, rows: Sequence[Any]) -> None:
     counts: Counter[str] = Counter()
     for (_, status), count in by_carrier.items():
         counts[status] += count
-    tally = (
-        await uow.conn.execute(
-            update(tallies)
-            .where(tallies.c.reservation_id == job.reservation_id)
-            .values(
-                delivered=tallies.c.delivered + counts[domain.MessageState.DELIVERED],
-                failed=tallies.c.failed + counts[domain.MessageState.FAILED],
-                cancelled=tallies.c.cancelled + counts[domain.MessageState.CANCELLED],
-                opted_out=tallies.c.opted_out + counts[domain.MessageState.OPTED_OUT],
-            )
-            .returning(tallies)
-        )
-    ).one()
+    tally = await repository.tallies.add(uow.conn, job.reservation_id, counts)
     if tally.finished_at is None and (
         tally.delivered + tally.failed + tally.cancelled + tally.opted_out >= job.recipient_count
     ):
@@ -81,21 +92,10 @@ def _count_final(by_carrier: Counter[tuple[str, str]]) -> None:
         SEND_MESSAGES.labels(carrier, status).inc(count)
 
 
-async def _finish(uow: UnitOfWork, job: Any, tally: Any) -> None:
+async def _finish(uow: UnitOfWork, job: Job, tally: Any) -> None:
     now = datetime.now(UTC)
-    await uow.conn.execute(
-        update(tallies)
-        .where(tallies.c.reservation_id == job.reservation_id)
-        .values(finished_at=now)
-    )
-    cancelled_job = (
-        await uow.conn.execute(
-            update(jobs)
-            .where(jobs.c.reservation_id == job.reservation_id)
-            .values(status=_finished_status(jobs.c.status), lease_owner=None, lease_until=None)
-            .returning(jobs.c.status)
-        )
-    ).scalar_one() == domain.JobState.CANCELLED
+    await repository.tallies.close(uow.conn, job.reservation_id, now)
+    cancelled_job = await repository.jobs.finish(uow.conn, job.reservation_id) == JobState.CANCELLED
     uow.emit(
         SendingFinished(
             reservation_id=job.reservation_id,
@@ -113,33 +113,9 @@ async def _finish(uow: UnitOfWork, job: Any, tally: Any) -> None:
     )
 
 
-def _finished_status(status: Any) -> Any:
-    return case((status == domain.JobState.CANCELLED, status), else_=domain.JobState.FINISHED)
-
-
-async def start_tally(uow: UnitOfWork, reservation_id: UUID) -> None:
-    await uow.conn.execute(
-        insert(tallies).values(reservation_id=reservation_id).on_conflict_do_nothing()
-    )
-
-
-async def load_job(uow: UnitOfWork, reservation_id: UUID) -> Any:
-    """The job's fixed facts (no lock: what `record_final` needs never changes)."""
-    return (
-        await uow.conn.execute(
-            select(
-                jobs.c.reservation_id,
-                jobs.c.user_id,
-                jobs.c.recipient_count,
-                jobs.c.msg_type,
-                jobs.c.status,
-                jobs.c.traceparent,
-            ).where(jobs.c.reservation_id == reservation_id)
-        )
-    ).first()
-
-
-def results_payload(reservation_id: UUID, rows: Sequence[Any], msg_type: str) -> dict[str, Any]:
+def results_payload(
+    reservation_id: UUID, rows: Sequence[FinalRow], msg_type: str
+) -> dict[str, Any]:
     """The payload of a MessageResultsReported, built straight from message rows: the
     hot path of every delivery report (tests validate it against the model). Each
     result carries its message's own type (personalised), else `msg_type`, the job's."""
@@ -159,3 +135,75 @@ def results_payload(reservation_id: UUID, rows: Sequence[Any], msg_type: str) ->
             for row in rows
         ],
     }
+
+
+# -- the carrier's delivery reports ------------------------------------------------------
+
+
+def reporting_carrier(settings: SendSettings, authorization: str | None) -> str | None:
+    """The carrier whose callback token `authorization` bears; None for no carrier's."""
+    if authorization is None:
+        return None
+    given = authorization.encode()
+    found = None
+    for carrier in settings.carrier_configs():  # every token compared: no timing hint
+        if hmac.compare_digest(given, f"Bearer {carrier.callback_token}".encode()):
+            found = carrier.name
+    return found
+
+
+async def apply_reports(
+    db: Database, reports: list[CarrierReport], *, carrier: str
+) -> ReportsApplied:
+    """Apply `reports` sent by `carrier` (the name its callback token belongs to)."""
+    keyed: dict[tuple[UUID, int], CarrierReport] = {}
+    errors: list[FieldError] = []
+    for index, report in enumerate(reports):
+        try:
+            rid, seq = domain.parse_ref(report.ref)
+            key = (UUID(rid), seq)
+        except ValueError as exc:
+            errors.append(FieldError(("body", "reports", index, "ref"), str(exc), input=report.ref))
+            continue
+        keyed.setdefault(key, report)  # the first report of a message in a batch wins
+    if errors:
+        raise RequestInvalid(errors[:MAX_LISTED], total=len(errors))
+
+    keys = list(keyed)
+    async with db.unit_of_work() as uow:
+        known = await repository.reports.known(uow.conn, keys)
+        unknown = [k for k in keys if k not in known]
+        if unknown:
+            raise RequestInvalid(
+                [
+                    FieldError(
+                        ("body", "reports", "ref"),
+                        "no such message: nothing in this batch was applied",
+                        input=domain.make_ref(*k),
+                    )
+                    for k in unknown[:MAX_LISTED]
+                ],
+                total=len(unknown),
+            )
+        values = [keyed[k] for k in keys]
+        changed = await repository.reports.apply_reports(
+            uow.conn,
+            keys,
+            carrier=carrier,
+            statuses=[_state(r) for r in values],
+            codes=[r.code for r in values],
+            reasons=[r.reason or _state(r) for r in values],
+            mids=[r.message_id for r in values],
+            done=[r.done_at for r in values],
+        )
+        await record_final_by_job(uow, changed)
+        await uow.commit()
+    return ReportsApplied(
+        received=len(reports), applied=len(changed), ignored=len(reports) - len(changed)
+    )
+
+
+def _state(report: CarrierReport) -> str:
+    """The message's final state by its report; also the reason when it gives none."""
+    delivered = report.status == "DELIVERED"
+    return (MessageState.DELIVERED if delivered else MessageState.FAILED).value

@@ -21,8 +21,7 @@ from msgplat.contracts.events import MsgType, Purpose
 from msgplat.plumbing.api import ApiInput, ApiModel
 from msgplat.plumbing.caller import ClaimedUserId
 from msgplat.plumbing.phones import NumberInvalid, normalise_recipient
-from msgplat.plumbing.windows import ZoneName
-from msgplat.send import windows
+from msgplat.plumbing.windows import ZoneName, parse_clock
 
 MAX_OPTOUTS_PER_REQUEST = 1000
 
@@ -148,19 +147,19 @@ class SendingWindow(ApiInput):
     @field_validator("start")
     @classmethod
     def _start(cls, value: str) -> str:
-        windows.parse_clock(value)
+        parse_clock(value)
         return value
 
     @field_validator("end")
     @classmethod
     def _end(cls, value: str) -> str:
-        windows.parse_clock(value, end=True)
+        parse_clock(value, end=True)
         return value
 
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
-        start = windows.parse_clock(self.start)
-        end = windows.parse_clock(self.end, end=True)  # None: 24:00, never a start
+        start = parse_clock(self.start)
+        end = parse_clock(self.end, end=True)  # None: 24:00, never a start
         if start == end:
             raise ValueError("start and end are the same time: the window would be empty")
         return self

@@ -47,7 +47,7 @@ class SendSettings(ServiceSettings):
     carrier_callback_token: str = Field(
         default="sim-callback", description="Bearer token the carrier sends with its reports"
     )
-    # Several carriers and failover (send/carriers.py). Unset, the one carrier above.
+    # Several carriers and failover (carrier_router.py). Unset, the one carrier above.
     carriers: list[CarrierConfig] | None = Field(
         default=None,
         description='JSON list of carriers `[{"name", "url", "apiKey", "callbackToken"}]`; '
@@ -89,7 +89,7 @@ class SendSettings(ServiceSettings):
     lease_s: float = Field(default=15.0, ge=1)
     max_parallel_jobs: int = Field(default=8, ge=1, le=256)
 
-    # When messages may go out (send/windows.py); the same names as reservation's.
+    # When messages may go out (gating.py); the same names as reservation's.
     ad_sending_hours: HoursText = Field(
         default="08:00-21:00",
         description="When advertising may be sent, every day (`HH:MM-HH:MM`, seconds "

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from msgplat.devstack.broker import free_port
 from msgplat.devstack.services import ServiceProcess
 from msgplat.plumbing.metrics import CIRCUIT_STATE
-from msgplat.send.carrier import CarrierUnavailable, OutgoingMessage
-from msgplat.send.carriers import CarrierRouter
+from msgplat.send.carrier_client import CarrierUnavailable, OutgoingMessage
+from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import ReportReceiver, running_carrier
 

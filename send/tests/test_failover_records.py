@@ -15,12 +15,13 @@ import pytest_asyncio
 from sqlalchemy import insert, select
 
 from msgplat.plumbing.db import Database
-from msgplat.send.carrier import SubmitResult
-from msgplat.send.carriers import CarrierRouter
+from msgplat.send.carrier_client import SubmitResult
+from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.models import jobs, messages, tables, tallies
-from msgplat.send.reports import apply_reports
+from msgplat.send.repository.rows import Job
+from msgplat.send.results import apply_reports
+from msgplat.send.runner import JobRunner
 from msgplat.send.schemas import CarrierReport
-from msgplat.send.sender import Sender
 from msgplat.send.settings import SendSettings
 
 CARRIERS = [
@@ -31,8 +32,8 @@ CARRIERS = [
 
 @pytest_asyncio.fixture(scope="module")
 async def settings(own_database_url: str) -> SendSettings:
-    """On a database of this module's own (see conftest): no other sender claims its
-    jobs, and the sweeper's test does not see its messages."""
+    """On a database of this module's own (see conftest): no other scheduler claims its
+    jobs, and the sweep's test does not see its messages."""
     return SendSettings(database_url=own_database_url, carriers=CARRIERS)
 
 
@@ -44,13 +45,13 @@ async def db(settings: SendSettings) -> AsyncIterator[Database]:
 
 
 @pytest_asyncio.fixture()
-async def sender(db: Database, settings: SendSettings) -> AsyncIterator[Sender]:
+async def runner(db: Database, settings: SendSettings) -> AsyncIterator[JobRunner]:
     router = CarrierRouter(settings)  # never called here: no carrier listens
-    yield Sender(db, settings, router)
+    yield JobRunner(db, settings, router)
     await router.close()
 
 
-async def submitted_job(db: Database, count: int, carrier: str = "sim") -> Any:
+async def submitted_job(db: Database, count: int, carrier: str = "sim") -> Job:
     """A sending job whose `count` messages are all claimed (submitted) for `carrier`."""
     rid = uuid.uuid4()
     now = datetime.now(UTC)
@@ -86,7 +87,9 @@ async def submitted_job(db: Database, count: int, carrier: str = "sim") -> Any:
                 for seq in range(count)
             ],
         )
-        return (await conn.execute(select(jobs).where(jobs.c.reservation_id == rid))).one()
+        return Job.from_row(
+            (await conn.execute(select(jobs).where(jobs.c.reservation_id == rid))).one()
+        )
 
 
 async def carriers_of(db: Database, rid: uuid.UUID) -> list[tuple[str | None, str]]:
@@ -115,10 +118,10 @@ def rows(count: int) -> list[Any]:
 
 
 async def test_the_carrier_a_batch_goes_to_is_recorded_on_those_messages_only(
-    db: Database, sender: Sender
+    db: Database, runner: JobRunner
 ) -> None:
     job = await submitted_job(db, 4)
-    await sender.record_carrier(job, rows(4), "sim-b", [1, 3])
+    await runner.record_carrier(job, rows(4), "sim-b", [1, 3])
     assert await carriers_of(db, job.reservation_id) == [
         ("sim", "submitted"),
         ("sim-b", "submitted"),
@@ -128,17 +131,17 @@ async def test_the_carrier_a_batch_goes_to_is_recorded_on_those_messages_only(
 
 
 async def test_a_batch_split_across_carriers_is_one_submitted_event_per_carrier(
-    db: Database, sender: Sender
+    db: Database, runner: JobRunner
 ) -> None:
     job = await submitted_job(db, 4)
-    await sender.record_carrier(job, rows(4), "sim-b", [1, 2])
+    await runner.record_carrier(job, rows(4), "sim-b", [1, 2])
     results = [
         SubmitResult(ref="r:0", accepted=True, carrier="sim"),
         SubmitResult(ref="r:1", accepted=True, carrier="sim-b"),
         SubmitResult(ref="r:2", accepted=False, carrier="sim-b", code="1003", reason="route"),
         SubmitResult(ref="r:3", accepted=True, carrier="sim"),
     ]
-    await sender.record(job, rows(4), results)
+    await runner.record(job, rows(4), results)
 
     assert await carriers_of(db, job.reservation_id) == [
         ("sim", "submitted"),

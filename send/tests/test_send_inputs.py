@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from msgplat.plumbing.errors import RequestInvalid
 from msgplat.plumbing.phones import normalise_recipient as normalise
-from msgplat.send.optouts import parse_csv
+from msgplat.send.commands import parse_optouts_csv
 from msgplat.send.schemas import OptoutNumbers, SendingWindowsInput
 
 
@@ -58,13 +58,13 @@ def test_a_request_holds_one_to_a_thousand_numbers(count: int) -> None:
 
 def test_a_csv_upload_skips_its_header_and_blank_lines() -> None:
     body = "전화번호,이름\r\n010-1234-5678,Kim\r\n\r\n01098765432\r\n".encode("cp949")
-    assert parse_csv(body) == ["+821012345678", "+821098765432"]
-    assert parse_csv(b"\xef\xbb\xbf01012345678\n") == ["+821012345678"]  # with a BOM
+    assert parse_optouts_csv(body) == ["+821012345678", "+821098765432"]
+    assert parse_optouts_csv(b"\xef\xbb\xbf01012345678\n") == ["+821012345678"]  # with a BOM
 
 
 def test_a_csv_upload_with_bad_lines_is_refused_naming_each_line() -> None:
     with pytest.raises(RequestInvalid) as caught:
-        parse_csv(b"number\n01012345678\nhello\n02-123-4567\n")
+        parse_optouts_csv(b"number\n01012345678\nhello\n02-123-4567\n")
     assert [(e.loc, e.input) for e in caught.value.errors] == [
         (("body", 3), "hello"),
         (("body", 4), "02-123-4567"),
@@ -75,7 +75,7 @@ def test_a_csv_upload_with_bad_lines_is_refused_naming_each_line() -> None:
 @pytest.mark.parametrize("body", [b"", b"number\n", b"\n\n"])
 def test_a_csv_upload_without_numbers_is_refused(body: bytes) -> None:
     with pytest.raises(RequestInvalid) as caught:
-        parse_csv(body)
+        parse_optouts_csv(body)
     assert caught.value.errors[0].msg == "the file holds no number"
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from msgplat.plumbing.windows import daily, parse_clock
-from msgplat.send.windows import customer_windows, next_open_all, pause_for
+from msgplat.send.gating import customer_windows, next_open_all, pause_for
 
 SEOUL = ZoneInfo("Asia/Seoul")
 AD = daily("08:00-21:00", "Asia/Seoul")

@@ -1,5 +1,6 @@
-"""The sender against the real PostgreSQL (and, for the advertising hours, the carrier
-simulator): opt-out lists, sending windows, pauses, personalised messages."""
+"""The job runner and the scheduler against the real PostgreSQL (and, for the
+advertising hours, the carrier simulator): opt-out lists, sending windows, pauses,
+personalised messages."""
 
 from __future__ import annotations
 
@@ -21,12 +22,15 @@ from msgplat.contracts.events import ReservationRecipientsAdded
 from msgplat.devstack.services import ServiceProcess
 from msgplat.plumbing.caller import INTERNAL
 from msgplat.plumbing.db import Database
-from msgplat.send import handlers, sending_windows
-from msgplat.send.carrier import CarrierUnavailable
-from msgplat.send.carriers import CarrierRouter
+from msgplat.send import batches, commands, queries, reactions
+from msgplat.send.carrier_client import CarrierUnavailable
+from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.models import jobs, messages, optouts, tables, tallies
+from msgplat.send.repository.jobs import CLAIM_SQL
+from msgplat.send.repository.rows import Job
+from msgplat.send.runner import JobRunner
+from msgplat.send.scheduler import Scheduler
 from msgplat.send.schemas import SendingWindowsInput
-from msgplat.send.sender import CLAIM_SQL, Sender
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import running_carrier
 from msgplat_testsupport.waiting import eventually
@@ -37,15 +41,15 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 @pytest_asyncio.fixture(scope="module")
 async def db(own_database_url: str) -> AsyncIterator[Database]:
-    """A database of this module's own (see conftest): no other sender claims its jobs."""
+    """A database of this module's own (see conftest): no other scheduler claims its jobs."""
     database = Database(SendSettings(database_url=own_database_url), tables)
     yield database
     await database.dispose()
 
 
 @pytest_asyncio.fixture
-async def sender(db: Database) -> AsyncIterator[Sender]:
-    """A sender whose claims are driven by the test (no carrier is called), advertising
+async def runner(db: Database) -> AsyncIterator[JobRunner]:
+    """A runner whose claims are driven by the test (no carrier is called), advertising
     allowed all day."""
     settings = SendSettings(
         database_url=db.settings.database_url,
@@ -53,12 +57,12 @@ async def sender(db: Database) -> AsyncIterator[Sender]:
         ad_sending_hours="00:00-24:00",
     )
     router = CarrierRouter(settings)
-    sender = Sender(db, settings, router)
-    yield sender
+    runner = JobRunner(db, settings, router)
+    yield runner
     await router.close()
-    async with db.engine.begin() as conn:  # no other sender is to take its jobs on
+    async with db.engine.begin() as conn:  # no other runner is to take its jobs on
         await conn.execute(
-            update(jobs).where(jobs.c.lease_owner == sender.owner).values(status="cancelled")
+            update(jobs).where(jobs.c.lease_owner == runner.owner).values(status="cancelled")
         )
 
 
@@ -75,7 +79,7 @@ async def new_job(
     user: str | None = None,
     owner: str | None = None,
     due_at: datetime | None = None,
-) -> Any:
+) -> Job:
     """A job due now (or at `due_at`) with its messages, leased to `owner` when given."""
     rid = uuid.uuid4()
     async with db.engine.begin() as conn:
@@ -103,7 +107,7 @@ async def new_job(
                 insert(messages),
                 [{"reservation_id": rid, "seq": i, "dst_num": n} for i, n in enumerate(dst)],
             )
-    return await load(db, rid)
+    return Job.from_row(await load(db, rid))
 
 
 async def load(db: Database, rid: uuid.UUID) -> Any:
@@ -133,7 +137,7 @@ async def events(db: Database, rid: uuid.UUID) -> list[tuple[str, dict[str, Any]
 
 
 async def claimable(db: Database, rid: uuid.UUID) -> bool:
-    """Would a sender claim the job now? (The claim is rolled back.)"""
+    """Would a scheduler claim the job now? (The claim is rolled back.)"""
     async with db.engine.connect() as conn:
         transaction = await conn.begin()
         claimed = await conn.execute(
@@ -151,20 +155,20 @@ async def list_numbers(db: Database, user: str, listed: list[str]) -> None:
 
 
 async def test_an_advertising_batch_skips_opted_out_numbers_and_records_them(
-    db: Database, sender: Sender
+    db: Database, runner: JobRunner
 ) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
     dst = numbers(6)
     await list_numbers(db, user, [dst[0], dst[1], dst[4]])
     await list_numbers(db, "someone-else", [dst[2]])  # another customer's list: no effect
-    job = await new_job(db, dst, purpose="advertising", user=user, owner=sender.owner)
+    job = await new_job(db, dst, purpose="advertising", user=user, owner=runner.owner)
 
     # Batches of 2: the first is all opted out, so the claim goes on to the next.
-    batch = await sender.claim(job, from_seq=None)
+    batch = await runner.claim(job, from_seq=None)
     assert batch is not None
     assert [row.seq for row in batch] == [2, 3]
-    assert [m.to for m in sender.outgoing(job, batch)] == [dst[2], dst[3]]
-    batch = await sender.claim(job, from_seq=4)
+    assert [m.to for m in batches.outgoing(job, batch)] == [dst[2], dst[3]]
+    batch = await runner.claim(job, from_seq=4)
     assert batch is not None
     assert [row.seq for row in batch] == [5]
 
@@ -198,24 +202,24 @@ async def test_an_advertising_batch_skips_opted_out_numbers_and_records_them(
     assert (tally.opted_out, tally.finished_at) == (3, None)
 
 
-async def test_a_normal_job_is_sent_to_listed_numbers(db: Database, sender: Sender) -> None:
+async def test_a_normal_job_is_sent_to_listed_numbers(db: Database, runner: JobRunner) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
     dst = numbers(2)
     await list_numbers(db, user, dst)
-    job = await new_job(db, dst, purpose="normal", user=user, owner=sender.owner)
-    batch = await sender.claim(job, from_seq=None)
+    job = await new_job(db, dst, purpose="normal", user=user, owner=runner.owner)
+    batch = await runner.claim(job, from_seq=None)
     assert batch is not None
     assert [row.seq for row in batch] == [0, 1]
 
 
 async def test_a_job_whose_every_number_opted_out_finishes_completed(
-    db: Database, sender: Sender
+    db: Database, runner: JobRunner
 ) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
     dst = numbers(3)
     await list_numbers(db, user, dst)
-    job = await new_job(db, dst, purpose="advertising", user=user, owner=sender.owner)
-    assert await sender.claim(job, from_seq=None) is None
+    job = await new_job(db, dst, purpose="advertising", user=user, owner=runner.owner)
+    assert await runner.claim(job, from_seq=None) is None
     emitted = await events(db, job.reservation_id)
     assert [name for name, _ in emitted] == [
         "SendingStarted",
@@ -252,14 +256,14 @@ def closed_now(**purposes: Any) -> tuple[SendingWindowsInput, datetime]:
 
 
 async def test_outside_its_windows_a_job_pauses_before_starting_and_resumes_on_a_change(
-    db: Database, sender: Sender
+    db: Database, runner: JobRunner
 ) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
     later, opening = closed_now()
-    await sending_windows.put(db, user_id=user, body=later)
-    job = await new_job(db, numbers(3), user=user, owner=sender.owner)
+    await commands.put_sending_windows(db, user_id=user, body=later)
+    job = await new_job(db, numbers(3), user=user, owner=runner.owner)
 
-    assert await sender.claim(job, from_seq=None) is None
+    assert await runner.claim(job, from_seq=None) is None
     paused = await load(db, job.reservation_id)
     assert (paused.pause_rule, paused.paused_until, paused.lease_owner) == (
         "sending_windows",
@@ -272,14 +276,14 @@ async def test_outside_its_windows_a_job_pauses_before_starting_and_resumes_on_a
     assert payload["rule"] == "sending_windows"
     assert datetime.fromisoformat(payload["paused_until"]) == opening
     assert not await claimable(db, job.reservation_id)
-    summary = await handlers.summarise(db, INTERNAL, reservation_id=job.reservation_id)
+    summary = await queries.summarise(db, INTERNAL, reservation_id=job.reservation_id)
     assert (summary.pause_rule, summary.paused_until) == ("sending_windows", opening)
 
     # The customer opens the whole day: the paused job is due again and goes on.
-    await sending_windows.put(db, user_id=user, body=windows_input())
+    await commands.put_sending_windows(db, user_id=user, body=windows_input())
     assert await claimable(db, job.reservation_id)
-    await lease(db, job.reservation_id, sender.owner)
-    batch = await sender.claim(job, from_seq=None)
+    await lease(db, job.reservation_id, runner.owner)
+    batch = await runner.claim(job, from_seq=None)
     assert batch is not None and [row.seq for row in batch] == [0, 1]
     resumed = await load(db, job.reservation_id)
     assert (resumed.pause_rule, resumed.paused_until, resumed.status) == (None, None, "sending")
@@ -291,19 +295,19 @@ async def test_outside_its_windows_a_job_pauses_before_starting_and_resumes_on_a
 
 
 async def test_a_send_resumed_after_a_long_pause_does_not_expire_at_its_first_outage(
-    db: Database, sender: Sender
+    db: Database, runner: JobRunner
 ) -> None:
     """Expiry counts from the end of the pause: a job due two hours ago that was paused
     until now keeps its messages through a carrier outage; one never paused fails P001."""
     user = f"u-{uuid.uuid4().hex[:8]}"
     later, _ = closed_now()
-    await sending_windows.put(db, user_id=user, body=later)
+    await commands.put_sending_windows(db, user_id=user, body=later)
     long_ago = datetime.now(UTC) - timedelta(hours=2)
-    paused_job = await new_job(db, numbers(2), user=user, owner=sender.owner, due_at=long_ago)
-    plain_job = await new_job(db, numbers(2), owner=sender.owner, due_at=long_ago)
-    assert await sender.claim(paused_job, from_seq=None) is None  # paused
-    await sending_windows.put(db, user_id=user, body=windows_input())  # opens: resume
-    await lease(db, paused_job.reservation_id, sender.owner)
+    paused_job = await new_job(db, numbers(2), user=user, owner=runner.owner, due_at=long_ago)
+    plain_job = await new_job(db, numbers(2), owner=runner.owner, due_at=long_ago)
+    assert await runner.claim(paused_job, from_seq=None) is None  # paused
+    await commands.put_sending_windows(db, user_id=user, body=windows_input())  # opens: resume
+    await lease(db, paused_job.reservation_id, runner.owner)
     outage = CarrierUnavailable("carrier sim: answered 503", retry_after_s=1, attempted=True)
     short_expiry = SendSettings(
         database_url=db.settings.database_url,
@@ -311,11 +315,11 @@ async def test_a_send_resumed_after_a_long_pause_does_not_expire_at_its_first_ou
         ad_sending_hours="00:00-24:00",
         message_expiry_s=600,
     )
-    sender.settings = short_expiry
+    runner.settings = short_expiry
     for job in (paused_job, plain_job):
-        batch = await sender.claim(job, from_seq=None)
+        batch = await runner.claim(job, from_seq=None)
         assert batch is not None
-        await sender.record_unavailable(job, batch, outage)
+        await runner.record_unavailable(job, batch, outage)
 
     assert [row[1:3] for row in await statuses(db, paused_job.reservation_id)] == [
         ("submitted", None),
@@ -328,25 +332,27 @@ async def test_a_send_resumed_after_a_long_pause_does_not_expire_at_its_first_ou
 
 
 async def test_a_job_paused_by_windows_that_are_removed_goes_on_at_once(
-    db: Database, sender: Sender
+    db: Database, runner: JobRunner
 ) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
-    await sending_windows.put(db, user_id=user, body=closed_now()[0])
-    job = await new_job(db, numbers(1), user=user, owner=sender.owner)
-    assert await sender.claim(job, from_seq=None) is None
+    await commands.put_sending_windows(db, user_id=user, body=closed_now()[0])
+    job = await new_job(db, numbers(1), user=user, owner=runner.owner)
+    assert await runner.claim(job, from_seq=None) is None
     assert not await claimable(db, job.reservation_id)
-    await sending_windows.remove(db, user_id=user)
+    await commands.remove_sending_windows(db, user_id=user)
     assert await claimable(db, job.reservation_id)
 
 
 async def test_windows_for_other_purposes_and_authentication_never_pause(
-    db: Database, sender: Sender
+    db: Database, runner: JobRunner
 ) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
-    await sending_windows.put(db, user_id=user, body=closed_now(purposes=("advertising",))[0])
+    await commands.put_sending_windows(
+        db, user_id=user, body=closed_now(purposes=("advertising",))[0]
+    )
     for purpose in ("normal", "authentication"):
-        job = await new_job(db, numbers(1), purpose=purpose, user=user, owner=sender.owner)
-        assert await sender.claim(job, from_seq=None) is not None, purpose
+        job = await new_job(db, numbers(1), purpose=purpose, user=user, owner=runner.owner)
+        assert await runner.claim(job, from_seq=None) is not None, purpose
 
 
 async def lease(db: Database, rid: uuid.UUID, owner: str) -> None:
@@ -359,9 +365,9 @@ async def lease(db: Database, rid: uuid.UUID, owner: str) -> None:
 
 
 async def test_personalised_chunks_keep_each_messages_text_and_type(
-    db: Database, sender: Sender
+    db: Database, runner: JobRunner
 ) -> None:
-    job = await new_job(db, [], owner=sender.owner)
+    job = await new_job(db, [], owner=runner.owner)
     dst = numbers(2)
     chunk = ReservationRecipientsAdded(
         reservation_id=job.reservation_id,
@@ -373,7 +379,7 @@ async def test_personalised_chunks_keep_each_messages_text_and_type(
         msg_types=["SMS", "LMS"],
     )
     async with db.unit_of_work() as uow:
-        await handlers.on_recipients_added(uow, None, chunk)  # type: ignore[arg-type]
+        await reactions.on_recipients_added(uow, None, chunk)  # type: ignore[arg-type]
         await uow.commit()
     async with db.engine.begin() as conn:
         await conn.execute(
@@ -381,14 +387,14 @@ async def test_personalised_chunks_keep_each_messages_text_and_type(
             .where(jobs.c.reservation_id == job.reservation_id)
             .values(recipient_count=2)
         )
-    batch = await sender.claim(job, from_seq=None)
+    batch = await runner.claim(job, from_seq=None)
     assert batch is not None
-    sent = sender.outgoing(job, batch)
+    sent = batches.outgoing(job, batch)
     assert [(m.to, m.text, m.type, m.subject) for m in sent] == [
         (dst[0], "hello Kim", "SMS", None),
         (dst[1], "hello Lee, " + "x" * 100, "LMS", "title"),
     ]
-    listed, _ = await handlers.list_messages(
+    listed, _ = await queries.list_messages(
         db, INTERNAL, reservation_id=job.reservation_id, page=1, size=10
     )
     assert [(m.msg_type, m.text) for m in listed] == [
@@ -435,14 +441,14 @@ async def test_at_the_end_of_the_advertising_hours_the_send_pauses_until_they_op
     )
     job = await new_job(db, numbers(60), purpose="advertising")  # 12 batches, 0.6 s each
     router = TimedRouter(settings)
-    sender = Sender(db, settings, router)
-    running = asyncio.create_task(sender.run())
+    scheduler = Scheduler(db, settings, router)
+    running = asyncio.create_task(scheduler.run())
     try:
         paused = await eventually(
             lambda: _paused(db, job.reservation_id), timeout_s=20, interval_s=0.05
         )
     finally:
-        sender.stopping.set()
+        scheduler.stopping.set()
         await running
         await router.close()
 

@@ -13,8 +13,8 @@ from sqlalchemy import insert, select
 
 from msgplat.plumbing.db import Database
 from msgplat.send.models import jobs, messages, tables, tallies
+from msgplat.send.scheduler import fail_unreported
 from msgplat.send.settings import SendSettings
-from msgplat.send.sweeper import fail_unreported
 
 
 @pytest_asyncio.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""HTTP routes of a customer's sending windows (`/sendingWindows`)."""
+"""`/sendingWindows`: a customer's sending windows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.runtime import RuntimeDep
-from msgplat.send import sending_windows
+from msgplat.send import commands, queries
 from msgplat.send.schemas import SendingWindowsInput, SendingWindowsView
 
 router = APIRouter(prefix="/sendingWindows", tags=["sending windows"])
@@ -20,7 +20,7 @@ async def put_windows(
     purposes are sent only inside them, and a send outside pauses until one opens.
     Takes effect from the next batch of every send."""
     user_id = caller.claim(body.user_id, ("body", "userId"))
-    return await sending_windows.put(runtime.db, user_id=user_id, body=body)
+    return await commands.put_sending_windows(runtime.db, user_id=user_id, body=body)
 
 
 @router.get("", response_model=SendingWindowsView)
@@ -29,7 +29,7 @@ async def get_windows(
 ) -> SendingWindowsView:
     """The customer's sending windows (404 when none are set: sending is not limited)."""
     user = caller.claim(user_id, ("query", "userId"))
-    return await sending_windows.get(runtime.db, user_id=user)
+    return await queries.get_sending_windows(runtime.db, user_id=user)
 
 
 @router.delete("", status_code=204)
@@ -38,5 +38,5 @@ async def delete_windows(
 ) -> Response:
     """Remove the customer's sending windows: paused sends go on at once."""
     user = caller.claim(user_id, ("query", "userId"))
-    await sending_windows.remove(runtime.db, user_id=user)
+    await commands.remove_sending_windows(runtime.db, user_id=user)
     return Response(status_code=204)

@@ -1,17 +1,17 @@
-"""HTTP routes of the opt-out lists (`/optouts`): numbers advertising is never sent to."""
+"""`/optouts`: each customer's opt-out list, numbers advertising is never sent to."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from msgplat.plumbing.api import Page
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
-from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.plumbing.errors import FieldError, RequestInvalid, UnsupportedMediaType
 from msgplat.plumbing.phones import normalise_recipient
 from msgplat.plumbing.runtime import RuntimeDep
-from msgplat.send import optouts
+from msgplat.send import commands, queries
 from msgplat.send.schemas import Optout, OptoutNumbers, OptoutsAdded, OptoutsRemoved
 
 router = APIRouter(prefix="/optouts", tags=["opt-out lists"])
@@ -28,7 +28,7 @@ def _e164(value: str, loc: tuple[str | int, ...]) -> str:
 async def add_optouts(body: OptoutNumbers, runtime: RuntimeDep, caller: CallerDep) -> OptoutsAdded:
     """Put up to 1,000 numbers on the customer's opt-out list."""
     user_id = caller.claim(body.user_id, ("body", "userId"))
-    return await optouts.add(runtime.db, user_id=user_id, listed=body.numbers)
+    return await commands.add_optouts(runtime.db, user_id=user_id, listed=body.numbers)
 
 
 @router.post("/remove", response_model=OptoutsRemoved)
@@ -37,7 +37,7 @@ async def remove_optouts(
 ) -> OptoutsRemoved:
     """Take up to 1,000 numbers off the customer's opt-out list."""
     user_id = caller.claim(body.user_id, ("body", "userId"))
-    return await optouts.remove(runtime.db, user_id=user_id, listed=body.numbers)
+    return await commands.remove_optouts(runtime.db, user_id=user_id, listed=body.numbers)
 
 
 @router.post(
@@ -68,11 +68,9 @@ async def upload_optouts(
     user = caller.claim(user_id, ("query", "userId"))
     media = (content_type or "").split(";")[0].strip().lower()
     if media not in ("text/csv", "text/plain", "application/csv"):
-        raise HTTPException(
-            status_code=415, detail="send the CSV file itself as the body, as text/csv"
-        )
-    listed = optouts.parse_csv(await request.body())
-    return await optouts.add(runtime.db, user_id=user, listed=listed)
+        raise UnsupportedMediaType("send the CSV file itself as the body, as text/csv")
+    listed = commands.parse_optouts_csv(await request.body())
+    return await commands.add_optouts(runtime.db, user_id=user, listed=listed)
 
 
 @router.delete("/{number}", status_code=204)
@@ -84,7 +82,8 @@ async def delete_optout(
 ) -> Response:
     """Take one number off the list (404 when it is not on it)."""
     user = caller.claim(user_id, ("query", "userId"))
-    await optouts.remove_one(runtime.db, user_id=user, number=_e164(number, ("path", "number")))
+    number = _e164(number, ("path", "number"))
+    await commands.remove_optout(runtime.db, user_id=user, number=number)
     return Response(status_code=204)
 
 
@@ -101,7 +100,7 @@ async def list_optouts(
 ) -> Page[Optout]:
     """The customer's opt-out list in number order (E.164)."""
     wanted = None if number is None else _e164(number, ("query", "number"))
-    items, total = await optouts.list_page(
+    items, total = await queries.list_optouts(
         runtime.db, caller, user_id=user_id, number=wanted, page=page, size=size
     )
     return Page[Optout](items=items, page=page, size=size, total=total)

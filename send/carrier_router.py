@@ -1,4 +1,4 @@
-"""Several carriers: the router that hands each batch to one of them, and fails over.
+"""The carrier router: hands each batch to one of several carriers, and fails over.
 
 Each carrier of `CARRIERS` has its own `CarrierClient` (its own retries and circuit
 breaker). A batch goes to the first carrier of its type's priority (`CARRIER_PRIORITY`;
@@ -10,12 +10,12 @@ if it holds any) whose circuit is not open, and from there:
 - messages rejected with a code of `CARRIER_RETRYABLE_CODES` go to the next carrier
   (the rest of the batch stays with the carrier that took it); with no carrier left to
   take them, their last rejection is final;
-- only when no carrier takes the batch does the sender get `CarrierUnavailable` (and
+- only when no carrier takes the batch does the runner get `CarrierUnavailable` (and
   retries it later: its backoff, attempt budget and expiry).
 
 The results come back in batch order, each naming the carrier that gave it.
 
-A message's recorded carrier is the one whose delivery reports count (`reports.py`
+A message's recorded carrier is the one whose delivery reports count (`results.py`
 ignores any other), so a message is final once, by one carrier. The claim records the
 first choice (`name`); before messages go to another carrier, the router has that one
 recorded (`record_carrier`, one UPDATE of their rows) so that its reports, which may
@@ -24,7 +24,7 @@ everything, there is no extra statement.
 
 Timeouts. A carrier that timed out (or lost the connection once the request was out)
 may have taken the batch. Handing the batch to the next carrier at once could send each
-of its messages twice, so the router does not: the batch goes back to the sender as
+of its messages twice, so the router does not: the batch goes back to the runner as
 unavailable, which retries it after its backoff. By then either the carrier answers (it
 deduplicates by ref: nothing is sent twice) or its circuit is open (the failed attempts
 of that one submit open it at the default `BREAKER_THRESHOLD`), and the batch goes to
@@ -34,7 +34,7 @@ again by the next carrier (at most the batch in flight of each job). Its reports
 they come, are ignored (the messages record the other carrier), so the platform counts
 and charges each message once. Waiting for the silent carrier instead would stall the
 job (its batches go in order) until its messages expire. Likewise, once part of a batch
-is accepted, the rest is never given back to the sender as unavailable (a retry of the
+is accepted, the rest is never given back to the runner as unavailable (a retry of the
 whole batch could then go elsewhere): a retryable rejection whose next carrier fails
 stays a rejection.
 """
@@ -44,7 +44,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 
 from msgplat.plumbing.logging import get_logger
-from msgplat.send.carrier import CarrierClient, CarrierUnavailable, OutgoingMessage, SubmitResult
+from msgplat.send.carrier_client import (
+    CarrierClient,
+    CarrierUnavailable,
+    OutgoingMessage,
+    SubmitResult,
+)
 from msgplat.send.settings import MSG_TYPES, SendSettings
 
 log = get_logger(__name__)

@@ -1,8 +1,8 @@
-"""The carrier adapter: submits batches over HTTP to a carrier's API.
+"""The carrier client: submits batches over HTTP to one carrier's API.
 
 It talks to the carrier simulator by default and to any carrier with the same API
 by configuration (`CARRIERS`, or `CARRIER_URL` and `CARRIER_API_KEY`): one client per
-carrier (`send/carriers.py` routes batches over them). Transient failures (connection
+carrier (`carrier_router.py` routes batches over them). Transient failures (connection
 errors, timeouts, 429 and 5xx answers) are retried with backoff; a circuit breaker
 stops calling a carrier that keeps failing and lets one trial through after
 `BREAKER_OPEN_S`. A retried submit is safe: the carrier deduplicates by `ref`.

@@ -1,7 +1,11 @@
-"""Each customer's opt-out list: numbers (E.164) that advertising is never sent to.
+"""What send's API commands do, each in one transaction: a customer's opt-out list and
+sending windows.
 
-The sender reads the list when it claims a batch of an advertising job (see
-`sender.ADVERTISING_BATCH_SQL`): a number listed at that moment is not sent to.
+The opt-out list holds numbers (E.164) that advertising is never sent to: the runner
+reads it when it claims a batch of an advertising job, so a number listed at that
+moment is not sent to. A change of the sending windows takes effect at the customer's
+next batch: their paused jobs are made due at once, so that each is checked again
+against the new windows (and resumes, or pauses again until a new time).
 """
 
 from __future__ import annotations
@@ -9,79 +13,48 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy import select, text
-
-from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database, fetch_page
+from msgplat.plumbing.db import Database
 from msgplat.plumbing.errors import FieldError, NotFound, RequestInvalid
 from msgplat.plumbing.phones import normalise_recipient
-from msgplat.send.models import SCHEMA, optouts
-from msgplat.send.schemas import Optout, OptoutsAdded, OptoutsRemoved
+from msgplat.send import repository
+from msgplat.send.queries import windows_view
+from msgplat.send.schemas import (
+    OptoutsAdded,
+    OptoutsRemoved,
+    SendingWindowsInput,
+    SendingWindowsView,
+)
 
 MAX_UPLOAD_NUMBERS = 100_000
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 MAX_LISTED_ERRORS = 100
 
-ADD_SQL = text(
-    f"""
-    INSERT INTO {SCHEMA}.optouts (user_id, number)
-    SELECT :uid, unnest(CAST(:numbers AS text[]))
-    ON CONFLICT DO NOTHING
-    RETURNING number
-    """
-)
 
-REMOVE_SQL = text(
-    f"""
-    DELETE FROM {SCHEMA}.optouts
-    WHERE user_id = :uid AND number = ANY(CAST(:numbers AS text[]))
-    RETURNING number
-    """
-)
+# -- opt-out lists -------------------------------------------------------------------------
 
 
-async def add(db: Database, *, user_id: str, listed: list[str]) -> OptoutsAdded:
+async def add_optouts(db: Database, *, user_id: str, listed: list[str]) -> OptoutsAdded:
     """Add E.164 numbers to the customer's list (those already on it stay as they are)."""
     distinct = list(dict.fromkeys(listed))
     async with db.engine.begin() as conn:
-        added = len((await conn.execute(ADD_SQL, {"uid": user_id, "numbers": distinct})).all())
+        added = await repository.optouts.add(conn, user_id, distinct)
     return OptoutsAdded(added=added, already_listed=len(distinct) - added)
 
 
-async def remove(db: Database, *, user_id: str, listed: list[str]) -> OptoutsRemoved:
+async def remove_optouts(db: Database, *, user_id: str, listed: list[str]) -> OptoutsRemoved:
     distinct = list(dict.fromkeys(listed))
     async with db.engine.begin() as conn:
-        removed = len((await conn.execute(REMOVE_SQL, {"uid": user_id, "numbers": distinct})).all())
+        removed = await repository.optouts.remove(conn, user_id, distinct)
     return OptoutsRemoved(removed=removed, not_listed=len(distinct) - removed)
 
 
-async def remove_one(db: Database, *, user_id: str, number: str) -> None:
+async def remove_optout(db: Database, *, user_id: str, number: str) -> None:
     """Take one number off the list; NotFound when it is not on it."""
-    if not (await remove(db, user_id=user_id, listed=[number])).removed:
+    if not (await remove_optouts(db, user_id=user_id, listed=[number])).removed:
         raise NotFound(f"number {number} on the opt-out list")
 
 
-async def list_page(
-    db: Database, caller: Caller, *, user_id: str | None, number: str | None, page: int, size: int
-) -> tuple[list[Optout], int]:
-    """A page of the list in number order (an operator naming no customer sees all)."""
-    scope = caller.scope(user_id)
-    where = []
-    if scope is not None:
-        where.append(optouts.c.user_id == scope)
-    if number is not None:
-        where.append(optouts.c.number == number)
-    async with db.engine.connect() as conn:
-        query = select(optouts).where(*where).order_by(optouts.c.user_id, optouts.c.number)
-        rows, total = await fetch_page(conn, query, page=page, size=size)
-        items = [
-            Optout(user_id=row.user_id, number=row.number, created_at=row.created_at)
-            for row in rows
-        ]
-    return items, total
-
-
-def parse_csv(body: bytes) -> list[str]:
+def parse_optouts_csv(body: bytes) -> list[str]:
     """The numbers of an uploaded CSV (first column; the first row may be a header, a
     row whose first cell holds no digit), in E.164. RequestInvalid naming each bad line
     (`loc` ["body", line number]), or an empty or oversized file."""
@@ -122,3 +95,27 @@ def parse_csv(body: bytes) -> list[str]:
             [FieldError(("body",), f"at most {MAX_UPLOAD_NUMBERS:,} numbers per file")]
         )
     return found
+
+
+# -- sending windows -----------------------------------------------------------------------
+
+
+async def put_sending_windows(
+    db: Database, *, user_id: str, body: SendingWindowsInput
+) -> SendingWindowsView:
+    values = {
+        "time_zone": body.time_zone,
+        "windows": [window.model_dump() for window in body.windows],
+        "purposes": body.purposes,
+    }
+    async with db.engine.begin() as conn:
+        row = await repository.windows.put(conn, user_id, values)
+        await repository.jobs.recheck_paused(conn, user_id)
+    return windows_view(row)
+
+
+async def remove_sending_windows(db: Database, *, user_id: str) -> None:
+    async with db.engine.begin() as conn:
+        if not await repository.windows.remove(conn, user_id):
+            raise NotFound(f"sending windows of customer {user_id}")
+        await repository.jobs.recheck_paused(conn, user_id)

@@ -1,0 +1,133 @@
+"""The durable scheduler: due reservations are claimed with a lease and sent.
+
+Every `SCHEDULER_INTERVAL_S` each replica claims due jobs with a lease
+(`FOR UPDATE SKIP LOCKED`), so several replicas never send the same job at once and
+a crashed replica's jobs are taken over when its lease expires. Each claimed job is
+sent by the `JobRunner` (runner.py) in a task of its own, up to `MAX_PARALLEL_JOBS`.
+
+On shutdown (`stopping` set) no job is claimed any more, and each running job stops
+after the batch at the carrier and hands its lease back (see runner.py).
+
+The sweep. A carrier may lose a report (or give up pushing it). Now and then every
+replica fails the messages whose delivery report never came within `REPORT_TIMEOUT_S`
+(P003): without it such a message would stay `submitted` for good, its reservation
+would never finish, and its credit would stay held. The UPDATE takes each message once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import suppress
+from functools import partial
+from uuid import UUID
+
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.runtime import ServiceRuntime
+from msgplat.send import domain, repository
+from msgplat.send.carrier_router import CarrierRouter
+from msgplat.send.resources import Resources
+from msgplat.send.results import record_final_by_job
+from msgplat.send.runner import JobRunner
+from msgplat.send.settings import SendSettings
+
+log = get_logger(__name__)
+
+SWEEP_EVERY_S = 30.0
+
+
+class Scheduler:
+    def __init__(
+        self,
+        db: Database,
+        settings: SendSettings,
+        carrier: CarrierRouter,
+        stopping: asyncio.Event | None = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.stopping = stopping or asyncio.Event()
+        self.runner = JobRunner(db, settings, carrier, stopping=self.stopping)
+        self.running: dict[UUID, asyncio.Task[None]] = {}
+
+    @property
+    def owner(self) -> str:
+        """The lease owner of this replica's jobs."""
+        return self.runner.owner
+
+    async def run(self) -> None:
+        """Claim due jobs until `stopping` is set, then let the running jobs stop after
+        their batch in hand; on cancel, hand every lease back. Now and then, sweep."""
+        last_sweep = 0.0
+        try:
+            while not self.stopping.is_set():
+                try:
+                    await self.claim_due_jobs()
+                    if time.monotonic() - last_sweep > SWEEP_EVERY_S:
+                        last_sweep = time.monotonic()
+                        await fail_unreported(self.db, timeout_s=self.settings.report_timeout_s)
+                except Exception as exc:
+                    log.warning("scheduler_round_failed", error=repr(exc))
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self.stopping.wait(), timeout=self.settings.scheduler_interval_s
+                    )
+            running = list(self.running.values())
+            log.info("sender_stopping", jobs_in_hand=len(running))
+            await asyncio.gather(*running, return_exceptions=True)
+        finally:
+            tasks = list(self.running.values())
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def claim_due_jobs(self) -> None:
+        free = self.settings.max_parallel_jobs - len(self.running)
+        if free <= 0 or self.stopping.is_set():
+            return
+        async with self.db.engine.begin() as conn:
+            claimed = await repository.jobs.claim_due(
+                conn,
+                owner=self.owner,
+                lease_s=self.settings.lease_s,
+                running=list(self.running),
+                limit=free,
+            )
+        for job in claimed:
+            task = asyncio.create_task(self.runner.send(job), name=f"send-{job.reservation_id}")
+            self.running[job.reservation_id] = task
+            task.add_done_callback(partial(self._forget, job.reservation_id))
+
+    def _forget(self, reservation_id: UUID, _: asyncio.Task[None]) -> None:
+        self.running.pop(reservation_id, None)
+        self.runner.forget(reservation_id)
+
+
+async def fail_unreported(db: Database, *, timeout_s: float, limit: int = 5000) -> int:
+    """The sweep: fail up to `limit` messages past the report timeout; returns how many."""
+    async with db.unit_of_work() as uow:
+        rows = await repository.reports.fail_unreported(
+            uow.conn,
+            code=domain.CODE_NO_REPORT,
+            reason=f"no delivery report within {timeout_s:.0f} s of submit",
+            timeout_s=timeout_s,
+            limit=limit,
+        )
+        reservations = await record_final_by_job(uow, rows)
+        await uow.commit()
+    if rows:
+        log.warning(
+            "messages_failed_without_report",
+            count=len(rows),
+            reservations=reservations,
+            next_step="check the carrier's report delivery to REPORT_CALLBACK_URL",
+        )
+    return len(rows)
+
+
+async def run_scheduler(
+    settings: SendSettings, runtime: ServiceRuntime, resources: Resources
+) -> None:
+    """The send service's background worker (`create_service_app(background=...)`)."""
+    await Scheduler(runtime.db, settings, resources.carrier, stopping=runtime.stopping).run()
