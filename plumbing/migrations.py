@@ -17,8 +17,8 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from msgplat.plumbing.db import create_engine
 from msgplat.plumbing.settings import asyncpg_url
 
 SERVICES_WITH_TABLES = ("gateway", "reservation", "send", "billing", "stat", "monitoring")
@@ -56,7 +56,7 @@ def run_env(metadata: MetaData) -> None:
             context.run_migrations()
 
     async def main() -> None:
-        engine = create_async_engine(config.attributes["database_url"])
+        engine = create_engine(config.attributes["database_url"], application_name="migrations")
         async with engine.begin() as conn:
             await conn.run_sync(migrate)
         await engine.dispose()

@@ -108,7 +108,6 @@ class ServiceSettings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _asyncpg_driver(cls, value: str) -> str:
-        check_libpq_tls(value)
         return asyncpg_url(value)
 
     @model_validator(mode="after")
@@ -201,7 +200,9 @@ def check_libpq_tls(url: str) -> None:
 
 
 def asyncpg_url(value: str) -> str:
-    """Accept the usual `postgresql://` form and use the asyncpg driver."""
+    """Accept the usual `postgresql://` form and use the asyncpg driver; its libpq TLS
+    parameters are checked now (asyncpg reads them when it connects)."""
+    check_libpq_tls(value)
     for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
         if value.startswith(prefix):
             return "postgresql+asyncpg://" + value[len(prefix) :]
