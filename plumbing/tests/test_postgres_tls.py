@@ -102,7 +102,8 @@ def tls_postgres() -> Iterator[TlsPostgres]:
         port = free_port()
         options = (
             f"-c listen_addresses=127.0.0.1,127.0.0.2 -p {port} "
-            f"-c unix_socket_directories={folder} -c ssl=on -c ssl_cert_file={cert} -c ssl_key_file={key}"
+            f"-c unix_socket_directories={folder} "
+            f"-c ssl=on -c ssl_cert_file={cert} -c ssl_key_file={key}"
         )
         run([binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"])
         try:
