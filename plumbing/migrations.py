@@ -19,6 +19,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 
 from msgplat.plumbing.db import create_engine
+from msgplat.plumbing.db_roles import check_distinct, ensure_service_role, url_variable
 from msgplat.plumbing.settings import asyncpg_url
 
 SERVICES_WITH_TABLES = ("gateway", "reservation", "send", "billing", "stat", "monitoring")
@@ -44,7 +45,11 @@ def run_env(metadata: MetaData) -> None:
     schema: str = config.attributes["schema"]
 
     def migrate(connection: Connection) -> None:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        # Looked up first: a service's own role owns its schema (made by the Job, see
+        # plumbing/db_roles.py) but may not create schemas.
+        found = text("SELECT 1 FROM pg_namespace WHERE nspname = :schema")
+        if connection.execute(found, {"schema": schema}).scalar() is None:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         context.configure(
             connection=connection,
             target_metadata=metadata,
@@ -75,8 +80,15 @@ def main() -> None:
     if not url:
         raise SystemExit("DATABASE_URL is not set: export it, e.g. postgresql://localhost/msgplat")
     services = SERVICES_WITH_TABLES if args.service == "all" else (args.service,)
+    # Each service's own role, where its URL is given (the Job, plumbing/db_roles.py).
+    own = {s: os.environ[url_variable(s)] for s in services if os.environ.get(url_variable(s))}
+    check_distinct(url, own)
     for service in services:
-        if args.action == "upgrade":
+        if args.action == "upgrade" and service in own:
+            role = asyncio.run(ensure_service_role(url, service, own[service]))
+            print(f"{service}: role {role} owns schema {service}")
+            upgrade(service, own[service])  # as that role: what it creates is its own
+        elif args.action == "upgrade":
             upgrade(service, url)
         else:
             command.revision(
