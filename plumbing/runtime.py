@@ -36,6 +36,7 @@ from msgplat.plumbing.logging import configure_logging, get_logger
 from msgplat.plumbing.metrics import HttpMetricsMiddleware, ScrapeHook, metrics_router
 from msgplat.plumbing.middleware import RequestIdMiddleware
 from msgplat.plumbing.outbox import OutboxRelay
+from msgplat.plumbing.schema_gate import SchemaGate
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import PlumbingTables
 from msgplat.plumbing.tracing import TracingMiddleware, configure_tracing
@@ -55,6 +56,8 @@ class ServiceRuntime:
     ) -> None:
         self.settings = settings
         self.db = Database(settings, tables)
+        # Not ready, and no consumer or relay, while the schema is behind the code.
+        self.schema = SchemaGate(self.db, settings.service_name)
         self.producer: AIOKafkaProducer = make_producer(settings)
         self.relay = OutboxRelay(self.db, self.producer)
         self.consumers = [
@@ -88,8 +91,10 @@ class ServiceRuntime:
         """Create the topics, start the producer, then the relay and the consumers.
 
         Consumers start after the topics exist: a consumer subscribed to a missing
-        topic would not see it until its next metadata refresh.
+        topic would not see it until its next metadata refresh. Nothing starts before
+        the database has the schema revision the code needs (plumbing/schema_gate.py).
         """
+        await self.schema.wait()
         await self._connect_producer()
         self._relay_task = asyncio.create_task(self.relay.run(), name="outbox-relay")
         self._consumer_tasks = {
