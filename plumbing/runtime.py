@@ -192,7 +192,11 @@ def create_service_app(
     cancelled if it overruns `shutdown_grace_s`). `scrape_hooks` refresh gauges before
     `/metrics` answers (e.g. `StateCounts`)."""
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
-    tracing_on = configure_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
+    tracing_on = configure_tracing(
+        settings.service_name,
+        settings.otel_exporter_otlp_endpoint,
+        settings.otel_traces_sampler_arg,
+    )
     runtime = ServiceRuntime(settings, tables, subscriptions or {})
     runtime.scrape_hooks += scrape_hooks(runtime) if scrape_hooks else []
 

@@ -102,6 +102,14 @@ class ServiceSettings(BaseSettings):
         "are exported there (the gateway's too); unset, tracing is off",
     )
 
+    otel_traces_sampler_arg: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="Share of new traces recorded (parent-based trace-id ratio: a "
+        "reservation is traced across every service or not at all)",
+    )
+
     log_level: str = "INFO"
     log_json: bool = True
 
