@@ -18,7 +18,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from msgplat.gateway.credentials import (
     Identity,
@@ -30,8 +30,8 @@ from msgplat.gateway.credentials import (
 )
 from msgplat.gateway.models import api_keys, customers
 from msgplat.plumbing.api_keys import new_api_key
+from msgplat.plumbing.db import create_engine
 from msgplat.plumbing.errors import Conflict, NotFound
-from msgplat.plumbing.settings import asyncpg_url
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def main() -> None:
         raise SystemExit("DATABASE_URL is not set: export the gateway's PostgreSQL URL")
 
     async def run() -> str:
-        engine = create_async_engine(asyncpg_url(url))
+        engine = create_engine(url, application_name="gateway-accounts")
         try:
             return await create_customer(
                 engine,

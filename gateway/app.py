@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from msgplat.gateway import accounts
 from msgplat.gateway.api import auth, customers, docs, forward, health, keys
@@ -18,6 +18,7 @@ from msgplat.gateway.openapi import OpenApiMerger
 from msgplat.gateway.proxy import Proxy
 from msgplat.gateway.routing import public_route
 from msgplat.gateway.settings import GatewaySettings, get_settings
+from msgplat.plumbing.db import create_engine
 from msgplat.plumbing.errors import install_error_handlers
 from msgplat.plumbing.logging import configure_logging, get_logger
 from msgplat.plumbing.metrics import HttpMetricsMiddleware, metrics_router
@@ -34,8 +35,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
     tracing_on = configure_tracing(settings.service_name)  # OTEL_EXPORTER_OTLP_ENDPOINT set
     proxy = Proxy(settings)
-    engine = create_async_engine(
-        settings.database_url, pool_size=settings.db_pool_size, pool_pre_ping=True
+    engine = create_engine(
+        settings.database_url,
+        application_name=settings.service_name,
+        pool_size=settings.db_pool_size,
+        pool_pre_ping=True,
     )
 
     @asynccontextmanager

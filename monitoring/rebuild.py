@@ -31,6 +31,7 @@ from msgplat.monitoring.reactions import projection_reactions
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
+from msgplat.plumbing.kafka import client_security
 from msgplat.plumbing.logging import configure_logging
 
 
@@ -83,6 +84,7 @@ async def _replay(settings: MonitoringSettings, replay: IdempotentConsumer) -> i
         auto_offset_reset="earliest",
         max_partition_fetch_bytes=2 * 1024 * 1024,  # an event is up to 1 MB
         request_timeout_ms=max(settings.kafka_request_timeout_ms, 40_000),
+        **client_security(settings),
     )
     await consumer.start()
     records = 0

@@ -8,7 +8,9 @@ redelivered event finds its id in the inbox and changes nothing.
 A handler that fails on one event does not block the partition: the batch is
 retried one event at a time, and an event that still fails is written to the
 dead-letter table with its error (and logged) so an operator can replay it.
-Database or broker outages are retried with backoff, never dead-lettered.
+Database or broker outages are retried with backoff, never dead-lettered; so is a
+schema behind the code (an undefined column or table: the migration Job has not run
+yet), which the next attempt after the migration gets right.
 """
 
 from __future__ import annotations
@@ -50,9 +52,15 @@ class InfrastructureError(Exception):
     """The database or broker is unreachable: retry later, never dead-letter."""
 
 
+# SQLSTATEs of a schema behind the code: undefined_table, undefined_column.
+SCHEMA_BEHIND = frozenset({"42P01", "42703"})
+
+
 def _is_infrastructure_error(exc: BaseException) -> bool:
     if isinstance(exc, OSError | InterfaceError | OperationalError | ConnectionError):
         return True
+    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in SCHEMA_BEHIND:
+        return True  # retried until the migration has run, never dead-lettered
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 

@@ -10,8 +10,10 @@ import asyncio
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
+import asyncpg
 from sqlalchemy import Row, Select, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -20,6 +22,34 @@ from msgplat.plumbing.logging import current_correlation_id
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import PlumbingTables
 from msgplat.plumbing.tracing import TRACEPARENT, current_traceparent
+
+
+def libpq_url(url: str) -> str:
+    """`url` as libpq (and asyncpg) read it: `postgresql://...`, whatever the driver."""
+    scheme, rest = url.split("://", 1)
+    if not scheme.startswith(("postgresql", "postgres")):
+        raise ValueError("must be a PostgreSQL URL starting with postgresql://")
+    return f"postgresql://{rest}"
+
+
+def create_engine(url: str, *, application_name: str | None = None, **options: Any) -> AsyncEngine:
+    """A pooled SQLAlchemy engine over asyncpg for a libpq-style URL.
+
+    asyncpg reads the URL itself, as libpq would, TLS parameters included
+    (`?sslmode=verify-full&sslrootcert=/etc/ssl/rds/global-bundle.pem`, `sslcert`,
+    `sslkey`...): SQLAlchemy's asyncpg dialect would pass them to `asyncpg.connect()`
+    as keyword arguments, which it refuses. So the engine gets the URL without its
+    query, and each connection is made by asyncpg from the whole URL.
+    """
+    dsn = libpq_url(url)
+    settings = {"application_name": application_name} if application_name else {}
+
+    async def connect() -> asyncpg.Connection:
+        return await asyncpg.connect(dsn, server_settings=settings)
+
+    parts = urlsplit(dsn)
+    bare = urlunsplit(("postgresql+asyncpg", parts.netloc, parts.path, "", ""))
+    return create_async_engine(bare, async_creator=connect, **options)
 
 
 class Database:
@@ -32,16 +62,18 @@ class Database:
     def __init__(self, settings: ServiceSettings, tables: PlumbingTables) -> None:
         self.settings = settings
         self.tables = tables
-        self.engine: AsyncEngine = create_async_engine(
+        self.engine: AsyncEngine = create_engine(
             settings.database_url,
+            application_name=settings.service_name,
             pool_size=settings.db_pool_size,
-            max_overflow=settings.db_pool_size,
+            # A pod holds at most pool + overflow connections (the budget in
+            # docs/deploy-eks.md).
+            max_overflow=settings.db_overflow(),
             # No pre-ping: it cost a round trip and ~1 ms of CPU per transaction. After a
             # database restart a stale connection fails once, the pool is invalidated,
             # and the caller's retry (consumers, relay, the client) gets a fresh one.
             pool_pre_ping=False,
             pool_recycle=1800,
-            connect_args={"server_settings": {"application_name": settings.service_name}},
         )
         # Set when a unit of work commits outbox rows, so the relay wakes at once.
         self.outbox_written = asyncio.Event()

@@ -1,4 +1,5 @@
-"""`/health/live` (the process answers) and `/health/ready` (database and broker reachable)."""
+"""`/health/live` (the process answers) and `/health/ready` (database and broker
+reachable, the schema at the revision the code needs, the consumers in their groups)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ async def ready(request: Request) -> JSONResponse:
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"unreachable: {exc!r}"[:300]
+    # "ok", or the revision the code waits for (migrations run before the code).
+    if not runtime.schema.current.is_set():
+        await runtime.schema.check()
+    checks["schema"] = runtime.schema.state
     if runtime.producer_started.is_set() and await broker_reachable(runtime.producer):
         checks["broker"] = "ok"
     else:

@@ -16,6 +16,11 @@ Names (each also in the Grafana dashboard and alerts under `k8s/base/observabili
   with outcome `applied`, `duplicate` or `dead_lettered`.
 - `send_messages_total{carrier,outcome}`: `submitted`, `rejected`, `delivered`,
   `failed`, `cancelled` (send service).
+- `carrier_request_duration_seconds{carrier,result}`: a histogram of the calls to a
+  carrier's submit API; `result` is the HTTP status, or `timeout`, `unreachable`,
+  `connection_lost` (send service).
+- `carrier_message_results_total{carrier,code}`: per message of a submit, `accepted` or
+  the carrier's rejection code (send service).
 - `saga_instances{saga,state}`: rows per state of a service's long-running processes.
 - `circuit_breaker_state{upstream}`: 0 closed, 1 half-open, 2 open.
 """
@@ -73,6 +78,18 @@ SEND_MESSAGES = Counter(
     "Messages per carrier: submitted (accepted at submit), rejected at submit, then "
     "delivered, failed or cancelled",
     ["carrier", "outcome"],
+)
+CARRIER_REQUESTS = Histogram(
+    "carrier_request_duration_seconds",
+    "Calls to a carrier's submit API by carrier and result (HTTP status, timeout, "
+    "unreachable, connection_lost), and how long they took",
+    ["carrier", "result"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+CARRIER_RESULTS = Counter(
+    "carrier_message_results_total",
+    "Messages a carrier answered at submit: accepted, or its rejection code",
+    ["carrier", "code"],
 )
 SAGA_INSTANCES = Gauge("saga_instances", "Instances of a saga per state", ["saga", "state"])
 CIRCUIT_STATE = Gauge(

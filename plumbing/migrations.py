@@ -19,8 +19,9 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from msgplat.plumbing.db import create_engine
+from msgplat.plumbing.db_roles import check_distinct, ensure_service_role, url_variable
 from msgplat.plumbing.settings import asyncpg_url
 
 
@@ -44,7 +45,11 @@ def run_env(metadata: MetaData) -> None:
     schema: str = config.attributes["schema"]
 
     def migrate(connection: Connection) -> None:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        # Looked up first: a service's own role owns its schema (made by the Job, see
+        # plumbing/db_roles.py) but may not create schemas.
+        found = text("SELECT 1 FROM pg_namespace WHERE nspname = :schema")
+        if connection.execute(found, {"schema": schema}).scalar() is None:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         context.configure(
             connection=connection,
             target_metadata=metadata,
@@ -56,7 +61,7 @@ def run_env(metadata: MetaData) -> None:
             context.run_migrations()
 
     async def main() -> None:
-        engine = create_async_engine(config.attributes["database_url"])
+        engine = create_engine(config.attributes["database_url"], application_name="migrations")
         async with engine.begin() as conn:
             await conn.run_sync(migrate)
         await engine.dispose()
@@ -76,8 +81,15 @@ def main(services_with_tables: Sequence[str], argv: Sequence[str] | None = None)
     if not url:
         raise SystemExit("DATABASE_URL is not set: export it, e.g. postgresql://localhost/msgplat")
     services = services_with_tables if args.service == "all" else (args.service,)
+    # Each service's own role, where its URL is given (the Job, plumbing/db_roles.py).
+    own = {s: os.environ[url_variable(s)] for s in services if os.environ.get(url_variable(s))}
+    check_distinct(url, own)
     for service in services:
-        if args.action == "upgrade":
+        if args.action == "upgrade" and service in own:
+            role = asyncio.run(ensure_service_role(url, service, own[service]))
+            print(f"{service}: role {role} owns schema {service}")
+            upgrade(service, own[service])  # as that role: what it creates is its own
+        elif args.action == "upgrade":
             upgrade(service, url)
         else:
             command.revision(

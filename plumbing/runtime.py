@@ -35,6 +35,7 @@ from msgplat.plumbing.logging import configure_logging, get_logger
 from msgplat.plumbing.metrics import HttpMetricsMiddleware, ScrapeHook, metrics_router
 from msgplat.plumbing.middleware import RequestIdMiddleware
 from msgplat.plumbing.outbox import OutboxRelay
+from msgplat.plumbing.schema_gate import SchemaGate
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import PlumbingTables
 from msgplat.plumbing.tracing import TracingMiddleware, configure_tracing
@@ -58,6 +59,8 @@ class ServiceRuntime:
         # start, so that no consumer waits for a topic its producer has not made yet.
         self.topics = tuple(topics)
         self.db = Database(settings, tables)
+        # Not ready, and no consumer or relay, while the schema is behind the code.
+        self.schema = SchemaGate(self.db, settings.service_name)
         self.producer: AIOKafkaProducer = make_producer(settings)
         self.relay = OutboxRelay(self.db, self.producer)
         self.consumers = [
@@ -91,8 +94,10 @@ class ServiceRuntime:
         """Create the topics, start the producer, then the relay and the consumers.
 
         Consumers start after the topics exist: a consumer subscribed to a missing
-        topic would not see it until its next metadata refresh.
+        topic would not see it until its next metadata refresh. Nothing starts before
+        the database has the schema revision the code needs (plumbing/schema_gate.py).
         """
+        await self.schema.wait()
         await self._connect_producer()
         self._relay_task = asyncio.create_task(self.relay.run(), name="outbox-relay")
         self._consumer_tasks = {
@@ -194,7 +199,11 @@ def create_service_app(
     cancelled if it overruns `shutdown_grace_s`). `scrape_hooks` refresh gauges before
     `/metrics` answers (e.g. `StateCounts`)."""
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
-    tracing_on = configure_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
+    tracing_on = configure_tracing(
+        settings.service_name,
+        settings.otel_exporter_otlp_endpoint,
+        settings.otel_traces_sampler_arg,
+    )
     runtime = ServiceRuntime(settings, tables, subscriptions or {}, topics)
     runtime.scrape_hooks += scrape_hooks(runtime) if scrape_hooks else []
 

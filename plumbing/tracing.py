@@ -34,11 +34,16 @@ _tracer: Tracer | None = None
 _OFF = nullcontext()
 
 
-def configure_tracing(service_name: str, endpoint: str | None = None) -> bool:
+def configure_tracing(
+    service_name: str, endpoint: str | None = None, sample_ratio: float | None = None
+) -> bool:
     """Export spans by OTLP when an endpoint is configured; True when tracing is on.
 
     `endpoint` is the collector's base URL (e.g. `http://otel-collector:4318`); without
     it, `OTEL_EXPORTER_OTLP_ENDPOINT` from the environment. Neither: tracing stays off.
+    `sample_ratio` (else `OTEL_TRACES_SAMPLER_ARG`, else 1) is the share of new traces
+    recorded; a request or event that arrives in a trace follows its parent's choice,
+    so a reservation is traced across the services or not at all.
     """
     endpoint = endpoint or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
     if _tracer is not None or not endpoint:
@@ -47,13 +52,19 @@ def configure_tracing(service_name: str, endpoint: str | None = None) -> bool:
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
-    provider = SdkTracerProvider(resource=Resource.create({"service.name": service_name}))
+    if sample_ratio is None:
+        sample_ratio = float(os.environ.get("OTEL_TRACES_SAMPLER_ARG", "1"))
+    provider = SdkTracerProvider(
+        resource=Resource.create({"service.name": service_name}),
+        sampler=ParentBased(TraceIdRatioBased(sample_ratio)),
+    )
     exporter = OTLPSpanExporter(endpoint=endpoint.rstrip("/") + "/v1/traces")
     provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     use_tracer_provider(provider)
-    log.info("tracing_enabled", otlp_endpoint=endpoint)
+    log.info("tracing_enabled", otlp_endpoint=endpoint, sample_ratio=sample_ratio)
     return True
 
 

@@ -15,6 +15,7 @@ refused to connect, answered 429, 5xx or another error, or its circuit is open).
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from tenacity import (
 )
 
 from msgplat.plumbing.logging import get_logger
-from msgplat.plumbing.metrics import report_breaker
+from msgplat.plumbing.metrics import CARRIER_REQUESTS, CARRIER_RESULTS, report_breaker
 from msgplat.send.settings import CarrierConfig, SendSettings
 
 log = get_logger(__name__)
@@ -175,6 +176,9 @@ class CarrierClient:
             )
             for r in answer["results"]
         ]
+        codes = Counter("accepted" if r.accepted else (r.code or "unknown") for r in results)
+        for code, count in codes.items():
+            CARRIER_RESULTS.labels(self.name, code).inc(count)
         if [r.ref for r in results] != [m.ref for m in batch]:
             raise CarrierUnavailable(
                 f"carrier {self.name} answered for other messages than it was sent",
@@ -185,16 +189,22 @@ class CarrierClient:
         return results
 
     async def _post(self, body: bytes) -> dict[str, Any]:
+        started, result = time.perf_counter(), "unreachable"
         try:
             response = await self.client.post("/v1/messages", content=body)
+            result = str(response.status_code)
         except (httpx.ConnectTimeout, httpx.PoolTimeout):
             raise _Transient("could not connect in time") from None  # nothing was sent
         except httpx.TimeoutException:
+            result = "timeout"
             raise _Transient("timed out", in_doubt=True) from None
         except httpx.ConnectError as exc:
             raise _Transient(f"unreachable ({exc.__class__.__name__})") from None
         except httpx.TransportError as exc:  # the connection broke once the request was out
+            result = "connection_lost"
             raise _Transient(f"connection lost ({exc.__class__.__name__})", in_doubt=True) from None
+        finally:
+            CARRIER_REQUESTS.labels(self.name, result).observe(time.perf_counter() - started)
         if response.status_code == 200:
             answer: dict[str, Any] = orjson.loads(response.content)
             return answer
