@@ -96,3 +96,10 @@ def main(services_with_tables: Sequence[str], argv: Sequence[str] | None = None)
                 alembic_config(service, url), args.message, autogenerate=True, rev_id=args.rev_id
             )
         print(f"{service}: {args.action} done")
+
+
+if __name__ == "__main__":  # the old entry point: plumbing does not know the services
+    raise SystemExit(
+        "run `python -m msgplat.contracts.migrations` instead: it passes the registry's "
+        "services (contracts/services.py) to this module"
+    )

@@ -1,6 +1,6 @@
 """One database role per service, made by the migration Job (`plumbing/db_roles.py`).
 
-Against the test PostgreSQL: the Job's command (`python -m msgplat.plumbing.migrations
+Against the test PostgreSQL: the Job's command (`python -m msgplat.contracts.migrations
 upgrade all`) with the administrator's DATABASE_URL and each service's own URL creates
 the roles, gives each its schema and the tables in it, and a role cannot read another
 service's tables. Roles are the server's, not the database's: these have random names
@@ -21,13 +21,14 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
+from msgplat.contracts.migrations import SERVICES_WITH_TABLES
 from msgplat.devstack.postgres import drop_database, ensure_database
-from msgplat.devstack.testing import fresh_database_url, postgres_server_url
 from msgplat.plumbing.db import Database, libpq_url
 from msgplat.plumbing.db_roles import check_distinct, ensure_service_role, url_variable
-from msgplat.plumbing.migrations import SERVICES_WITH_TABLES, upgrade
+from msgplat.plumbing.migrations import upgrade
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import PlumbingTables
+from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
 
 
 def _as(url: str, user: str, password: str) -> str:
@@ -78,7 +79,7 @@ async def test_the_job_gives_each_service_a_role_owning_only_its_schema(roles: R
         "DATABASE_URL": roles.admin_url,
         **{url_variable(s): roles.url(s) for s in SERVICES_WITH_TABLES},
     }
-    command = [sys.executable, "-m", "msgplat.plumbing.migrations", "upgrade", "all"]
+    command = [sys.executable, "-m", "msgplat.contracts.migrations", "upgrade", "all"]
     for _ in range(2):  # a second run (the next release's Job) changes nothing
         done = await asyncio.to_thread(
             subprocess.run, command, env=env, capture_output=True, text=True, timeout=300

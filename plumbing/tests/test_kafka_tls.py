@@ -34,10 +34,10 @@ from pydantic import ValidationError
 
 from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.devstack.broker import TansuBroker, free_port
-from msgplat.devstack.testing import eventually
 from msgplat.devstack.tls_proxy import TlsTerminator
 from msgplat.plumbing.kafka import MskIamTokenProvider, client_security, ensure_topics
 from msgplat.plumbing.settings import ServiceSettings
+from msgplat_testsupport.waiting import eventually
 
 
 @dataclass

@@ -10,7 +10,6 @@ import httpx
 from sqlalchemy import MetaData, text
 
 from msgplat.devstack.postgres import drop_database, ensure_database
-from msgplat.devstack.testing import eventually, fresh_database_url, postgres_server_url
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.migrations import upgrade
@@ -19,6 +18,8 @@ from msgplat.plumbing.schema_gate import OK, SchemaGate, code_heads
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import plumbing_tables
 from msgplat.stat.settings import StatSettings
+from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
+from msgplat_testsupport.waiting import eventually
 
 from .conftest import Plumbing
 
@@ -43,7 +44,10 @@ async def test_not_ready_while_the_schema_is_behind_then_ready_once_migrated() -
 
         # /health/ready says what it waits for.
         app = create_service_app(
-            settings=settings, tables=plumbing_tables(MetaData(schema="stat")), title="stat"
+            settings=settings,
+            tables=plumbing_tables(MetaData(schema="stat")),
+            topics=(),
+            title="stat",
         )
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://stat") as client:

@@ -12,7 +12,7 @@ import orjson
 import pytest
 from prometheus_client import REGISTRY
 
-from msgplat.send.carrier import CarrierClient, CarrierUnavailable, OutgoingMessage
+from msgplat.send.carrier_client import CarrierClient, CarrierUnavailable, OutgoingMessage
 from msgplat.send.settings import SendSettings
 
 
