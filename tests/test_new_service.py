@@ -40,6 +40,7 @@ from msgplat.devstack.services import ServiceProcess, ServiceSpec, specs, wiring
 from msgplat.gateway.routing import own_credential_routes, routing_table, upstream_names
 from msgplat.gateway.settings import upstream_settings
 from msgplat.plumbing.api_keys import new_api_key
+from msgplat_testsupport.brokers import running_broker
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -235,8 +236,15 @@ def _migrations(tree: Path, url: str, *args: str) -> str:
     return done.stdout
 
 
+@pytest.fixture
+def toy_broker() -> Iterator[str]:
+    """A broker of the toy's own: on the shared one it would count other tests' events."""
+    with running_broker() as handle:
+        yield handle.bootstrap_servers
+
+
 def test_the_toy_is_migrated_started_and_routed_by_the_gateway(
-    toy_tree: Path, toy_database: str, service_env: dict[str, str], tmp_path: Path
+    toy_tree: Path, toy_database: str, toy_broker: str, tmp_path: Path
 ) -> None:
     _migrations(toy_tree, toy_database, "revision", "toy", "-m", "initial", "--rev-id", "0001")
     version = (toy_tree / "msgplat/toy/migrations/versions/0001_initial.py").read_text()
@@ -251,7 +259,7 @@ def test_the_toy_is_migrated_started_and_routed_by_the_gateway(
         _env(
             toy_tree,
             DATABASE_URL=toy_database,
-            KAFKA_BOOTSTRAP_SERVERS=service_env["KAFKA_BOOTSTRAP_SERVERS"],
+            KAFKA_BOOTSTRAP_SERVERS=toy_broker,
         ),
         tmp_path / "toy.log",
         port=free_port(),
@@ -287,7 +295,7 @@ def test_the_toy_is_migrated_started_and_routed_by_the_gateway(
     finally:
         gateway.stop()
         toy.stop()
-    assert "toy.events" in asyncio.run(_topics(service_env["KAFKA_BOOTSTRAP_SERVERS"]))
+    assert "toy.events" in asyncio.run(_topics(toy_broker))
 
 
 async def _topics(bootstrap_servers: str) -> set[str]:
