@@ -12,6 +12,11 @@ from typing import Any
 
 import orjson
 
+# The receivers listen on 127.0.0.1, which no webhook may name unless it is on the
+# monitoring service's allow-list: the environment a stack needs for them (that address
+# only; `localhost` or 127.0.0.2 are still refused).
+RECEIVERS_ALLOWED = {"WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]'}
+
 
 @dataclass(frozen=True)
 class ReceivedPost:
