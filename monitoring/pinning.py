@@ -6,8 +6,9 @@ later (DNS rebinding): an HTTP client that resolved it again would connect there
 the host is resolved here, once per delivery; each of its addresses must be public
 (`domain/destinations.py`) unless the host is on the allow-list; and the request goes
 to the first address: the URL carries the address, while the `Host` header, TLS SNI and
-the certificate check keep the name. Redirects are never followed (the dispatcher's
-client), so no second host is ever reached.
+the certificate check keep the name (over HTTPS on a connection of its own, so that the
+certificate is checked against this name every time). Redirects are never followed
+(the dispatcher's client), so no second host is ever reached.
 """
 
 from __future__ import annotations
@@ -59,7 +60,13 @@ class Destination:
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Host": self.url.netloc.decode("ascii")}
+        headers = {"Host": self.url.netloc.decode("ascii")}
+        if self.url.scheme == "https":
+            # The client's pool keys connections by address: one kept open after a TLS
+            # handshake for another name at this address would carry this request
+            # without its certificate ever being checked against this name.
+            headers["Connection"] = "close"
+        return headers
 
     @property
     def extensions(self) -> dict[str, Any]:

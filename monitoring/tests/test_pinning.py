@@ -3,11 +3,20 @@
 
 from __future__ import annotations
 
+import ssl
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import ip_address
+from pathlib import Path
 
+import httpx
 import pytest
 
 from msgplat.monitoring import pinning
+
+# A self-signed certificate for `hooks.test` (and no other name), with its key.
+HOOKS_TEST_PEM = Path(__file__).parent / "data" / "hooks.test.pem"
 
 
 def answering(*addresses: str, asked: list[str] | None = None) -> pinning.Resolver:
@@ -37,7 +46,8 @@ async def test_a_public_name_is_pinned_to_the_address_checked_keeping_its_name()
     assert asked == ["hooks.example.com.:443"]  # absolute: no search domain applies
     assert to.address == ip_address("93.184.216.34") and to.public
     assert str(to.pinned_url) == "https://93.184.216.34/in?x=1"
-    assert to.headers == {"Host": "hooks.example.com"}
+    # A new connection each time: see the test of certificates below.
+    assert to.headers == {"Host": "hooks.example.com", "Connection": "close"}
     assert to.extensions == {"sni_hostname": "hooks.example.com"}  # and the certificate
 
 
@@ -87,3 +97,61 @@ async def test_a_name_that_does_not_resolve_is_unresolved() -> None:
         await pinning.resolve("http://nowhere.example.com/", allowed=[], resolver=not_resolving)
     with pytest.raises(pinning.Unresolved):
         await pinning.resolve("http://nowhere.example.com/", allowed=[], resolver=answering())
+
+
+@pytest.fixture
+def tls_receiver() -> Iterator[int]:
+    """An HTTPS server on 127.0.0.1 with the certificate of `hooks.test`: its port."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            said = self.headers["Host"].encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(said)))
+            self.end_headers()
+            self.wfile.write(said)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(HOOKS_TEST_PEM)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def test_https_checks_the_certificate_against_the_name_on_every_connection(
+    tls_receiver: int,
+) -> None:
+    """Connected to the address, TLS still checks the name; and a connection opened for
+    one name is never reused for another name at the same address (whose certificate
+    would then never be checked)."""
+    trusting_the_test_certificate = ssl.create_default_context(cafile=str(HOOKS_TEST_PEM))
+    allowed = ["hooks.test", "other.test"]
+    loopback = answering("127.0.0.1")
+    async with httpx.AsyncClient(verify=trusting_the_test_certificate) as client:
+        for _ in range(2):
+            to = await pinning.resolve(
+                f"https://hooks.test:{tls_receiver}/h", allowed=allowed, resolver=loopback
+            )
+            answer = await client.post(
+                to.pinned_url, content=b"{}", headers=to.headers, extensions=to.extensions
+            )
+            assert (answer.status_code, answer.text) == (200, f"hooks.test:{tls_receiver}")
+        other = await pinning.resolve(
+            f"https://other.test:{tls_receiver}/h", allowed=allowed, resolver=loopback
+        )
+        with pytest.raises(httpx.ConnectError, match=r"certificate is not valid for 'other\.test'"):
+            await client.post(
+                other.pinned_url, content=b"{}", headers=other.headers, extensions=other.extensions
+            )
