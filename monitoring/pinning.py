@@ -77,8 +77,11 @@ class Destination:
 
 async def resolve(url: str, *, allowed: Collection[str], resolver: Resolver) -> Destination:
     """The destination of `url`, or `Refused` (not public) or `Unresolved`."""
-    parsed = httpx.URL(url)
-    host = parsed.raw_host.decode("ascii")  # IDNA; an IPv6 address without brackets
+    try:
+        parsed = httpx.URL(url)
+        host = parsed.raw_host.decode("ascii")  # IDNA; an IPv6 address without brackets
+    except (httpx.InvalidURL, UnicodeError):
+        raise Refused(f"{url[:100]!r} is not a URL with a host") from None
     exempt = destinations.is_allowed(host, allowed)
     if not exempt and (reason := destinations.name_refusal(host)):
         raise Refused(reason)

@@ -307,5 +307,20 @@ async def test_the_post_goes_to_the_address_checked_with_the_name_as_host(
     assert asked == ["hooks.test."] * 4  # once per delivery, never by the HTTP client
 
 
+async def test_a_redirect_is_not_followed(db: Database, dispatcher: Dispatcher) -> None:
+    """Not even to an allowed host: a 3xx is the delivery's answer, a failure."""
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    with WebhookReceiver() as elsewhere, WebhookReceiver(redirect_to=elsewhere.url) as hook:
+        hook.answer_next([307, 307, 307])  # the first status, on each of its 3 attempts
+        registered = await register(db, user, hook.url)
+        await project_story(db, user)
+        dispatcher.wake.set()
+        log = await settled(db, registered)
+        assert elsewhere.posts == []
+    assert (log[0]["state"], log[0]["attempts"], log[0]["last_status_code"]) == ("failed", 3, 307)
+    assert log[0]["last_error"] == "answered 307 (redirects are not followed)"
+    assert [d["state"] for d in log[1:]] == ["delivered"] * 3
+
+
 async def _true(value: bool) -> bool:
     return value

@@ -155,3 +155,9 @@ async def test_https_checks_the_certificate_against_the_name_on_every_connection
             await client.post(
                 other.pinned_url, content=b"{}", headers=other.headers, extensions=other.extensions
             )
+
+
+@pytest.mark.parametrize("url", ["http://[::1/", "http:///no-host"])
+async def test_a_url_without_a_host_is_refused(url: str) -> None:
+    with pytest.raises(pinning.Refused):
+        await pinning.resolve(url, allowed=[], resolver=never_asked)
