@@ -11,6 +11,7 @@ year 9999 west of UTC, past bigint), which must be a 422 naming the field.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import time
 from collections import Counter
@@ -170,15 +171,23 @@ def test_no_boundary_value_gets_a_5xx(
 
 
 # Values past any sensible bound, which no schema declares and so no generator tries.
-EXTREME_DATETIMES = [
+class RawJson(str):
+    """A value written into the JSON body as it is: `1e400` is valid JSON (a number too
+    big for a float, read as infinity), `NaN` is not but Python's parser takes it."""
+
+
+NOT_FINITE = [RawJson("1e400"), RawJson("-1e400"), RawJson("NaN")]
+EXTREME_DATETIMES: list[Any] = [
     "0001-01-01T00:00:00",
     "0001-01-01T00:00:00+14:00",
     "9999-12-31T23:59:59-12:00",
     "9999-12-31T23:59:59.999999Z",
+    -(10**11),  # a Unix time before 1970
+    *NOT_FINITE,
 ]
 EXTREME_DATES = ["0001-01-01", "9999-12-31"]
-# Past PostgreSQL's bigint, and a float no integer column holds.
-EXTREME_NUMBERS: list[int | float] = [-(2**63) - 1, 2**63, 10**30, 1e308, -1e308]
+# Past PostgreSQL's bigint, and floats no integer column holds.
+EXTREME_NUMBERS: list[Any] = [-(2**63) - 1, 2**63, 10**30, 1e308, -1e308, *NOT_FINITE]
 # Inside bigint, past PostgreSQL's int: refused or served, never a 500.
 INT4_EDGES = [2**31, -(2**31) - 1]
 
@@ -314,12 +323,15 @@ def send_with(
     path = base.operation.path.format(
         **{key: quote(str(item), safe="") for key, item in path_parameters.items()}
     )
+    content = None if body is None else json.dumps(body)
+    if content is not None and change is not None and isinstance(change[2], RawJson):
+        content = content.replace(json.dumps(change[2]), change[2])
     return client.request(
         base.method,
         path,
         params={key: str(item) for key, item in query.items()},
-        headers=headers,
-        **({} if body is None else {"json": body}),
+        headers={**headers, "Content-Type": "application/json"} if content else headers,
+        content=content,
     )
 
 
