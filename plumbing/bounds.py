@@ -1,10 +1,10 @@
-"""The extremes a request's dates, times and numbers may take (standard library only).
+"""The extremes a request's dates and times may take (standard library only).
 
 A date or time outside datetime's years 1 to 9999 cannot even be converted to UTC
-(`OverflowError`, a 500), nor can one at 9999-12-31 in a zone west of UTC; PostgreSQL's
-`integer` and `bigint` hold 32 and 64 bits. Inputs are refused with a 422 well inside
-those limits, so that any arithmetic on an accepted value (a zone, a day or a year
-added) stays representable.
+(`OverflowError`, a 500), nor can one at 9999-12-31 in a zone west of UTC. Inputs are
+refused with a 422 well inside those limits, so that any arithmetic on an accepted value
+(a zone, a day or a year added) stays representable. (Integers are bounded where they
+are declared, with `le=`/`ge=` inside PostgreSQL's `integer` or `bigint`.)
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ from datetime import date
 
 EARLIEST_YEAR = 1970
 LATEST_YEAR = 8999
-
-INT_MAX = 2**31 - 1  # PostgreSQL integer
-BIGINT_MAX = 2**63 - 1  # PostgreSQL bigint
 
 OUT_OF_BOUNDS = f"must be between {EARLIEST_YEAR}-01-01 and {LATEST_YEAR}-12-31"
 
