@@ -3,6 +3,7 @@ the status alert to their own mobile number), and the carrier's reports of the a
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 from uuid import UUID
@@ -12,7 +13,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from msgplat.monitoring import signing
+from msgplat.monitoring import pinning, signing
 from msgplat.monitoring.models import alert_settings, webhooks
 from msgplat.monitoring.queries import alert_settings_of, webhook_of
 from msgplat.monitoring.schemas import (
@@ -21,15 +22,25 @@ from msgplat.monitoring.schemas import (
     WebhookCreate,
     WebhookCreated,
 )
+from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 
 MAX_WEBHOOKS_PER_CUSTOMER = 10
+REGISTRATION_RESOLVE_TIMEOUT_S = 2.0
 
 
-async def register_webhook(db: Database, caller: Caller, body: WebhookCreate) -> WebhookCreated:
+async def register_webhook(
+    db: Database,
+    caller: Caller,
+    body: WebhookCreate,
+    *,
+    settings: MonitoringSettings,
+    resolver: pinning.Resolver = pinning.system_resolver,
+) -> WebhookCreated:
     user_id = caller.claim(body.user_id, ("body", "userId"))
+    await check_destination(str(body.url), settings=settings, resolver=resolver)
     secret = body.secret or signing.new_secret()
     async with db.unit_of_work() as uow:
         count = await uow.conn.scalar(
@@ -48,6 +59,23 @@ async def register_webhook(db: Database, caller: Caller, body: WebhookCreate) ->
         ).one()
         await uow.commit()
     return WebhookCreated(**webhook_of(row).model_dump(), secret=secret)
+
+
+async def check_destination(
+    url: str, *, settings: MonitoringSettings, resolver: pinning.Resolver
+) -> None:
+    """A 422 on `url` when it names a host that is not public, or a name that resolves to
+    an address that is not. A name that does not resolve (yet) is accepted: every
+    delivery resolves and checks it again."""
+    try:
+        async with asyncio.timeout(REGISTRATION_RESOLVE_TIMEOUT_S):
+            await pinning.resolve(url, allowed=settings.webhook_allowed_hosts, resolver=resolver)
+    except pinning.Refused as exc:
+        raise RequestInvalid(
+            [FieldError(("body", "url"), exc.reason, type="url_not_public", input=url)]
+        ) from None
+    except (pinning.Unresolved, TimeoutError):
+        pass
 
 
 async def delete_webhook(db: Database, caller: Caller, webhook_id: UUID) -> None:

@@ -39,6 +39,12 @@ class MonitoringSettings(ServiceSettings):
     webhook_concurrency: int = Field(
         default=64, ge=1, le=1000, description="Deliveries in flight per replica, all webhooks"
     )
+    webhook_allowed_hosts: list[str] = Field(
+        default=[],
+        description="JSON list of hosts a webhook may name although they are not public, e.g. "
+        '`["127.0.0.1"]` for a test receiver on this machine; empty in production. Any '
+        "other host must be a public name or address (see monitoring/README.md)",
+    )
     dispatch_poll_s: float = Field(
         default=1,
         gt=0,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
+
+from msgplat.plumbing.bounds import date_out_of_bounds
 
 NUL = "\x00"
 
@@ -34,6 +37,19 @@ def _holds_nul(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_holds_nul(item) for item in value.values())
     return False
+
+
+def _within_bounds(value: datetime) -> datetime:
+    problem = date_out_of_bounds(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# A date-time of a request body or query: naive or with an offset, as pydantic reads it,
+# between the years 1970 and 8999 (`plumbing.bounds`), so converting it to UTC never
+# overflows. What a naive one means is the field's to say.
+ApiDatetime = Annotated[datetime, AfterValidator(_within_bounds)]
 
 
 T = TypeVar("T")

@@ -16,7 +16,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from msgplat.contracts.events import MsgType, Purpose
-from msgplat.plumbing.api import ApiInput, ApiModel
+from msgplat.plumbing.api import ApiDatetime, ApiInput, ApiModel
 from msgplat.plumbing.caller import ClaimedUserId
 
 # Only the seed's camelCase names on the wire: `user_id` is an unknown field, not a
@@ -67,7 +67,7 @@ class MsgReqCreate(ApiInput):
         description="normal (the default), advertising (marked (광고), with a free opt-out "
         "number, only in the advertising hours) or authentication; a template's by default",
     )
-    reserve_dt: datetime | None = Field(
+    reserve_dt: ApiDatetime | None = Field(
         default=None, description="ISO 8601; without an offset it is Asia/Seoul; absent = now"
     )
     dst_num: list[str] | str | None = Field(

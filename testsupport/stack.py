@@ -26,6 +26,7 @@ from msgplat.plumbing.api_keys import new_api_key
 from msgplat_testsupport import ARTIFACTS
 from msgplat_testsupport.brokers import running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
+from msgplat_testsupport.webhooks import RECEIVERS_ALLOWED
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -189,6 +190,7 @@ def platform_on_loopback(
                     "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
                     # The benchmarks reserve a few seconds ahead.
                     "RESERVE_MIN_LEAD_S": "1",
+                    **RECEIVERS_ALLOWED,
                     **(env or {}),
                 },
                 carriers=carriers,

@@ -156,6 +156,15 @@ INVALID: list[tuple[str, dict[str, Any], tuple[Any, ...], str]] = [
         "90 days ahead",
     ),
     ("not a time", {"reserveDt": "next tuesday"}, ("body", "reserveDt"), "datetime"),
+    # The far ends of the calendar: once a 500 (no UTC time before year 1 or after 9999).
+    ("year 1", {"reserveDt": "0001-01-01T00:00:00"}, ("body", "reserveDt"), "between 1970"),
+    (
+        "year 9999 at -12:00",
+        {"reserveDt": "9999-12-31T23:59:59-12:00"},
+        ("body", "reserveDt"),
+        "between 1970",
+    ),
+    ("year 1 at +14:00", {"reserveDt": "0001-01-01T00:00:00+14:00"}, ("body", "reserveDt"), "1970"),
     ("callback garbage", {"callbackNum": "hello"}, ("body", "callbackNum"), "not a phone number"),
     ("callback short", {"callbackNum": "02-123"}, ("body", "callbackNum"), "not a valid"),
     (

@@ -18,8 +18,15 @@ router = APIRouter(prefix="/stats", tags=["statistics"])
 
 
 UserId = Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)]
-From = Annotated[str | None, Query(alias="from", max_length=10, description="YYYY-MM-DD (Seoul)")]
-To = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD (Seoul)")]
+# Dates, parsed by `domain.parse_day` (strictly YYYY-MM-DD, years 1970 to 8999).
+_DATE = {"format": "date"}
+From = Annotated[
+    str | None,
+    Query(alias="from", max_length=10, description="YYYY-MM-DD (Seoul)", json_schema_extra=_DATE),
+]
+To = Annotated[
+    str | None, Query(max_length=10, description="YYYY-MM-DD (Seoul)", json_schema_extra=_DATE)
+]
 
 
 @router.get("", response_model=UserStats)
