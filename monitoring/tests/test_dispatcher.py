@@ -24,12 +24,15 @@ from msgplat_testsupport.records import as_records
 from msgplat_testsupport.waiting import eventually
 from msgplat_testsupport.webhooks import WebhookReceiver
 
+# The carrier's credentials (no defaults: every run names its own).
+CARRIER = {"carrier_api_key": "test-key", "carrier_callback_token": "test-callback"}
+
 SECRET = "test-secret-0123456789"
 
 
 @pytest_asyncio.fixture(scope="module")
 async def db(own_database_url: str) -> AsyncIterator[Database]:
-    settings = MonitoringSettings(database_url=own_database_url)
+    settings = MonitoringSettings(database_url=own_database_url, **CARRIER)
     database = Database(settings, tables)
     yield database
     await database.dispose()
@@ -38,6 +41,7 @@ async def db(own_database_url: str) -> AsyncIterator[Database]:
 @pytest_asyncio.fixture
 async def dispatcher(own_database_url: str, db: Database) -> AsyncIterator[Dispatcher]:
     settings = MonitoringSettings(
+        **CARRIER,
         database_url=own_database_url,
         webhook_timeout_s=1.5,
         webhook_max_attempts=3,
@@ -165,7 +169,7 @@ async def test_a_dead_endpoint_does_not_slow_another_one(
     """The dead endpoint never answers, and the dispatcher waits 30 s for it: the live
     one still gets its 12 deliveries (3 reservations, in order each) well before."""
     settings = MonitoringSettings(
-        database_url=own_database_url, webhook_timeout_s=30, dispatch_poll_s=0.05
+        **CARRIER, database_url=own_database_url, webhook_timeout_s=30, dispatch_poll_s=0.05
     )
     running = Dispatcher(db, settings)
     task = asyncio.create_task(running.run())
