@@ -231,7 +231,8 @@ def platform_on_loopback(
 def credit_new_customers(
     gateway_url: str, headers: dict[str, str], amount: int = 10_000_000
 ) -> Callable[[httpx.Request], None]:
-    """An httpx request hook: before a customer's first `POST /msgReqs`, top them up.
+    """An httpx request hook: before a customer's first `POST /msgReqs`, top them up
+    (`headers`: an operator's, such as `Stack.operator_headers`; only an operator may).
 
     The saga rejects a reservation its customer cannot pay for; tests about other
     rules (validation, listing, cancel) start with funded customers this way.
