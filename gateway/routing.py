@@ -42,9 +42,11 @@ def upstream_names(services: Iterable[Service]) -> tuple[str, ...]:
 
 ROUTES: tuple[tuple[str, str], ...] = routing_table(SERVICES)
 
-# Routes for callers who are not customers and bring their own credentials, checked by
-# the service itself: the carrier pushing delivery reports with its callback token. The
-# gateway passes their Authorization header on and names no caller.
+# Routes (POST only) for callers who are not customers and bring their own credentials,
+# checked by the service itself: each carrier pushing delivery reports to its own path
+# with its callback token. The gateway passes their Authorization header on, names no
+# caller, and names the client's address (`X-Caller-Address`, for the carrier's
+# `reportSources`).
 OWN_CREDENTIALS: dict[str, str] = own_credential_routes(SERVICES)
 _OWN_CREDENTIAL_PATTERNS = [(template_pattern(t), s) for t, s in OWN_CREDENTIALS.items()]
 
