@@ -61,6 +61,8 @@ ledger = Table(
     Column("reservation_id", UUID(as_uuid=True), nullable=True),
     Column("event_id", UUID(as_uuid=True), nullable=True, doc="The event that caused it"),
     Column("note", String(200), nullable=True),
+    # Who made a top-up: an operator's user id, `cli:<name>`, `DEMO_ACCOUNTS`, `internal`.
+    Column("actor", String(100), nullable=True),
     Column("available_after", BigInteger, nullable=False),
     Column("held_after", BigInteger, nullable=False),
     Column("charged_after", BigInteger, nullable=False),

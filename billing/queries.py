@@ -10,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from msgplat.billing.domain import LedgerKind, lines_of, month_bounds
+from msgplat.billing.domain import HOW_TO_GET_CREDIT, LedgerKind, lines_of, month_bounds
 from msgplat.billing.models import accounts, carrier_usage, holds, ledger
 from msgplat.billing.schemas import (
     Balance,
@@ -28,7 +28,7 @@ from msgplat.plumbing.errors import NotFound
 
 
 def account_not_found(user_id: str) -> NotFound:
-    return NotFound(f"billing account of userId {user_id!r} (top up at POST /billings/topups)")
+    return NotFound(f"billing account of userId {user_id!r} (no credit yet: {HOW_TO_GET_CREDIT})")
 
 
 async def get_balance(db: Database, user_id: str) -> Balance:

@@ -27,13 +27,20 @@ class Balance(ApiModel):
 
 
 class TopupCreate(ApiInput):
-    """`POST /billings/topups`: add credit to an account (created if new)."""
+    """`POST /billings/topups`: an operator adds credit to a customer's account (created
+    if new)."""
 
     # Only camelCase on the wire; a float or a numeric string is not an amount of won.
     model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_by_name=False)
 
     user_id: ClaimedUserId = None
     amount: StrictInt = Field(ge=MIN_TOPUP, le=MAX_TOPUP, description="KRW, a whole number")
+    note: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="What the credit is for (an invoice, a payment), shown in the ledger",
+    )
 
 
 class Topup(ApiModel):
@@ -54,6 +61,10 @@ class LedgerEntry(ApiModel):
     reservation_id: UUID | None
     event_id: UUID | None = Field(description="The event that caused it (none for top-ups)")
     note: str | None
+    actor: str | None = Field(
+        description="Who made a top-up: the operator's user id, `cli:<name>` (the command "
+        "line), `DEMO_ACCOUNTS` (start-up); none for the saga's entries"
+    )
     available_after: int
     held_after: int
     charged_after: int

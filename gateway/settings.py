@@ -8,7 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from msgplat.contracts.services import SERVICES, Service, upstreams
 from msgplat.gateway.routing import UPSTREAMS
-from msgplat.plumbing.settings import asyncpg_url
+from msgplat.plumbing.settings import asyncpg_url, load_settings
 
 
 def upstream_settings(services: Iterable[Service]) -> type[BaseSettings]:
@@ -130,4 +130,4 @@ class GatewaySettings(_UpstreamSettings):
 
 
 def get_settings() -> GatewaySettings:
-    return GatewaySettings()  # read from the environment
+    return load_settings(GatewaySettings)  # SettingsError names what is missing

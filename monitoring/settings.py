@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from msgplat.plumbing.settings import ServiceSettings
+from msgplat.plumbing.settings import ServiceSettings, load_settings
 
 
 class MonitoringSettings(ServiceSettings):
@@ -55,9 +55,10 @@ class MonitoringSettings(ServiceSettings):
     carrier_url: str = Field(
         default="http://127.0.0.1:8090", description="Carrier API base URL (for the alerts)"
     )
-    carrier_api_key: str = Field(default="sim-key", description="Bearer key for the carrier API")
+    # No default: a default would be known to everyone.
+    carrier_api_key: str = Field(min_length=1, description="Bearer key for the carrier API")
     carrier_callback_token: str = Field(
-        default="sim-callback", description="Bearer token the carrier sends with its reports"
+        min_length=1, description="Bearer token the carrier sends with its reports"
     )
     alert_report_url: str = Field(
         default="http://127.0.0.1:8085/carrier/reports",
@@ -69,4 +70,4 @@ class MonitoringSettings(ServiceSettings):
 
 
 def get_settings() -> MonitoringSettings:
-    return MonitoringSettings()  # read from the environment
+    return load_settings(MonitoringSettings)  # SettingsError names what is missing

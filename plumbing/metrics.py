@@ -86,6 +86,13 @@ CARRIER_REQUESTS = Histogram(
     ["carrier", "result"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
+CARRIER_REPORTS_REFUSED = Counter(
+    "send_carrier_reports_refused_total",
+    "Delivery reports refused, by the carrier whose path they came on and why: token "
+    "(not its callback token), source (not from its addresses), other_carrier (a message "
+    "it does not hold; the message is left as it was)",
+    ["carrier", "reason"],
+)
 CARRIER_RESULTS = Counter(
     "carrier_message_results_total",
     "Messages a carrier answered at submit: accepted, or its rejection code",

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal, Self
+from typing import Literal, Self, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+S = TypeVar("S", bound=BaseSettings)
 
 KafkaSecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_SSL"]
 KafkaSaslMechanism = Literal["SCRAM-SHA-512", "OAUTHBEARER"]
@@ -215,3 +217,48 @@ def asyncpg_url(value: str) -> str:
         if value.startswith(prefix):
             return "postgresql+asyncpg://" + value[len(prefix) :]
     raise ValueError("must be a PostgreSQL URL starting with postgresql://")
+
+
+class SettingsError(Exception):
+    """A service's environment does not let it start: the variables to set or mend."""
+
+
+def load_settings(settings: type[S]) -> S:
+    """`settings` read from the environment, or SettingsError naming each variable that
+    is missing or refused (by its environment name, e.g. `CARRIER_API_KEY`, with what it
+    is for); the values given are never shown (they may be secrets)."""
+    try:
+        return settings()
+    except ValidationError as exc:
+        problems = [_problem(settings, error) for error in exc.errors(include_url=False)]
+    raise SettingsError(
+        f"{settings.__name__}: the environment does not let this service start:\n  "
+        + "\n  ".join(problems)
+    )
+
+
+def _problem(settings: type[BaseSettings], error: object) -> str:
+    assert isinstance(error, dict)
+    loc = [str(part) for part in error.get("loc", ())]
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    if not loc:  # a rule across fields: its message names the variables
+        return message
+    name, *inner = loc
+    info = settings.model_fields.get(name)
+    env = env_name(settings, name) if info is not None else name.upper()
+    where = env + "".join(f"[{part}]" for part in inner)
+    if error.get("type") == "missing":
+        return f"{where} is required: {info.description if info else ''}".rstrip(": ")
+    return f"{where}: {message}"
+
+
+def env_name(settings: type[BaseSettings], field: str) -> str:
+    """The environment variable a settings field is read from (its alias, or its name
+    with the class's `env_prefix`), upper case."""
+    info = settings.model_fields[field]
+    alias = info.validation_alias or info.alias
+    if isinstance(alias, str):
+        return alias.upper()
+    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+        return alias.choices[0].upper()
+    return (str(settings.model_config.get("env_prefix", "")) + field).upper()

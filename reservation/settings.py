@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from msgplat.plumbing.settings import ServiceSettings
+from msgplat.plumbing.settings import ServiceSettings, load_settings
 from msgplat.plumbing.windows import HoursText, Windows, ZoneName, daily
 
 
@@ -75,4 +75,4 @@ class ReservationSettings(ServiceSettings):
 
 
 def get_settings() -> ReservationSettings:
-    return ReservationSettings()  # read from the environment
+    return load_settings(ReservationSettings)  # SettingsError names what is missing

@@ -88,9 +88,10 @@ class CarrierReports(BaseModel):
 class ReportsApplied(ApiModel):
     received: int
     applied: int
-    ignored: int = Field(
-        description="Already final (duplicates or late reports), or from a carrier other "
-        "than the message's"
+    ignored: int = Field(description="Already final (duplicates or late reports)")
+    refused: int = Field(
+        description="Of messages another carrier holds (or none yet): refused, the "
+        "messages left as they were"
     )
 
 

@@ -171,6 +171,23 @@ def test_services_stop_within_their_grace_period() -> None:
         assert int(grace.rstrip("s")) > graceful, f"{name}: {grace} <= {graceful} s"
 
 
+SECRET = re.compile(r"(KEY|TOKEN|SECRET|^DEMO_PASSWORD)$")
+
+
+def test_no_secret_is_written_in_the_file() -> None:
+    """Every secret comes from the environment as `${VAR:?...}`: compose refuses to start
+    without it (README: `python -m msgplat.devstack.credentials --env` makes them)."""
+    given: dict[str, set[str]] = {}
+    for name, service in SERVICES_IN_FILE.items():
+        for key, value in _env(service).items():
+            if SECRET.search(key):
+                assert re.fullmatch(rf"\$\{{{key}:\?[^}}]+\}}", value), f"{name}: {key}={value}"
+                given.setdefault(key, set()).add(name)
+    assert {"AUTH_TOKEN_SECRET", "OPERATOR_API_KEY"} <= set(given)
+    for key in ("CARRIER_API_KEY", "CARRIER_CALLBACK_TOKEN"):  # the carrier and its clients
+        assert {"carrier", "send", "monitoring"} <= given.get(key, set()), key
+
+
 def test_send_reaches_the_carrier_and_the_carrier_reaches_send() -> None:
     env = _env(SERVICES_IN_FILE["send"])
     callback = urlsplit(env["REPORT_CALLBACK_URL"])

@@ -481,6 +481,33 @@ def test_the_local_overlay_runs_kafka_postgres_and_the_carrier_in_the_cluster() 
     assert re.search(rf"CREATE DATABASE {url.path.lstrip('/')}\b", init)
 
 
+@pytest.mark.parametrize("target", DEPLOYABLE)
+def test_the_carriers_credentials_are_never_optional(target: str) -> None:
+    """The carrier simulator and monitoring's alerts need the carrier's key and callback
+    token (no default works); send needs them or CARRIERS, from the same Secret, which
+    every overlay provides (EKS: from Secrets Manager)."""
+    deployments = objects(target, "Deployment")
+    for name in ("carrier", "monitoring"):
+        env = {item["name"]: item for item in _container(deployments[name]).get("env", [])}
+        for key in ("CARRIER_API_KEY", "CARRIER_CALLBACK_TOKEN"):
+            ref = env[key]["valueFrom"]["secretKeyRef"]
+            assert (_unhashed(ref["name"]), ref["key"], ref.get("optional", False)) == (
+                "msgplat-carrier",
+                key,
+                False,
+            ), f"{target}: {name} {key}"
+    send = {item["name"]: item for item in _container(deployments["send"]).get("env", [])}
+    refs = {
+        _unhashed(send[k]["valueFrom"]["secretKeyRef"]["name"])
+        for k in ("CARRIER_API_KEY", "CARRIERS")
+    }
+    assert refs == {"msgplat-carrier"}
+    provided = {_unhashed(n) for n in objects(target, "Secret")} | {
+        e["spec"]["target"]["name"] for e in objects(target, "ExternalSecret").values()
+    }
+    assert "msgplat-carrier" in provided, f"{target}: nothing makes the Secret msgplat-carrier"
+
+
 def test_the_eks_overlay_commits_no_secret_and_documents_each_one() -> None:
     target = "k8s/overlays/eks"
     assert not objects(target, "Secret"), "EKS Secrets are created outside git"

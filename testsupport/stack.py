@@ -47,7 +47,11 @@ class Stack:
 
     The gateway knows one operator (`operator_key`), who sees everything and acts for
     any customer by naming them in `userId`: the tests that are not about who may do
-    what use it. `new_customer` makes a customer whose key sees only their own data.
+    what use it. `new_customer` makes a customer whose key sees only their own data;
+    `top_up` gives a customer credit, as only an operator can.
+
+    No service has a default secret: `start` generates the carrier's API key and
+    callback token (into `env`, unless given) like the gateway's token secret.
     """
 
     env: dict[str, str]
@@ -57,6 +61,7 @@ class Stack:
     # `sim-c`... each with its own API key and callback token), and the send service
     # gets them all in `CARRIERS`, the first simulator (`sim`) first.
     carriers: int = 1
+    _carriers: list[dict[str, str]] = field(default_factory=list, repr=False)
 
     @property
     def gateway_url(self) -> str:
@@ -65,6 +70,24 @@ class Stack:
     @property
     def operator_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.operator_key}"}
+
+    @property
+    def carrier_callback_tokens(self) -> dict[str, str]:
+        """Carrier name -> the callback token it reports with (its own path:
+        `/carrier/reports/<name>` on the send service, or through the gateway)."""
+        return {c["name"]: c["callbackToken"] for c in self._carriers}
+
+    def top_up(self, user_id: str, amount: int, note: str | None = None) -> dict[str, Any]:
+        """Credit for a customer, through the gateway as the operator (the only way in)."""
+        response = httpx.post(
+            self.gateway_url + "/billings/topups",
+            json={"userId": user_id, "amount": amount, "note": note or "test credit"},
+            headers=self.operator_headers,
+            timeout=10,
+        )
+        response.raise_for_status()
+        topup: dict[str, Any] = response.json()
+        return topup
 
     def new_customer(self, user_id: str | None = None, **account: object) -> Customer:
         """A new customer account (and its API key); `account` may set `password`,
@@ -84,12 +107,22 @@ class Stack:
 
     def start(self, names: list[str] | None = None) -> None:
         ports = {spec.name: free_port() for spec in SERVICES}
+        for name in ("CARRIER_API_KEY", "CARRIER_CALLBACK_TOKEN"):
+            self.env.setdefault(name, secrets.token_urlsafe(24))
         env = {
             "AUTH_TOKEN_SECRET": secrets.token_urlsafe(32),
             "OPERATOR_API_KEY": self.operator_key,
             **self.env,
             **wiring_env(ports),
         }
+        self._carriers = [
+            {
+                "name": env.get("CARRIER_NAME", "sim"),
+                "url": env["CARRIER_URL"],
+                "apiKey": env["CARRIER_API_KEY"],
+                "callbackToken": env["CARRIER_CALLBACK_TOKEN"],
+            }
+        ]
         specs = {spec.name: (spec, env) for spec in SERVICES}
         if self.carriers > 1:
             specs = self._more_carriers(specs, env)
@@ -113,19 +146,12 @@ class Stack:
     ) -> dict[str, tuple[ServiceSpec, dict[str, str]]]:
         """Add the simulators after the first (each on a free port, with its own key and
         token) and tell the send service about every one (`CARRIERS`)."""
-        carriers = [
-            {
-                "name": env.get("CARRIER_NAME", "sim"),
-                "url": env["CARRIER_URL"],
-                "apiKey": env.get("CARRIER_API_KEY", "sim-key"),
-                "callbackToken": env.get("CARRIER_CALLBACK_TOKEN", "sim-callback"),
-            }
-        ]
+        carriers = self._carriers
         more: dict[str, tuple[ServiceSpec, dict[str, str]]] = {}
         for letter in string.ascii_lowercase[1 : self.carriers]:
             spec = ServiceSpec(f"carrier-{letter}", free_port(), package="carrier")
             name = f"sim-{letter}"
-            key, token = f"{name}-key", f"{name}-callback"
+            key, token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
             own = {**env, "CARRIER_API_KEY": key, "CARRIER_CALLBACK_TOKEN": token}
             more[spec.name] = (spec, own)
             carriers.append(
@@ -207,7 +233,8 @@ def platform_on_loopback(
 def credit_new_customers(
     gateway_url: str, headers: dict[str, str], amount: int = 10_000_000
 ) -> Callable[[httpx.Request], None]:
-    """An httpx request hook: before a customer's first `POST /msgReqs`, top them up.
+    """An httpx request hook: before a customer's first `POST /msgReqs`, top them up
+    (`headers`: an operator's, such as `Stack.operator_headers`; only an operator may).
 
     The saga rejects a reservation its customer cannot pay for; tests about other
     rules (validation, listing, cancel) start with funded customers this way.

@@ -11,7 +11,12 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from msgplat.billing import commands, queries
 from msgplat.billing.api.deps import SettingsDep
-from msgplat.billing.domain import MONTH_PATTERN, current_month
+from msgplat.billing.domain import (
+    HOW_TO_GET_CREDIT,
+    INTERNAL_ACTOR,
+    MONTH_PATTERN,
+    current_month,
+)
 from msgplat.billing.schemas import (
     Balance,
     LedgerEntry,
@@ -23,7 +28,7 @@ from msgplat.billing.schemas import (
 )
 from msgplat.plumbing.api import Page
 from msgplat.plumbing.caller import Caller, CallerDep, UserIdQuery
-from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.plumbing.errors import FieldError, Forbidden, RequestInvalid
 from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/billings", tags=["billing"])
@@ -104,7 +109,12 @@ def _quoted_counts(
     return {msg_type: count}
 
 
-@router.post("/topups", status_code=status.HTTP_201_CREATED, response_model=Topup)
+@router.post(
+    "/topups",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Topup,
+    responses={403: {"description": "Not an operator: a customer cannot add credit"}},
+)
 async def create_topup(
     body: TopupCreate,
     runtime: RuntimeDep,
@@ -112,13 +122,27 @@ async def create_topup(
     response: Response,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> Topup:
-    """Add credit (1 to 10,000,000 KRW); the account is created if new. A retry with the
-    same Idempotency-Key and body answers the first result and adds nothing."""
+    """An operator adds credit (1 to 10,000,000 KRW) to a customer's account, named in
+    `userId`; the account is created if new, and the ledger names the operator. A
+    customer's own credentials are refused (403): they ask their operator. A retry with
+    the same Idempotency-Key and body answers the first result and adds nothing."""
+    actor = _topup_actor(caller)
     body = body.model_copy(update={"user_id": caller.claim(body.user_id, ("body", "userId"))})
-    result, replayed = await commands.top_up(runtime.db, body, idempotency_key=idempotency_key)
+    result, replayed = await commands.top_up(
+        runtime.db, body, actor=actor, idempotency_key=idempotency_key
+    )
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return result
+
+
+def _topup_actor(caller: Caller) -> str:
+    """Who the ledger names for a top-up by `caller`; a customer may not make one."""
+    if caller.role == "customer":
+        raise Forbidden(f"top-ups are made by an operator: {HOW_TO_GET_CREDIT}")
+    if caller.role == "operator" and caller.user_id:
+        return caller.user_id
+    return INTERNAL_ACTOR  # a request from inside the cluster (no caller headers)
 
 
 @router.get("/ledger", response_model=Page[LedgerEntry])

@@ -28,6 +28,9 @@ from msgplat_testsupport.records import as_records
 from msgplat_testsupport.waiting import eventually
 from msgplat_testsupport.webhooks import WebhookReceiver
 
+# The carrier's credentials (no defaults: every run names its own).
+CARRIER = {"carrier_api_key": "test-key", "carrier_callback_token": "test-callback"}
+
 SECRET = "test-secret-0123456789"
 # The receivers listen on 127.0.0.1: allowed, as the test stack allows them.
 RECEIVERS = ["127.0.0.1"]
@@ -35,7 +38,7 @@ RECEIVERS = ["127.0.0.1"]
 
 @pytest_asyncio.fixture(scope="module")
 async def db(own_database_url: str) -> AsyncIterator[Database]:
-    settings = MonitoringSettings(database_url=own_database_url)
+    settings = MonitoringSettings(database_url=own_database_url, **CARRIER)
     database = Database(settings, tables)
     yield database
     await database.dispose()
@@ -44,6 +47,7 @@ async def db(own_database_url: str) -> AsyncIterator[Database]:
 @pytest_asyncio.fixture
 async def dispatcher(own_database_url: str, db: Database) -> AsyncIterator[Dispatcher]:
     settings = MonitoringSettings(
+        **CARRIER,
         database_url=own_database_url,
         webhook_timeout_s=1.5,
         webhook_max_attempts=3,
@@ -173,6 +177,7 @@ async def test_a_dead_endpoint_does_not_slow_another_one(
     """The dead endpoint never answers, and the dispatcher waits 30 s for it: the live
     one still gets its 12 deliveries (3 reservations, in order each) well before."""
     settings = MonitoringSettings(
+        **CARRIER,
         database_url=own_database_url,
         webhook_timeout_s=30,
         dispatch_poll_s=0.05,
@@ -207,6 +212,7 @@ async def running(
     db: Database, own_database_url: str, resolver: pinning.Resolver, allowed: list[str]
 ) -> AsyncIterator[Dispatcher]:
     settings = MonitoringSettings(
+        **CARRIER,
         database_url=own_database_url,
         webhook_timeout_s=5,
         webhook_retry_base_s=0.1,
@@ -250,7 +256,7 @@ async def test_a_name_that_resolves_to_loopback_at_delivery_time_is_refused(
             db,
             INTERNAL,
             WebhookCreate.model_validate({"url": url, "userId": user}),
-            settings=MonitoringSettings(database_url=own_database_url),
+            settings=MonitoringSettings(database_url=own_database_url, **CARRIER),
             resolver=resolving(answers, asked),
         )
         answers["rebind.example.com."] = ["127.0.0.1"]  # the second answer

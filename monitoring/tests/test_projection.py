@@ -41,10 +41,13 @@ from msgplat_testsupport.events import (
 )
 from msgplat_testsupport.records import as_records
 
+# The carrier's credentials (no defaults: every run names its own).
+CARRIER = {"carrier_api_key": "test-key", "carrier_callback_token": "test-callback"}
+
 
 @pytest_asyncio.fixture(scope="module")
 async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(MonitoringSettings(database_url=database_url), tables)
+    database = Database(MonitoringSettings(database_url=database_url, **CARRIER), tables)
     yield database
     await database.dispose()
 

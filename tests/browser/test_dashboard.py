@@ -8,6 +8,7 @@ Screenshots of the main screens go to test-artifacts/screenshots/.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -261,6 +262,36 @@ def test_balance_ledger_and_statistics(open_dashboard, finished_reservation, scr
     assert int(delivered.inner_text().replace(",", "")) >= 24
     expect(page.get_by_test_id("daily-chart").locator("rect.bar-failed")).not_to_have_count(0)
     screenshot(page, "desktop-7-stats")
+
+
+def test_only_an_operator_tops_up_and_the_customer_sees_who_did(
+    open_dashboard, stack, customer, screenshot
+) -> None:
+    """Money enters through an operator: their billing page is a top-up form; a
+    customer's shows how to get credit, no form, and who made each top-up."""
+    operator_id, password = f"ops-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
+    stack.new_customer(operator_id, password=password, role="operator")
+    page = open_dashboard("/app/billing", logged_in=False)
+    page.fill("input[name=userId]", operator_id)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/app/billing$"))
+    form = page.get_by_test_id("topup-form")
+    form.locator("input[name=userId]").fill(customer.user_id)
+    form.locator("input[name=amount]").fill("0")
+    page.get_by_test_id("topup-submit").click()
+    expect(page.get_by_test_id("error-amount")).to_be_visible()
+    form.locator("input[name=amount]").fill("1234")
+    form.locator("input[name=note]").fill("bank transfer 42")
+    page.get_by_test_id("topup-submit").click()
+    expect(page.get_by_test_id("topup-done")).to_contain_text("₩1,234 added for")
+    screenshot(page, "desktop-8-operator-topup")
+
+    mine = open_dashboard("/app/billing")
+    expect(mine.get_by_test_id("how-to-get-credit")).to_contain_text("Ask your operator")
+    expect(mine.get_by_test_id("topup-form")).to_have_count(0)
+    expect(mine.get_by_test_id("ledger")).to_contain_text("bank transfer 42")
+    expect(mine.get_by_test_id("ledger-actor").first).to_have_text(operator_id)
 
 
 def test_the_main_screens_fit_a_phone(open_dashboard, finished_reservation, screenshot) -> None:
