@@ -72,7 +72,6 @@ FALLBACK_DESCRIPTIONS: dict[str, str] = {
     "gateway.stat_url": "Base URL of the stat service",
     "gateway.monitoring_url": "Base URL of the monitoring service",
     "gateway.upstream_connect_timeout_s": "Connect timeout from the gateway to a service",
-    "gateway.upstream_read_timeout_s": "Read (and write) timeout from the gateway to a service",
     "gateway.breaker_threshold": "Consecutive failures of a service that open its circuit "
     "at the gateway",
     "gateway.breaker_open_s": "How long a service's open circuit stays open before a trial request",

@@ -6,8 +6,8 @@ so the loop keeps serving while a worker hashes. The pool is bounded twice: `wor
 threads (LOGIN_HASH_WORKERS), and at most `max_in_flight` verifications running or
 waiting; a login beyond that is refused before it costs anything (`busy`).
 
-The workers run at a lower CPU priority (nice 10, Linux: per thread) than the event
-loop, so on a busy machine the loop is served first and logins wait instead.
+The workers run at the lowest CPU priority (nice 19, Linux: per thread; argon2's own lane
+threads inherit it), so on a busy machine the event loop is served first and logins wait.
 
 An unknown user, or one without a password, costs one verification too (against a
 dummy hash), so the answer's timing does not tell which accounts exist.
@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from msgplat.gateway.credentials import hash_password, password_matches
 
 WAITING_PER_WORKER = 4
-BACKGROUND_NICE = 10
+BACKGROUND_NICE = 19
 
 
 @functools.cache

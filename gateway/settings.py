@@ -103,8 +103,8 @@ class GatewaySettings(BaseSettings):
     upstream_read_timeout_s: float = Field(
         default=10.0,
         gt=0,
-        description="Longest wait for a service's next bytes (not on the live stream, which "
-        "is idle between its keep-alives)",
+        description="Read (and write) timeout from the gateway to a service: the longest "
+        "wait for its next bytes; not on the live stream, idle between its keep-alives",
     )
     # Consecutive failures that open a service's circuit, and how long it stays open.
     breaker_threshold: int = Field(default=5, ge=1)
