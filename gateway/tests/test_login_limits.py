@@ -26,9 +26,11 @@ from msgplat_testsupport.gateways import (
     recording_upstream,
 )
 
-# The p99 of an authenticated GET while the flood runs (100 ms is the aim; the test
-# machine is shared, hence some room). One hash on the event loop takes 0.1-0.7 s.
+# The p99 of an authenticated GET while the flood runs: under 100 ms, or 3 times the p99
+# without the flood on a test machine too busy for that (shared cores). One hash on the
+# event loop takes 0.1-0.7 s, and the GETs would wait for several.
 FLOOD_P99_BOUND_S = 0.1
+FLOOD_P99_RATIO = 3
 FLOOD_CLIENTS = 20
 FLOOD_LOGINS_EACH = 10
 
@@ -97,7 +99,7 @@ async def test_a_flood_of_bad_logins_does_not_stall_other_requests(
     assert set(answers) <= {401, 429}
     assert hashed >= 5, "the flood must really make the gateway hash"
     assert len(loaded) >= 10
-    assert p99(loaded) < FLOOD_P99_BOUND_S
+    assert p99(loaded) < max(FLOOD_P99_BOUND_S, FLOOD_P99_RATIO * p99(unloaded))
 
 
 async def test_logins_from_one_address_are_limited_before_hashing(
