@@ -41,11 +41,13 @@ def figures(values: list[float]) -> str:
     )
 
 
-async def timed_get(client: httpx.AsyncClient, latencies: list[float]) -> None:
+async def timed_get(
+    client: httpx.AsyncClient, latencies: list[float], statuses: Counter[int]
+) -> None:
     started = time.perf_counter()
     response = await client.get("/msgReqs", params={"size": 1})
     latencies.append(time.perf_counter() - started)
-    response.raise_for_status()
+    statuses[response.status_code] += 1
 
 
 async def run(stack: Stack, clients: int, logins: int, samples: int) -> None:
@@ -54,10 +56,11 @@ async def run(stack: Stack, clients: int, logins: int, samples: int) -> None:
     url = stack.gateway_url
     async with httpx.AsyncClient(base_url=url, headers=customer.headers, timeout=30) as reader:
         for _ in range(20):  # warm-up: connections, the key's cache, the service's plans
-            await timed_get(reader, [])
+            await timed_get(reader, [], Counter())
         alone: list[float] = []
+        alone_statuses: Counter[int] = Counter()
         for _ in range(samples):
-            await timed_get(reader, alone)
+            await timed_get(reader, alone, alone_statuses)
 
         answers: Counter[int] = Counter()
         login_latencies: list[float] = []
@@ -74,8 +77,9 @@ async def run(stack: Stack, clients: int, logins: int, samples: int) -> None:
         started = time.monotonic()
         flood = asyncio.gather(*(attack() for _ in range(clients)))
         loaded: list[float] = []
+        loaded_statuses: Counter[int] = Counter()
         while not flood.done():
-            await timed_get(reader, loaded)
+            await timed_get(reader, loaded, loaded_statuses)
         await flood
         flood_s = time.monotonic() - started
 
@@ -84,6 +88,9 @@ async def run(stack: Stack, clients: int, logins: int, samples: int) -> None:
     print(f"  during {clients * logins} bad logins from {clients} clients  {figures(loaded)}")
     ratio = percentile(loaded, 99) / percentile(alone, 99)
     print(f"  p99 during the flood / p99 alone: {ratio:.2f}")
+    for name, statuses in (("alone", alone_statuses), ("during the flood", loaded_statuses)):
+        if set(statuses) != {200}:
+            print(f"  answers {name}: {dict(sorted(statuses.items()))} (not all 200)")
     print(
         f"the flood: {flood_s:.1f} s; answers "
         + ", ".join(f"{status}: {count}" for status, count in sorted(answers.items()))
