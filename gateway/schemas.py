@@ -1,4 +1,5 @@
-"""Bodies of the gateway's own routes: login, API keys and customer accounts."""
+"""Bodies of the gateway's own routes: login, API keys, customer accounts and stream
+tickets."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ class Token(ApiModel):
     expires_in: int = Field(description="Seconds until the token expires")
     user_id: str
     role: str
+
+
+class StreamTicket(ApiModel):
+    ticket: str = Field(description="For one `GET /monitorings/stream?ticket=<ticket>`")
+    expires_in: int = Field(description="Seconds the ticket may be used in")
 
 
 class Me(ApiModel):

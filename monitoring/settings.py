@@ -9,7 +9,11 @@ class MonitoringSettings(ServiceSettings):
     service_name: str = "monitoring"
 
     live_ping_s: float = Field(
-        default=15, gt=0, le=300, description="Seconds between SSE pings on an idle stream"
+        default=10,
+        gt=0,
+        le=300,
+        description="Seconds between SSE pings on an idle stream: well inside every idle "
+        "timeout on the way to the browser (a load balancer's 60 s)",
     )
     live_coalesce_ms: float = Field(
         default=100,

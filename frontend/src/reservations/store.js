@@ -3,7 +3,6 @@
 // version. Pages and components read from here, so a change pushed by the server shows
 // everywhere at once without a reload.
 import { reactive } from 'vue'
-import { me } from '../auth/api.js'
 import { session } from '../lib/session.js'
 import * as api from './api.js'
 import { isNewer } from './merge.js'
@@ -62,12 +61,35 @@ export async function loadOne(id) {
 let source = null
 let retryTimer = null
 let retryDelay = 1000
+// Each connection (and reconnection) asks for its own ticket first. `attempt` is bumped
+// by every connection started and by disconnectStream, so a ticket that arrives for a
+// connection given up meanwhile opens nothing.
+let attempt = 0
+let opening = false
 
-export function connectStream() {
-  if (source || !session.token) return
+export async function connectStream() {
+  if (source || opening || !session.token) return
   clearTimeout(retryTimer)
+  const mine = ++attempt
+  opening = true
   reservations.stream = 'connecting'
-  source = new EventSource(api.streamUrl(session.token))
+  let ticket
+  try {
+    ticket = (await api.streamTicket()).ticket // a 401 here ends the session (lib/http.js)
+  } catch {
+    if (mine === attempt) {
+      opening = false
+      retryLater() // the server is down or busy: keep trying
+    }
+    return
+  }
+  if (mine !== attempt) return
+  opening = false
+  if (!session.token) {
+    reservations.stream = 'off'
+    return
+  }
+  source = new EventSource(api.streamUrl(ticket))
   source.onopen = () => {
     reservations.stream = 'live'
     retryDelay = 1000
@@ -81,27 +103,27 @@ export function connectStream() {
     }
   })
   source.onerror = () => {
-    if (source && source.readyState === EventSource.CONNECTING) {
-      reservations.stream = 'retrying' // the browser reconnects by itself
-      return
-    }
-    // Closed for good (e.g. refused): check the session, then reconnect with backoff.
-    disconnectStream()
-    reservations.stream = 'retrying'
-    retryTimer = setTimeout(async () => {
-      try {
-        await me() // a 401 here ends the session
-      } catch {
-        // the server is down: keep trying
-      }
-      if (session.token) connectStream()
-      else reservations.stream = 'off'
-    }, retryDelay)
-    retryDelay = Math.min(retryDelay * 2, 15000)
+    // The browser would reconnect by itself, with the same URL: its ticket is used up.
+    // Close it, and reconnect with a new ticket (which also checks the session).
+    if (source) source.close()
+    source = null
+    retryLater()
   }
 }
 
+function retryLater() {
+  reservations.stream = 'retrying'
+  clearTimeout(retryTimer)
+  retryTimer = setTimeout(() => {
+    if (session.token) connectStream()
+    else reservations.stream = 'off'
+  }, retryDelay)
+  retryDelay = Math.min(retryDelay * 2, 15000)
+}
+
 export function disconnectStream() {
+  attempt += 1
+  opening = false
   if (source) source.close()
   source = null
   reservations.stream = 'off'
