@@ -44,6 +44,7 @@ class Outcome:
     held: int = 0
     faults: list[str] = field(default_factory=list)
     out_of_order: int = 0  # refs that reached a carrier before a lower seq did
+    deadlocks: int = 0  # PostgreSQL's count for the platform's database during the run
     differences: list[str] = field(default_factory=list)  # reconcile: stat, views, billing
     problems: list[str] = field(default_factory=list)
 
@@ -79,6 +80,7 @@ def send_with_faults(
     message is final and accounted for, and count."""
     prepare_carriers(stack)
     outcome = Outcome(count=count)
+    deadlocks_before = asyncio.run(_deadlocks(database_url))
     with httpx.Client(
         base_url=stack.gateway_url, headers=stack.operator_headers, timeout=60
     ) as api:
@@ -157,6 +159,7 @@ def send_with_faults(
         _count_carriers(stack, rid, outcome)
         report = asyncio.run(reconcile(stack.gateway_url, headers=stack.operator_headers))
         outcome.differences = list(report.differences)
+    outcome.deadlocks = asyncio.run(_deadlocks(database_url)) - deadlocks_before
     _judge(outcome, stat, bill)
     return outcome
 
@@ -177,6 +180,8 @@ def _judge(outcome: Outcome, stat: dict[str, Any], bill: dict[str, Any]) -> None
         p.append(f"billing captured {bill['capturedCount']} != {outcome.delivered} delivered")
     if outcome.out_of_order:
         p.append(f"{outcome.out_of_order} refs reached a carrier out of seq order")
+    if outcome.deadlocks:
+        p.append(f"{outcome.deadlocks} deadlocks in the database")
     if outcome.differences:
         p.append("reconcile: " + "; ".join(outcome.differences[:5]))
 
@@ -221,6 +226,17 @@ async def _fetch(database_url: str, rid: str) -> str | None:
             "SELECT lease_owner FROM send.jobs WHERE reservation_id = $1", uuid.UUID(rid)
         )
         return owner
+    finally:
+        await conn.close()
+
+
+async def _deadlocks(database_url: str) -> int:
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        count: int = await conn.fetchval(
+            "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
+        )
+        return count
     finally:
         await conn.close()
 
