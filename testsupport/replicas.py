@@ -24,6 +24,7 @@ from msgplat_testsupport.stack import Stack, received_by_carrier
 PRICE_SMS = 20
 FINAL = {"completed", "partially_failed", "failed", "cancelled"}
 REPLICATED = ("reservation", "send", "billing", "stat", "monitoring")
+KILL_ORDER = ("send", "billing", "stat", "reservation", "monitoring")  # send first: mid-send
 CARRIERS = ("carrier", "carrier-b")
 Fault = Literal["kill", "stop", "none"]
 
@@ -111,13 +112,16 @@ def send_with_faults(
 
         wait_for(lambda: _sent(stack, rid) > 0, timeout_s=120)
         if fault == "kill":
-            for name in REPLICATED:
+            for name in KILL_ORDER:
                 victim = stack.replica_names(name)[-1 if name == "send" else 0]
                 if name == "send":
                     victim = _lease_holder(stack, database_url, rid) or victim
                 log(f"SIGKILL {victim} at {_sent(stack, rid):,} sent")
                 outcome.faults.append(f"kill {victim}")
-                stack.restart(victim, kill=True)
+                process = stack.processes[victim]
+                process.kill()
+                process.start()  # not waited for: its consumer group takes a while
+                time.sleep(2)
         elif fault == "stop":
             victim = _lease_holder(stack, database_url, rid) or "send"
             process = stack.processes[victim].process
@@ -134,6 +138,8 @@ def send_with_faults(
         )
         outcome.seconds = time.monotonic() - started
         log(f"{outcome.status} after {outcome.seconds:.1f} s")
+        for process in stack.processes.values():
+            process.wait_ready(timeout_s=180)  # the restarted ones, before the next run
         bill = wait_for(
             lambda: (
                 (b := api.get(f"/billings/reservations/{rid}").json())["status"] == "closed" and b
