@@ -68,6 +68,12 @@ class Knobs(BaseModel):
     )
     report_batch_size: int = Field(default=500, ge=1, le=5000, description="Reports per POST")
     report_flush_ms: int = Field(default=50, ge=1, le=60_000, description="Flusher period")
+    deduplicate: bool = Field(
+        default=True,
+        description="A ref received again is answered as before and not sent again; false: "
+        "it is sent again (a new message id and report), as a real carrier would send a "
+        "duplicate to the handset, and counted in `duplicates`",
+    )
     report_retry_for_s: float = Field(
         default=300, ge=0, description="How long a report POST answered 5xx is retried"
     )

@@ -1,5 +1,10 @@
 """Forwarding to one upstream service: timeouts, a circuit breaker, clear 503s.
 
+A service with several replicas (`<NAME>_URL` lists them, comma-separated: the local
+stack; behind a Kubernetes Service there is one URL) gets its requests in turn; one
+whose replica refuses the connection (nothing was sent: safe for any method) goes to the
+next replica.
+
 Request bodies are streamed on as they come (MAX_BODY_BYTES is counted as they are
 received, body_limit.py), and responses streamed back as they come, so Server-Sent
 Events pass unbuffered. The live stream is idle between its keep-alives: it has no read
@@ -57,6 +62,8 @@ class Proxy:
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
         self.upstreams = settings.upstreams()
+        self.replicas = settings.upstream_replicas()
+        self._next_replica = {name: itertools.cycle(urls) for name, urls in self.replicas.items()}
         # Several small pools rather than one large one: httpcore's pool scans every
         # queued request against every connection on each request (quadratic), which at
         # 32 requests in flight costs more CPU than the forwarding itself.
@@ -106,7 +113,6 @@ class Proxy:
         `keep_authorization`: the caller's credentials are for the service itself (see
         routing.OWN_CREDENTIALS), so they are passed on.
         """
-        base = self.upstreams[service]
         dropped = NOT_FORWARDED - {"authorization"} if keep_authorization else NOT_FORWARDED
         # A list, not a dict: a header the client sent twice is forwarded twice.
         headers = [(k, v) for k, v in request.headers.items() if k.lower() not in dropped]
@@ -120,20 +126,16 @@ class Proxy:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
         client = self._client()
         stream = request.method == "GET" and request.url.path == STREAM_PATH
-        upstream_request = client.build_request(
-            request.method,
-            base + raw_path.decode("latin-1"),
-            params=_without_credentials(request),
-            headers=headers,
-            content=content,
-            timeout=self.stream_timeout if stream else self.timeout,
-        )
         breaker = await self.breakers.get_breaker(service)
         started = time.perf_counter()
         try:
             async with breaker:
                 try:
-                    upstream = await client.send(upstream_request, stream=True)
+                    upstream = await self._send(
+                        client, service, request.method, raw_path.decode("latin-1"),
+                        params=_without_credentials(request), headers=headers,
+                        content=content, limits=self.stream_timeout if stream else self.timeout,
+                    )  # fmt: skip
                 except httpx.PoolTimeout:
                     # The gateway's own pool is full: not a failure of the service.
                     upstream = None
@@ -168,6 +170,39 @@ class Proxy:
             headers=response_headers,
             background=BackgroundTask(upstream.aclose),
         )
+
+    async def _send(
+        self,
+        client: httpx.AsyncClient,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        params: httpx.QueryParams,
+        headers: list[tuple[str, str]],
+        content: AsyncIterator[bytes] | bytes | None,
+        limits: httpx.Timeout,
+    ) -> httpx.Response:
+        """To the service's replicas in turn; on to the next one that refuses the
+        connection (each replica at most once): a refused connection read nothing of a
+        streamed body, so it can still go to the next one."""
+        replicas = self._next_replica[service]
+        for attempt in range(len(self.replicas[service])):
+            upstream_request = client.build_request(
+                method,
+                next(replicas) + path,
+                params=params,
+                headers=headers,
+                content=content,
+                timeout=limits,
+            )
+            try:
+                return await client.send(upstream_request, stream=True)
+            except httpx.ConnectError:
+                if attempt == len(self.replicas[service]) - 1:
+                    raise
+                log.info("upstream_replica_refused", upstream=service)
+        raise AssertionError("unreachable")  # every service has at least one URL
 
     async def report_circuits(self) -> None:
         """A scrape hook: `circuit_breaker_state{upstream=<service>}` for each service."""

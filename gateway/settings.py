@@ -20,7 +20,8 @@ def upstream_settings(services: Iterable[Service]) -> type[BaseSettings]:
             str,
             Field(
                 default=f"http://127.0.0.1:{s.port}",
-                description=f"Base URL of the {s.name} service",
+                description=f"Base URL of the {s.name} service (several replicas: "
+                "their URLs, comma-separated, taken in turn)",
             ),
         )
         for s in upstreams(services)
@@ -169,8 +170,15 @@ class GatewaySettings(_UpstreamSettings):
         return value
 
     def upstreams(self) -> dict[str, str]:
-        """Service -> its base URL, for every service the gateway routes to."""
-        return {name: getattr(self, f"{name}_url") for name in UPSTREAMS}
+        """Service -> its (first) base URL, for every service the gateway routes to."""
+        return {name: urls[0] for name, urls in self.upstream_replicas().items()}
+
+    def upstream_replicas(self) -> dict[str, list[str]]:
+        """Service -> the base URLs of its replicas (`<NAME>_URL`, comma-separated)."""
+        return {
+            name: [url.strip() for url in getattr(self, f"{name}_url").split(",") if url.strip()]
+            for name in UPSTREAMS
+        }
 
 
 def get_settings() -> GatewaySettings:

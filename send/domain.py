@@ -52,6 +52,14 @@ CODE_REJECTED = "REJECTED"  # a carrier's rejection that gave no code of its own
 REJECTED_REASON = "rejected by the carrier"
 
 
+class LeaseLost(Exception):
+    """A runner's lease of a job was taken over (its epoch moved): it writes and submits
+    nothing more for that job."""
+
+    def __init__(self, reservation_id: object, epoch: int) -> None:
+        super().__init__(f"lease of {reservation_id} at epoch {epoch} lost")
+
+
 # Why a job may not send now (see gating.py).
 Rule = Literal["advertising_hours", "sending_windows"]
 

@@ -44,6 +44,15 @@ jobs = Table(
     Column("next_seq", Integer, nullable=False, server_default="0"),
     Column("lease_owner", String(64), nullable=True),
     Column("lease_until", DateTime(timezone=True), nullable=True),
+    # The lease's fencing token: one more at each claim. Every write of a runner and
+    # every submit names the epoch it claimed with, so a runner whose lease was taken
+    # over (a long pause, a slow carrier) changes nothing and submits nothing.
+    Column("epoch", Integer, nullable=False, server_default="0"),
+    # The last seq a runner was about to hand to a carrier (checked and set right before
+    # the submit): a message claimed past the cursor but at or before it may be at the
+    # carrier, so it is never submitted again (it waits for its report, else the sweep);
+    # one after it never left and may be submitted (or cancelled).
+    Column("handed_seq", Integer, nullable=False, server_default="-1"),
     Column("started_at", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     # The W3C traceparent of the reservation's trace (when tracing is on): the send and

@@ -66,7 +66,13 @@ async def on_reservation_cancelled(
     # Pending messages are cancelled. Messages claimed but not confirmed handed over
     # (at or after the job's cursor) are too, when no live runner holds the lease; a
     # live runner cancels its own unconfirmed ones when it sees the cancel.
+    # What a runner may have handed to a carrier (up to `handed_seq`) waits for its
+    # report. A runner that died holding the lease: the sweep ends its job once the
+    # lease expires (scheduler.finish_abandoned_cancels).
+    unconfirmed = not job.leased(datetime.now(UTC))
+    if unconfirmed:
+        await repository.jobs.confirm_handed(uow.conn, job.reservation_id)
     cancelled = await repository.messages.cancel(
-        uow.conn, job.reservation_id, pending=True, unconfirmed=not job.leased(datetime.now(UTC))
+        uow.conn, job.reservation_id, pending=True, unconfirmed=unconfirmed
     )
     await record_final(uow, job, cancelled)

@@ -27,3 +27,17 @@ def carrier(stack: Stack) -> Iterator[httpx.Client]:
         client.put("/admin/config", json={"report_delay_ms": 50, "report_jitter_ms": 0})
         yield client
         client.post("/admin/reset").raise_for_status()
+
+
+@pytest.fixture()
+def strict_carrier(carrier: httpx.Client) -> Iterator[httpx.Client]:
+    """`carrier` as a real carrier: a ref submitted again is sent again (no
+    deduplication); the test fails if the platform submitted any message twice."""
+    carrier.put("/admin/config", json={"deduplicate": False}).raise_for_status()
+    yield carrier
+    assert_no_duplicates(carrier)
+
+
+def assert_no_duplicates(carrier: httpx.Client) -> None:
+    stats = carrier.get("/admin/stats").json()
+    assert stats["duplicates"] == 0, f"submitted twice: {stats['duplicateRefs'][:20]}"

@@ -49,9 +49,14 @@ def stack(service_env: dict[str, str]) -> Iterator[Stack]:
 def simulator(stack: Stack, name: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=stack.url(name), timeout=10) as client:
         client.post("/admin/reset").raise_for_status()
-        client.put("/admin/config", json={"report_delay_ms": 50}).raise_for_status()
+        # As a real carrier: a ref submitted again is sent again, and counted.
+        client.put(
+            "/admin/config", json={"report_delay_ms": 50, "deduplicate": False}
+        ).raise_for_status()
         yield client
         if stack.processes[name].alive():
+            stats = client.get("/admin/stats").json()
+            assert stats["duplicates"] == 0, f"submitted twice: {stats['duplicateRefs'][:20]}"
             client.post("/admin/reset").raise_for_status()
 
 

@@ -62,6 +62,11 @@ class Stack:
     # gets them all in `CARRIERS`, the first simulator (`sim`) first.
     carriers: int = 1
     _carriers: list[dict[str, str]] = field(default_factory=list, repr=False)
+    # Service -> how many processes of it (more than 1: `send`, `send-2`, `send-3`...,
+    # each on its own port with the same settings). The gateway takes them in turn (its
+    # `<NAME>_URL` lists them); other services and the carrier's reports, which name one
+    # URL, reach the first, or the gateway (send's reports, when send has replicas).
+    replicas: dict[str, int] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -126,6 +131,8 @@ class Stack:
         specs = {spec.name: (spec, env) for spec in SERVICES}
         if self.carriers > 1:
             specs = self._more_carriers(specs, env)
+        if any(count > 1 for count in self.replicas.values()):
+            specs = self._more_replicas(specs, env, ports)
         for name, (spec, spec_env) in specs.items():
             if names is None or name in names:
                 port = ports.get(name) or spec.port
@@ -164,6 +171,35 @@ class Stack:
         first, *rest = specs.items()
         return dict([first, *more.items(), *rest])
 
+    def _more_replicas(
+        self,
+        specs: dict[str, tuple[ServiceSpec, dict[str, str]]],
+        env: dict[str, str],
+        ports: dict[str, int],
+    ) -> dict[str, tuple[ServiceSpec, dict[str, str]]]:
+        """Add `name-2`... after each replicated service; the gateway lists them all."""
+        gateway_env = dict(env)
+        if self.replicas.get("send", 1) > 1:
+            # Send's delivery reports through the gateway: to whichever replica is up.
+            env["REPORT_CALLBACK_URL"] = f"http://127.0.0.1:{ports['gateway']}/carrier/reports"
+        out: dict[str, tuple[ServiceSpec, dict[str, str]]] = {}
+        for name, (spec, spec_env) in specs.items():
+            out[name] = (spec, gateway_env if name == "gateway" else spec_env)
+            count = self.replicas.get(name, 1)
+            urls = [f"http://127.0.0.1:{ports.get(name) or spec.port}"]
+            for index in range(2, count + 1):
+                more = ServiceSpec(f"{name}-{index}", free_port(), package=spec.package or name)
+                out[more.name] = (more, spec_env)
+                urls.append(f"http://127.0.0.1:{more.port}")
+            if count > 1:
+                gateway_env[f"{name.upper()}_URL"] = ",".join(urls)
+        gateway_env["REPORT_CALLBACK_URL"] = env["REPORT_CALLBACK_URL"]
+        return out
+
+    def replica_names(self, name: str) -> list[str]:
+        """The processes of service `name`: `name`, `name-2`..."""
+        return [name] + [f"{name}-{i}" for i in range(2, self.replicas.get(name, 1) + 1)]
+
     def restart(self, name: str, *, kill: bool = True) -> None:
         process = self.processes[name]
         process.kill() if kill else process.stop()
@@ -196,7 +232,10 @@ ZERO_LATENCY_CARRIER = {
 
 @contextmanager
 def platform_on_loopback(
-    env: dict[str, str] | None = None, *, carriers: int = 1
+    env: dict[str, str] | None = None,
+    *,
+    carriers: int = 1,
+    replicas: dict[str, int] | None = None,
 ) -> Iterator[tuple[Stack, str]]:
     """A platform of its own: a fresh database (migrated) on the configured or embedded
     PostgreSQL, a new Tansu broker, and every service started on free ports (with
@@ -220,6 +259,7 @@ def platform_on_loopback(
                     **(env or {}),
                 },
                 carriers=carriers,
+                replicas=replicas or {},
             )
             stack.start()
             try:
