@@ -169,7 +169,10 @@ class IdempotentConsumer:
                     continue
                 new_ids.discard(envelope.event_id)  # the same id twice in one batch
                 bind_correlation_id(envelope.correlation_id)
-                event = self.event_classes[envelope.event_type].model_validate(envelope.payload)
+                # Tolerant reader: an older version upcast, unknown fields ignored.
+                event = self.event_classes[envelope.event_type].from_payload(
+                    envelope.payload, version=envelope.schema_version
+                )
                 with consumer_span(record.headers, envelope.event_type, self.group_id):
                     await self.handlers[envelope.event_type](uow, envelope, event)
                 applied += 1
