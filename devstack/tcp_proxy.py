@@ -17,6 +17,9 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+        # Blackholed: connections stay open but nothing goes through (a network that
+        # drops packets, unlike `cut`'s resets): the peers wait until their timeouts.
+        self.blackholed = False
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.listen_port)
@@ -35,9 +38,20 @@ class TcpProxy:
         self._pipes.clear()
 
     async def restore(self) -> None:
+        if self.blackholed:
+            # What went into the hole broke every stream: the peers must reconnect.
+            self.blackholed = False
+            await self.cut()
         await self.start()
 
+    async def blackhole(self) -> None:
+        """Forward nothing from now on, closing nothing: a peer's request hangs."""
+        self.blackholed = True
+
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.blackholed:  # taken, never answered
+            self._writers.add(writer)
+            return
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:
@@ -52,6 +66,8 @@ class TcpProxy:
     async def _pipe(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
         try:
             while data := await src.read(65536):
+                if self.blackholed:
+                    continue  # dropped
                 dst.write(data)
                 await dst.drain()
         except (ConnectionError, asyncio.CancelledError):
@@ -84,6 +100,9 @@ class ThreadedTcpProxy:
 
     def restore(self) -> None:
         self._call(self.proxy.restore())
+
+    def blackhole(self) -> None:
+        self._call(self.proxy.blackhole())
 
     def stop(self) -> None:
         self._call(self.proxy.cut())

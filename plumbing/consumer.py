@@ -265,3 +265,13 @@ async def _retry_forever(action: Callable[[], Awaitable[object]], *, what: str) 
             log.warning("retrying", what=what, error=repr(exc), retry_in_s=delay)
         await asyncio.sleep(delay)
         delay = min(delay * 2, 5.0)
+
+
+if __name__ == "__main__":  # python -m msgplat.plumbing.consumer dead-letters list|replay <id>
+    import sys
+
+    from msgplat.plumbing.admin import main
+
+    if sys.argv[1:2] != ["dead-letters"]:
+        sys.exit("usage: python -m msgplat.plumbing.consumer dead-letters list|replay <id>")
+    sys.exit(main("dead-letters", sys.argv[2:]))

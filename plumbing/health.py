@@ -1,5 +1,6 @@
 """`/health/live` (the process answers) and `/health/ready` (database and broker
-reachable, the schema at the revision the code needs, the consumers in their groups)."""
+reachable, the schema at the revision the code needs, the outbox relay making progress,
+the consumers in their groups)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ async def ready(request: Request) -> JSONResponse:
         checks["broker"] = "ok"
     else:
         checks["broker"] = "unreachable"
+    # Rows to publish and none published for OUTBOX_STALL_S: events are not leaving.
+    checks["outbox"] = runtime.relay.stalled() or "ok"
     for consumer in runtime.consumers:
         checks[f"consumer:{consumer.group_id}"] = "ok" if consumer.started.is_set() else "joining"
     ok = all(v == "ok" for v in checks.values())

@@ -61,8 +61,10 @@ class ServiceRuntime:
         self.db = Database(settings, tables)
         # Not ready, and no consumer or relay, while the schema is behind the code.
         self.schema = SchemaGate(self.db, settings.service_name)
-        self.producer: AIOKafkaProducer = make_producer(settings)
-        self.relay = OutboxRelay(self.db, self.producer)
+        # The relay owns the producer: it rebuilds it after a failed publish.
+        self.relay = OutboxRelay(
+            self.db, make_producer(settings), producer_factory=lambda: make_producer(settings)
+        )
         self.consumers = [
             IdempotentConsumer(self.db, group_id=group, handlers=handlers)
             for group, handlers in subscriptions.items()
@@ -80,6 +82,11 @@ class ServiceRuntime:
         self._connect_task: asyncio.Task[None] | None = None
         self._relay_task: asyncio.Task[None] | None = None
         self._consumer_tasks: dict[IdempotentConsumer, asyncio.Task[None]] = {}
+
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        """The producer the relay publishes with now (it may have been rebuilt)."""
+        return self.relay.producer
 
     async def start(self) -> None:
         """Start serving at once; the broker side connects in the background.
@@ -115,8 +122,7 @@ class ServiceRuntime:
             except Exception as exc:
                 log.warning("broker_unavailable", error=repr(exc), retry_in_s=delay)
                 await self.producer.stop()
-                self.producer = make_producer(self.settings)
-                self.relay.producer = self.producer
+                self.relay.producer = make_producer(self.settings)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
         self.producer_started.set()

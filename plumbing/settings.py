@@ -86,6 +86,20 @@ class ServiceSettings(BaseSettings):
     )
     outbox_poll_interval_s: float = Field(default=0.2, gt=0, le=10)
     outbox_retention_s: float = Field(default=3600, ge=0)
+    outbox_publish_timeout_s: float = Field(
+        default=30,
+        gt=0,
+        le=600,
+        description="Longest wait for the broker to take a batch of outbox rows; past it "
+        "the relay gives up the batch (its lock and transaction), rebuilds its producer "
+        "and tries again",
+    )
+    outbox_stall_s: float = Field(
+        default=60,
+        gt=0,
+        description="With rows to publish and none published for this long, the relay "
+        "reports the service not ready (`outbox` in /health/ready)",
+    )
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
 
     shutdown_grace_s: float = Field(
