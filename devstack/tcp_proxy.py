@@ -11,9 +11,12 @@ import contextlib
 
 
 class TcpProxy:
-    def __init__(self, listen_port: int, target_port: int) -> None:
+    def __init__(self, listen_port: int, target_port: int, target_path: str | None = None) -> None:
+        """To 127.0.0.1:`target_port`, or to the Unix socket `target_path` (e.g. a
+        PostgreSQL server's `.s.PGSQL.5432`)."""
         self.listen_port = listen_port
         self.target_port = target_port
+        self.target_path = target_path
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
@@ -53,7 +56,10 @@ class TcpProxy:
             self._writers.add(writer)
             return
         try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+            if self.target_path is not None:
+                up_reader, up_writer = await asyncio.open_unix_connection(self.target_path)
+            else:
+                up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:
             writer.close()
             return
@@ -81,10 +87,10 @@ class TcpProxy:
 class ThreadedTcpProxy:
     """`TcpProxy` on its own event loop in a thread, so it forwards whatever the caller does."""
 
-    def __init__(self, listen_port: int, target_port: int) -> None:
+    def __init__(self, listen_port: int, target_port: int, target_path: str | None = None) -> None:
         import threading
 
-        self.proxy = TcpProxy(listen_port, target_port)
+        self.proxy = TcpProxy(listen_port, target_port, target_path)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 

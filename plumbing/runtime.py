@@ -82,6 +82,8 @@ class ServiceRuntime:
         self._connect_task: asyncio.Task[None] | None = None
         self._relay_task: asyncio.Task[None] | None = None
         self._consumer_tasks: dict[IdempotentConsumer, asyncio.Task[None]] = {}
+        # group -> why it is down, while a dead consumer waits to be started again.
+        self.consumer_down: dict[str, str] = {}
 
     @property
     def producer(self) -> AIOKafkaProducer:
@@ -108,9 +110,41 @@ class ServiceRuntime:
         await self._connect_producer()
         self._relay_task = asyncio.create_task(self.relay.run(), name="outbox-relay")
         self._consumer_tasks = {
-            c: asyncio.create_task(c.run(), name=f"consumer-{c.group_id}") for c in self.consumers
+            c: asyncio.create_task(self._supervise(c), name=f"consumer-{c.group_id}")
+            for c in self.consumers
         }
         self._tasks += [self._relay_task, *self._consumer_tasks.values()]
+
+    async def _supervise(self, consumer: IdempotentConsumer) -> None:
+        """Run a consumer; if it dies, start it again with backoff (readiness says it is
+        down meanwhile, `consumer_state`)."""
+        delay = 0.5
+        while not self.stopping.is_set() and not consumer.stopping.is_set():
+            try:
+                await consumer.run()
+                return  # asked to stop
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.consumer_down[consumer.group_id] = f"down: {exc!r}"[:300]
+                log.error(
+                    "consumer_died", group=consumer.group_id, error=repr(exc), restart_in_s=delay
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+            self.consumer_down.pop(consumer.group_id, None)
+            if consumer.stopping.is_set():
+                return
+
+    def consumer_state(self, consumer: IdempotentConsumer) -> str:
+        """For readiness: "ok" once it holds its partitions, else what it waits for."""
+        if consumer.group_id in self.consumer_down:
+            return self.consumer_down[consumer.group_id]
+        if consumer.assigned.is_set():
+            return "ok"
+        if consumer.started.is_set():
+            return f"waiting for partitions of {consumer.group_id}"
+        return "joining"
 
     async def _connect_producer(self) -> None:
         delay = 0.2

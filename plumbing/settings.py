@@ -26,6 +26,13 @@ class ServiceSettings(BaseSettings):
         description="PostgreSQL URL, e.g. postgresql://user:pass@host:5432/msgplat"
     )
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_timeout_s: float = Field(
+        default=30,
+        gt=0,
+        le=600,
+        description="How long a transaction waits for a free pooled connection before it "
+        "fails (a consumer then retries its batch, it never dead-letters it)",
+    )
     db_max_overflow: int | None = Field(
         default=None,
         ge=0,
