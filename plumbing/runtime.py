@@ -173,8 +173,8 @@ class ServiceRuntime:
             self._connect_task.cancel()
         for consumer, task in self._consumer_tasks.items():
             consumer.stop()
-            if not consumer.started.is_set():
-                task.cancel()  # still joining its group: nothing in hand
+            if not consumer.assigned.is_set():
+                task.cancel()  # joining its group or restarting: nothing in hand
         await _finish_or_cancel([*workers, *self._consumer_tasks.values()], deadline)
         if self._relay_task is not None and not self._relay_task.done():
             self.relay.stop()
