@@ -294,6 +294,16 @@ CATALOGUE: dict[str, type[Event]] = {
 }
 
 
-def parse_payload(event_type: str, payload: dict[str, object]) -> Event:
-    """The typed event for an envelope's payload; KeyError for an unknown type."""
-    return CATALOGUE[event_type].model_validate(payload)
+def versions(event_type: str) -> list[int]:
+    """The versions of an event type a consumer reads: the current one and every older
+    one its upcasts (`Event.upcasts`: version -> upcast to the next) lead from."""
+    cls = CATALOGUE[event_type]
+    return [v for v in range(1, cls.schema_version) if v in cls.upcasts] + [cls.schema_version]
+
+
+def parse_payload(
+    event_type: str, payload: dict[str, object], *, version: int | None = None
+) -> Event:
+    """The typed event for an envelope's payload, read as a consumer does (tolerant:
+    an older `version` upcast, unknown fields ignored); KeyError for an unknown type."""
+    return CATALOGUE[event_type].from_payload(payload, version=version)

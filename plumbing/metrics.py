@@ -63,6 +63,12 @@ OUTBOX_AGE = Gauge(
 )
 OUTBOX_PUBLISHED = Counter("outbox_published_total", "Outbox rows published to Kafka")
 OUTBOX_FAILURES = Counter("outbox_publish_failures_total", "Outbox batches that failed to publish")
+OUTBOX_PARKED = Counter(
+    "outbox_parked_total",
+    "Outbox rows the broker refused for good (too large, topic refused), moved to "
+    "outbox_parked: their key waits until an operator retries or discards them",
+)
+OUTBOX_PARKED_ROWS = Gauge("outbox_parked_rows", "Rows in outbox_parked now")
 CONSUMER_LAG = Gauge(
     "consumer_lag_events",
     "Events on the partition not yet consumed by the group (high watermark - position)",

@@ -28,6 +28,13 @@ class ServiceSettings(BaseSettings):
         description="PostgreSQL URL, e.g. postgresql://user:pass@host:5432/msgplat"
     )
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_timeout_s: float = Field(
+        default=30,
+        gt=0,
+        le=600,
+        description="How long a transaction waits for a free pooled connection before it "
+        "fails (a consumer then retries its batch, it never dead-letters it)",
+    )
     db_max_overflow: int | None = Field(
         default=None,
         ge=0,
@@ -88,6 +95,20 @@ class ServiceSettings(BaseSettings):
     )
     outbox_poll_interval_s: float = Field(default=0.2, gt=0, le=10)
     outbox_retention_s: float = Field(default=3600, ge=0)
+    outbox_publish_timeout_s: float = Field(
+        default=30,
+        gt=0,
+        le=600,
+        description="Longest wait for the broker to take a batch of outbox rows; past it "
+        "the relay gives up the batch (its lock and transaction), rebuilds its producer "
+        "and tries again",
+    )
+    outbox_stall_s: float = Field(
+        default=60,
+        gt=0,
+        description="With rows to publish and none published for this long, the relay "
+        "reports the service not ready (`outbox` in /health/ready)",
+    )
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
 
     shutdown_grace_s: float = Field(
