@@ -56,7 +56,14 @@ async def answers(proxy: Proxy, count: int) -> list[str]:
     out = []
     for _ in range(count):
         response = await proxy._send(
-            client, "stat", "POST", "/stats", params=httpx.QueryParams(), headers=[], body=b"{}"
+            client,
+            "stat",
+            "POST",
+            "/stats",
+            params=httpx.QueryParams(),
+            headers=[],
+            content=b"{}",
+            limits=proxy.timeout,
         )
         await response.aread()
         out.append(response.text)
