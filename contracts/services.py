@@ -53,7 +53,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "reservation",
         8081,
-        routes=("/msgReqs", "/templates"),
+        routes=("/msgReqs", "/templates", "/senders"),
         tables=True,
         produces=("reservation.events",),
     ),
@@ -67,7 +67,13 @@ SERVICES: tuple[Service, ...] = (
     ),
     Service("billing", 8083, routes=("/billings",), tables=True, produces=("billing.events",)),
     Service("stat", 8084, routes=("/stats",), tables=True, produces=("stat.events",)),
-    Service("monitoring", 8085, routes=("/monitorings",), tables=True),
+    Service(
+        "monitoring",
+        8085,
+        routes=("/monitorings",),
+        tables=True,
+        produces=("monitoring.events",),
+    ),
     Service("gateway", 8088, kind="gateway", tables=True),
 )
 

@@ -23,6 +23,9 @@ from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
 STATE_DIR = Path(".devstack")
 DATABASE_NAME = "msgplat"
 BROKER_PORT = 9092
+# The demo customer's callback number, registered and approved at start (as an operator
+# would) so that the run book's reservations may name it (발신번호 사전등록).
+DEMO_SENDERS = '{"demo": ["0212345678"]}'
 
 
 def say(message: str) -> None:
@@ -78,6 +81,7 @@ def main() -> int:
         env = {
             "DATABASE_URL": database_url,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "DEMO_SENDERS": os.environ.get("DEMO_SENDERS", DEMO_SENDERS),
             **credentials,
             **wiring_env({s.name: s.port for s in SERVICES}),
         }

@@ -1,5 +1,5 @@
-"""The dispatcher: sends the queued webhook deliveries and alerts (a background task of
-every monitoring replica; replicas share the work through row locks).
+"""The dispatcher: sends the queued webhook deliveries (a background task of every
+monitoring replica; replicas share the work through row locks).
 
 Webhooks
 - A delivery is claimed (attempt counted, leased until its timeout has passed) in a
@@ -13,8 +13,7 @@ Webhooks
   `webhook_per_endpoint` are in flight per webhook and `webhook_concurrency` in all, so a
   dead endpoint holds a few slots and never delays another endpoint's deliveries.
 
-Alerts go to the carrier in batches (`alert_sender`), in a task of their own: a slow
-carrier does not hold up the webhooks.
+(The status alerts are not sent from here: the send service sends them, ADR 0013.)
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ import orjson
 from sqlalchemy import text
 
 from msgplat.monitoring import domain, signing
-from msgplat.monitoring.alert_sender import AlertSender
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
@@ -94,9 +92,7 @@ class Dispatcher:
         ) as client:
             self._client = client
             try:
-                async with asyncio.TaskGroup() as tasks:
-                    tasks.create_task(self._webhook_loop())
-                    tasks.create_task(AlertSender(self.db, self.settings).run(client))
+                await self._webhook_loop()
             finally:
                 for task in self._tasks:
                     task.cancel()

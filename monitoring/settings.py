@@ -46,21 +46,6 @@ class MonitoringSettings(ServiceSettings):
         description="Dispatcher's fallback poll; new deliveries wake it at once (NOTIFY)",
     )
 
-    carrier_url: str = Field(
-        default="http://127.0.0.1:8090", description="Carrier API base URL (for the alerts)"
-    )
-    carrier_api_key: str = Field(default="sim-key", description="Bearer key for the carrier API")
-    carrier_callback_token: str = Field(
-        default="sim-callback", description="Bearer token the carrier sends with its reports"
-    )
-    alert_report_url: str = Field(
-        default="http://127.0.0.1:8085/carrier/reports",
-        description="Where the carrier pushes the alerts' delivery reports (this service)",
-    )
-    alert_sender_num: str = Field(
-        default="15880000", description="Sender (callback) number of the status alerts"
-    )
-
 
 def get_settings() -> MonitoringSettings:
     return MonitoringSettings()  # read from the environment

@@ -14,7 +14,8 @@ carrier (the one its callback token names); duplicates, reports that arrive afte
 message's first final state, and reports from another carrier (one that had the
 message before a failover, see carrier_router.py) change nothing: a message is final
 once, by one carrier. A batch naming any message we do not know is refused whole (422)
-and changes nothing.
+and changes nothing. Reports of notices (`notice:<id>` refs) take the same rules, in
+`notices.apply_reports`, in the same transaction.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from msgplat.plumbing import tracing
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.metrics import SEND_MESSAGES
-from msgplat.send import domain, repository
+from msgplat.send import domain, notices, repository
 from msgplat.send.domain import JobState, MessageState
 from msgplat.send.repository.rows import FinalRow, Job, JobFinalRow
 from msgplat.send.schemas import CarrierReport, ReportsApplied
@@ -155,11 +156,17 @@ def reporting_carrier(settings: SendSettings, authorization: str | None) -> str 
 async def apply_reports(
     db: Database, reports: list[CarrierReport], *, carrier: str
 ) -> ReportsApplied:
-    """Apply `reports` sent by `carrier` (the name its callback token belongs to)."""
+    """Apply `reports` sent by `carrier` (the name its callback token belongs to): the
+    reports of messages here, those of notices (`notice:<id>` refs) in `notices`."""
     keyed: dict[tuple[UUID, int], CarrierReport] = {}
+    of_notices: dict[UUID, CarrierReport] = {}
     errors: list[FieldError] = []
     for index, report in enumerate(reports):
         try:
+            notice_id = domain.parse_notice_ref(report.ref)
+            if notice_id is not None:
+                of_notices.setdefault(notice_id, report)
+                continue
             rid, seq = domain.parse_ref(report.ref)
             key = (UUID(rid), seq)
         except ValueError as exc:
@@ -171,36 +178,39 @@ async def apply_reports(
 
     keys = list(keyed)
     async with db.unit_of_work() as uow:
-        known = await repository.reports.known(uow.conn, keys)
-        unknown = [k for k in keys if k not in known]
+        known = await repository.reports.known(uow.conn, keys) if keys else set()
+        unknown = [domain.make_ref(*k) for k in keys if k not in known]
+        unknown += [domain.notice_ref(i) for i in await notices.unknown_refs(uow, list(of_notices))]
         if unknown:
             raise RequestInvalid(
                 [
                     FieldError(
                         ("body", "reports", "ref"),
                         "no such message: nothing in this batch was applied",
-                        input=domain.make_ref(*k),
+                        input=ref,
                     )
-                    for k in unknown[:MAX_LISTED]
+                    for ref in unknown[:MAX_LISTED]
                 ],
                 total=len(unknown),
             )
-        values = [keyed[k] for k in keys]
-        changed = await repository.reports.apply_reports(
-            uow.conn,
-            keys,
-            carrier=carrier,
-            statuses=[_state(r) for r in values],
-            codes=[r.code for r in values],
-            reasons=[r.reason or _state(r) for r in values],
-            mids=[r.message_id for r in values],
-            done=[r.done_at for r in values],
-        )
-        await record_final_by_job(uow, changed)
+        changed: Sequence[JobFinalRow] = []
+        if keys:
+            values = [keyed[k] for k in keys]
+            changed = await repository.reports.apply_reports(
+                uow.conn,
+                keys,
+                carrier=carrier,
+                statuses=[_state(r) for r in values],
+                codes=[r.code for r in values],
+                reasons=[r.reason or _state(r) for r in values],
+                mids=[r.message_id for r in values],
+                done=[r.done_at for r in values],
+            )
+            await record_final_by_job(uow, changed)
+        finished_notices = await notices.apply_reports(uow, of_notices, carrier=carrier)
         await uow.commit()
-    return ReportsApplied(
-        received=len(reports), applied=len(changed), ignored=len(reports) - len(changed)
-    )
+    applied = len(changed) + finished_notices
+    return ReportsApplied(received=len(reports), applied=applied, ignored=len(reports) - applied)
 
 
 def _state(report: CarrierReport) -> str:
