@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
     DateTime,
+    Identity,
     Index,
     Integer,
     MetaData,
@@ -114,6 +116,20 @@ senders = Table(
     Column("verified_at", DateTime(timezone=True), nullable=True),
     Index("ux_senders_user_number", "user_id", "number", unique=True),
     Index("ix_senders_user_created", "user_id", "created_at"),
+)
+
+# Every code sent to a number, kept a day: the daily budgets per number (whoever asks:
+# no number is flooded with codes, and guessing one takes days) and per customer (codes
+# are free: they are no free channel either).
+sender_codes = Table(
+    "sender_codes",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("number", String(20), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_sender_codes_number_sent", "number", "sent_at"),
+    Index("ix_sender_codes_user_sent", "user_id", "sent_at"),
 )
 
 tables = plumbing_tables(metadata)

@@ -85,6 +85,15 @@ class ReservationSettings(ServiceSettings):
         le=100,
         description="Codes one sender number may be sent; past it, an operator approves it",
     )
+    sender_codes_per_number_day: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Codes one number may be sent in 24 hours, whichever customer asks",
+    )
+    sender_codes_per_customer_day: int = Field(
+        default=50, ge=1, le=100_000, description="Codes one customer may have sent in 24 hours"
+    )
     senders_per_customer: int = Field(
         default=100, ge=1, le=10_000, description="Sender numbers one customer may register"
     )

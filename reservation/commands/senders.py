@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -40,7 +40,7 @@ from msgplat.plumbing.logging import get_logger
 from msgplat.plumbing.phones import NumberInvalid, callback_e164, normalise_callback
 from msgplat.reservation import domain
 from msgplat.reservation.domain import SenderStatus, VerifiedBy
-from msgplat.reservation.models import senders
+from msgplat.reservation.models import sender_codes, senders
 from msgplat.reservation.queries import sender_of
 from msgplat.reservation.schemas import Sender, SenderApprove, SenderCreate
 from msgplat.reservation.settings import ReservationSettings
@@ -258,6 +258,7 @@ async def _send_code(
     uow: UnitOfWork, settings: ReservationSettings, row: Any, *, now: datetime
 ) -> Any:
     """A new code for the sender: its hash stored, the code on its way to the number."""
+    await _spend_code_budget(uow, settings, row.user_id, row.number, now=now)
     code, notice_id = domain.new_code(), uuid4()
     ttl = timedelta(seconds=settings.sender_code_ttl_s)
     updated = (
@@ -289,6 +290,42 @@ async def _send_code(
         user_id=row.user_id,
     )
     return updated
+
+
+DAY = timedelta(hours=24)
+
+
+async def _spend_code_budget(
+    uow: UnitOfWork, settings: ReservationSettings, user_id: str, number: str, *, now: datetime
+) -> None:
+    """429 when the number, or the customer, had their codes of the last 24 hours; else
+    one is noted. Per number whoever asks, so that no number is flooded with codes and a
+    code cannot be guessed by registering it again and again; per customer, since codes
+    are free."""
+    since = now - DAY
+    c = sender_codes.c
+    for column, value, limit, whose in (
+        (c.number, number, settings.sender_codes_per_number_day, "this number"),
+        (c.user_id, user_id, settings.sender_codes_per_customer_day, "this customer"),
+    ):
+        sent = (
+            await uow.conn.execute(
+                select(func.count(), func.min(c.sent_at)).where(column == value, c.sent_at > since)
+            )
+        ).one()
+        if sent[0] >= limit:
+            wait_s = max(1, int((sent[1] + DAY - now).total_seconds()) + 1)
+            raise TooManyRequests(
+                f"{whose} was sent {limit} codes in the last 24 hours; ask again in "
+                f"{wait_s} s, or have an operator approve the number",
+                retry_after_s=wait_s,
+            )
+    await uow.conn.execute(
+        delete(sender_codes).where(
+            c.sent_at <= since, or_(c.number == number, c.user_id == user_id)
+        )
+    )
+    await uow.conn.execute(insert(sender_codes).values(user_id=user_id, number=number, sent_at=now))
 
 
 async def _verify(

@@ -1,4 +1,4 @@
-"""senders: the customers' registered and verified callback numbers
+"""senders: the customers' registered and verified callback numbers, and the codes sent
 
 Revision ID: 0006
 Revises: 0005
@@ -67,9 +67,41 @@ def upgrade() -> None:
         schema="reservation",
     )
 
+    op.create_table(
+        "sender_codes",
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        sa.Column("user_id", sa.String(length=64), nullable=False),
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column(
+            "sent_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        schema="reservation",
+    )
+    op.create_index(
+        "ix_sender_codes_number_sent",
+        "sender_codes",
+        ["number", "sent_at"],
+        unique=False,
+        schema="reservation",
+    )
+    op.create_index(
+        "ix_sender_codes_user_sent",
+        "sender_codes",
+        ["user_id", "sent_at"],
+        unique=False,
+        schema="reservation",
+    )
+
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_index("ix_sender_codes_user_sent", table_name="sender_codes", schema="reservation")
+    op.drop_index("ix_sender_codes_number_sent", table_name="sender_codes", schema="reservation")
+    op.drop_table("sender_codes", schema="reservation")
     op.drop_index("ix_senders_user_created", table_name="senders", schema="reservation")
     op.drop_index("ux_senders_user_number", table_name="senders", schema="reservation")
     op.drop_table("senders", schema="reservation")
