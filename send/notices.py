@@ -176,6 +176,9 @@ class NoticeSender:
         self.carrier = carrier
         self.stopping = stopping or asyncio.Event()
         self.ad_hours = settings.advertising_hours
+        # A claim outlives a submit and its retries (3 calls of CARRIER_TIMEOUT_S), so
+        # another replica does not take a notice whose answer is still on its way.
+        self.lease_s = settings.lease_s + 3 * settings.carrier_timeout_s
 
     async def run(self) -> None:
         last_sweep = 0.0
@@ -202,7 +205,7 @@ class NoticeSender:
         carriers = {t: self.carrier.first_choice(t) for t in MSG_TYPES}
         async with self.db.unit_of_work() as uow:
             claimed = await repository.notices.claim_due(
-                uow.conn, lease_s=self.settings.lease_s, limit=CLAIM_LIMIT, carriers=carriers
+                uow.conn, lease_s=self.lease_s, limit=CLAIM_LIMIT, carriers=carriers
             )
             ready = await self._gate(uow, claimed)
             await uow.commit()
