@@ -11,10 +11,12 @@ the carrier simulator (`code_sent_to`).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import random
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -50,28 +52,59 @@ def approve_sender(
         return result
 
 
+def _to_approve(request: httpx.Request) -> tuple[str, str] | None:
+    """(userId, callbackNum) of a `POST /msgReqs` that names both."""
+    if request.method != "POST" or request.url.path != "/msgReqs":
+        return None
+    try:
+        body = orjson.loads(request.content)
+        user, number = body.get("userId"), body.get("callbackNum")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    if isinstance(user, str) and isinstance(number, str):
+        return user, number
+    return None
+
+
 def approve_callback_numbers(
     gateway_url: str, operator_headers: dict[str, str]
 ) -> Callable[[httpx.Request], None]:
     """An httpx request hook: before a `POST /msgReqs` naming a `userId` and a
     `callbackNum` not seen before, an operator approves that number as the customer's
-    sender. A number that cannot be registered (malformed) is left alone: the request's
-    own answer says why."""
+    sender. Concurrent requests wait until it is approved. A number that cannot be
+    registered (malformed) is left alone: the request's own answer says why."""
     done: set[tuple[str, str]] = set()
+    lock = threading.Lock()
 
     def hook(request: httpx.Request) -> None:
-        if request.method != "POST" or request.url.path != "/msgReqs":
+        wanted = _to_approve(request)
+        if wanted is None:
             return
-        try:
-            body = orjson.loads(request.content)
-            user, number = body.get("userId"), body.get("callbackNum")
-        except (orjson.JSONDecodeError, AttributeError):
+        with lock:
+            if wanted not in done:
+                with contextlib.suppress(AssertionError):
+                    approve_sender(gateway_url, operator_headers, *wanted)
+                done.add(wanted)
+
+    return hook
+
+
+def approve_callback_numbers_async(
+    gateway_url: str, operator_headers: dict[str, str]
+) -> Callable[[httpx.Request], Awaitable[None]]:
+    """`approve_callback_numbers` for an `httpx.AsyncClient`."""
+    done: set[tuple[str, str]] = set()
+    lock = asyncio.Lock()
+
+    async def hook(request: httpx.Request) -> None:
+        wanted = _to_approve(request)
+        if wanted is None:
             return
-        if not (isinstance(user, str) and isinstance(number, str)) or (user, number) in done:
-            return
-        done.add((user, number))
-        with contextlib.suppress(AssertionError):
-            approve_sender(gateway_url, operator_headers, user, number)
+        async with lock:
+            if wanted not in done:
+                with contextlib.suppress(AssertionError):
+                    await asyncio.to_thread(approve_sender, gateway_url, operator_headers, *wanted)
+                done.add(wanted)
 
     return hook
 

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from msgplat_testsupport.senders import approve_callback_numbers
+from msgplat_testsupport.senders import approve_callback_numbers_async as approve_async
 from msgplat_testsupport.stack import Stack, credit_new_customers
 from msgplat_testsupport.waiting import eventually, wait_until
 
@@ -367,7 +368,10 @@ async def test_concurrent_retries_with_one_key_create_one_reservation(stack: Sta
     data = body()
     key = {"Idempotency-Key": uuid.uuid4().hex}
     async with httpx.AsyncClient(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+        base_url=stack.gateway_url,
+        headers=stack.operator_headers,
+        timeout=30,
+        event_hooks={"request": [approve_async(stack.gateway_url, stack.operator_headers)]},
     ) as client:
         answers = await asyncio.gather(
             *(client.post("/msgReqs", json=data, headers=key) for _ in range(8))
@@ -489,7 +493,10 @@ def test_cancel_unknown_is_404_and_malformed_is_422(client: httpx.Client) -> Non
 
 async def test_concurrent_cancels_succeed_once(stack: Stack) -> None:
     async with httpx.AsyncClient(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+        base_url=stack.gateway_url,
+        headers=stack.operator_headers,
+        timeout=30,
+        event_hooks={"request": [approve_async(stack.gateway_url, stack.operator_headers)]},
     ) as client:
         created = (await client.post("/msgReqs", json=body())).json()
         answers = await asyncio.gather(
@@ -515,7 +522,10 @@ def test_the_read_model_shows_a_cancel(client: httpx.Client) -> None:
 async def test_the_read_model_shows_a_cancel_sent_right_after_the_post(stack: Stack) -> None:
     """Requested, recipients and cancelled travel in order: the view ends cancelled."""
     async with httpx.AsyncClient(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+        base_url=stack.gateway_url,
+        headers=stack.operator_headers,
+        timeout=30,
+        event_hooks={"request": [approve_async(stack.gateway_url, stack.operator_headers)]},
     ) as client:
         created = (await client.post("/msgReqs", json=body())).json()
         cancel = await client.post(f"/msgReqs/{created['id']}/cancel")
