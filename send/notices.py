@@ -47,7 +47,7 @@ log = get_logger(__name__)
 
 CLAIM_LIMIT = 100
 SWEEP_EVERY_S = 30.0
-# Before a held notice looks at its customer's windows again when none opens in sight.
+# A held notice looks at its customer's windows again at least this often.
 RECHECK_CLOSED_S = 3600.0
 
 
@@ -138,6 +138,7 @@ async def apply_reports(
         codes=[r.code for r in values],
         reasons=[r.reason or status for r, status in zip(values, statuses, strict=True)],
         mids=[r.message_id for r in values],
+        done=[r.done_at for r in values],
     )
     record_final(uow, finals)
     return len(finals)

@@ -25,9 +25,9 @@ from msgplat.send.repository.rows import sql_in
 N = NoticeState
 OPEN = sql_in(N.SENDING, N.SUBMITTED)  # at a carrier, or on its way: a report applies
 
-# What every statement that makes notices final sets besides the result, and returns.
-FINISH = f"""final_at = now(),
-    text = CASE WHEN n.kind = 'sender_verification' THEN '{REDACTED_TEXT}' ELSE n.text END"""
+# What every statement that makes notices final sets besides the result and its time, and
+# returns.
+REDACT = f"text = CASE WHEN n.kind = 'sender_verification' THEN '{REDACTED_TEXT}' ELSE n.text END"
 FINAL_COLUMNS = """n.notice_id, n.user_id, n.kind, n.subject_id, n.status, n.result_code,
     n.reason, n.carrier, n.carrier_msg_id, n.msg_type, n.final_at"""
 
@@ -158,7 +158,7 @@ FAIL_SQL = text(
     f"""
     UPDATE {SCHEMA}.notices n
     SET status = '{N.FAILED}', result_code = v.code, reason = v.reason,
-        carrier = coalesce(v.carrier, n.carrier), {FINISH}
+        carrier = coalesce(v.carrier, n.carrier), final_at = now(), {REDACT}
     FROM unnest(CAST(:ids AS uuid[]), CAST(:codes AS text[]), CAST(:reasons AS text[]),
                 CAST(:carriers AS text[])) AS v(id, code, reason, carrier)
     WHERE n.notice_id = v.id AND n.status IN {sql_in(N.PENDING, N.SENDING)}
@@ -204,10 +204,10 @@ REPORT_SQL = text(
     f"""
     UPDATE {SCHEMA}.notices n
     SET status = v.status, result_code = v.code, reason = v.reason,
-        carrier_msg_id = coalesce(n.carrier_msg_id, v.mid), {FINISH}
+        carrier_msg_id = coalesce(n.carrier_msg_id, v.mid), final_at = v.done_at, {REDACT}
     FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:codes AS text[]),
-                CAST(:reasons AS text[]), CAST(:mids AS text[]))
-        AS v(id, status, code, reason, mid)
+                CAST(:reasons AS text[]), CAST(:mids AS text[]), CAST(:done AS timestamptz[]))
+        AS v(id, status, code, reason, mid, done_at)
     WHERE n.notice_id = v.id AND n.status IN {OPEN} AND n.carrier = :carrier
     RETURNING {FINAL_COLUMNS}
     """
@@ -223,11 +223,12 @@ async def apply_reports(
     codes: list[str],
     reasons: list[str],
     mids: list[str],
+    done: list[datetime],
 ) -> list[FinalNotice]:
     """The notices at `ids` take their report's result, when not final yet and when they
     record `carrier`: the others change nothing."""
     params = {"ids": ids, "carrier": carrier, "statuses": statuses, "codes": codes}
-    params |= {"reasons": reasons, "mids": mids}
+    params |= {"reasons": reasons, "mids": mids, "done": done}
     return _finals((await conn.execute(REPORT_SQL, params)).all())
 
 
@@ -244,7 +245,8 @@ async def known(conn: AsyncConnection, ids: list[UUID]) -> set[UUID]:
 SWEEP_SQL = text(
     f"""
     UPDATE {SCHEMA}.notices n
-    SET status = '{N.FAILED}', result_code = :code, reason = :reason, {FINISH}
+    SET status = '{N.FAILED}', result_code = :code, reason = :reason, final_at = now(),
+        {REDACT}
     WHERE n.notice_id IN (
         SELECT notice_id FROM {SCHEMA}.notices
         WHERE status = '{N.SUBMITTED}' AND submitted_at < now() - CAST(:timeout AS interval)

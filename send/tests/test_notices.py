@@ -103,6 +103,9 @@ async def results(db: Database, notice_id: uuid.UUID) -> list[dict[str, Any]]:
         ]
 
 
+DONE_AT = datetime(2030, 5, 1, 3, 0, 0, 250_000, tzinfo=UTC)
+
+
 def report(notice_id: uuid.UUID, status: str = "DELIVERED") -> CarrierReport:
     return CarrierReport.model_validate(
         {
@@ -110,7 +113,7 @@ def report(notice_id: uuid.UUID, status: str = "DELIVERED") -> CarrierReport:
             "ref": domain.notice_ref(notice_id),
             "status": status,
             "code": "0000" if status == "DELIVERED" else "3001",
-            "doneAt": datetime.now(UTC).isoformat(),
+            "doneAt": DONE_AT.isoformat(),
         }
     )
 
@@ -154,6 +157,7 @@ async def test_a_notice_is_sent_once_and_final_once_by_its_carrier_s_report(
         "SMS",
     )
     assert (result["carrier"], result["carrier_msg_id"]) == ("sim", received[0]["messageId"])
+    assert datetime.fromisoformat(result["at"]) == DONE_AT  # when the carrier says
     await sender.carrier.close()
 
 
