@@ -1,5 +1,6 @@
 """Reactions: the reservation's part of the saga, how a reservation moves as the other
-contexts report back (one function per event, given the consumer's unit of work).
+contexts report back (one function per event, given the consumer's unit of work); and
+whether a sender's verification code reached its number (`on_notice_result`).
 
     requested --CreditHeld--> scheduled --SendingStarted--> sending
     requested --CreditRefused--> rejected
