@@ -54,7 +54,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "reservation",
         8081,
-        routes=("/msgReqs", "/templates"),
+        routes=("/msgReqs", "/templates", "/senders"),
         tables=True,
         produces=("reservation.events",),
     ),
@@ -68,7 +68,13 @@ SERVICES: tuple[Service, ...] = (
     ),
     Service("billing", 8083, routes=("/billings",), tables=True, produces=("billing.events",)),
     Service("stat", 8084, routes=("/stats",), tables=True, produces=("stat.events",)),
-    Service("monitoring", 8085, routes=("/monitorings",), tables=True),
+    Service(
+        "monitoring",
+        8085,
+        routes=("/monitorings",),
+        tables=True,
+        produces=("monitoring.events",),
+    ),
     Service("gateway", 8088, kind="gateway", tables=True),
 )
 

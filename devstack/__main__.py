@@ -29,6 +29,9 @@ BROKER_PORT = 9092
 # Idempotency-Key adds nothing, so a restart on the kept data does not add more).
 DEMO_CREDIT = 100_000
 DEMO_CREDIT_KEY = "make-run-demo-credit"
+# The demo customer's callback number, registered and approved at start (as an operator
+# would) so that the run book's reservations may name it (발신번호 사전등록).
+DEMO_SENDERS = '{"demo": ["0212345678"]}'
 
 
 def say(message: str) -> None:
@@ -84,6 +87,7 @@ def main() -> int:
         env = {
             "DATABASE_URL": database_url,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "DEMO_SENDERS": os.environ.get("DEMO_SENDERS", DEMO_SENDERS),
             **credentials,
             **wiring_env({s.name: s.port for s in SERVICES}),
         }

@@ -1,20 +1,19 @@
 """What the API's commands do: a customer's notification settings (their webhooks and
-the status alert to their own mobile number), and the carrier's reports of the alerts."""
+the status alert to their own mobile number, one of their verified sender numbers)."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
 from uuid import UUID
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from msgplat.monitoring import pinning, signing
-from msgplat.monitoring.models import alert_settings, webhooks
+from msgplat.monitoring.models import alert_settings, verified_senders, webhooks
 from msgplat.monitoring.queries import alert_settings_of, webhook_of
 from msgplat.monitoring.schemas import (
     AlertSettings,
@@ -29,6 +28,10 @@ from msgplat.plumbing.errors import FieldError, RequestInvalid
 
 MAX_WEBHOOKS_PER_CUSTOMER = 10
 REGISTRATION_RESOLVE_TIMEOUT_S = 2.0
+NOT_A_VERIFIED_SENDER = (
+    "is not a verified sender number of this customer: the alert goes only to a number "
+    "proven to be theirs; register it at POST /senders and enter the code sent to it"
+)
 
 
 async def register_webhook(
@@ -92,10 +95,30 @@ async def delete_webhook(db: Database, caller: Caller, webhook_id: UUID) -> None
 async def put_alert_settings(
     db: Database, caller: Caller, body: AlertSettingsUpdate
 ) -> AlertSettings:
+    """The alert goes only to a number proven to be the customer's: a mobile number among
+    their verified sender numbers (as the reservation service reports them, a moment
+    after they are verified there)."""
     user_id = caller.claim(body.user_id, ("body", "userId"))
-    number = mobile_e164(body.callback_num, ("body", "callbackNum"))
+    loc = ("body", "callbackNum")
+    number = mobile_e164(body.callback_num, loc)
     values = {"user_id": user_id, "callback_num": number, "enabled": body.enabled}
     async with db.unit_of_work() as uow:
+        verified = await uow.conn.scalar(
+            select(func.count())
+            .select_from(verified_senders)
+            .where(verified_senders.c.user_id == user_id, verified_senders.c.e164 == number)
+        )
+        if body.enabled and not verified:
+            raise RequestInvalid(
+                [
+                    FieldError(
+                        loc,
+                        NOT_A_VERIFIED_SENDER,
+                        type="sender_not_verified",
+                        input=body.callback_num,
+                    )
+                ]
+            )
         row = (
             await uow.conn.execute(
                 insert(alert_settings)
@@ -123,28 +146,3 @@ def mobile_e164(raw: str, loc: tuple[str | int, ...]) -> str:
     ):
         raise RequestInvalid([FieldError(loc, "is not a mobile number", input=raw)])
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
-
-
-async def record_alert_reports(db: Database, reports: list[dict[str, Any]]) -> int:
-    """The carrier's delivery reports of alerts: `sent` becomes delivered or failed."""
-    ours = [r for r in reports if isinstance(r.get("ref"), str)]
-    refs = [r["ref"] for r in ours]
-    states = ["delivered" if r.get("status") == "DELIVERED" else "failed" for r in ours]
-    codes = [str(r.get("code") or "") for r in ours]
-    if not refs:
-        return 0
-    async with db.unit_of_work() as uow:
-        result = await uow.conn.execute(
-            text(
-                """
-                UPDATE monitoring.alerts a
-                SET state = v.state, result_code = v.code, finished_at = now()
-                FROM unnest(CAST(:refs AS text[]), CAST(:states AS text[]),
-                            CAST(:codes AS text[])) AS v(ref, state, code)
-                WHERE a.ref = v.ref AND a.state IN ('sent', 'pending')
-                """
-            ),
-            {"refs": refs, "states": states, "codes": codes},
-        )
-        await uow.commit()
-    return int(result.rowcount or 0)

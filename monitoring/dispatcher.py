@@ -1,5 +1,5 @@
-"""The dispatcher: sends the queued webhook deliveries and alerts (a background task of
-every monitoring replica; replicas share the work through row locks).
+"""The dispatcher: sends the queued webhook deliveries (a background task of every
+monitoring replica; replicas share the work through row locks).
 
 Webhooks
 - A delivery is claimed (attempt counted, leased until its timeout has passed) in a
@@ -17,8 +17,7 @@ Webhooks
   redirect, and a refused destination fails the delivery at once. The log keeps the
   status code, and the start of the body only of a public address's answer.
 
-Alerts go to the carrier in batches (`alert_sender`), in a task of their own: a slow
-carrier does not hold up the webhooks.
+(The status alerts are not sent from here: the send service sends them, ADR 0013.)
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ import orjson
 from sqlalchemy import text
 
 from msgplat.monitoring import domain, pinning, signing
-from msgplat.monitoring.alert_sender import AlertSender
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
@@ -119,9 +117,7 @@ class Dispatcher:
         ) as client:
             self._client = client
             try:
-                async with asyncio.TaskGroup() as tasks:
-                    tasks.create_task(self._webhook_loop())
-                    tasks.create_task(AlertSender(self.db, self.settings).run(client))
+                await self._webhook_loop()
             finally:
                 for task in self._tasks:
                     task.cancel()

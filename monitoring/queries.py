@@ -1,5 +1,5 @@
 """The reads behind the API: the reservations' views (never another service's tables),
-a customer's webhooks with their delivery log, and their alert setting."""
+a customer's webhooks with their delivery log, and their alert setting with its log."""
 
 from __future__ import annotations
 
@@ -12,9 +12,15 @@ from uuid import UUID
 from sqlalchemy import select
 
 from msgplat.monitoring.domain import View
-from msgplat.monitoring.models import alert_settings, webhook_deliveries, webhooks
+from msgplat.monitoring.models import alert_settings, alerts, webhook_deliveries, webhooks
 from msgplat.monitoring.models import reservation_views as views
-from msgplat.monitoring.schemas import AlertSettings, ReservationView, Webhook, WebhookDelivery
+from msgplat.monitoring.schemas import (
+    AlertDelivery,
+    AlertSettings,
+    ReservationView,
+    Webhook,
+    WebhookDelivery,
+)
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import FieldError, NotFound, RequestInvalid
@@ -155,6 +161,33 @@ async def get_alert_settings(db: Database, caller: Caller, user_id: str | None) 
     if row is None:
         return AlertSettings(user_id=owner)
     return alert_settings_of(row)
+
+
+async def list_alert_deliveries(
+    db: Database, *, user_id: str | None, page: int, size: int
+) -> tuple[list[AlertDelivery], int]:
+    """The customer's status alerts, newest first."""
+    query = select(alerts).order_by(alerts.c.id.desc())
+    if user_id is not None:
+        query = query.where(alerts.c.user_id == user_id)
+    async with db.engine.connect() as conn:
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    items = [
+        AlertDelivery(
+            notice_id=row.notice_id,
+            reservation_id=row.reservation_id,
+            status=row.ref.rpartition(":")[2],
+            to=row.to_num,
+            text=row.text,
+            state=row.state,
+            result_code=row.result_code,
+            reason=row.reason or row.last_error,
+            created_at=row.created_at,
+            finished_at=row.finished_at,
+        )
+        for row in rows
+    ]
+    return items, int(total or 0)
 
 
 def webhook_of(row: Any) -> Webhook:

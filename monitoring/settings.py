@@ -56,22 +56,6 @@ class MonitoringSettings(ServiceSettings):
         description="Dispatcher's fallback poll; new deliveries wake it at once (NOTIFY)",
     )
 
-    carrier_url: str = Field(
-        default="http://127.0.0.1:8090", description="Carrier API base URL (for the alerts)"
-    )
-    # No default: a default would be known to everyone.
-    carrier_api_key: str = Field(min_length=1, description="Bearer key for the carrier API")
-    carrier_callback_token: str = Field(
-        min_length=1, description="Bearer token the carrier sends with its reports"
-    )
-    alert_report_url: str = Field(
-        default="http://127.0.0.1:8085/carrier/reports",
-        description="Where the carrier pushes the alerts' delivery reports (this service)",
-    )
-    alert_sender_num: str = Field(
-        default="15880000", description="Sender (callback) number of the status alerts"
-    )
-
 
 def get_settings() -> MonitoringSettings:
     return load_settings(MonitoringSettings)  # SettingsError names what is missing

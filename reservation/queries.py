@@ -1,5 +1,5 @@
-"""Reads of the reservation API: reservations and templates, each answered only to its
-customer (another customer's answers 404) or an operator."""
+"""Reads of the reservation API: reservations, templates and sender numbers, each
+answered only to its customer (another customer's answers 404) or an operator."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, fetch_page
-from msgplat.reservation.domain import variables
-from msgplat.reservation.models import reservations, templates
-from msgplat.reservation.schemas import MsgReq, Template
+from msgplat.reservation.domain import SenderStatus, variables
+from msgplat.reservation.models import reservations, senders, templates
+from msgplat.reservation.schemas import MsgReq, Sender, Template
 from msgplat.reservation.validation import StoredTemplate
 
 
@@ -115,4 +115,54 @@ def template_of(row: Any) -> Template:
         variables=variables(row.content),
         created_at=row.created_at,
         updated_at=row.updated_at,
+    )
+
+
+async def verified_numbers(db: Database, user_id: str) -> frozenset[str]:
+    """The customer's verified sender numbers (national digits): the callbackNums a new
+    reservation of theirs may name."""
+    async with db.engine.connect() as conn:
+        numbers = await conn.scalars(
+            select(senders.c.number).where(
+                senders.c.user_id == user_id, senders.c.status == SenderStatus.VERIFIED
+            )
+        )
+        return frozenset(numbers.all())
+
+
+async def get_sender(db: Database, caller: Caller, sender_id: UUID) -> Sender:
+    async with db.engine.connect() as conn:
+        row = (await conn.execute(select(senders).where(senders.c.id == sender_id))).first()
+    caller.check_owner(row and row.user_id, f"sender {sender_id}")
+    return sender_of(row)
+
+
+async def list_senders(
+    db: Database, *, user_id: str | None, status: str | None, page: int, size: int
+) -> tuple[list[Sender], int]:
+    conditions = []
+    if user_id is not None:
+        conditions.append(senders.c.user_id == user_id)
+    if status is not None:
+        conditions.append(senders.c.status == status)
+    query = select(senders).where(*conditions).order_by(senders.c.created_at, senders.c.id)
+    async with db.engine.connect() as conn:
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    return [sender_of(row) for row in rows], total
+
+
+def sender_of(row: Any) -> Sender:
+    outstanding = row.code_hash is not None
+    return Sender(
+        id=row.id,
+        user_id=row.user_id,
+        number=row.number,
+        status=row.status,
+        method=row.method,
+        note=row.note,
+        code_expires_at=row.code_expires_at if outstanding else None,
+        attempts_left=row.code_attempts_left if outstanding else 0,
+        code_delivery=row.code_delivery,
+        created_at=row.created_at,
+        verified_at=row.verified_at,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 from uuid import UUID
 
 from pydantic import (
@@ -179,3 +179,65 @@ class Template(ApiModel):
     variables: list[str] = Field(description="The content's #{name} variables, in order")
     created_at: datetime
     updated_at: datetime
+
+
+# --- sender numbers (발신번호 사전등록) -----------------------------------------------------
+
+
+class SenderCreate(ApiInput):
+    """`POST /senders`: register a callback number."""
+
+    model_config = _STRICT_NAMES
+
+    user_id: ClaimedUserId = None
+    number: str = Field(
+        min_length=1,
+        max_length=30,
+        description="The callback number, e.g. 02-1234-5678, 010-1234-5678 or 1588-1234",
+    )
+    verify_by: Literal["code", "operator"] = Field(
+        default="code",
+        description="code: a code is sent to the number, to enter at "
+        "POST /senders/{id}/verify; operator: it waits for an operator's approval (a number "
+        "that cannot receive texts, with its proof of subscription)",
+    )
+
+
+class SenderVerify(ApiInput):
+    """`POST /senders/{id}/verify`: the code the number received."""
+
+    model_config = _STRICT_NAMES
+
+    code: str = Field(pattern=r"^[0-9]{6}$", description="The six digits sent to the number")
+
+
+class SenderApprove(ApiInput):
+    """`POST /senders/{id}/approve` (operators): approve a number without a code."""
+
+    model_config = _STRICT_NAMES
+
+    note: str = Field(
+        min_length=1, max_length=500, description="What was checked (kept with the sender)"
+    )
+
+
+class Sender(ApiModel):
+    id: UUID
+    user_id: str
+    number: str = Field(description="National digits, as callbackNum is kept")
+    status: Literal["pending", "verified"] = Field(
+        description="pending: not usable as a callbackNum until verified"
+    )
+    method: Literal["code", "operator"] | None = Field(
+        default=None, description="How it was verified"
+    )
+    note: str | None = Field(default=None, description="The approving operator's note")
+    code_expires_at: datetime | None = Field(
+        default=None, description="While a code is outstanding: until when it is good"
+    )
+    attempts_left: int = Field(description="Wrong codes the outstanding code still allows")
+    code_delivery: Literal["sending", "delivered", "failed"] | None = Field(
+        default=None, description="Whether the last code reached the number"
+    )
+    created_at: datetime
+    verified_at: datetime | None = None

@@ -1,12 +1,14 @@
 """Every rule of a new reservation (and of a template's text), checked at once so that
 the caller sees all bad fields in one answer: the message, the reserved time and the
-callback here; the recipients and their personalised texts in `recipients`. No I/O: the
-command loads the template.
+callback here (a verified sender number of the customer's); the recipients and their
+personalised texts in `recipients`. No I/O: the command loads the template and the
+customer's verified sender numbers.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -102,15 +104,24 @@ def message_errors(
     return errors, names
 
 
+SENDER_NOT_VERIFIED = (
+    "is not a verified sender number of this customer: register it at POST /senders, then "
+    "enter the code sent to it at POST /senders/{id}/verify (or have an operator approve "
+    "it); a callback number must be registered before use (발신번호 사전등록)"
+)
+
+
 def validate(
     settings: ReservationSettings,
     cmd: MsgReqCreate,
     *,
     now: datetime,
+    senders: Collection[str],
     template: StoredTemplate | None = None,
 ) -> Validated:
-    """RequestInvalid listing every broken rule; `template` is cmd.template_id's, loaded
-    for the customer (None: there is no such template of theirs)."""
+    """RequestInvalid listing every broken rule; `senders` are the customer's verified
+    sender numbers (national digits), `template` is cmd.template_id's, loaded for the
+    customer (None: there is no such template of theirs)."""
     errors: list[FieldError] = []
     title, content, purpose, title_loc, content_loc = _message_source(cmd, template, errors)
     names: list[str] = []
@@ -126,6 +137,15 @@ def validate(
         callback = normalise_callback(cmd.callback_num, settings.phone_default_region)
     except NumberInvalid as exc:
         errors.append(FieldError(("body", "callbackNum"), str(exc), input=cmd.callback_num))
+    if callback is not None and callback not in senders:
+        errors.append(
+            FieldError(
+                ("body", "callbackNum"),
+                SENDER_NOT_VERIFIED,
+                type="sender_not_verified",
+                input=cmd.callback_num,
+            )
+        )
 
     total = len(errors)
     recipient_list, extra = check_recipients(settings, cmd, errors)

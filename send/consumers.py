@@ -8,6 +8,8 @@ from msgplat.contracts.events import (
     ReservationRejected,
     ReservationRequested,
     ReservationScheduled,
+    SenderVerificationRequested,
+    StatusAlertRequested,
 )
 from msgplat.plumbing.runtime import Subscriptions
 from msgplat.send import reactions
@@ -19,5 +21,10 @@ SUBSCRIPTIONS: Subscriptions = {
         ReservationScheduled: reactions.on_reservation_scheduled,
         ReservationRejected: reactions.on_reservation_rejected,
         ReservationCancelled: reactions.on_reservation_cancelled,
+    },
+    # Apart, so that a notice never waits behind a reservation's recipient chunks.
+    "send-notices": {
+        StatusAlertRequested: reactions.on_status_alert_requested,
+        SenderVerificationRequested: reactions.on_sender_verification_requested,
     },
 }

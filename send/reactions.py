@@ -1,5 +1,6 @@
-"""What the reservation's events make send do: its copy of each reservation (a job and
-its messages), one function per event, each given the unit of work."""
+"""What events make send do, one function per event, each given the unit of work: the
+reservation's make its copy of each reservation (a job and its messages); a status alert
+(monitoring) or a sender's verification code (reservation) becomes a notice."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from msgplat.contracts.events import (
     ReservationRejected,
     ReservationRequested,
     ReservationScheduled,
+    SenderVerificationRequested,
+    StatusAlertRequested,
 )
 from msgplat.plumbing import tracing
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
-from msgplat.send import repository
+from msgplat.send import notices, repository
 from msgplat.send.results import record_final
 
 
@@ -76,3 +79,33 @@ async def on_reservation_cancelled(
         uow.conn, job.reservation_id, pending=True, unconfirmed=unconfirmed
     )
     await record_final(uow, job, cancelled)
+
+
+async def on_status_alert_requested(
+    uow: UnitOfWork, envelope: EventEnvelope, event: StatusAlertRequested
+) -> None:
+    """A customer's status alert: a notice to their number, charged when delivered."""
+    await notices.request(
+        uow,
+        kind="status_alert",
+        notice_id=event.notice_id,
+        user_id=envelope.user_id,
+        subject_id=event.reservation_id,
+        to_num=event.to_num,
+        text=event.text,
+    )
+
+
+async def on_sender_verification_requested(
+    uow: UnitOfWork, envelope: EventEnvelope, event: SenderVerificationRequested
+) -> None:
+    """The code that proves a sender number: a free notice to that number."""
+    await notices.request(
+        uow,
+        kind="sender_verification",
+        notice_id=event.notice_id,
+        user_id=envelope.user_id,
+        subject_id=event.sender_id,
+        to_num=event.to_num,
+        text=event.text,
+    )

@@ -16,6 +16,8 @@ another carrier holds (one that had it before a failover, see carrier_router.py,
 carrier reporting what it never had) are refused, counted in the answer and in
 `send_carrier_reports_refused_total`: a message is final once, by one carrier. A batch
 naming any message we do not know is refused whole (422) and changes nothing.
+Reports of notices (`notice:<id>` refs) take the same rules, in `notices.apply_reports`,
+in the same transaction.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.logging import get_logger
 from msgplat.plumbing.metrics import CARRIER_REPORTS_REFUSED, SEND_MESSAGES
-from msgplat.send import domain, repository
+from msgplat.send import domain, notices, repository
 from msgplat.send.domain import JobState, MessageState
 from msgplat.send.repository.rows import FinalRow, Job, JobFinalRow
 from msgplat.send.schemas import CarrierReport, ReportsApplied
@@ -145,11 +147,17 @@ def results_payload(
 async def apply_reports(
     db: Database, reports: list[CarrierReport], *, carrier: str
 ) -> ReportsApplied:
-    """Apply `reports` sent by `carrier` (authenticated on its own path)."""
+    """Apply `reports` sent by `carrier` (authenticated on its own path): the reports of
+    messages here, those of notices (`notice:<id>` refs) in `notices`."""
     keyed: dict[tuple[UUID, int], CarrierReport] = {}
+    of_notices: dict[UUID, CarrierReport] = {}
     errors: list[FieldError] = []
     for index, report in enumerate(reports):
         try:
+            notice_id = domain.parse_notice_ref(report.ref)
+            if notice_id is not None:
+                of_notices.setdefault(notice_id, report)
+                continue
             rid, seq = domain.parse_ref(report.ref)
             key = (UUID(rid), seq)
         except ValueError as exc:
@@ -161,17 +169,18 @@ async def apply_reports(
 
     keys = list(keyed)
     async with db.unit_of_work() as uow:
-        known = await repository.reports.known(uow.conn, keys)
-        unknown = [k for k in keys if k not in known]
+        known = await repository.reports.known(uow.conn, keys) if keys else {}
+        unknown = [domain.make_ref(*k) for k in keys if k not in known]
+        unknown += [domain.notice_ref(i) for i in await notices.unknown_refs(uow, list(of_notices))]
         if unknown:
             raise RequestInvalid(
                 [
                     FieldError(
                         ("body", "reports", "ref"),
                         "no such message: nothing in this batch was applied",
-                        input=domain.make_ref(*k),
+                        input=ref,
                     )
-                    for k in unknown[:MAX_LISTED]
+                    for ref in unknown[:MAX_LISTED]
                 ],
                 total=len(unknown),
             )
@@ -186,24 +195,28 @@ async def apply_reports(
             )
             uow.after_commit(partial(_count_refused, carrier, len(others)))
             keys = [k for k in keys if known[k] == carrier]
-        values = [keyed[k] for k in keys]
-        changed = await repository.reports.apply_reports(
-            uow.conn,
-            keys,
-            carrier=carrier,
-            statuses=[_state(r) for r in values],
-            codes=[r.code for r in values],
-            reasons=[r.reason or _state(r) for r in values],
-            mids=[r.message_id for r in values],
-            done=[r.done_at for r in values],
-        )
-        await record_final_by_job(uow, changed)
+        changed: Sequence[JobFinalRow] = []
+        if keys:
+            values = [keyed[k] for k in keys]
+            changed = await repository.reports.apply_reports(
+                uow.conn,
+                keys,
+                carrier=carrier,
+                statuses=[_state(r) for r in values],
+                codes=[r.code for r in values],
+                reasons=[r.reason or _state(r) for r in values],
+                mids=[r.message_id for r in values],
+                done=[r.done_at for r in values],
+            )
+            await record_final_by_job(uow, changed)
+        finished_notices = await notices.apply_reports(uow, of_notices, carrier=carrier)
         await uow.commit()
     refused = len(keyed) - len(keys)
+    applied = len(changed) + finished_notices
     return ReportsApplied(
         received=len(reports),
-        applied=len(changed),
-        ignored=len(reports) - len(changed) - refused,
+        applied=applied,
+        ignored=len(reports) - applied - refused,
         refused=refused,
     )
 

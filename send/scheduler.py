@@ -32,6 +32,7 @@ from msgplat.plumbing.logging import get_logger
 from msgplat.plumbing.runtime import ServiceRuntime
 from msgplat.send import domain, repository
 from msgplat.send.carrier_router import CarrierRouter
+from msgplat.send.notices import NoticeSender
 from msgplat.send.resources import Resources
 from msgplat.send.results import record_final, record_final_by_job
 from msgplat.send.runner import JobRunner
@@ -150,5 +151,11 @@ async def fail_unreported(db: Database, *, timeout_s: float, limit: int = 5000) 
 async def run_scheduler(
     settings: SendSettings, runtime: ServiceRuntime, resources: Resources
 ) -> None:
-    """The send service's background worker (`create_service_app(background=...)`)."""
-    await Scheduler(runtime.db, settings, resources.carrier, stopping=runtime.stopping).run()
+    """The send service's background workers (`create_service_app(background=...)`): the
+    scheduler of the reservations' jobs, and the sender of the notices (notices.py), on
+    the same carriers. Both return once `runtime.stopping` is set."""
+    scheduler = Scheduler(runtime.db, settings, resources.carrier, stopping=runtime.stopping)
+    notices = NoticeSender(runtime.db, settings, resources.carrier, stopping=runtime.stopping)
+    async with asyncio.TaskGroup() as tasks:
+        tasks.create_task(scheduler.run(), name="scheduler")
+        tasks.create_task(notices.run(), name="notices")

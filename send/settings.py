@@ -107,6 +107,14 @@ class SendSettings(ServiceSettings):
         gt=0,
         description="A message with no delivery report this long after submit fails (P003)",
     )
+    notice_sender_num: str = Field(
+        default="15880000",
+        min_length=1,
+        max_length=20,
+        pattern=r"^[0-9]+$",
+        description="The platform's own (registered) callback number: the sender of the "
+        "notices, the customers' status alerts and the codes that verify their numbers",
+    )
     breaker_threshold: int = Field(default=3, ge=1)
     breaker_open_s: float = Field(default=5.0, gt=0)
     scheduler_interval_s: float = Field(default=0.2, gt=0, le=5)

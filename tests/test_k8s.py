@@ -387,8 +387,7 @@ def test_only_the_gateway_and_known_callers_reach_the_services(target: str) -> N
             if key.endswith("_URL") and key in reads and host in callers and host != name:
                 callers[host].add(name)
     if "carrier" in deployments:  # the carrier pushes its reports to REPORT_CALLBACK_URL
-        callers["send"].add("carrier")  # and those of the alerts to ALERT_REPORT_URL
-        callers["monitoring"].add("carrier")
+        callers["send"].add("carrier")
     for name in deployments:
         if name == "gateway" or name in SIMULATORS:
             continue

@@ -1,11 +1,11 @@
-"""Webhooks and alerts end to end: a real local HTTP receiver registered with the
-running monitoring service, reservations through the whole stack."""
+"""Webhooks end to end: a real local HTTP receiver registered with the running
+monitoring service, reservations through the whole stack. (The status alert, which the
+send service sends: tests/test_alerts.py.)"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -203,36 +203,3 @@ def test_a_webhook_to_a_host_that_is_not_public_is_422_saying_why(
         "/monitorings/webhooks", params={"userId": "u-ssrf"}, headers=stack.operator_headers
     )
     assert listed.json() == []
-
-
-def test_the_alert_goes_to_the_customer_s_number_once(
-    api: httpx.Client, monitoring: httpx.Client, stack: Stack
-) -> None:
-    user = new_customer(api, stack)
-    bad = monitoring.put("/monitorings/alerts", json={"callbackNum": "12"}, headers=caller(user))
-    assert bad.status_code == 422
-    assert bad.json()["detail"][0]["loc"] == ["body", "callbackNum"]
-    setting = monitoring.put(
-        "/monitorings/alerts",
-        json={"callbackNum": "010-5555-0001", "enabled": True},
-        headers=caller(user),
-    )
-    assert setting.status_code == 200, setting.text
-    assert setting.json()["callbackNum"] == "+821055550001"
-    got = monitoring.get("/monitorings/alerts", headers=caller(user)).json()
-    assert (got["enabled"], got["callbackNum"]) == (True, "+821055550001")
-
-    rid = reserve(api, user, numbers(2))
-    with httpx.Client(base_url=stack.url("carrier"), timeout=10) as carrier:
-
-        def alert() -> dict[str, Any] | None:
-            items = carrier.get("/admin/received", params={"refPrefix": rid}).json()["items"]
-            alerts = [i for i in items if i["ref"] == f"{rid}:completed"]  # not its messages
-            return alerts[0] if alerts else None
-
-        received = wait_until(alert, timeout_s=60, interval_s=0.1)
-        assert received["to"] == "+821055550001"
-        assert "completed: 2 delivered" in received["text"]
-        assert received["submitCount"] == 1
-        assert received["type"] == "SMS"
-        assert received["status"] == "DELIVERED"

@@ -26,6 +26,7 @@ from msgplat.plumbing.api_keys import new_api_key
 from msgplat_testsupport import ARTIFACTS
 from msgplat_testsupport.brokers import running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
+from msgplat_testsupport.senders import TEST_CALLBACK_NUM, approve_sender
 from msgplat_testsupport.webhooks import RECEIVERS_ALLOWED
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -52,6 +53,11 @@ class Stack:
 
     No service has a default secret: `start` generates the carrier's API key and
     callback token (into `env`, unless given) like the gateway's token secret.
+
+    Every callback number must be a verified sender of its customer (`/senders`): as
+    `make run` does for `demo` (DEMO_SENDERS), the stack's customers get theirs approved
+    by the operator (`new_customer`; `senders.approve_callback_numbers` for clients that
+    reserve for customers named in `userId`).
     """
 
     env: dict[str, str]
@@ -94,9 +100,16 @@ class Stack:
         topup: dict[str, Any] = response.json()
         return topup
 
-    def new_customer(self, user_id: str | None = None, **account: object) -> Customer:
-        """A new customer account (and its API key); `account` may set `password`,
-        `requestsPerSecond`, `recipientsPerDay`."""
+    def new_customer(
+        self,
+        user_id: str | None = None,
+        *,
+        senders: tuple[str, ...] = (TEST_CALLBACK_NUM,),
+        **account: object,
+    ) -> Customer:
+        """A new customer account (and its API key), with `senders` approved as their
+        callback numbers; `account` may set `password`, `requestsPerSecond`,
+        `recipientsPerDay`."""
         user_id = user_id or f"c-{uuid.uuid4().hex[:12]}"
         response = httpx.post(
             self.gateway_url + "/auth/customers",
@@ -105,6 +118,8 @@ class Stack:
             timeout=10,
         )
         response.raise_for_status()
+        for number in senders:
+            approve_sender(self.gateway_url, self.operator_headers, user_id, number)
         return Customer(user_id=user_id, api_key=response.json()["apiKey"])
 
     def url(self, service: str) -> str:
@@ -117,6 +132,8 @@ class Stack:
         env = {
             "AUTH_TOKEN_SECRET": secrets.token_urlsafe(32),
             "OPERATOR_API_KEY": self.operator_key,
+            # As `make run`: the demo customer's callback number, approved at start.
+            "DEMO_SENDERS": json.dumps({"demo": [TEST_CALLBACK_NUM]}),
             **self.env,
             **wiring_env(ports),
         }

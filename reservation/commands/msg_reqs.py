@@ -44,8 +44,9 @@ async def create_reservation(
     """Store a reservation and emit its events; returns (reservation, replayed).
 
     The customer is the caller (a `userId` naming someone else is refused). Before the
-    reservation is stored: every rule, a quick balance check with billing, and the
-    customer's daily recipient quota, counted in the same transaction.
+    reservation is stored: every rule (the callbackNum one of the customer's verified
+    sender numbers among them), a quick balance check with billing, and the customer's
+    daily recipient quota, counted in the same transaction.
     """
     user_id = caller.claim(cmd.user_id, ("body", "userId"))
     cmd = cmd.model_copy(update={"user_id": user_id})
@@ -56,7 +57,8 @@ async def create_reservation(
     template = None
     if cmd.template_id is not None:
         template = await queries.load_template(db, cmd.template_id, user_id=user_id)
-    validated = validate(settings, cmd, now=now, template=template)
+    verified = await queries.verified_numbers(db, user_id)
+    validated = validate(settings, cmd, now=now, senders=verified, template=template)
     if billing is not None:
         await billing.ensure_affordable(
             user_id=user_id,

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack, credit_new_customers
 from msgplat_testsupport.waiting import wait_until
 
@@ -36,7 +37,12 @@ def scheduled(stack: Stack) -> dict[str, Any]:
         base_url=stack.gateway_url,
         headers=stack.operator_headers,
         timeout=10,
-        event_hooks={"request": [credit_new_customers(stack.gateway_url, stack.operator_headers)]},
+        event_hooks={
+            "request": [
+                credit_new_customers(stack.gateway_url, stack.operator_headers),
+                approve_callback_numbers(stack.gateway_url, stack.operator_headers),
+            ]
+        },
     ) as api:
         created = api.post(
             "/msgReqs",

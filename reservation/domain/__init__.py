@@ -1,0 +1,61 @@
+"""The reservation service's rules, standard library only, no I/O: a reservation's status
+machine, its reserved time, advertising and personalised texts (`reservations`), and the
+sender numbers a reservation may name, with the codes that verify them (`senders`)."""
+
+from msgplat.reservation.domain.reservations import (
+    FINAL,
+    MARKER,
+    NOT_YET_SENDING,
+    TRANSITIONS,
+    CancelTooLate,
+    IllegalTransition,
+    MissingVariables,
+    ReservationStatus,
+    ReserveTimeInvalid,
+    check_cancel_cutoff,
+    content_problems,
+    hours_problem,
+    malformed,
+    render,
+    resolve_reserve_dt,
+    transition,
+    variables,
+)
+from msgplat.reservation.domain.senders import (
+    CodeRefused,
+    CodeState,
+    SenderStatus,
+    VerifiedBy,
+    check_code,
+    code_hash,
+    code_text,
+    new_code,
+)
+
+__all__ = [
+    "FINAL",
+    "MARKER",
+    "NOT_YET_SENDING",
+    "TRANSITIONS",
+    "CancelTooLate",
+    "CodeRefused",
+    "CodeState",
+    "IllegalTransition",
+    "MissingVariables",
+    "ReservationStatus",
+    "ReserveTimeInvalid",
+    "SenderStatus",
+    "VerifiedBy",
+    "check_cancel_cutoff",
+    "check_code",
+    "code_hash",
+    "code_text",
+    "content_problems",
+    "hours_problem",
+    "malformed",
+    "new_code",
+    "render",
+    "resolve_reserve_dt",
+    "transition",
+    "variables",
+]
