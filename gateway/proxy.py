@@ -58,6 +58,10 @@ HOP_BY_HOP = {
 NOT_FORWARDED = HOP_BY_HOP | CALLER_HEADERS | {"authorization", "cookie", REQUEST_ID_HEADER}
 
 
+# uvicorn closes an idle connection after 5 s (`--timeout-keep-alive`).
+UPSTREAM_KEEPALIVE_S = 4.0
+
+
 class Proxy:
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
@@ -82,6 +86,9 @@ class Proxy:
                 limits=httpx.Limits(
                     max_connections=settings.upstream_pool_connections,
                     max_keepalive_connections=settings.upstream_pool_connections,
+                    # Below uvicorn's keep-alive (5 s): a connection the service is about
+                    # to close is never reused (a "disconnected" 503 the breaker counts).
+                    keepalive_expiry=UPSTREAM_KEEPALIVE_S,
                 ),
             )
             for _ in range(settings.upstream_pools)
