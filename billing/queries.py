@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import func, select
+from fastapi.responses import StreamingResponse
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from msgplat.billing.domain import LedgerKind, lines_of, month_bounds
+from msgplat.billing.domain import LedgerKind, available_change, lines_of, month_bounds
 from msgplat.billing.models import accounts, carrier_usage, holds, ledger
 from msgplat.billing.schemas import (
     Balance,
@@ -18,13 +19,16 @@ from msgplat.billing.schemas import (
     LedgerEntry,
     Quote,
     ReservationCharges,
+    ReservationLedger,
     Usage,
     UsageByCarrier,
     UsageByType,
 )
 from msgplat.billing.settings import BillingSettings
+from msgplat.plumbing.api import Period
 from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import NotFound
+from msgplat.plumbing.export import csv_response, stream_query
 
 
 def account_not_found(user_id: str) -> NotFound:
@@ -69,15 +73,93 @@ async def get_quote(
     )
 
 
+def _entries(user_id: str, period: Period) -> Select[Any]:
+    query = select(ledger).where(ledger.c.user_id == user_id).order_by(ledger.c.id.desc())
+    if period.start is not None:
+        query = query.where(ledger.c.at >= period.start)
+    if period.end is not None:
+        query = query.where(ledger.c.at < period.end)
+    return query
+
+
 async def list_ledger(
-    db: Database, *, user_id: str, page: int, size: int
+    db: Database, *, user_id: str, page: int, size: int, period: Period | None = None
 ) -> tuple[list[LedgerEntry], int]:
-    """The account's entries, newest first."""
+    """The account's entries (in `period`), newest first."""
     async with db.engine.connect() as conn:
         await balance_of(conn, user_id)  # 404 for an unknown account
-        query = select(ledger).where(ledger.c.user_id == user_id).order_by(ledger.c.id.desc())
+        query = _entries(user_id, period or Period())
         rows, total = await fetch_page(conn, query, page=page, size=size)
         return [LedgerEntry.model_validate(row._asdict()) for row in rows], total
+
+
+LEDGER_CSV_HEADER = (
+    "id", "at (KST)", "kind", "amount", "availableChange", "count", "msgType",
+    "reservationId", "note", "availableAfter", "heldAfter", "chargedAfter",
+)  # fmt: skip
+
+
+async def ledger_csv(db: Database, *, user_id: str, period: Period) -> StreamingResponse:
+    """Every entry of the account (in `period`) as CSV, newest first; `availableChange`
+    is what the entry did to the available balance (+ top-up and release, - hold)."""
+    await get_balance(db, user_id)  # 404 for an unknown account
+
+    def row_of(row: Any) -> tuple[Any, ...]:
+        return (
+            row.id, row.at, row.kind, row.amount, available_change(row.kind, row.amount),
+            row.count, row.msg_type, row.reservation_id, row.note, row.available_after,
+            row.held_after, row.charged_after,
+        )  # fmt: skip
+
+    rows = stream_query(db.engine, _entries(user_id, period), row_of)
+    return csv_response(LEDGER_CSV_HEADER, rows, filename="ledger.csv")
+
+
+async def ledger_by_reservation(
+    db: Database, *, user_id: str, page: int, size: int
+) -> tuple[list[ReservationLedger], int]:
+    """The account's entries summed per reservation (held, charged, released), the
+    reservation with the latest entry first."""
+    c = ledger.c
+    query = (
+        select(
+            c.reservation_id,
+            func.max(c.msg_type).label("msg_type"),
+            _sum(c.amount, c.kind == LedgerKind.HOLD).label("held"),
+            _sum(c.amount, c.kind == LedgerKind.CAPTURE).label("charged"),
+            _sum(c.amount, c.kind == LedgerKind.RELEASE).label("released"),
+            _sum(c.count, c.kind == LedgerKind.HOLD).label("held_messages"),
+            _sum(c.count, c.kind == LedgerKind.CAPTURE).label("charged_messages"),
+            _sum(c.count, c.kind == LedgerKind.RELEASE).label("released_messages"),
+            func.min(c.at).label("first_at"),
+            func.max(c.at).label("last_at"),
+            func.count().label("entries"),
+        )
+        .where(c.user_id == user_id, c.reservation_id.is_not(None))
+        .group_by(c.reservation_id)
+        .order_by(func.max(c.id).desc())
+    )
+    async with db.engine.connect() as conn:
+        await balance_of(conn, user_id)  # 404 for an unknown account
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    items = [
+        ReservationLedger(
+            reservation_id=row.reservation_id,
+            msg_type=row.msg_type,
+            held=row.held,
+            charged=row.charged,
+            released=row.released,
+            still_held=row.held - row.charged - row.released,
+            held_messages=row.held_messages,
+            charged_messages=row.charged_messages,
+            released_messages=row.released_messages,
+            first_at=row.first_at,
+            last_at=row.last_at,
+            entries=row.entries,
+        )
+        for row in rows
+    ]
+    return items, total
 
 
 async def get_usage(db: Database, *, user_id: str, month: str) -> Usage:

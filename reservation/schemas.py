@@ -179,3 +179,28 @@ class Template(ApiModel):
     variables: list[str] = Field(description="The content's #{name} variables, in order")
     created_at: datetime
     updated_at: datetime
+
+
+class AdvertisingRules(ApiModel):
+    hours: str = Field(description="When advertising may be sent, every day: HH:MM-HH:MM")
+    time_zone: str = Field(description="The time zone of `hours`")
+
+
+class ReservationRules(ApiModel):
+    """`GET /msgReqs/rules`: the public rules a reservation is held to, for a client to
+    show and check before it asks (the server checks them again)."""
+
+    now: datetime = Field(description="The server's time, to count from")
+    time_zone: str = Field(description="The zone of a reserveDt given without an offset")
+    min_lead_s: int = Field(description="A given reserveDt is at least this far ahead")
+    cancel_cutoff_s: int = Field(
+        description="No cancel nor reschedule in this last stretch before the due time"
+    )
+    horizon_days: int = Field(description="A reserveDt is at most this many days ahead")
+    earliest: datetime = Field(description="now + minLeadS: the earliest reserveDt accepted")
+    latest: datetime = Field(description="now + horizonDays: the latest reserveDt accepted")
+    max_recipients: int
+    title_max_bytes: int
+    sms_max_bytes: int
+    lms_max_bytes: int
+    advertising: AdvertisingRules

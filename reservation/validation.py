@@ -98,7 +98,18 @@ def message_errors(
     except ContentInvalid as exc:
         errors.append(FieldError(content_loc, str(exc)))
     if purpose == "advertising" and (problems := domain.content_problems(content)):
-        errors.append(FieldError(content_loc, "; ".join(problems), type="advertising_content"))
+        errors.append(
+            FieldError(
+                content_loc,
+                "; ".join(problems),
+                type="advertising_content",
+                ctx={
+                    "marker": domain.MARKER,
+                    "missingMarker": not domain.has_marker(content),
+                    "missingOptOut": not domain.has_opt_out_number(content),
+                },
+            )
+        )
     return errors, names
 
 
@@ -226,14 +237,23 @@ def _reserve_dt(
             min_lead=lead,
         )
     except domain.ReserveTimeInvalid as exc:
-        errors.append(FieldError(("body", "reserveDt"), str(exc), input=str(cmd.reserve_dt)))
+        errors.append(
+            FieldError(
+                ("body", "reserveDt"),
+                str(exc),
+                type=exc.code,
+                input=str(cmd.reserve_dt),
+                ctx={**exc.bounds, "leadS": settings.reserve_min_lead_s},
+            )
+        )
         return None
     if purpose == "advertising":
+        hours = settings.advertising_hours
         problem = domain.hours_problem(
             reserve_dt,
             sent_now=cmd.reserve_dt is None,
             earliest=now + lead,
-            hours=settings.advertising_hours,
+            hours=hours,
             label=f"{settings.ad_sending_hours} {settings.ad_sending_timezone}",
         )
         if problem:
@@ -243,6 +263,11 @@ def _reserve_dt(
                     problem,
                     type="advertising_hours",
                     input=None if cmd.reserve_dt is None else str(cmd.reserve_dt),
+                    ctx={
+                        "hours": settings.ad_sending_hours,
+                        "timeZone": settings.ad_sending_timezone,
+                        "earliest": hours.next_open(max(reserve_dt, now + lead)),
+                    },
                 )
             )
             return None

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from msgplat.billing import commands, queries
 from msgplat.billing.api.deps import SettingsDep
@@ -17,13 +17,15 @@ from msgplat.billing.schemas import (
     LedgerEntry,
     Quote,
     ReservationCharges,
+    ReservationLedger,
     Topup,
     TopupCreate,
     Usage,
 )
-from msgplat.plumbing.api import Page
+from msgplat.plumbing.api import Page, PeriodDep
 from msgplat.plumbing.caller import Caller, CallerDep, UserIdQuery
 from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
 from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/billings", tags=["billing"])
@@ -121,19 +123,41 @@ async def create_topup(
     return result
 
 
-@router.get("/ledger", response_model=Page[LedgerEntry])
+@router.get("/ledger", response_model=Page[LedgerEntry], responses=CSV_RESPONSE)
 async def list_ledger(
+    request: Request,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    period: PeriodDep,
+    user_id: UserIdQuery = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Page[LedgerEntry] | Response:
+    """The account's append-only entries, newest first (of a period: `from`, `to`, Seoul
+    days or ISO times). With `Accept: text/csv`, every entry as a CSV file."""
+    account = _account(caller, user_id)
+    if wants_csv(request):
+        return await queries.ledger_csv(runtime.db, user_id=account, period=period)
+    items, total = await queries.list_ledger(
+        runtime.db, user_id=account, page=page, size=size, period=period
+    )
+    return Page[LedgerEntry](items=items, page=page, size=size, total=total)
+
+
+@router.get("/ledger/byReservation", response_model=Page[ReservationLedger])
+async def list_ledger_by_reservation(
     runtime: RuntimeDep,
     caller: CallerDep,
     user_id: UserIdQuery = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> Page[LedgerEntry]:
-    """The account's append-only entries, newest first."""
-    items, total = await queries.list_ledger(
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[ReservationLedger]:
+    """The ledger summed per reservation (held, charged, released), the reservation with
+    the latest entry first. Top-ups are in `/billings/ledger`."""
+    items, total = await queries.ledger_by_reservation(
         runtime.db, user_id=_account(caller, user_id), page=page, size=size
     )
-    return Page[LedgerEntry](items=items, page=page, size=size, total=total)
+    return Page[ReservationLedger](items=items, page=page, size=size, total=total)
 
 
 @router.get("/usage", response_model=Usage)

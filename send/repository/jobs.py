@@ -166,12 +166,19 @@ async def renew_lease(
     return None if row is None else Progress.from_row(row)
 
 
-async def start(conn: AsyncConnection, reservation_id: UUID, now: datetime) -> None:
-    await conn.execute(
-        update(jobs)
-        .where(jobs.c.reservation_id == reservation_id)
-        .values(status=J.SENDING, started_at=now)
-    )
+async def start(conn: AsyncConnection, reservation_id: UUID) -> datetime:
+    """Mark the job sending; returns when it started: the transaction's time, the very
+    `submitted_at` of the first batch claimed in it (a message is never sent before its
+    reservation started sending, whatever the clocks of the database and this host)."""
+    started: datetime = (
+        await conn.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == reservation_id)
+            .values(status=J.SENDING, started_at=func.now())
+            .returning(jobs.c.started_at)
+        )
+    ).scalar_one()
+    return started
 
 
 async def pause(conn: AsyncConnection, reservation_id: UUID, pause: Pause, *, owner: str) -> bool:
