@@ -156,23 +156,24 @@ async def list_deliveries(
         caller.check_owner(owner, f"webhook {webhook_id}")
         query = select(d).where(d.c.webhook_id == webhook_id).order_by(d.c.id.desc())
         rows, total = await fetch_page(conn, query, page=page, size=size)
-        items = [
-            WebhookDelivery(
-                delivery_id=row.delivery_id,
-                event=row.event,
-                reservation_id=row.reservation_id,
-                status=row.status,
-                state=row.state,
-                attempts=row.attempts,
-                last_status_code=row.last_status_code,
-                last_error=row.last_error,
-                next_attempt_at=row.next_attempt_at if row.state == "pending" else None,
-                created_at=row.created_at,
-                finished_at=row.finished_at,
-            )
-            for row in rows
-        ]
+        items = [delivery_of(row) for row in rows]
     return items, int(total or 0)
+
+
+def delivery_of(row: Any) -> WebhookDelivery:
+    return WebhookDelivery(
+        delivery_id=row.delivery_id,
+        event=row.event,
+        reservation_id=row.reservation_id,
+        status=row.status,
+        state=row.state,
+        attempts=row.attempts,
+        last_status_code=row.last_status_code,
+        last_error=row.last_error,
+        next_attempt_at=row.next_attempt_at if row.state == "pending" else None,
+        created_at=row.created_at,
+        finished_at=row.finished_at,
+    )
 
 
 async def get_alert_settings(db: Database, caller: Caller, user_id: str | None) -> AlertSettings:

@@ -128,6 +128,17 @@ def _details(exc: ValidationError) -> list[InitErrorDetails]:
     return details
 
 
+class MsgReqReschedule(ApiInput):
+    """`PATCH /msgReqs/{id}`: a new due time for a reservation not yet sending."""
+
+    model_config = _STRICT_NAMES
+
+    reserve_dt: datetime = Field(
+        description="ISO 8601; without an offset it is Asia/Seoul. The rules of a new "
+        "reservation apply: the lead time, the horizon, the advertising hours"
+    )
+
+
 class MsgReq(ApiModel):
     id: UUID
     user_id: str

@@ -7,6 +7,7 @@ from msgplat.contracts.events import (
     ReservationRecipientsAdded,
     ReservationRejected,
     ReservationRequested,
+    ReservationRescheduled,
     ReservationScheduled,
 )
 from msgplat.plumbing.runtime import Subscriptions
@@ -17,6 +18,7 @@ SUBSCRIPTIONS: Subscriptions = {
         ReservationRequested: reactions.on_reservation_requested,
         ReservationRecipientsAdded: reactions.on_recipients_added,
         ReservationScheduled: reactions.on_reservation_scheduled,
+        ReservationRescheduled: reactions.on_reservation_rescheduled,
         ReservationRejected: reactions.on_reservation_rejected,
         ReservationCancelled: reactions.on_reservation_cancelled,
     },

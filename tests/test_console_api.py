@@ -353,3 +353,137 @@ def test_statistics_export_one_line_a_day_and_the_totals(
     assert [row[0] for row in days] == [(start + timedelta(days=i)).isoformat() for i in range(7)]
     assert total[0] == "total"
     assert int(total[2]) == sum(int(row[2]) for row in days)
+
+
+# --- rescheduling ---------------------------------------------------------------------
+
+
+def reschedule(client: httpx.Client, reservation_id: str, at: datetime) -> httpx.Response:
+    return client.patch(f"/msgReqs/{reservation_id}", json={"reserveDt": at.isoformat()})
+
+
+def test_a_reservation_moved_earlier_is_sent_at_its_new_time(alice: httpx.Client) -> None:
+    """The saga carries the new due time to send (ReservationRescheduled): moved from
+    an hour ahead to a few seconds ahead, it is sent now, not in an hour."""
+    created = reserve(
+        alice,
+        msgTitle="Moved earlier",
+        reserveDt=(datetime.now(UTC) + timedelta(hours=1)).isoformat(),
+    )
+    wait_until(
+        lambda: alice.get(f"/msgReqs/{created['id']}").json()["status"] == "scheduled",
+        timeout_s=30,
+        interval_s=0.2,
+    )
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
+    response = reschedule(alice, created["id"], soon)
+    assert response.status_code == 200, response.text
+    assert datetime.fromisoformat(response.json()["reserveDt"]) == soon
+
+    view = finished(alice, created["id"])
+    assert view["status"] == "completed"
+    assert datetime.fromisoformat(view["reserveDt"]) == soon  # the read model has it too
+    assert datetime.fromisoformat(view["startedAt"]) >= soon
+
+
+def test_the_new_time_is_held_to_the_rules_of_a_new_reservation(
+    alice: httpx.Client, stack: Stack
+) -> None:
+    later = reserve(
+        alice, msgTitle="Later", reserveDt=(datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    )
+    past = reschedule(alice, later["id"], datetime.now(UTC) - timedelta(hours=1))
+    assert past.status_code == 422
+    assert past.json()["detail"][0]["loc"] == ["body", "reserveDt"]
+    assert past.json()["detail"][0]["type"] == "reserve_in_past"
+    far = reschedule(alice, later["id"], datetime.now(UTC) + timedelta(days=4000))
+    assert far.status_code == 422 and far.json()["detail"][0]["type"] == "reserve_too_far"
+    moved = reschedule(alice, later["id"], datetime.now(UTC) + timedelta(hours=3))
+    assert moved.status_code == 200, moved.text
+
+    # Advertising: not into the hours it may not be sent (the test stack closes the
+    # hour from 11 h ahead).
+    ad = reserve(
+        alice,
+        msgTitle="Ad later",
+        msgContent="(광고) 세일\n무료거부 080-123-4567",
+        purpose="advertising",
+        reserveDt=(datetime.now(UTC) + timedelta(hours=2)).isoformat(),
+    )
+    closed = reschedule(alice, ad["id"], datetime.now(UTC) + timedelta(hours=11, minutes=30))
+    assert closed.status_code == 422, closed.text
+    assert closed.json()["detail"][0]["type"] == "advertising_hours"
+
+    # Within the cut-off before it is due (CANCEL_CUTOFF_S, 300 s by default): refused.
+    soon = reserve(
+        alice, msgTitle="Soon", reserveDt=(datetime.now(UTC) + timedelta(seconds=120)).isoformat()
+    )
+    cut = reschedule(alice, soon["id"], datetime.now(UTC) + timedelta(hours=1))
+    assert cut.status_code == 409 and cut.json()["code"] == "reschedule_cutoff", cut.text
+    alice.post(f"/msgReqs/{soon['id']}/cancel")  # the cut-off blocks the cancel too
+    for created in (later, ad):
+        assert alice.post(f"/msgReqs/{created['id']}/cancel").status_code == 200
+
+
+def test_a_finished_reservation_cannot_be_rescheduled(
+    alice: httpx.Client, bob: httpx.Client, sent: dict[str, Any]
+) -> None:
+    response = reschedule(alice, sent["id"], datetime.now(UTC) + timedelta(hours=1))
+    assert response.status_code == 409 and response.json()["code"] == "not_reschedulable"
+    # Another customer's reservation does not exist for them.
+    assert reschedule(bob, sent["id"], datetime.now(UTC) + timedelta(hours=1)).status_code == 404
+
+
+# --- the account: webhook test ping, operators' customers ----------------------------
+
+
+def test_a_webhook_test_ping_is_posted_signed_and_logged(stack: Stack) -> None:
+    from msgplat_testsupport.webhooks import WebhookReceiver
+
+    customer = stack.new_customer()
+    with (
+        httpx.Client(base_url=stack.gateway_url, headers=customer.headers, timeout=30) as client,
+        WebhookReceiver() as receiver,
+    ):
+        hook = client.post("/monitorings/webhooks", json={"url": receiver.url}).json()
+        response = client.post(f"/monitorings/webhooks/{hook['id']}/ping")
+        assert response.status_code == 202, response.text
+        assert response.json()["event"] == "webhook.ping"
+        post = wait_until(lambda: receiver.accepted(), timeout_s=30)[0]
+        assert post.json()["event"] == "webhook.ping"
+        assert post.json()["webhookId"] == hook["id"]
+        assert post.headers["x-msgplat-delivery"] == response.json()["deliveryId"]
+
+        def logged() -> dict[str, Any] | None:
+            log = client.get(f"/monitorings/webhooks/{hook['id']}/deliveries").json()
+            done = [d for d in log["items"] if d["state"] == "delivered"]
+            return done[0] if done else None
+
+        delivery = wait_until(logged, timeout_s=30, interval_s=0.2)
+        assert delivery["event"] == "webhook.ping" and delivery["lastStatusCode"] == 200
+        other = stack.new_customer()
+        refused = httpx.post(
+            f"{stack.gateway_url}/monitorings/webhooks/{hook['id']}/ping",
+            headers=other.headers,
+            timeout=10,
+        )
+        assert refused.status_code == 404
+
+
+def test_operators_list_customers_and_set_their_limits(stack: Stack, alice: httpx.Client) -> None:
+    operator = httpx.Client(base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30)
+    customer = stack.new_customer(f"lim-{uuid.uuid4().hex[:8]}")
+    listed = operator.get("/auth/customers", params={"q": customer.user_id}).json()
+    (row,) = listed["items"]
+    assert row["userId"] == customer.user_id and row["activeKeys"] == 1
+    assert row["requestsPerSecond"] is None and row["hasPassword"] is False
+
+    changed = operator.patch(f"/auth/customers/{customer.user_id}", json={"recipientsPerDay": 5000})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["recipientsPerDay"] == 5000
+    reset = operator.patch(f"/auth/customers/{customer.user_id}", json={"recipientsPerDay": None})
+    assert reset.json()["recipientsPerDay"] is None
+    bad = operator.patch(f"/auth/customers/{customer.user_id}", json={"recipientsPerDay": 0})
+    assert bad.status_code == 422
+    assert operator.patch("/auth/customers/nobody-here", json={}).status_code == 404
+    assert alice.get("/auth/customers").status_code == 403  # customers never see the list

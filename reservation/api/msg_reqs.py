@@ -17,7 +17,12 @@ from msgplat.reservation import queries
 from msgplat.reservation.api.deps import ResourcesDep, SettingsDep
 from msgplat.reservation.commands import msg_reqs as commands
 from msgplat.reservation.domain import ReservationStatus
-from msgplat.reservation.schemas import MsgReq, MsgReqCreate, ReservationRules
+from msgplat.reservation.schemas import (
+    MsgReq,
+    MsgReqCreate,
+    MsgReqReschedule,
+    ReservationRules,
+)
 
 router = APIRouter(prefix="/msgReqs", tags=["reservations"])
 
@@ -95,6 +100,20 @@ async def list_msg_reqs(
         return queries.reservations_csv(runtime.db, filters)
     items, total = await queries.list_reservations(runtime.db, filters, page=page, size=size)
     return Page[MsgReq](items=items, page=page, size=size, total=total)
+
+
+@router.patch("/{reservation_id}", response_model=MsgReq)
+async def reschedule_msg_req(
+    reservation_id: UUID,
+    body: MsgReqReschedule,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    caller: CallerDep,
+) -> MsgReq:
+    """Reschedule: a new `reserveDt` for a reservation not yet sending, until
+    CANCEL_CUTOFF_S before it is due (409 `reschedule_cutoff`); the new time is held to
+    the rules of a new reservation (lead time, horizon, advertising hours)."""
+    return await commands.reschedule_reservation(runtime.db, settings, caller, reservation_id, body)
 
 
 @router.post("/{reservation_id}/cancel", response_model=MsgReq)

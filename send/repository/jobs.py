@@ -96,6 +96,24 @@ async def schedule(conn: AsyncConnection, reservation_id: UUID, due_at: datetime
     )
 
 
+async def reschedule(conn: AsyncConnection, reservation_id: UUID, due_at: datetime) -> bool:
+    """A new due time for a job not yet sending; False when it started already (the
+    reservation service allows it only before the cut-off, so that does not happen)."""
+    moved = (
+        await conn.execute(
+            update(jobs)
+            .where(
+                jobs.c.reservation_id == reservation_id,
+                jobs.c.status.in_([J.WAITING, J.SCHEDULED]),
+                jobs.c.started_at.is_(None),
+            )
+            .values(due_at=due_at)
+            .returning(jobs.c.reservation_id)
+        )
+    ).first()
+    return moved is not None
+
+
 async def reject(conn: AsyncConnection, reservation_id: UUID) -> None:
     await conn.execute(
         update(jobs)
