@@ -4,6 +4,7 @@
 // everywhere at once without a reload.
 import { reactive } from 'vue'
 import { me } from '../auth/api.js'
+import { check, connection, markUnreachable, onBack } from '../lib/connection.js'
 import { session } from '../lib/session.js'
 import * as api from './api.js'
 import { isNewer } from './merge.js'
@@ -13,7 +14,17 @@ export const reservations = reactive({
   // 'off' (logged out), 'connecting', 'live', 'retrying'
   stream: 'off',
   lastEventAt: null,
+  // When the views shown were last known to be current (ms): the stream's last word, or
+  // the last page read. Shown as "as of" while the stream is not live.
+  freshAt: null,
+  // How many times the stream opened (1 while it never had to reconnect).
+  opens: 0,
+  // Bumped when the gateway answers again after being unreachable: pages read again.
+  reloads: 0,
 })
+
+// Progress is live only while the stream is open and the gateway answers.
+export const isLive = () => reservations.stream === 'live' && connection.online
 
 export function remember(view) {
   if (!view || !view.reservationId) return
@@ -48,9 +59,10 @@ export function rememberCreated(msgReq) {
   })
 }
 
-export async function loadPage({ page, size }) {
-  const answer = await api.listViews({ page, size })
+export async function loadPage({ page, size, ...filters }) {
+  const answer = await api.listViews({ page, size, ...filters })
   for (const view of answer.items) remember(view)
+  reservations.freshAt = Date.now()
   return answer
 }
 
@@ -70,10 +82,12 @@ export function connectStream() {
   source = new EventSource(api.streamUrl(session.token))
   source.onopen = () => {
     reservations.stream = 'live'
+    reservations.opens++
+    reservations.freshAt = Date.now()
     retryDelay = 1000
   }
   source.addEventListener('reservation', (event) => {
-    reservations.lastEventAt = Date.now()
+    reservations.lastEventAt = reservations.freshAt = Date.now()
     try {
       remember(JSON.parse(event.data))
     } catch {
@@ -81,6 +95,7 @@ export function connectStream() {
     }
   })
   source.onerror = () => {
+    check() // a broken stream may be the gateway gone: the banner says so
     if (source && source.readyState === EventSource.CONNECTING) {
       reservations.stream = 'retrying' // the browser reconnects by itself
       return
@@ -91,8 +106,8 @@ export function connectStream() {
     retryTimer = setTimeout(async () => {
       try {
         await me() // a 401 here ends the session
-      } catch {
-        // the server is down: keep trying
+      } catch (e) {
+        if (e.status === 0) markUnreachable() // the banner shows; keep trying
       }
       if (session.token) connectStream()
       else reservations.stream = 'off'
@@ -112,3 +127,13 @@ export function forgetAll() {
   clearTimeout(retryTimer)
   reservations.byId = {}
 }
+
+// The gateway answers again: reopen the stream at once and let the pages read again.
+onBack(() => {
+  if (!session.token) return
+  clearTimeout(retryTimer)
+  retryDelay = 1000
+  if (source && source.readyState === EventSource.CLOSED) disconnectStream()
+  connectStream()
+  reservations.reloads++
+})
