@@ -40,10 +40,15 @@ async def get_balance(db: Database, user_id: str) -> Balance:
         return await balance_of(conn, user_id)
 
 
-async def balance_of(conn: AsyncConnection, user_id: str) -> Balance:
-    row = (await conn.execute(select(accounts).where(accounts.c.user_id == user_id))).first()
-    if row is None:
-        raise account_not_found(user_id)
+async def list_balances(db: Database, user_ids: list[str]) -> list[Balance]:
+    """The balances of those of `user_ids` that have an account, in the order asked."""
+    async with db.engine.connect() as conn:
+        rows = (await conn.execute(select(accounts).where(accounts.c.user_id.in_(user_ids)))).all()
+    found = {row.user_id: row for row in rows}
+    return [_balance(found[user_id]) for user_id in dict.fromkeys(user_ids) if user_id in found]
+
+
+def _balance(row: Any) -> Balance:
     return Balance(
         user_id=row.user_id,
         available=row.available,
@@ -52,6 +57,13 @@ async def balance_of(conn: AsyncConnection, user_id: str) -> Balance:
         topped_up=row.topped_up,
         updated_at=row.updated_at,
     )
+
+
+async def balance_of(conn: AsyncConnection, user_id: str) -> Balance:
+    row = (await conn.execute(select(accounts).where(accounts.c.user_id == user_id))).first()
+    if row is None:
+        raise account_not_found(user_id)
+    return _balance(row)
 
 
 async def get_quote(

@@ -487,3 +487,18 @@ def test_operators_list_customers_and_set_their_limits(stack: Stack, alice: http
     assert bad.status_code == 422
     assert operator.patch("/auth/customers/nobody-here", json={}).status_code == 404
     assert alice.get("/auth/customers").status_code == 403  # customers never see the list
+
+
+def test_balances_of_several_accounts_at_once(stack: Stack, alice: httpx.Client) -> None:
+    operator = httpx.Client(base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30)
+    me = alice.get("/auth/me").json()["userId"]
+    never = f"never-{uuid.uuid4().hex[:6]}"  # no account: left out, not a 404
+    answer = operator.get("/billings/balances", params={"userId": [me, never]})
+    assert answer.status_code == 200, answer.text
+    assert [b["userId"] for b in answer.json()] == [me]
+    # A customer only ever gets their own.
+    assert [
+        b["userId"] for b in alice.get("/billings/balances", params={"userId": [me]}).json()
+    ] == [me]
+    other = stack.new_customer()
+    assert alice.get("/billings/balances", params={"userId": [other.user_id]}).json() == []

@@ -46,6 +46,20 @@ async def get_balance(
     return await queries.get_balance(runtime.db, _account(caller, user_id))
 
 
+@router.get("/balances", response_model=list[Balance])
+async def list_balances(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    user_ids: Annotated[
+        list[str],
+        Query(alias="userId", min_length=1, max_length=100, description="The accounts asked for"),
+    ],
+) -> list[Balance]:
+    """The balances of several accounts at once (operators' customer list); accounts
+    not found (never topped up) are left out, not a 404. A customer gets only their own."""
+    return await queries.list_balances(runtime.db, [u for u in user_ids if caller.owns(u)])
+
+
 MAX_QUOTED = 1_000_000
 Counted = Annotated[int | None, Query(ge=0, le=MAX_QUOTED)]
 

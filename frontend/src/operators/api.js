@@ -5,4 +5,5 @@ export const listCustomers = ({ page = 1, size = 50, q } = {}) => get('/auth/cus
 export const createCustomer = (body) => post('/auth/customers', body)
 export const updateCustomer = (userId, limits) => patch(`/auth/customers/${encodeURIComponent(userId)}`, limits)
 export const topUp = (userId, amount) => post('/billings/topups', { userId, amount })
-export const getCustomerBalance = (userId) => get('/billings', { userId })
+// The balances of several customers; those never topped up are left out.
+export const getBalances = (userIds) => get('/billings/balances', { userId: userIds })
