@@ -77,7 +77,10 @@ def _moment(value: str, *, field: str, end: bool, zone: ZoneInfo) -> datetime:
                 day += timedelta(days=1)
             return datetime.combine(day, time(), zone).astimezone(UTC)
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise RequestInvalid(
             [
                 FieldError(
@@ -88,9 +91,6 @@ def _moment(value: str, *, field: str, end: bool, zone: ZoneInfo) -> datetime:
                 )
             ]
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)
 
 
 def period(raw_from: str | None, raw_to: str | None, *, zone: ZoneInfo = SEOUL) -> Period:
@@ -118,12 +118,17 @@ def _period_query(
         Query(
             alias="from",
             max_length=40,
+            pattern=r"^[0-9T:.+\-Z ]+$",
             description="From this day (YYYY-MM-DD, Seoul) or time (ISO 8601)",
         ),
     ] = None,
     to: Annotated[
         str | None,
-        Query(max_length=40, description="To this day (YYYY-MM-DD, Seoul; included) or time"),
+        Query(
+            max_length=40,
+            pattern=r"^[0-9T:.+\-Z ]+$",
+            description="To this day (YYYY-MM-DD, Seoul; included) or time",
+        ),
     ] = None,
 ) -> Period:
     return period(from_, to)
@@ -136,6 +141,11 @@ def like_pattern(text: str) -> str:
     """`text` as an ILIKE pattern matching it anywhere, its own % and _ taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+# Words searched for in a title: any text but the NUL character (PostgreSQL cannot
+# compare it).
+SEARCH_TEXT = r"^[^\x00]*$"
 
 
 def word_patterns(text: str) -> list[str]:

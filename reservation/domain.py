@@ -89,11 +89,19 @@ def resolve_reserve_dt(
     without a lead time, one up to `past_tolerance` in the past means now."""
     if requested is None:
         return now
-    if requested.tzinfo is None:
-        requested = requested.replace(tzinfo=ZoneInfo(zone))
-    requested = requested.astimezone(UTC)
     earliest = now + min_lead
     bounds = {"earliest": earliest, "latest": now + horizon}
+    if requested.tzinfo is None:
+        requested = requested.replace(tzinfo=ZoneInfo(zone))
+    try:
+        requested = requested.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 with an offset: outside what a time can be
+        early = requested.year < now.year
+        raise ReserveTimeInvalid(
+            f"{requested.isoformat()} is {'in the past' if early else 'too far ahead'}",
+            code="reserve_in_past" if early else "reserve_too_far",
+            bounds=bounds,
+        ) from None
     if requested < now - past_tolerance:
         raise ReserveTimeInvalid(
             f"{requested.isoformat()} is in the past; send a time after "

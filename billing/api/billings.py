@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
+from pydantic import StringConstraints
 
 from msgplat.billing import commands, queries
 from msgplat.billing.api.deps import SettingsDep
@@ -23,7 +24,7 @@ from msgplat.billing.schemas import (
     Usage,
 )
 from msgplat.plumbing.api import Page, PeriodDep
-from msgplat.plumbing.caller import Caller, CallerDep, UserIdQuery
+from msgplat.plumbing.caller import USER_ID_PATTERN, Caller, CallerDep, UserIdQuery
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
 from msgplat.plumbing.runtime import RuntimeDep
@@ -46,12 +47,15 @@ async def get_balance(
     return await queries.get_balance(runtime.db, _account(caller, user_id))
 
 
+AccountId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=USER_ID_PATTERN)]
+
+
 @router.get("/balances", response_model=list[Balance])
 async def list_balances(
     runtime: RuntimeDep,
     caller: CallerDep,
     user_ids: Annotated[
-        list[str],
+        list[AccountId],
         Query(alias="userId", min_length=1, max_length=100, description="The accounts asked for"),
     ],
 ) -> list[Balance]:

@@ -15,7 +15,7 @@ from msgplat.monitoring import queries
 from msgplat.monitoring.api.deps import DatabaseDep, LiveDep, SettingsDep
 from msgplat.monitoring.live import LiveHub, Subscription
 from msgplat.monitoring.schemas import ReservationView
-from msgplat.plumbing.api import Page, PeriodDep
+from msgplat.plumbing.api import SEARCH_TEXT, Page, PeriodDep
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.db import Database
 
@@ -120,7 +120,8 @@ async def list_monitorings(
     ] = None,
     purpose: Annotated[Purpose | None, Query()] = None,
     q: Annotated[
-        str | None, Query(min_length=1, max_length=100, description="Words of the title")
+        str | None,
+        Query(min_length=1, max_length=100, pattern=SEARCH_TEXT, description="Words of the title"),
     ] = None,
     sort: Annotated[
         Literal["newest", "due"],

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from msgplat.contracts.events import Purpose
-from msgplat.plumbing.api import Page, PeriodDep
+from msgplat.plumbing.api import SEARCH_TEXT, Page, PeriodDep
 from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
 from msgplat.plumbing.runtime import RuntimeDep
@@ -76,7 +76,8 @@ async def list_msg_reqs(
     ] = None,
     purpose: Annotated[Purpose | None, Query()] = None,
     q: Annotated[
-        str | None, Query(min_length=1, max_length=100, description="Words of the title")
+        str | None,
+        Query(min_length=1, max_length=100, pattern=SEARCH_TEXT, description="Words of the title"),
     ] = None,
     sort: Annotated[
         Literal["newest", "due"],
