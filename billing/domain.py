@@ -31,16 +31,6 @@ class LedgerKind(StrEnum):
     RELEASE = "release"  # - held, + available (failed, cancelled or opted out: the compensation)
 
 
-def available_change(kind: str, amount: int) -> int:
-    """What an entry did to the available balance: + a top-up or a release, - a hold,
-    nothing for a capture (it charges what was held)."""
-    if kind in (LedgerKind.TOPUP, LedgerKind.RELEASE):
-        return amount
-    if kind == LedgerKind.HOLD:
-        return -amount
-    return 0
-
-
 @dataclass(frozen=True)
 class Entry:
     """One ledger entry to post: what moved, how much, and what it was for."""

@@ -8,10 +8,10 @@ from typing import Any, Literal
 from uuid import UUID
 
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from msgplat.billing.domain import LedgerKind, available_change, lines_of, month_bounds
+from msgplat.billing.domain import LedgerKind, lines_of, month_bounds
 from msgplat.billing.models import accounts, carrier_usage, holds, ledger
 from msgplat.billing.schemas import (
     Balance,
@@ -28,7 +28,7 @@ from msgplat.billing.settings import BillingSettings
 from msgplat.plumbing.api import Period
 from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import NotFound
-from msgplat.plumbing.export import csv_response, stream_query
+from msgplat.plumbing.export import copy_response, inert, seoul_time
 
 
 def account_not_found(user_id: str) -> NotFound:
@@ -85,8 +85,9 @@ async def get_quote(
     )
 
 
-def _entries(user_id: str, period: Period) -> Select[Any]:
-    query = select(ledger).where(ledger.c.user_id == user_id).order_by(ledger.c.id.desc())
+def _entries(user_id: str, period: Period, columns: Select[Any] | None = None) -> Select[Any]:
+    base = select(ledger) if columns is None else columns
+    query = base.where(ledger.c.user_id == user_id).order_by(ledger.c.id.desc())
     if period.start is not None:
         query = query.where(ledger.c.at >= period.start)
     if period.end is not None:
@@ -105,26 +106,33 @@ async def list_ledger(
         return [LedgerEntry.model_validate(row._asdict()) for row in rows], total
 
 
-LEDGER_CSV_HEADER = (
-    "id", "at (KST)", "kind", "amount", "availableChange", "count", "msgType",
-    "reservationId", "note", "availableAfter", "heldAfter", "chargedAfter",
-)  # fmt: skip
-
-
 async def ledger_csv(db: Database, *, user_id: str, period: Period) -> StreamingResponse:
-    """Every entry of the account (in `period`) as CSV, newest first; `availableChange`
-    is what the entry did to the available balance (+ top-up and release, - hold)."""
+    """Every entry of the account (in `period`) as CSV written by PostgreSQL, newest
+    first; `availableChange` is what the entry did to the available balance (+ top-up
+    and release, - hold, 0 capture: it charges what was held)."""
     await get_balance(db, user_id)  # 404 for an unknown account
-
-    def row_of(row: Any) -> tuple[Any, ...]:
-        return (
-            row.id, row.at, row.kind, row.amount, available_change(row.kind, row.amount),
-            row.count, row.msg_type, row.reservation_id, row.note, row.available_after,
-            row.held_after, row.charged_after,
-        )  # fmt: skip
-
-    rows = stream_query(db.engine, _entries(user_id, period), row_of)
-    return csv_response(LEDGER_CSV_HEADER, rows, filename="ledger.csv")
+    c = ledger.c
+    change = case(
+        (c.kind.in_([LedgerKind.TOPUP, LedgerKind.RELEASE]), c.amount),
+        (c.kind == LedgerKind.HOLD, -c.amount),
+        else_=0,
+    )
+    columns = select(
+        c.id.label("id"),
+        seoul_time(c.at).label("at (KST)"),
+        c.kind.label("kind"),
+        c.amount.label("amount"),
+        change.label("availableChange"),
+        c.count.label("count"),
+        c.msg_type.label("msgType"),
+        cast(c.reservation_id, String).label("reservationId"),
+        inert(c.note).label("note"),
+        c.available_after.label("availableAfter"),
+        c.held_after.label("heldAfter"),
+        c.charged_after.label("chargedAfter"),
+    )
+    query = _entries(user_id, period, columns.select_from(ledger))
+    return copy_response(db.engine, query, filename="ledger.csv")
 
 
 async def ledger_by_reservation(

@@ -7,15 +7,22 @@ matches (not a page) as a streamed file that opens cleanly in Excel.
   that a spreadsheet never runs it as a formula (OWASP "CSV injection");
 - times in Seoul (KST), as `2026-03-03 14:05:09`, which a spreadsheet reads as a time
   (their columns say "(KST)");
-- rows are read from the database in batches with a server-side cursor and written as
-  they come: memory stays flat whatever the number of rows.
+- the rows stream as they come: memory stays flat whatever their number.
+
+A list from the database (a reservation's 100,000 messages, the ledger) is written by
+PostgreSQL itself (`COPY (SELECT ...) TO STDOUT WITH CSV`, `copy_response`): the query
+formats its cells (`seoul_time`, `inert`) and the bytes stream through a small queue,
+never a Python object per cell. A short list made in Python (a period's statistics)
+goes through `csv_response`, which formats the same way (`cell`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import io
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -23,10 +30,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Select
+from sqlalchemy import Select, case, func, literal
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.elements import ColumnElement
 
-SEOUL = ZoneInfo("Asia/Seoul")
+SEOUL_NAME = "Asia/Seoul"
+SEOUL = ZoneInfo(SEOUL_NAME)
 CSV_MEDIA_TYPE = "text/csv"
 BOM = "\ufeff"
 BATCH_ROWS = 2000
@@ -80,21 +89,6 @@ def encode_rows(rows: Iterable[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-async def stream_query(
-    engine: AsyncEngine,
-    query: Select[Any],
-    to_row: Callable[[Any], Sequence[Any]],
-    *,
-    batch: int = BATCH_ROWS,
-) -> AsyncIterator[Sequence[Any]]:
-    """The rows of `query` as CSV rows, read `batch` at a time with a server-side cursor."""
-    async with engine.connect() as conn:
-        result = await conn.stream(query.execution_options(yield_per=batch))
-        async for partition in result.partitions(batch):
-            for row in partition:
-                yield to_row(row)
-
-
 async def _body(header: Sequence[str], rows: AsyncIterator[Sequence[Any]]) -> AsyncIterator[bytes]:
     yield (BOM.encode("utf-8") + encode_rows([header]))
     pending: list[Sequence[Any]] = []
@@ -114,6 +108,76 @@ def csv_response(
     disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
     return StreamingResponse(
         _body(header, rows),
+        media_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
+    )
+
+
+# --- written by PostgreSQL ---------------------------------------------------------------
+
+COPY_QUEUE_CHUNKS = 16  # chunks in flight between the COPY and the response (~1 MB)
+
+
+def seoul_time(column: Any) -> ColumnElement[str]:
+    """A timestamptz column as Seoul wall time, `2026-03-03 14:05:09` (what `cell` writes)."""
+    return func.to_char(func.timezone(SEOUL_NAME, column), "YYYY-MM-DD HH24:MI:SS")
+
+
+def inert(column: Any) -> ColumnElement[str]:
+    """A text column that a spreadsheet will not run as a formula (what `cell` does)."""
+    return case(
+        (func.left(column, 1).in_(list(FORMULA_STARTS)), literal("'") + column),
+        else_=column,
+    )
+
+
+async def copy_csv(engine: AsyncEngine, query: Select[Any]) -> AsyncIterator[bytes]:
+    """The rows of `query` as CSV (a header of its column labels, then one line a row),
+    written by PostgreSQL's COPY and streamed as it comes, at most COPY_QUEUE_CHUNKS
+    chunks held: the COPY waits while the client reads."""
+    compiled = query.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
+    args = [compiled.params[name] for name in compiled.positiontup or ()]
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=COPY_QUEUE_CHUNKS)
+
+    async def put(chunk: bytes | bytearray | memoryview) -> None:
+        await queue.put(bytes(chunk))  # asyncpg hands buffers; a response sends bytes
+
+    async def produce() -> None:
+        async with engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            await driver.copy_from_query(
+                str(compiled), *args, output=put, format="csv", header=True
+            )
+        await queue.put(None)
+
+    task = asyncio.create_task(produce())
+    try:
+        while True:
+            chunk = await queue.get()
+            if chunk is None:
+                break
+            yield chunk
+        await task  # its errors, if any
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def copy_response(engine: AsyncEngine, query: Select[Any], *, filename: str) -> StreamingResponse:
+    """A streamed CSV download of `query`'s rows, written by PostgreSQL (`copy_csv`)."""
+
+    async def body() -> AsyncIterator[bytes]:
+        yield BOM.encode("utf-8")
+        async for chunk in copy_csv(engine, query):
+            yield chunk
+
+    disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
+    return StreamingResponse(
+        body(),
         media_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
         headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )

@@ -62,20 +62,3 @@ def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber:
     if not phonenumbers.is_valid_number(number):
         raise NumberInvalid("is not a valid phone number")
     return number
-
-
-_E164_KR_010 = re.compile(r"\+8210([0-9]{4})([0-9]{4})")
-
-
-def display_number(e164: str) -> str:
-    """A stored number as Koreans write it (010-1234-5678); a foreign one in its
-    international form (+1 201-555-0123); anything unreadable as it is."""
-    if match := _E164_KR_010.fullmatch(e164):
-        return f"010-{match.group(1)}-{match.group(2)}"
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    if number.country_code == 82:
-        return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)

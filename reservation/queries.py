@@ -9,13 +9,13 @@ from typing import Any, Literal
 from uuid import UUID
 
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, cast, select
 
 from msgplat.contracts.messages import LMS_MAX_BYTES, SMS_MAX_BYTES, TITLE_MAX_BYTES
 from msgplat.plumbing.api import Period, word_patterns
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, fetch_page
-from msgplat.plumbing.export import csv_response, stream_query
+from msgplat.plumbing.export import copy_response, inert, seoul_time
 from msgplat.reservation.domain import variables
 from msgplat.reservation.models import reservations, templates
 from msgplat.reservation.schemas import (
@@ -49,7 +49,8 @@ class ReservationFilter:
     sort: Literal["newest", "due"] = "newest"
 
 
-def _filtered(f: ReservationFilter) -> Select[Any]:
+def _filtered(f: ReservationFilter, query: Select[Any] | None = None) -> Select[Any]:
+    """`query` (the reservations' rows by default) narrowed and ordered as `f` says."""
     r = reservations.c
     conditions = []
     if f.user_id is not None:
@@ -65,7 +66,8 @@ def _filtered(f: ReservationFilter) -> Select[Any]:
     if f.text:
         conditions += [r.title.ilike(pattern, escape="\\") for pattern in word_patterns(f.text)]
     order = (r.reserve_dt, r.id) if f.sort == "due" else (r.created_at.desc(), r.id)
-    return select(reservations).where(*conditions).order_by(*order)
+    base = select(reservations) if query is None else query
+    return base.where(*conditions).order_by(*order)
 
 
 async def list_reservations(
@@ -76,22 +78,25 @@ async def list_reservations(
     return [msg_req_of(row) for row in rows], total
 
 
-CSV_HEADER = (
-    "id", "title", "purpose", "status", "statusReason", "msgType", "recipients",
-    "duplicatesDropped", "callbackNum", "reserveDt (KST)", "createdAt (KST)", "content",
-)  # fmt: skip
-
-
 def reservations_csv(db: Database, f: ReservationFilter) -> StreamingResponse:
-    def row_of(row: Any) -> tuple[Any, ...]:
-        return (
-            row.id, row.title, row.purpose, row.status, row.status_reason, row.msg_type,
-            row.recipient_count, row.duplicates_dropped, row.callback_num, row.reserve_dt,
-            row.created_at, row.content,
-        )  # fmt: skip
-
-    rows = stream_query(db.engine, _filtered(f), row_of)
-    return csv_response(CSV_HEADER, rows, filename="reservations.csv")
+    """The reservations filtered, as CSV written by PostgreSQL (times in Seoul)."""
+    r = reservations.c
+    columns = select(
+        cast(r.id, String).label("id"),
+        inert(r.title).label("title"),
+        r.purpose.label("purpose"),
+        r.status.label("status"),
+        inert(r.status_reason).label("statusReason"),
+        r.msg_type.label("msgType"),
+        r.recipient_count.label("recipients"),
+        r.duplicates_dropped.label("duplicatesDropped"),
+        r.callback_num.label("callbackNum"),
+        seoul_time(r.reserve_dt).label("reserveDt (KST)"),
+        seoul_time(r.created_at).label("createdAt (KST)"),
+        inert(r.content).label("content"),
+    )
+    query = _filtered(f, columns.select_from(reservations))
+    return copy_response(db.engine, query, filename="reservations.csv")
 
 
 def rules(settings: ReservationSettings, *, now: datetime) -> ReservationRules:

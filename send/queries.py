@@ -8,14 +8,14 @@ from typing import Any
 from uuid import UUID
 
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, select
 
 from msgplat.plumbing.api import Period
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import FieldError, RequestInvalid
-from msgplat.plumbing.export import csv_response, stream_query
-from msgplat.plumbing.phones import NumberInvalid, display_number, normalise_recipient
+from msgplat.plumbing.export import copy_response, inert, seoul_time
+from msgplat.plumbing.phones import NumberInvalid, normalise_recipient
 from msgplat.send import domain, repository
 from msgplat.send.models import jobs, messages, optouts, tallies
 from msgplat.send.schemas import Msg, MsgSummary, Optout, SendingWindowsView
@@ -68,6 +68,12 @@ def _searched(search: MessageSearch) -> Select[Any]:
         j.title.label("reservation_title"),
         j.due_at,
     ).join(jobs, j.reservation_id == m.reservation_id)
+    return _narrowed(query, search)
+
+
+def _narrowed(query: Select[Any], search: MessageSearch) -> Select[Any]:
+    """`query` (of messages joined to their jobs) narrowed and ordered as `search` says."""
+    m, j = messages.c, jobs.c
     if search.reservation_id is not None:
         query = query.where(m.reservation_id == search.reservation_id)
     if search.user_id is not None:
@@ -105,25 +111,33 @@ async def search_messages(
     )
 
 
-MESSAGES_CSV_HEADER = (
-    "reservationId", "reservationTitle", "reserveDt (KST)", "seq", "dstNum", "dstNumE164",
-    "msgType", "status", "resultCode", "reason", "carrier", "carrierMsgId",
-    "submittedAt (KST)", "finalAt (KST)", "text",
-)  # fmt: skip
-
-
 def messages_csv(db: Database, search: MessageSearch) -> StreamingResponse:
-    def row_of(row: Any) -> tuple[Any, ...]:
-        return (
-            row.reservation_id, row.reservation_title, row.due_at, row.seq,
-            display_number(row.dst_num), row.dst_num, row.msg_type or row.job_msg_type,
-            row.status, row.result_code, row.reason, row.carrier, row.carrier_msg_id,
-            row.submitted_at, row.final_at, row.text,
-        )  # fmt: skip
-
-    rows = stream_query(db.engine, _searched(search), row_of)
+    """The messages searched for, as CSV written by PostgreSQL: times in Seoul, numbers
+    as Koreans write them beside their E.164 form, text a spreadsheet will not run."""
+    m, j = messages.c, jobs.c
+    korean = func.regexp_replace(m.dst_num, r"^\+821([0-9])([0-9]{3,4})([0-9]{4})$", r"01\1-\2-\3")
+    columns = select(
+        cast(m.reservation_id, String).label("reservationId"),
+        inert(j.title).label("reservationTitle"),
+        seoul_time(j.due_at).label("reserveDt (KST)"),
+        m.seq.label("seq"),
+        korean.label("dstNum"),
+        inert(m.dst_num).label("dstNumE164"),
+        func.coalesce(m.msg_type, j.msg_type).label("msgType"),
+        m.status.label("status"),
+        m.result_code.label("resultCode"),
+        inert(m.reason).label("reason"),
+        m.carrier.label("carrier"),
+        m.carrier_msg_id.label("carrierMsgId"),
+        seoul_time(m.submitted_at).label("submittedAt (KST)"),
+        seoul_time(m.final_at).label("finalAt (KST)"),
+        inert(m.text).label("text"),
+    )
+    query = _narrowed(
+        columns.join_from(messages, jobs, j.reservation_id == m.reservation_id), search
+    )
     name = f"messages-{search.reservation_id}.csv" if search.reservation_id else "messages.csv"
-    return csv_response(MESSAGES_CSV_HEADER, rows, filename=name)
+    return copy_response(db.engine, query, filename=name)
 
 
 async def summarise(db: Database, caller: Caller, *, reservation_id: UUID) -> MsgSummary:
