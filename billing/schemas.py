@@ -71,6 +71,24 @@ class LedgerEntry(ApiModel):
     at: datetime
 
 
+class ReservationLedger(ApiModel):
+    """A reservation's ledger entries summed up: what was held for it, charged for its
+    delivered messages and released for the others."""
+
+    reservation_id: UUID
+    msg_type: str | None
+    held: int = Field(description="KRW taken from the available balance and held")
+    charged: int = Field(description="KRW of the held charged for delivered messages")
+    released: int = Field(description="KRW of the held given back to the available balance")
+    still_held: int = Field(description="held - charged - released")
+    held_messages: int
+    charged_messages: int
+    released_messages: int
+    first_at: datetime
+    last_at: datetime
+    entries: int
+
+
 class UsageByType(ApiModel):
     msg_type: str
     messages: int = Field(description="Delivered (charged) messages")

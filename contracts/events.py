@@ -81,6 +81,19 @@ class ReservationCancelled(Event):
     cancelled_at: AwareDatetime
 
 
+class ReservationRescheduled(Event):
+    """The customer moved a reservation not yet sending to a new due time (before its
+    cut-off, under the rules of a new reservation); the credit held stays held."""
+
+    event_type = "ReservationRescheduled"
+    topic = topics.RESERVATION_EVENTS
+
+    reservation_id: UUID
+    previous_reserve_dt: AwareDatetime
+    reserve_dt: AwareDatetime = Field(description="The new due time")
+    rescheduled_at: AwareDatetime
+
+
 class ReservationScheduled(Event):
     """The reservation is accepted for sending at its reserved time."""
 
@@ -369,6 +382,7 @@ CATALOGUE: dict[str, type[Event]] = {
         ReservationRequested,
         ReservationRecipientsAdded,
         ReservationScheduled,
+        ReservationRescheduled,
         ReservationRejected,
         ReservationCancelled,
         ReservationSendingStarted,

@@ -22,8 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from msgplat.gateway.credentials import Identity, Role, hash_password, key_hash, key_prefix
 from msgplat.gateway.models import api_keys, customers
+from msgplat.plumbing.api import like_pattern
 from msgplat.plumbing.api_keys import new_api_key
-from msgplat.plumbing.db import create_engine
+from msgplat.plumbing.db import create_engine, fetch_page
 from msgplat.plumbing.errors import Conflict, NotFound
 
 
@@ -162,6 +163,73 @@ async def revoke_key(engine: AsyncEngine, user_id: str, key_id: UUID) -> ApiKeyI
     if row is None:
         raise NotFound(f"API key {key_id}")
     return _key_info(row)
+
+
+@dataclass(frozen=True)
+class CustomerInfo:
+    user_id: str
+    role: str
+    has_password: bool
+    requests_per_second: int | None
+    recipients_per_day: int | None
+    created_at: datetime
+    active_keys: int
+
+
+async def list_customers(
+    engine: AsyncEngine, *, text: str | None, page: int, size: int
+) -> tuple[list[CustomerInfo], int]:
+    """Operators' view of the accounts, newest first; `text`: part of the user id."""
+    active = (
+        select(func.count())
+        .where(api_keys.c.user_id == customers.c.user_id, api_keys.c.revoked_at.is_(None))
+        .scalar_subquery()
+    )
+    query = select(customers, active.label("active_keys")).order_by(
+        customers.c.created_at.desc(), customers.c.user_id
+    )
+    if text:
+        query = query.where(customers.c.user_id.ilike(like_pattern(text), escape="\\"))
+    async with engine.connect() as conn:
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    return [_customer_info(row) for row in rows], total
+
+
+async def update_limits(
+    engine: AsyncEngine, user_id: str, changes: dict[str, int | None]
+) -> CustomerInfo:
+    """Set a customer's limits (None: the gateway's default). Cached identities keep the
+    old ones for at most API_KEY_CACHE_S."""
+    async with engine.begin() as conn:
+        if changes:
+            await conn.execute(
+                update(customers).where(customers.c.user_id == user_id).values(**changes)
+            )
+        active = (
+            select(func.count())
+            .where(api_keys.c.user_id == customers.c.user_id, api_keys.c.revoked_at.is_(None))
+            .scalar_subquery()
+        )
+        row = (
+            await conn.execute(
+                select(customers, active.label("active_keys")).where(customers.c.user_id == user_id)
+            )
+        ).first()
+    if row is None:
+        raise NotFound(f"customer {user_id}")
+    return _customer_info(row)
+
+
+def _customer_info(row: object) -> CustomerInfo:
+    return CustomerInfo(
+        user_id=row.user_id,  # type: ignore[attr-defined]
+        role=row.role,  # type: ignore[attr-defined]
+        has_password=row.password_hash is not None,  # type: ignore[attr-defined]
+        requests_per_second=row.requests_per_second,  # type: ignore[attr-defined]
+        recipients_per_day=row.recipients_per_day,  # type: ignore[attr-defined]
+        created_at=row.created_at,  # type: ignore[attr-defined]
+        active_keys=row.active_keys,  # type: ignore[attr-defined]
+    )
 
 
 async def _insert_key(conn: object, user_id: str, key: str, *, name: str) -> ApiKeyInfo:

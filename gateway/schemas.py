@@ -55,6 +55,27 @@ class CustomerCreate(ApiInput):
     recipients_per_day: int | None = Field(default=None, ge=1, le=100_000_000)
 
 
+class Customer(ApiModel):
+    """An account as operators see it (never its password or keys)."""
+
+    user_id: str
+    role: str
+    has_password: bool = Field(description="Can log in to the console")
+    requests_per_second: int | None = Field(description="null: the gateway's default")
+    recipients_per_day: int | None = Field(description="null: the gateway's default")
+    created_at: datetime
+    active_keys: int
+
+
+class CustomerLimits(ApiInput):
+    """`PATCH /auth/customers/{userId}`: the limits given are set (null: the default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requests_per_second: int | None = Field(default=None, ge=1, le=100_000)
+    recipients_per_day: int | None = Field(default=None, ge=1, le=100_000_000)
+
+
 class CustomerCreated(ApiModel):
     user_id: str
     role: str

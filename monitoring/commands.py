@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from uuid import UUID
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from msgplat.monitoring import pinning, signing
-from msgplat.monitoring.models import alert_settings, verified_senders, webhooks
-from msgplat.monitoring.queries import alert_settings_of, webhook_of
+from msgplat.monitoring.models import alert_settings, verified_senders, webhook_deliveries, webhooks
+from msgplat.monitoring.queries import alert_settings_of, delivery_of, webhook_of
+from msgplat.monitoring.reactions import DELIVERIES_CHANNEL
 from msgplat.monitoring.schemas import (
     AlertSettings,
     AlertSettingsUpdate,
     WebhookCreate,
     WebhookCreated,
+    WebhookDelivery,
 )
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.caller import Caller
@@ -90,6 +93,45 @@ async def delete_webhook(db: Database, caller: Caller, webhook_id: UUID) -> None
         caller.check_owner(owner, f"webhook {webhook_id}")
         await uow.conn.execute(delete(webhooks).where(webhooks.c.id == webhook_id))
         await uow.commit()
+
+
+PING = "webhook.ping"
+
+
+async def ping_webhook(db: Database, caller: Caller, webhook_id: UUID) -> WebhookDelivery:
+    """Queue a test delivery to the webhook, signed like every other (event
+    `webhook.ping`, no reservation): the dispatcher posts it at once, and the log shows
+    how the endpoint answered."""
+    async with db.unit_of_work() as uow:
+        owner = await uow.conn.scalar(select(webhooks.c.user_id).where(webhooks.c.id == webhook_id))
+        caller.check_owner(owner, f"webhook {webhook_id}")
+        delivery_id = uuid.uuid4()
+        payload = {
+            "event": PING,
+            "webhookId": str(webhook_id),
+            "deliveryId": str(delivery_id),
+            "occurredAt": datetime.now(UTC).isoformat(),
+        }
+        row = (
+            await uow.conn.execute(
+                insert(webhook_deliveries)
+                .values(
+                    delivery_id=delivery_id,
+                    webhook_id=webhook_id,
+                    # Deliveries are keyed by reservation: a ping is one of its own.
+                    reservation_id=uuid.uuid4(),
+                    event=PING,
+                    status="ping",
+                    payload=payload,
+                )
+                .returning(webhook_deliveries)
+            )
+        ).one()
+        await uow.conn.execute(
+            text("SELECT pg_notify(:channel, 'webhook')"), {"channel": DELIVERIES_CHANNEL}
+        )
+        await uow.commit()
+    return delivery_of(row)
 
 
 async def put_alert_settings(

@@ -24,12 +24,18 @@ class FieldError:
     msg: str
     type: str = "value_error"
     input: Any = None
+    # What a client needs to say it in its own words (and language), e.g. the earliest
+    # accepted time: JSON values, named in camelCase.
+    ctx: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         shown = self.input
         if isinstance(shown, str) and len(shown) > MAX_ECHOED_INPUT:
             shown = shown[:MAX_ECHOED_INPUT] + "..."  # never echo a huge value back
-        return {"loc": list(self.loc), "msg": self.msg, "type": self.type, "input": shown}
+        body = {"loc": list(self.loc), "msg": self.msg, "type": self.type, "input": shown}
+        if self.ctx:
+            body["ctx"] = jsonable_encoder(self.ctx)
+        return body
 
 
 @dataclass

@@ -47,6 +47,7 @@ reservations = Table(
     # Messages per type ({"SMS": n, "LMS": m}); null on reservations older than it.
     Column("msg_counts", JSONB, nullable=True),
     Index("ix_reservations_user_created", "user_id", "created_at"),
+    Index("ix_reservations_user_reserve_dt", "user_id", "reserve_dt"),
 )
 
 # No table of recipients: the list travels once, as ordered chunk events in the outbox

@@ -128,6 +128,17 @@ def _details(exc: ValidationError) -> list[InitErrorDetails]:
     return details
 
 
+class MsgReqReschedule(ApiInput):
+    """`PATCH /msgReqs/{id}`: a new due time for a reservation not yet sending."""
+
+    model_config = _STRICT_NAMES
+
+    reserve_dt: datetime = Field(
+        description="ISO 8601; without an offset it is Asia/Seoul. The rules of a new "
+        "reservation apply: the lead time, the horizon, the advertising hours"
+    )
+
+
 class MsgReq(ApiModel):
     id: UUID
     user_id: str
@@ -241,3 +252,28 @@ class Sender(ApiModel):
     )
     created_at: datetime
     verified_at: datetime | None = None
+
+
+class AdvertisingRules(ApiModel):
+    hours: str = Field(description="When advertising may be sent, every day: HH:MM-HH:MM")
+    time_zone: str = Field(description="The time zone of `hours`")
+
+
+class ReservationRules(ApiModel):
+    """`GET /msgReqs/rules`: the public rules a reservation is held to, for a client to
+    show and check before it asks (the server checks them again)."""
+
+    now: datetime = Field(description="The server's time, to count from")
+    time_zone: str = Field(description="The zone of a reserveDt given without an offset")
+    min_lead_s: int = Field(description="A given reserveDt is at least this far ahead")
+    cancel_cutoff_s: int = Field(
+        description="No cancel nor reschedule in this last stretch before the due time"
+    )
+    horizon_days: int = Field(description="A reserveDt is at most this many days ahead")
+    earliest: datetime = Field(description="now + minLeadS: the earliest reserveDt accepted")
+    latest: datetime = Field(description="now + horizonDays: the latest reserveDt accepted")
+    max_recipients: int
+    title_max_bytes: int
+    sms_max_bytes: int
+    lms_max_bytes: int
+    advertising: AdvertisingRules

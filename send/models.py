@@ -74,6 +74,8 @@ jobs = Table(
         "due_at",
         postgresql_where=text("status IN ('scheduled', 'sending')"),
     ),
+    # The message search: a customer's jobs by due time.
+    Index("ix_jobs_user_due", "user_id", "due_at"),
 )
 
 # The count of final messages per job. Kept apart from `jobs` so that delivery reports
@@ -116,6 +118,8 @@ messages = Table(
         "submitted_at",
         postgresql_where=text("status = 'submitted'"),
     ),
+    # The message search: every message to a number.
+    Index("ix_messages_dst_num", "dst_num", "reservation_id"),
 )
 
 # Each customer's opt-out list (numbers in E.164): advertising is never sent to them.

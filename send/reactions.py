@@ -11,6 +11,7 @@ from msgplat.contracts.events import (
     ReservationRecipientsAdded,
     ReservationRejected,
     ReservationRequested,
+    ReservationRescheduled,
     ReservationScheduled,
     SenderVerificationRequested,
     StatusAlertRequested,
@@ -18,8 +19,11 @@ from msgplat.contracts.events import (
 from msgplat.plumbing import tracing
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
+from msgplat.plumbing.logging import get_logger
 from msgplat.send import notices, repository
 from msgplat.send.results import record_final
+
+log = get_logger(__name__)
 
 
 async def on_reservation_requested(
@@ -46,6 +50,14 @@ async def on_reservation_scheduled(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationScheduled
 ) -> None:
     await repository.jobs.schedule(uow.conn, event.reservation_id, event.reserve_dt)
+
+
+async def on_reservation_rescheduled(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRescheduled
+) -> None:
+    """The job is due at the new time (the scheduler claims jobs by due time)."""
+    if not await repository.jobs.reschedule(uow.conn, event.reservation_id, event.reserve_dt):
+        log.warning("reschedule_too_late", reservation_id=str(event.reservation_id))
 
 
 async def on_reservation_rejected(

@@ -264,13 +264,12 @@ class JobRunner:
             from_seq = claimed.after
 
     async def _start(self, uow: UnitOfWork, job: Job, progress: Progress) -> None:
-        now = datetime.now(UTC)
-        await repository.jobs.start(uow.conn, job.reservation_id, now)
+        started_at = await repository.jobs.start(uow.conn, job.reservation_id)
         uow.emit(
             SendingStarted(
                 reservation_id=job.reservation_id,
                 recipient_count=progress.recipient_count,
-                started_at=now,
+                started_at=started_at,
             ),
             aggregate_id=job.reservation_id,
             user_id=job.user_id,

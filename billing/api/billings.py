@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from pydantic import StringConstraints
 
 from msgplat.billing import commands, queries
 from msgplat.billing.api.deps import SettingsDep
@@ -22,13 +23,15 @@ from msgplat.billing.schemas import (
     LedgerEntry,
     Quote,
     ReservationCharges,
+    ReservationLedger,
     Topup,
     TopupCreate,
     Usage,
 )
-from msgplat.plumbing.api import Page
-from msgplat.plumbing.caller import Caller, CallerDep, UserIdQuery
+from msgplat.plumbing.api import Page, PeriodDep
+from msgplat.plumbing.caller import USER_ID_PATTERN, Caller, CallerDep, UserIdQuery
 from msgplat.plumbing.errors import FieldError, Forbidden, RequestInvalid
+from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
 from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/billings", tags=["billing"])
@@ -47,6 +50,23 @@ async def get_balance(
 ) -> Balance:
     """The account's balance in KRW: available, held (for reservations), charged."""
     return await queries.get_balance(runtime.db, _account(caller, user_id))
+
+
+AccountId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=USER_ID_PATTERN)]
+
+
+@router.get("/balances", response_model=list[Balance])
+async def list_balances(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    user_ids: Annotated[
+        list[AccountId],
+        Query(alias="userId", min_length=1, max_length=100, description="The accounts asked for"),
+    ],
+) -> list[Balance]:
+    """The balances of several accounts at once (operators' customer list); accounts
+    not found (never topped up) are left out, not a 404. A customer gets only their own."""
+    return await queries.list_balances(runtime.db, [u for u in user_ids if caller.owns(u)])
 
 
 MAX_QUOTED = 1_000_000
@@ -145,19 +165,41 @@ def _topup_actor(caller: Caller) -> str:
     return INTERNAL_ACTOR  # a request from inside the cluster (no caller headers)
 
 
-@router.get("/ledger", response_model=Page[LedgerEntry])
+@router.get("/ledger", response_model=Page[LedgerEntry], responses=CSV_RESPONSE)
 async def list_ledger(
+    request: Request,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    period: PeriodDep,
+    user_id: UserIdQuery = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Page[LedgerEntry] | Response:
+    """The account's append-only entries, newest first (of a period: `from`, `to`, Seoul
+    days or ISO times). With `Accept: text/csv`, every entry as a CSV file."""
+    account = _account(caller, user_id)
+    if wants_csv(request):
+        return await queries.ledger_csv(runtime.db, user_id=account, period=period)
+    items, total = await queries.list_ledger(
+        runtime.db, user_id=account, page=page, size=size, period=period
+    )
+    return Page[LedgerEntry](items=items, page=page, size=size, total=total)
+
+
+@router.get("/ledger/byReservation", response_model=Page[ReservationLedger])
+async def list_ledger_by_reservation(
     runtime: RuntimeDep,
     caller: CallerDep,
     user_id: UserIdQuery = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> Page[LedgerEntry]:
-    """The account's append-only entries, newest first."""
-    items, total = await queries.list_ledger(
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[ReservationLedger]:
+    """The ledger summed per reservation (held, charged, released), the reservation with
+    the latest entry first. Top-ups are in `/billings/ledger`."""
+    items, total = await queries.ledger_by_reservation(
         runtime.db, user_id=_account(caller, user_id), page=page, size=size
     )
-    return Page[LedgerEntry](items=items, page=page, size=size, total=total)
+    return Page[ReservationLedger](items=items, page=page, size=size, total=total)
 
 
 @router.get("/usage", response_model=Usage)

@@ -42,6 +42,15 @@ async def delete_webhook(webhook_id: WebhookId, db: DatabaseDep, caller: CallerD
     return Response(status_code=204)
 
 
+@router.post("/webhooks/{webhookId}/ping", status_code=202, response_model=WebhookDelivery)
+async def ping_webhook(
+    webhook_id: WebhookId, db: DatabaseDep, caller: CallerDep
+) -> WebhookDelivery:
+    """A test delivery (event `webhook.ping`), signed like the others and posted at once;
+    its outcome shows in the delivery log."""
+    return await commands.ping_webhook(db, caller, webhook_id)
+
+
 @router.get("/webhooks/{webhookId}/deliveries", response_model=Page[WebhookDelivery])
 async def list_deliveries(
     webhook_id: WebhookId,

@@ -99,6 +99,24 @@ async def schedule(conn: AsyncConnection, reservation_id: UUID, due_at: datetime
     )
 
 
+async def reschedule(conn: AsyncConnection, reservation_id: UUID, due_at: datetime) -> bool:
+    """A new due time for a job not yet sending; False when it started already (the
+    reservation service allows it only before the cut-off, so that does not happen)."""
+    moved = (
+        await conn.execute(
+            update(jobs)
+            .where(
+                jobs.c.reservation_id == reservation_id,
+                jobs.c.status.in_([J.WAITING, J.SCHEDULED]),
+                jobs.c.started_at.is_(None),
+            )
+            .values(due_at=due_at)
+            .returning(jobs.c.reservation_id)
+        )
+    ).first()
+    return moved is not None
+
+
 async def reject(conn: AsyncConnection, reservation_id: UUID) -> None:
     await conn.execute(
         update(jobs)
@@ -225,12 +243,19 @@ async def hand(
     return None if status is None else JobState(status)
 
 
-async def start(conn: AsyncConnection, reservation_id: UUID, now: datetime) -> None:
-    await conn.execute(
-        update(jobs)
-        .where(jobs.c.reservation_id == reservation_id)
-        .values(status=J.SENDING, started_at=now)
-    )
+async def start(conn: AsyncConnection, reservation_id: UUID) -> datetime:
+    """Mark the job sending; returns when it started: the transaction's time, the very
+    `submitted_at` of the first batch claimed in it (a message is never sent before its
+    reservation started sending, whatever the clocks of the database and this host)."""
+    started: datetime = (
+        await conn.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == reservation_id)
+            .values(status=J.SENDING, started_at=func.now())
+            .returning(jobs.c.started_at)
+        )
+    ).scalar_one()
+    return started
 
 
 async def pause(

@@ -400,8 +400,8 @@ async def test_personalised_chunks_keep_each_messages_text_and_type(
         (dst[0], "hello Kim", "SMS", None),
         (dst[1], "hello Lee, " + "x" * 100, "LMS", "title"),
     ]
-    listed, _ = await queries.list_messages(
-        db, INTERNAL, reservation_id=job.reservation_id, page=1, size=10
+    listed, _ = await queries.search_messages(
+        db, queries.MessageSearch(reservation_id=job.reservation_id), page=1, size=10
     )
     assert [(m.msg_type, m.text) for m in listed] == [
         ("SMS", "hello Kim"),

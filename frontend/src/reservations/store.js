@@ -3,6 +3,7 @@
 // version. Pages and components read from here, so a change pushed by the server shows
 // everywhere at once without a reload.
 import { reactive } from 'vue'
+import { check, connection, markUnreachable, onBack } from '../lib/connection.js'
 import { session } from '../lib/session.js'
 import * as api from './api.js'
 import { isNewer } from './merge.js'
@@ -12,7 +13,17 @@ export const reservations = reactive({
   // 'off' (logged out), 'connecting', 'live', 'retrying'
   stream: 'off',
   lastEventAt: null,
+  // When the views shown were last known to be current (ms): the stream's last word, or
+  // the last page read. Shown as "as of" while the stream is not live.
+  freshAt: null,
+  // How many times the stream opened (1 while it never had to reconnect).
+  opens: 0,
+  // Bumped when the gateway answers again after being unreachable: pages read again.
+  reloads: 0,
 })
+
+// Progress is live only while the stream is open and the gateway answers.
+export const isLive = () => reservations.stream === 'live' && connection.online
 
 export function remember(view) {
   if (!view || !view.reservationId) return
@@ -47,9 +58,10 @@ export function rememberCreated(msgReq) {
   })
 }
 
-export async function loadPage({ page, size }) {
-  const answer = await api.listViews({ page, size })
+export async function loadPage({ page, size, ...filters }) {
+  const answer = await api.listViews({ page, size, ...filters })
   for (const view of answer.items) remember(view)
+  reservations.freshAt = Date.now()
   return answer
 }
 
@@ -76,7 +88,8 @@ export async function connectStream() {
   let ticket
   try {
     ticket = (await api.streamTicket()).ticket // a 401 here ends the session (lib/http.js)
-  } catch {
+  } catch (e) {
+    if (e && e.status === 0) markUnreachable() // the banner shows; keep trying
     if (mine === attempt) {
       opening = false
       retryLater() // the server is down or busy: keep trying
@@ -92,10 +105,12 @@ export async function connectStream() {
   source = new EventSource(api.streamUrl(ticket))
   source.onopen = () => {
     reservations.stream = 'live'
+    reservations.opens++
+    reservations.freshAt = Date.now()
     retryDelay = 1000
   }
   source.addEventListener('reservation', (event) => {
-    reservations.lastEventAt = Date.now()
+    reservations.lastEventAt = reservations.freshAt = Date.now()
     try {
       remember(JSON.parse(event.data))
     } catch {
@@ -103,6 +118,7 @@ export async function connectStream() {
     }
   })
   source.onerror = () => {
+    check() // a broken stream may be the gateway gone: the banner says so
     // The browser would reconnect by itself, with the same URL: its ticket is used up.
     // Close it, and reconnect with a new ticket (which also checks the session).
     if (source) source.close()
@@ -134,3 +150,13 @@ export function forgetAll() {
   clearTimeout(retryTimer)
   reservations.byId = {}
 }
+
+// The gateway answers again: reopen the stream at once and let the pages read again.
+onBack(() => {
+  if (!session.token) return
+  clearTimeout(retryTimer)
+  retryDelay = 1000
+  if (source && source.readyState === EventSource.CLOSED) disconnectStream()
+  connectStream()
+  reservations.reloads++
+})
