@@ -142,11 +142,9 @@ def key_api(stack: Stack, customer: Customer) -> Api:
     return Api(stack.gateway_url, customer.api_key)
 
 
-# Failed requests a test does not cause and need not declare. The gateway cuts an idle
-# live stream after its 10 s upstream read timeout (gateway/proxy.py, being fixed
-# elsewhere): the browser then reconnects it. Remove this once that fix is merged; the
-# 60 s test in test_console.py already requires that the stream never breaks.
-KNOWN_FAILURES = (re.compile(r"^failed (GET|resource) /monitorings/stream\b"),)
+# Failed requests a test does not cause and need not declare: none (the live stream is
+# no longer cut by the gateway; the 60 s test in test_console.py holds it open).
+KNOWN_FAILURES: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass

@@ -628,11 +628,6 @@ def test_skip_link_focus_ring_and_badge_contrast(open_dashboard, later_one, fail
 # --- the live stream stays open -------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="the gateway's 10 s upstream read timeout (gateway/proxy.py) cuts an idle "
-    "stream; another change makes the stream outlive it: this passes once it is merged",
-    strict=False,
-)
 def test_a_page_left_open_for_a_minute_never_reconnects(open_dashboard) -> None:
     opened: list[float] = []
     page = open_dashboard("/app/reservations", logged_in=True)

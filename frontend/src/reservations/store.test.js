@@ -8,7 +8,8 @@ import { session } from '../lib/session.js'
 vi.mock('./api.js', () => ({
   listViews: vi.fn(async () => ({ items: [], total: 0 })),
   getView: vi.fn(),
-  streamUrl: (token) => `/monitorings/stream?accessToken=${token}`,
+  streamTicket: vi.fn(async () => ({ ticket: 'st_1' })),
+  streamUrl: (ticket) => `/monitorings/stream?ticket=${ticket}`,
 }))
 vi.mock('../auth/api.js', () => ({ me: vi.fn(async () => ({})) }))
 
@@ -61,8 +62,8 @@ const view = (version, extra = {}) => ({
   ...extra,
 })
 
-test('events arriving twice or out of order change nothing', () => {
-  store.connectStream()
+test('events arriving twice or out of order change nothing', async () => {
+  await store.connectStream()
   const source = FakeEventSource.last
   source.open()
   source.send(view(3))
@@ -86,7 +87,7 @@ test('a page read never replaces a newer streamed view', () => {
 
 test('progress is live only while the stream is open and the gateway answers', async () => {
   const opensBefore = store.reservations.opens
-  store.connectStream()
+  await store.connectStream()
   const source = FakeEventSource.last
   expect(store.isLive()).toBe(false) // connecting
   source.open()
