@@ -84,8 +84,7 @@ class CarrierClient:
     def __init__(self, settings: SendSettings, carrier: CarrierConfig | None = None) -> None:
         carrier = carrier or settings.carrier_configs()[0]
         self.name = carrier.name
-        # Each carrier reports on its own path (send/callback_auth.py).
-        self.report_url = f"{settings.report_callback_url.rstrip('/')}/{carrier.name}"
+        self.report_url = settings.report_callback_url
         self.open_s = settings.breaker_open_s
         self.client = httpx.AsyncClient(
             base_url=carrier.url,

@@ -140,7 +140,7 @@ class CarrierClient:
 
     http: httpx.Client
     report_url: str
-    api_key: str
+    api_key: str = "sim-key"
 
     def submit(
         self, messages: list[dict[str, Any]], *, key: str | None = None, timeout: float = 10

@@ -44,9 +44,6 @@ from msgplat_testsupport.events import (
 )
 from msgplat_testsupport.waiting import eventually
 
-# The carrier's credentials (no defaults: every run names its own).
-CARRIER = {"carrier_api_key": "test-key", "carrier_callback_token": "test-callback"}
-
 USER = "u-rebuild"
 
 
@@ -62,7 +59,6 @@ async def settings(own_broker: BrokerHandle) -> AsyncIterator[MonitoringSettings
     await ensure_database(url)
     await asyncio.to_thread(upgrade, "monitoring", url)
     yield MonitoringSettings(
-        **CARRIER,
         database_url=url,
         kafka_bootstrap_servers=own_broker.bootstrap_servers,
         kafka_topic_partitions=3,

@@ -1,5 +1,4 @@
-"""`/carrier/reports/{carrier}`: the delivery reports a carrier pushes, each carrier on its
-own path with its own token (`callback_auth.py`); not a customer's API."""
+"""`/carrier/reports`: the delivery reports a carrier pushes (internal)."""
 
 from __future__ import annotations
 
@@ -9,23 +8,18 @@ from fastapi import APIRouter, Header, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from msgplat.plumbing.errors import Unauthorized
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.send.api.deps import SettingsDep
-from msgplat.send.callback_auth import authenticate, report_source
-from msgplat.send.results import apply_reports
+from msgplat.send.results import apply_reports, reporting_carrier
 from msgplat.send.schemas import CarrierReports, ReportsApplied
 
 router = APIRouter(prefix="/carrier", tags=["carrier callback (internal)"])
 
 
 @router.post(
-    "/reports/{carrier}",
+    "/reports",
     response_model=ReportsApplied,
-    responses={
-        401: {"description": "Not this carrier's callback token"},
-        403: {"description": "Not from one of this carrier's addresses (`reportSources`)"},
-        404: {"description": "No carrier of this name is configured"},
-    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -34,23 +28,23 @@ router = APIRouter(prefix="/carrier", tags=["carrier callback (internal)"])
     },
 )
 async def carrier_reports(
-    carrier: str,
     request: Request,
     runtime: RuntimeDep,
     settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> ReportsApplied:
-    """Delivery reports pushed by the carrier `carrier` (a name of `CARRIERS`) with its
-    own callback token. Reports of messages another carrier holds are refused (counted
-    in `refused`; the messages stay as they are).
+    """Delivery reports pushed by a carrier (internal: needs one carrier's callback
+    token, which says which carrier reports).
 
     The body is parsed by pydantic straight from its bytes: the hot path of a send.
     """
-    reporter = authenticate(settings, carrier, authorization, report_source(request))
+    carrier = reporting_carrier(settings, authorization)
+    if carrier is None:
+        raise Unauthorized("missing or wrong carrier callback token")
     try:
         body = CarrierReports.model_validate_json(await request.body())
     except ValidationError as exc:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         ) from None
-    return await apply_reports(runtime.db, body.reports, carrier=reporter.name)
+    return await apply_reports(runtime.db, body.reports, carrier=carrier)

@@ -48,11 +48,7 @@ async def test_every_call_and_answer_is_counted_by_carrier_and_result() -> None:
         return httpx.Response(200, json={"results": results})
 
     settings = SendSettings(
-        database_url="postgresql://u@h/d",
-        carrier_name=name,
-        carrier_url="http://carrier:1",
-        carrier_api_key="test-key",
-        carrier_callback_token="test-callback",
+        database_url="postgresql://u@h/d", carrier_name=name, carrier_url="http://carrier:1"
     )
     client = CarrierClient(settings)
     await client.client.aclose()
@@ -79,11 +75,7 @@ async def test_an_unreachable_carrier_is_counted_too() -> None:
         raise httpx.ConnectError("refused", request=request)
 
     settings = SendSettings(
-        database_url="postgresql://u@h/d",
-        carrier_name=name,
-        carrier_url="http://carrier:1",
-        carrier_api_key="test-key",
-        carrier_callback_token="test-callback",
+        database_url="postgresql://u@h/d", carrier_name=name, carrier_url="http://carrier:1"
     )
     client = CarrierClient(settings)
     await client.client.aclose()

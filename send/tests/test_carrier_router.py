@@ -144,19 +144,13 @@ async def submit(
 
 
 def test_without_carriers_the_single_carrier_settings_make_the_one_carrier() -> None:
-    settings = SendSettings(
-        database_url=UNUSED_DB,
-        carrier_name="solo",
-        carrier_url="http://x:1",
-        carrier_api_key="k-solo",
-        carrier_callback_token="t-solo",
-    )
+    settings = SendSettings(database_url=UNUSED_DB, carrier_name="solo", carrier_url="http://x:1")
     [only] = settings.carrier_configs()
     assert (only.name, only.url, only.api_key, only.callback_token) == (
         "solo",
         "http://x:1",
-        "k-solo",
-        "t-solo",
+        "sim-key",
+        "sim-callback",
     )
     assert settings.carrier_orders() == {"SMS": ["solo"], "LMS": ["solo"]}
 

@@ -39,14 +39,10 @@ SEOUL = ZoneInfo("Asia/Seoul")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-# The carrier's credentials (no defaults: every run names its own).
-CARRIER = {"carrier_api_key": "test-key", "carrier_callback_token": "test-callback"}
-
-
 @pytest_asyncio.fixture(scope="module")
 async def db(own_database_url: str) -> AsyncIterator[Database]:
     """A database of this module's own (see conftest): no other scheduler claims its jobs."""
-    database = Database(SendSettings(database_url=own_database_url, **CARRIER), tables)
+    database = Database(SendSettings(database_url=own_database_url), tables)
     yield database
     await database.dispose()
 
@@ -56,7 +52,6 @@ async def runner(db: Database) -> AsyncIterator[JobRunner]:
     """A runner whose claims are driven by the test (no carrier is called), advertising
     allowed all day."""
     settings = SendSettings(
-        **CARRIER,
         database_url=db.settings.database_url,
         carrier_batch_size=2,
         ad_sending_hours="00:00-24:00",
@@ -315,7 +310,6 @@ async def test_a_send_resumed_after_a_long_pause_does_not_expire_at_its_first_ou
     await lease(db, paused_job.reservation_id, runner.owner)
     outage = CarrierUnavailable("carrier sim: answered 503", retry_after_s=1, attempted=True)
     short_expiry = SendSettings(
-        **CARRIER,
         database_url=db.settings.database_url,
         carrier_batch_size=2,
         ad_sending_hours="00:00-24:00",
@@ -400,8 +394,8 @@ async def test_personalised_chunks_keep_each_messages_text_and_type(
         (dst[0], "hello Kim", "SMS", None),
         (dst[1], "hello Lee, " + "x" * 100, "LMS", "title"),
     ]
-    listed, _ = await queries.search_messages(
-        db, queries.MessageSearch(reservation_id=job.reservation_id), page=1, size=10
+    listed, _ = await queries.list_messages(
+        db, INTERNAL, reservation_id=job.reservation_id, page=1, size=10
     )
     assert [(m.msg_type, m.text) for m in listed] == [
         ("SMS", "hello Kim"),
@@ -414,12 +408,7 @@ async def test_personalised_chunks_keep_each_messages_text_and_type(
 
 @pytest.fixture(scope="module")
 def slow_carrier() -> Iterator[ServiceProcess]:
-    env = {
-        "CARRIER_LATENCY_MS": "600",
-        "CARRIER_REPORT_DELAY_MS": "3600000",
-        "CARRIER_API_KEY": CARRIER["carrier_api_key"],
-        "CARRIER_CALLBACK_TOKEN": CARRIER["carrier_callback_token"],
-    }
+    env = {"CARRIER_LATENCY_MS": "600", "CARRIER_REPORT_DELAY_MS": "3600000"}
     with running_carrier(env, Path("test-artifacts") / "logs") as process:
         yield process
 
@@ -442,7 +431,6 @@ async def test_at_the_end_of_the_advertising_hours_the_send_pauses_until_they_op
     now = datetime.now(SEOUL).replace(microsecond=0)
     opens, closes = now - timedelta(hours=1), now + timedelta(seconds=3)
     settings = SendSettings(
-        **CARRIER,
         database_url=db.settings.database_url,
         carrier_url=slow_carrier.url,
         report_callback_url="http://127.0.0.1:9/carrier/reports",

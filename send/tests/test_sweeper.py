@@ -20,12 +20,7 @@ from msgplat.send.settings import SendSettings
 @pytest_asyncio.fixture(scope="module")
 async def db(own_database_url: str) -> AsyncIterator[Database]:
     """A database of its own: the sweep fails every unreported message it finds."""
-    settings = SendSettings(
-        database_url=own_database_url,
-        carrier_api_key="test-key",
-        carrier_callback_token="test-callback",
-    )
-    database = Database(settings, tables)
+    database = Database(SendSettings(database_url=own_database_url), tables)
     yield database
     await database.dispose()
 
