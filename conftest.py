@@ -23,6 +23,7 @@ from msgplat.devstack.reconcile import reconcile
 from msgplat_testsupport.brokers import BrokerHandle, running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
 from msgplat_testsupport.stack import Stack, advertising_hours_around
+from msgplat_testsupport.webhooks import RECEIVERS_ALLOWED
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def service_env(database_url: str, broker: BrokerHandle | ConfiguredBroker) -> d
         "AD_SENDING_HOURS": advertising_hours_around(datetime.now(UTC)),
         # Tests reserve a few seconds ahead (the default lead time is 10 minutes).
         "RESERVE_MIN_LEAD_S": "1",
+        # Webhooks may reach the tests' receivers on 127.0.0.1.
+        **RECEIVERS_ALLOWED,
     }
 
 

@@ -3,7 +3,7 @@
 Starts its own stack (a fresh PostgreSQL database, a new Tansu broker, every service and
 the carrier simulator at zero latency as real processes), opens one SSE stream of the
 stream through the gateway as a customer (authenticated as a browser's EventSource is:
-the login token in the query), then creates that customer's reservations through the
+a stream ticket in the query), then creates that customer's reservations through the
 gateway at a steady rate (each sent at once: requested, scheduled, sending, completed)
 and times every event the stream receives: the lag a dashboard user sees.
 
@@ -44,9 +44,9 @@ def stamp(value: str) -> float:
 
 
 async def listen(
-    url: str, token: str, ready: asyncio.Event, received: list[tuple[float, dict[str, Any]]]
+    url: str, ticket: str, ready: asyncio.Event, received: list[tuple[float, dict[str, Any]]]
 ) -> None:
-    params = {"accessToken": token}
+    params = {"ticket": ticket}
     async with (
         httpx.AsyncClient(timeout=httpx.Timeout(10, read=None)) as client,
         client.stream("GET", url + "/monitorings/stream", params=params) as response,
@@ -62,9 +62,9 @@ async def run(stack: Stack, rate: float, seconds: float, recipients: int) -> Non
     ready = asyncio.Event()
     customer = await asyncio.to_thread(stack.new_customer, USER)
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
-        login = await client.post("/auth/login", json={"apiKey": customer.api_key})
-        token = login.raise_for_status().json()["accessToken"]
-    listener = asyncio.create_task(listen(stack.gateway_url, token, ready, received))
+        answer = await client.post("/monitorings/stream/tickets", headers=customer.headers)
+        ticket = answer.raise_for_status().json()["ticket"]
+    listener = asyncio.create_task(listen(stack.gateway_url, ticket, ready, received))
     try:
         await asyncio.wait_for(ready.wait(), 30)
         ids = await create(stack, customer.headers, rate, seconds, recipients)

@@ -26,6 +26,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from msgplat_testsupport.senders import approve_sender
 from msgplat_testsupport.stack import Stack, platform_on_loopback
 
 # The machine's raw limits, as measured for this project on the reference machine.
@@ -317,6 +318,10 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
         for user in range(USERS):  # the balance check refuses an empty account
             topup = {"userId": f"bench-{user}", "amount": 10_000_000}
             (await api.post("/billings/topups", json=topup)).raise_for_status()
+            # ... and intake, a callback number that is not the customer's verified sender
+            await asyncio.to_thread(
+                approve_sender, stack.gateway_url, auth, f"bench-{user}", "0212345678"
+            )
     print(f"\nreservations created per second ({n:,} POSTs of 1-{r} recipients, {c} clients)")
     # Warm-up: connections, pools, first-use code paths.
     await post_reservations(

@@ -26,6 +26,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from msgplat_testsupport.senders import approve_sender
 from msgplat_testsupport.stack import ZERO_LATENCY_CARRIER, Stack, platform_on_loopback
 
 
@@ -77,6 +78,9 @@ async def one_run(
     ) as api:
         topup = await api.post("/billings/topups", json={"userId": "bench", "amount": size * 50})
         topup.raise_for_status()
+        await asyncio.to_thread(
+            approve_sender, stack.gateway_url, stack.operator_headers, "bench", "0212345678"
+        )
         dst = numbers(size)
         if advertising:
             await opt_out(api, dst[::10])

@@ -1,8 +1,9 @@
-"""Billing's commands. Top-ups: the only way money enters an account, once per
-Idempotency-Key.
+"""Billing's commands. Top-ups: the only way money enters an account, an operator's act
+(the API refuses a customer's own credentials; the command line is `python -m
+msgplat.billing topup`), once per Idempotency-Key, each naming who made it (`actor`).
 
-Also the demo accounts `make run` starts with: created at start-up only if missing,
-each with a top-up entry, so the ledger explains every won of their balance.
+Also the accounts `DEMO_ACCOUNTS` names (none unless set): created at start-up only if
+missing, each with a top-up entry, so the ledger explains every won of their balance.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 from sqlalchemy.exc import IntegrityError
 
 from msgplat.billing import repository
-from msgplat.billing.domain import Entry, LedgerKind
+from msgplat.billing.domain import DEMO_ACCOUNTS_ACTOR, Entry, LedgerKind
 from msgplat.billing.models import topup_keys
 from msgplat.billing.queries import balance_of
 from msgplat.billing.schemas import Topup, TopupCreate
@@ -24,16 +25,17 @@ log = get_logger(__name__)
 
 
 async def top_up(
-    db: Database, cmd: TopupCreate, *, idempotency_key: str | None = None
+    db: Database, cmd: TopupCreate, *, actor: str, idempotency_key: str | None = None
 ) -> tuple[Topup, bool]:
-    """Add `cmd.amount` to the account (created if new); returns (result, replayed)."""
+    """`actor` adds `cmd.amount` to the account (created if new); returns (result,
+    replayed)."""
     body_hash = idempotency.request_hash(cmd)
     if idempotency_key and (found := await _replay(db, cmd.user_id, idempotency_key, body_hash)):
         return found, True
     try:
         async with db.unit_of_work() as uow:
             await repository.open_account(uow, cmd.user_id)
-            entry = Entry(LedgerKind.TOPUP, cmd.amount, note="top-up")
+            entry = Entry(LedgerKind.TOPUP, cmd.amount, note=cmd.note or "top-up", actor=actor)
             posted = await repository.post(uow, cmd.user_id, [entry])
             assert posted is not None  # the account exists: opened above
             result = Topup(
@@ -78,7 +80,12 @@ async def ensure_demo_accounts(db: Database, starting_balances: dict[str, int]) 
             if not await repository.open_account(uow, user_id):
                 continue
             if amount > 0:
-                entry = Entry(LedgerKind.TOPUP, amount, note="demo starting balance")
+                entry = Entry(
+                    LedgerKind.TOPUP,
+                    amount,
+                    note="demo starting balance",
+                    actor=DEMO_ACCOUNTS_ACTOR,
+                )
                 await repository.post(uow, user_id, [entry])
             created.append(user_id)
         await uow.commit()

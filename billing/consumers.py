@@ -6,9 +6,10 @@ order they arrive, each batch in one transaction.
 
 from __future__ import annotations
 
-from msgplat.billing.reactions import holds, settlement
+from msgplat.billing.reactions import holds, notices, settlement
 from msgplat.contracts.events import (
     MessageResultsReported,
+    NoticeResultReported,
     ReservationCancelled,
     ReservationRequested,
     SendingFinished,
@@ -21,5 +22,7 @@ SUBSCRIPTIONS: Subscriptions = {
         ReservationCancelled: holds.on_reservation_cancelled,
         MessageResultsReported: settlement.on_message_results,
         SendingFinished: holds.on_sending_finished,
+        # A delivered status alert, charged like any message (ADR 0013).
+        NoticeResultReported: notices.on_notice_result,
     },
 }

@@ -19,7 +19,13 @@ SEOUL = ZoneInfo("Asia/Seoul")
 
 MIN_TOPUP = 1
 MAX_TOPUP = 10_000_000  # KRW per top-up: above it is a typo, not a payment
-TOPUP_ENDPOINT = "POST /billings/topups"
+# Top-ups are an operator's act (POST /billings/topups with an operator's credentials, or
+# `python -m msgplat.billing topup`): what a customer reads when credit is short.
+HOW_TO_GET_CREDIT = "ask your operator to top up your account"
+# Who made a top-up, as the ledger names them (an operator through the API: their id).
+CLI_ACTOR_PREFIX = "cli:"
+DEMO_ACCOUNTS_ACTOR = "DEMO_ACCOUNTS"
+INTERNAL_ACTOR = "internal"
 
 MONTH_PATTERN = r"^[12]\d{3}-(0[1-9]|1[0-2])$"
 
@@ -42,6 +48,7 @@ class Entry:
     reservation_id: UUID | None = None
     event_id: UUID | None = None
     note: str | None = None
+    actor: str | None = None  # who made a top-up
 
     def deltas(self) -> tuple[int, int, int, int]:
         """(available, held, charged, topped_up) change of this entry."""
@@ -67,8 +74,7 @@ def krw(amount: int) -> str:
 def refusal_reason(*, required: int, available: int) -> str:
     """What the customer reads on the rejected reservation: the numbers and the way out."""
     return (
-        f"not enough credit: needs {krw(required)}, {krw(available)} available; "
-        f"top up at {TOPUP_ENDPOINT}"
+        f"not enough credit: needs {krw(required)}, {krw(available)} available; {HOW_TO_GET_CREDIT}"
     )
 
 

@@ -3,6 +3,7 @@
 Money is integer KRW (BigInteger), never floats. `accounts` holds the running
 balance; `ledger` the append-only entries it is derived from; `holds` one row per
 reservation (its natural key: a redelivered request can never hold twice);
+`notice_charges` one row per charged notice (a status alert);
 `settled_messages` one row per settled message (its natural key: a redelivered or
 contradicting result can never settle a message twice); and `carrier_usage` the
 captured messages per customer, Seoul day, carrier and type (the usage by carrier).
@@ -61,6 +62,8 @@ ledger = Table(
     Column("reservation_id", UUID(as_uuid=True), nullable=True),
     Column("event_id", UUID(as_uuid=True), nullable=True, doc="The event that caused it"),
     Column("note", String(200), nullable=True),
+    # Who made a top-up: an operator's user id, `cli:<name>`, `DEMO_ACCOUNTS`, `internal`.
+    Column("actor", String(100), nullable=True),
     Column("available_after", BigInteger, nullable=False),
     Column("held_after", BigInteger, nullable=False),
     Column("charged_after", BigInteger, nullable=False),
@@ -127,6 +130,22 @@ topup_keys = Table(
     Column("request_hash", String(64), nullable=False),
     Column("response", JSONB, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# One row per charged notice (a customer's status alert, sent by send on the platform's
+# account): its natural key, so a notice is charged once. `paid` is false when the
+# available balance could not pay it (nothing was debited).
+notice_charges = Table(
+    "notice_charges",
+    metadata,
+    Column("notice_id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("msg_type", String(8), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("carrier", String(64), nullable=False),
+    Column("paid", Boolean, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_notice_charges_user_at", "user_id", "at"),
 )
 
 tables = plumbing_tables(metadata)

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import func, select
+from fastapi.responses import StreamingResponse
+from sqlalchemy import Select, String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from msgplat.billing.domain import LedgerKind, lines_of, month_bounds
+from msgplat.billing.domain import HOW_TO_GET_CREDIT, LedgerKind, lines_of, month_bounds
 from msgplat.billing.models import accounts, carrier_usage, holds, ledger
 from msgplat.billing.schemas import (
     Balance,
@@ -18,17 +19,20 @@ from msgplat.billing.schemas import (
     LedgerEntry,
     Quote,
     ReservationCharges,
+    ReservationLedger,
     Usage,
     UsageByCarrier,
     UsageByType,
 )
 from msgplat.billing.settings import BillingSettings
+from msgplat.plumbing.api import Period
 from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import NotFound
+from msgplat.plumbing.export import copy_response, inert, seoul_time
 
 
 def account_not_found(user_id: str) -> NotFound:
-    return NotFound(f"billing account of userId {user_id!r} (top up at POST /billings/topups)")
+    return NotFound(f"billing account of userId {user_id!r} (no credit yet: {HOW_TO_GET_CREDIT})")
 
 
 async def get_balance(db: Database, user_id: str) -> Balance:
@@ -36,10 +40,15 @@ async def get_balance(db: Database, user_id: str) -> Balance:
         return await balance_of(conn, user_id)
 
 
-async def balance_of(conn: AsyncConnection, user_id: str) -> Balance:
-    row = (await conn.execute(select(accounts).where(accounts.c.user_id == user_id))).first()
-    if row is None:
-        raise account_not_found(user_id)
+async def list_balances(db: Database, user_ids: list[str]) -> list[Balance]:
+    """The balances of those of `user_ids` that have an account, in the order asked."""
+    async with db.engine.connect() as conn:
+        rows = (await conn.execute(select(accounts).where(accounts.c.user_id.in_(user_ids)))).all()
+    found = {row.user_id: row for row in rows}
+    return [_balance(found[user_id]) for user_id in dict.fromkeys(user_ids) if user_id in found]
+
+
+def _balance(row: Any) -> Balance:
     return Balance(
         user_id=row.user_id,
         available=row.available,
@@ -48,6 +57,13 @@ async def balance_of(conn: AsyncConnection, user_id: str) -> Balance:
         topped_up=row.topped_up,
         updated_at=row.updated_at,
     )
+
+
+async def balance_of(conn: AsyncConnection, user_id: str) -> Balance:
+    row = (await conn.execute(select(accounts).where(accounts.c.user_id == user_id))).first()
+    if row is None:
+        raise account_not_found(user_id)
+    return _balance(row)
 
 
 async def get_quote(
@@ -69,15 +85,101 @@ async def get_quote(
     )
 
 
+def _entries(user_id: str, period: Period, columns: Select[Any] | None = None) -> Select[Any]:
+    base = select(ledger) if columns is None else columns
+    query = base.where(ledger.c.user_id == user_id).order_by(ledger.c.id.desc())
+    if period.start is not None:
+        query = query.where(ledger.c.at >= period.start)
+    if period.end is not None:
+        query = query.where(ledger.c.at < period.end)
+    return query
+
+
 async def list_ledger(
-    db: Database, *, user_id: str, page: int, size: int
+    db: Database, *, user_id: str, page: int, size: int, period: Period | None = None
 ) -> tuple[list[LedgerEntry], int]:
-    """The account's entries, newest first."""
+    """The account's entries (in `period`), newest first."""
     async with db.engine.connect() as conn:
         await balance_of(conn, user_id)  # 404 for an unknown account
-        query = select(ledger).where(ledger.c.user_id == user_id).order_by(ledger.c.id.desc())
+        query = _entries(user_id, period or Period())
         rows, total = await fetch_page(conn, query, page=page, size=size)
         return [LedgerEntry.model_validate(row._asdict()) for row in rows], total
+
+
+async def ledger_csv(db: Database, *, user_id: str, period: Period) -> StreamingResponse:
+    """Every entry of the account (in `period`) as CSV written by PostgreSQL, newest
+    first; `availableChange` is what the entry did to the available balance (+ top-up
+    and release, - hold, 0 capture: it charges what was held)."""
+    await get_balance(db, user_id)  # 404 for an unknown account
+    c = ledger.c
+    change = case(
+        (c.kind.in_([LedgerKind.TOPUP, LedgerKind.RELEASE]), c.amount),
+        (c.kind == LedgerKind.HOLD, -c.amount),
+        else_=0,
+    )
+    columns = select(
+        c.id.label("id"),
+        seoul_time(c.at).label("at (KST)"),
+        c.kind.label("kind"),
+        c.amount.label("amount"),
+        change.label("availableChange"),
+        c.count.label("count"),
+        c.msg_type.label("msgType"),
+        cast(c.reservation_id, String).label("reservationId"),
+        inert(c.note).label("note"),
+        c.available_after.label("availableAfter"),
+        c.held_after.label("heldAfter"),
+        c.charged_after.label("chargedAfter"),
+    )
+    query = _entries(user_id, period, columns.select_from(ledger))
+    return copy_response(db.engine, query, filename="ledger.csv")
+
+
+async def ledger_by_reservation(
+    db: Database, *, user_id: str, page: int, size: int
+) -> tuple[list[ReservationLedger], int]:
+    """The account's entries summed per reservation (held, charged, released), the
+    reservation with the latest entry first."""
+    c = ledger.c
+    query = (
+        select(
+            c.reservation_id,
+            func.max(c.msg_type).label("msg_type"),
+            _sum(c.amount, c.kind == LedgerKind.HOLD).label("held"),
+            _sum(c.amount, c.kind == LedgerKind.CAPTURE).label("charged"),
+            _sum(c.amount, c.kind == LedgerKind.RELEASE).label("released"),
+            _sum(c.count, c.kind == LedgerKind.HOLD).label("held_messages"),
+            _sum(c.count, c.kind == LedgerKind.CAPTURE).label("charged_messages"),
+            _sum(c.count, c.kind == LedgerKind.RELEASE).label("released_messages"),
+            func.min(c.at).label("first_at"),
+            func.max(c.at).label("last_at"),
+            func.count().label("entries"),
+        )
+        .where(c.user_id == user_id, c.reservation_id.is_not(None))
+        .group_by(c.reservation_id)
+        .order_by(func.max(c.id).desc())
+    )
+    async with db.engine.connect() as conn:
+        await balance_of(conn, user_id)  # 404 for an unknown account
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    items = [
+        ReservationLedger(
+            reservation_id=row.reservation_id,
+            msg_type=row.msg_type,
+            held=row.held,
+            charged=row.charged,
+            released=row.released,
+            still_held=row.held - row.charged - row.released,
+            held_messages=row.held_messages,
+            charged_messages=row.charged_messages,
+            released_messages=row.released_messages,
+            first_at=row.first_at,
+            last_at=row.last_at,
+            entries=row.entries,
+        )
+        for row in rows
+    ]
+    return items, total
 
 
 async def get_usage(db: Database, *, user_id: str, month: str) -> Usage:

@@ -93,6 +93,7 @@ async def post(
                 "reservation_id": entry.reservation_id,
                 "event_id": entry.event_id,
                 "note": entry.note,
+                "actor": entry.actor,
                 "available_after": available,
                 "held_after": held,
                 "charged_after": charged,

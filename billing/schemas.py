@@ -27,13 +27,20 @@ class Balance(ApiModel):
 
 
 class TopupCreate(ApiInput):
-    """`POST /billings/topups`: add credit to an account (created if new)."""
+    """`POST /billings/topups`: an operator adds credit to a customer's account (created
+    if new)."""
 
     # Only camelCase on the wire; a float or a numeric string is not an amount of won.
     model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_by_name=False)
 
     user_id: ClaimedUserId = None
     amount: StrictInt = Field(ge=MIN_TOPUP, le=MAX_TOPUP, description="KRW, a whole number")
+    note: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="What the credit is for (an invoice, a payment), shown in the ledger",
+    )
 
 
 class Topup(ApiModel):
@@ -54,10 +61,32 @@ class LedgerEntry(ApiModel):
     reservation_id: UUID | None
     event_id: UUID | None = Field(description="The event that caused it (none for top-ups)")
     note: str | None
+    actor: str | None = Field(
+        description="Who made a top-up: the operator's user id, `cli:<name>` (the command "
+        "line), `DEMO_ACCOUNTS` (start-up); none for the saga's entries"
+    )
     available_after: int
     held_after: int
     charged_after: int
     at: datetime
+
+
+class ReservationLedger(ApiModel):
+    """A reservation's ledger entries summed up: what was held for it, charged for its
+    delivered messages and released for the others."""
+
+    reservation_id: UUID
+    msg_type: str | None
+    held: int = Field(description="KRW taken from the available balance and held")
+    charged: int = Field(description="KRW of the held charged for delivered messages")
+    released: int = Field(description="KRW of the held given back to the available balance")
+    still_held: int = Field(description="held - charged - released")
+    held_messages: int
+    charged_messages: int
+    released_messages: int
+    first_at: datetime
+    last_at: datetime
+    entries: int
 
 
 class UsageByType(ApiModel):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from msgplat.plumbing.settings import ServiceSettings
+from msgplat.plumbing.settings import ServiceSettings, load_settings
 
 
 class BillingSettings(ServiceSettings):
@@ -11,9 +11,10 @@ class BillingSettings(ServiceSettings):
     price_sms: int = Field(default=20, ge=0, le=100_000, description="KRW per SMS message")
     price_lms: int = Field(default=50, ge=0, le=100_000, description="KRW per LMS message")
     demo_accounts: dict[str, int] = Field(
-        default={"demo": 100_000, "u1": 100_000},
+        default={},
         description="JSON object userId -> starting balance in KRW: accounts created at "
-        "start-up if they do not exist yet (with a top-up ledger entry)",
+        "start-up if they do not exist yet (with a top-up ledger entry by `DEMO_ACCOUNTS`); "
+        "empty unless set: credit comes from an operator's top-up",
     )
 
     def unit_price(self, msg_type: str) -> int:
@@ -22,4 +23,4 @@ class BillingSettings(ServiceSettings):
 
 
 def get_settings() -> BillingSettings:
-    return BillingSettings()  # read from the environment
+    return load_settings(BillingSettings)  # SettingsError names what is missing

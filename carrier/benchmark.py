@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -92,13 +93,13 @@ def _bodies(total: int, batch: int, report_url: str) -> list[bytes]:
 
 
 async def _run(
-    total: int, batch: int, concurrency: int, carrier_url: str, sink_url: str
+    total: int, batch: int, concurrency: int, carrier_url: str, sink_url: str, api_key: str
 ) -> dict[str, Any]:
     bodies = _bodies(total, batch, f"{sink_url}/reports")
     queue: asyncio.Queue[bytes] = asyncio.Queue()
     for body in bodies:
         queue.put_nowait(body)
-    headers = {"Authorization": "Bearer sim-key", "Content-Type": "application/json"}
+    headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
     accepted = 0
 
     async with httpx.AsyncClient(base_url=carrier_url, timeout=30) as client:
@@ -144,7 +145,13 @@ def main() -> None:
     args = parser.parse_args()
 
     carrier_port, sink_port = free_port(), free_port()
-    env = {"CARRIER_LOG_LEVEL": "WARNING", "CARRIER_REPORT_DELAY_MS": str(args.report_delay_ms)}
+    api_key = secrets.token_urlsafe(24)  # the simulator has no default key
+    env = {
+        "CARRIER_LOG_LEVEL": "WARNING",
+        "CARRIER_REPORT_DELAY_MS": str(args.report_delay_ms),
+        "CARRIER_API_KEY": api_key,
+        "CARRIER_CALLBACK_TOKEN": secrets.token_urlsafe(24),
+    }
     carrier = _uvicorn(
         ["msgplat.carrier.app:create_app", "--factory"],
         carrier_port,
@@ -164,6 +171,7 @@ def main() -> None:
                 args.concurrency,
                 f"http://127.0.0.1:{carrier_port}",
                 f"http://127.0.0.1:{sink_port}",
+                api_key,
             )
         )
         result["carrier_cpu_s"] = round(_cpu_s(carrier.pid) - cpu_before["carrier"], 2)

@@ -1,7 +1,9 @@
 """What the carrier received: one compact record per client reference, in arrival order.
 
 A ref received again is not sent again: the submit answers the first carrier message id
-with `duplicate: true` and only the ref's submit count grows. Texts, senders and
+with `duplicate: true` and only the ref's submit count grows. Unless `deduplicate` is off:
+then it is sent again (a new message id, a report of its own), as a real carrier does,
+and counted (`duplicates`, `duplicate_refs`). Texts, senders and
 subjects are interned, so 100,000 messages of one reservation hold one copy of its text.
 Carrier message ids are derived from the arrival index, never stored.
 """
@@ -65,6 +67,7 @@ class Ledger:
         self.run = f"sim{secrets.token_hex(3)}"
         self.received = 0
         self.duplicates = 0
+        self.duplicate_refs: list[str] = []  # in arrival order, each time (no dedup)
         self.rejected = 0
         self.accepted = 0
 
@@ -75,7 +78,12 @@ class Ledger:
         return f"{self.run}-{row}"
 
     def submit(
-        self, messages: Iterable[Incoming], decide: Decide, on_accept: OnAccept
+        self,
+        messages: Iterable[Incoming],
+        decide: Decide,
+        on_accept: OnAccept,
+        *,
+        deduplicate: bool = True,
     ) -> list[dict[str, Any]]:
         """Record a batch in order; answer one result per message, in the same order."""
         results: list[dict[str, Any]] = []
@@ -91,6 +99,16 @@ class Ledger:
             if row is not None:
                 counts[row] += 1
                 code = codes[row]
+                if code[0] != "1" and not deduplicate:
+                    # Sent again: a new message id and its own report.
+                    self.duplicates += 1
+                    self.duplicate_refs.append(ref)
+                    message_id = f"{run}-{row}-{counts[row]}"
+                    on_accept(message_id, ref, code)
+                    append(
+                        {"ref": ref, "accepted": True, "messageId": message_id, "duplicate": False}
+                    )
+                    continue
                 if code[0] != "1":
                     self.duplicates += 1
                     append(

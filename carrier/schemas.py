@@ -118,7 +118,13 @@ class Stats(_Wire):
     received: int = Field(description="Messages received, duplicates and rejected included")
     unique: int = Field(description="Distinct refs")
     accepted: int = Field(description="Distinct refs accepted")
-    duplicates: int = Field(description="Submits of a ref already accepted (not sent again)")
+    duplicates: int = Field(
+        description="Submits of a ref already accepted (sent again when not deduplicating)"
+    )
+    duplicate_refs: list[str] = Field(
+        alias="duplicateRefs",
+        description="The refs of those submits, in arrival order (the first 1,000)",
+    )
     rejected: int = Field(description="Messages rejected at submit (1xxx)")
     throttled: int = Field(description="Submit requests answered 429")
     unavailable: int = Field(description="Submit requests refused by a simulated outage")

@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from msgplat.plumbing.settings import load_settings
+
 _SUFFIX = re.compile(r"[0-9]{1,15}")
 _CODE = re.compile(r"[0-9]{4}")
 
@@ -66,6 +68,12 @@ class Knobs(BaseModel):
     )
     report_batch_size: int = Field(default=500, ge=1, le=5000, description="Reports per POST")
     report_flush_ms: int = Field(default=50, ge=1, le=60_000, description="Flusher period")
+    deduplicate: bool = Field(
+        default=True,
+        description="A ref received again is answered as before and not sent again; false: "
+        "it is sent again (a new message id and report), as a real carrier would send a "
+        "duplicate to the handset, and counted in `duplicates`",
+    )
     report_retry_for_s: float = Field(
         default=300, ge=0, description="How long a report POST answered 5xx is retried"
     )
@@ -82,9 +90,10 @@ class CarrierSettings(Knobs, BaseSettings):
     )
 
     service_name: str = "carrier"
-    api_key: str = Field(default="sim-key", description="Bearer key clients submit with")
+    # No defaults: a default key or token would be known to everyone.
+    api_key: str = Field(min_length=1, description="Bearer key clients submit with")
     callback_token: str = Field(
-        default="sim-callback", description="Bearer token sent with every report POST"
+        min_length=1, description="Bearer token sent with every report POST"
     )
     report_concurrency: int = Field(default=4, ge=1, le=64, description="Report POSTs in flight")
     report_timeout_s: float = Field(default=10.0, gt=0, description="Per report POST")
@@ -111,4 +120,4 @@ class CarrierSettings(Knobs, BaseSettings):
 
 
 def get_settings() -> CarrierSettings:
-    return CarrierSettings()
+    return load_settings(CarrierSettings)  # SettingsError names what is missing

@@ -16,6 +16,8 @@ from msgplat.plumbing.logging import get_logger
 
 log = get_logger(__name__)
 
+MAX_DUPLICATE_REFS = 1000  # listed in the stats (all are counted)
+
 
 class Simulator:
     def __init__(self, settings: CarrierSettings) -> None:
@@ -91,7 +93,9 @@ class Simulator:
                 again = mine + max(delay, 0.05) * rng.random()
                 reporter.schedule(again, url, [(message_id, ref, code, mine)])
 
-        results = self.ledger.submit(messages, self.rules.decide, on_accept)
+        results = self.ledger.submit(
+            messages, self.rules.decide, on_accept, deduplicate=knobs.deduplicate
+        )
         if together:
             reporter.schedule(due, url, together)
         return results
@@ -105,6 +109,7 @@ class Simulator:
             "unique": len(ledger),
             "accepted": ledger.accepted,
             "duplicates": ledger.duplicates,
+            "duplicateRefs": ledger.duplicate_refs[:MAX_DUPLICATE_REFS],
             "rejected": ledger.rejected,
             "throttled": self.throttled,
             "unavailable": self.unavailable,

@@ -81,6 +81,19 @@ class ReservationCancelled(Event):
     cancelled_at: AwareDatetime
 
 
+class ReservationRescheduled(Event):
+    """The customer moved a reservation not yet sending to a new due time (before its
+    cut-off, under the rules of a new reservation); the credit held stays held."""
+
+    event_type = "ReservationRescheduled"
+    topic = topics.RESERVATION_EVENTS
+
+    reservation_id: UUID
+    previous_reserve_dt: AwareDatetime
+    reserve_dt: AwareDatetime = Field(description="The new due time")
+    rescheduled_at: AwareDatetime
+
+
 class ReservationScheduled(Event):
     """The reservation is accepted for sending at its reserved time."""
 
@@ -271,12 +284,105 @@ class ChargesSettled(Event):
     settled_at: AwareDatetime
 
 
+# -- sender numbers (발신번호 사전등록) and notices ---------------------------------------
+#
+# A notice is one message the platform sends on its own account: a customer's status
+# alert (charged like any SMS), or the code that verifies a sender number (free). Send
+# sends it through its carriers like any message; its id is the idempotency key from
+# the request to the charge (and the carrier's ref, `notice:<id>`). Keyed by its own id.
+
+
+class SenderVerificationRequested(Event):
+    """A customer registered a callback number (or asked for a new code): the code goes to
+    that number as a notice. The code travels only in `text`; the owner keeps its hash."""
+
+    event_type = "SenderVerificationRequested"
+    topic = topics.RESERVATION_EVENTS
+
+    sender_id: UUID
+    notice_id: UUID = Field(description="The notice's id: send's idempotency key")
+    to_num: str = Field(description="The number to verify, in E.164")
+    text: str = Field(description="The message, with the code")
+    requested_at: AwareDatetime
+
+
+class SenderVerified(Event):
+    """A callback number is a verified sender of its customer: reservations and status
+    alerts may use it."""
+
+    event_type = "SenderVerified"
+    topic = topics.RESERVATION_EVENTS
+
+    sender_id: UUID
+    number: str = Field(description="National digits, as callbackNum is kept: 0212345678")
+    method: Literal["code", "operator"] = Field(
+        description="code: the code sent to it was entered; operator: approved with a note"
+    )
+    verified_at: AwareDatetime
+
+
+class SenderRemoved(Event):
+    """The customer deleted a sender number: it may no longer be used."""
+
+    event_type = "SenderRemoved"
+    topic = topics.RESERVATION_EVENTS
+
+    sender_id: UUID
+    number: str
+    removed_at: AwareDatetime
+
+
+class StatusAlertRequested(Event):
+    """A reservation ended and its customer asked to be told: send sends the text to their
+    alert number (one of their verified senders), and billing charges it when delivered."""
+
+    event_type = "StatusAlertRequested"
+    topic = topics.MONITORING_EVENTS
+
+    notice_id: UUID = Field(description="One per reservation and final status: the idempotency key")
+    reservation_id: UUID
+    status: str = Field(description="The reservation's final status the alert announces")
+    to_num: str = Field(description="The customer's alert number, in E.164")
+    text: str
+    requested_at: AwareDatetime
+
+
+NoticeKind = Literal["status_alert", "sender_verification"]
+
+
+class NoticeResultReported(Event):
+    """The final result of a notice: delivered (its report said so) or failed (rejected,
+    no carrier took it in its attempts, or its report said so)."""
+
+    event_type = "NoticeResultReported"
+    topic = topics.SEND_EVENTS
+
+    notice_id: UUID
+    kind: NoticeKind
+    subject_id: UUID = Field(
+        description="What it was about: the reservation (status_alert) or the sender "
+        "(sender_verification)"
+    )
+    status: Literal["delivered", "failed"]
+    code: str | None = Field(default=None, description="Carrier or platform result code")
+    reason: str | None = None
+    carrier: str | None = Field(default=None, description="The carrier that took it")
+    carrier_msg_id: str | None = None
+    msg_type: MsgType
+    billable: bool = Field(
+        description="Charged when delivered, at its type's price (status alerts); "
+        "verification codes are free"
+    )
+    at: AwareDatetime
+
+
 CATALOGUE: dict[str, type[Event]] = {
     cls.event_type: cls
     for cls in (
         ReservationRequested,
         ReservationRecipientsAdded,
         ReservationScheduled,
+        ReservationRescheduled,
         ReservationRejected,
         ReservationCancelled,
         ReservationSendingStarted,
@@ -290,10 +396,25 @@ CATALOGUE: dict[str, type[Event]] = {
         CreditHeld,
         CreditRefused,
         ChargesSettled,
+        SenderVerificationRequested,
+        SenderVerified,
+        SenderRemoved,
+        StatusAlertRequested,
+        NoticeResultReported,
     )
 }
 
 
-def parse_payload(event_type: str, payload: dict[str, object]) -> Event:
-    """The typed event for an envelope's payload; KeyError for an unknown type."""
-    return CATALOGUE[event_type].model_validate(payload)
+def versions(event_type: str) -> list[int]:
+    """The versions of an event type a consumer reads: the current one and every older
+    one its upcasts (`Event.upcasts`: version -> upcast to the next) lead from."""
+    cls = CATALOGUE[event_type]
+    return [v for v in range(1, cls.schema_version) if v in cls.upcasts] + [cls.schema_version]
+
+
+def parse_payload(
+    event_type: str, payload: dict[str, object], *, version: int | None = None
+) -> Event:
+    """The typed event for an envelope's payload, read as a consumer does (tolerant:
+    an older `version` upcast, unknown fields ignored); KeyError for an unknown type."""
+    return CATALOGUE[event_type].from_payload(payload, version=version)

@@ -9,8 +9,9 @@ One `Service` entry says what the platform needs to know about a service:
   standing in for the outside world (the carrier): run locally, not deployed by the
   Kubernetes base;
 - `routes`: the public path prefixes the gateway sends to it; `own_credentials`: public
-  paths whose callers bring credentials the service checks itself (the carrier's
-  delivery reports);
+  paths (POST only) whose callers bring credentials the service checks itself, a
+  `{name}` standing for one path segment (each carrier's delivery reports, on its own
+  path, `/carrier/reports/{carrier}`; send answers 404 for a carrier it does not have);
 - `tables`: it has a schema of its own, migrated by `upgrade all`;
 - `produces`: the topics it alone produces.
 
@@ -53,7 +54,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "reservation",
         8081,
-        routes=("/msgReqs", "/templates"),
+        routes=("/msgReqs", "/templates", "/senders"),
         tables=True,
         produces=("reservation.events",),
     ),
@@ -61,13 +62,19 @@ SERVICES: tuple[Service, ...] = (
         "send",
         8082,
         routes=("/msgs", "/optouts", "/sendingWindows"),
-        own_credentials=("/carrier/reports",),
+        own_credentials=("/carrier/reports/{carrier}",),
         tables=True,
         produces=("send.events",),
     ),
     Service("billing", 8083, routes=("/billings",), tables=True, produces=("billing.events",)),
     Service("stat", 8084, routes=("/stats",), tables=True, produces=("stat.events",)),
-    Service("monitoring", 8085, routes=("/monitorings",), tables=True),
+    Service(
+        "monitoring",
+        8085,
+        routes=("/monitorings",),
+        tables=True,
+        produces=("monitoring.events",),
+    ),
     Service("gateway", 8088, kind="gateway", tables=True),
 )
 

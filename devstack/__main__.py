@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from types import FrameType
 
+import httpx
+
 from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.broker import TansuBroker, wait_for_port
 from msgplat.devstack.credentials import local_credentials
@@ -23,6 +25,13 @@ from msgplat.devstack.services import SERVICES, ServiceProcess, wiring_env
 STATE_DIR = Path(".devstack")
 DATABASE_NAME = "msgplat"
 BROKER_PORT = 9092
+# The demo customer's credit: topped up once by the operator (a retry of the same
+# Idempotency-Key adds nothing, so a restart on the kept data does not add more).
+DEMO_CREDIT = 100_000
+DEMO_CREDIT_KEY = "make-run-demo-credit"
+# The demo customer's callback number, registered and approved at start (as an operator
+# would) so that the run book's reservations may name it (발신번호 사전등록).
+DEMO_SENDERS = '{"demo": ["0212345678"]}'
 
 
 def say(message: str) -> None:
@@ -78,6 +87,7 @@ def main() -> int:
         env = {
             "DATABASE_URL": database_url,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "DEMO_SENDERS": os.environ.get("DEMO_SENDERS", DEMO_SENDERS),
             **credentials,
             **wiring_env({s.name: s.port for s in SERVICES}),
         }
@@ -89,6 +99,8 @@ def main() -> int:
             say(f"waiting for {process.spec.name} on {process.url} ...")
             process.wait_ready(timeout_s=60)
         say("every service is ready")
+        gateway = next(p for p in started if p.spec.name == "gateway")
+        fund_demo_customer(gateway.url, credentials["OPERATOR_API_KEY"])
         demo_key = credentials["DEMO_API_KEY"]
         where = f"(kept in {STATE_DIR / 'credentials.json'})"
         print(
@@ -126,6 +138,22 @@ def main() -> int:
         if embedded is not None:
             embedded.cleanup()
         say("stopped")
+
+
+def fund_demo_customer(gateway_url: str, operator_key: str) -> None:
+    """Money enters through an operator only: the operator tops up `demo` once."""
+    response = httpx.post(
+        gateway_url + "/billings/topups",
+        json={"userId": "demo", "amount": DEMO_CREDIT, "note": "make run: starting credit"},
+        headers={"Authorization": f"Bearer {operator_key}", "Idempotency-Key": DEMO_CREDIT_KEY},
+        timeout=10,
+    )
+    if response.status_code != 201:
+        say(f"could not top up the demo customer: {response.status_code} {response.text[:200]}")
+    elif response.headers.get("Idempotent-Replayed"):
+        say("the demo customer had its starting credit from the operator already")
+    else:
+        say(f"the operator topped up the demo customer with {DEMO_CREDIT:,} KRW")
 
 
 if __name__ == "__main__":

@@ -43,9 +43,9 @@ SERVICES: tuple[ServiceSpec, ...] = specs(registry.SERVICES)
 
 def wiring_env(ports: dict[str, int]) -> dict[str, str]:
     """How the processes find each other when they listen on `ports`: `<NAME>_URL` of
-    every one but the gateway (the gateway's upstreams, the carrier for the send and
-    monitoring services, billing for reservation), the send service's report callback
-    for the carrier and monitoring's for its alerts."""
+    every one but the gateway (the gateway's upstreams, the carrier for the send
+    service, billing for reservation), and the send service's report callback for the
+    carrier."""
     gateways = {s.name for s in registry.SERVICES if s.kind == "gateway"}
     env = {
         f"{name.upper()}_URL": f"http://127.0.0.1:{port}"
@@ -53,8 +53,6 @@ def wiring_env(ports: dict[str, int]) -> dict[str, str]:
         if name not in gateways
     }
     env["REPORT_CALLBACK_URL"] = f"http://127.0.0.1:{ports['send']}/carrier/reports"
-    if "monitoring" in ports:  # the reports of monitoring's status alerts
-        env["ALERT_REPORT_URL"] = f"http://127.0.0.1:{ports['monitoring']}/carrier/reports"
     return env
 
 

@@ -67,7 +67,6 @@ FALLBACK_DESCRIPTIONS: dict[str, str] = {
     "carrier.outage_retry_after_s": "`Retry-After` (seconds) of the 503s during an `error` outage",
     "carrier.max_body_bytes": "Largest submit body the simulator accepts (413 above it)",
     "gateway.upstream_connect_timeout_s": "Connect timeout from the gateway to a service",
-    "gateway.upstream_read_timeout_s": "Read (and write) timeout from the gateway to a service",
     "gateway.breaker_threshold": "Consecutive failures of a service that open its circuit "
     "at the gateway",
     "gateway.breaker_open_s": "How long a service's open circuit stays open before a trial request",

@@ -11,12 +11,18 @@ import contextlib
 
 
 class TcpProxy:
-    def __init__(self, listen_port: int, target_port: int) -> None:
+    def __init__(self, listen_port: int, target_port: int, target_path: str | None = None) -> None:
+        """To 127.0.0.1:`target_port`, or to the Unix socket `target_path` (e.g. a
+        PostgreSQL server's `.s.PGSQL.5432`)."""
         self.listen_port = listen_port
         self.target_port = target_port
+        self.target_path = target_path
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+        # Blackholed: connections stay open but nothing goes through (a network that
+        # drops packets, unlike `cut`'s resets): the peers wait until their timeouts.
+        self.blackholed = False
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.listen_port)
@@ -35,11 +41,25 @@ class TcpProxy:
         self._pipes.clear()
 
     async def restore(self) -> None:
+        if self.blackholed:
+            # What went into the hole broke every stream: the peers must reconnect.
+            self.blackholed = False
+            await self.cut()
         await self.start()
 
+    async def blackhole(self) -> None:
+        """Forward nothing from now on, closing nothing: a peer's request hangs."""
+        self.blackholed = True
+
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.blackholed:  # taken, never answered
+            self._writers.add(writer)
+            return
         try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+            if self.target_path is not None:
+                up_reader, up_writer = await asyncio.open_unix_connection(self.target_path)
+            else:
+                up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:
             writer.close()
             return
@@ -52,6 +72,8 @@ class TcpProxy:
     async def _pipe(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
         try:
             while data := await src.read(65536):
+                if self.blackholed:
+                    continue  # dropped
                 dst.write(data)
                 await dst.drain()
         except (ConnectionError, asyncio.CancelledError):
@@ -65,10 +87,10 @@ class TcpProxy:
 class ThreadedTcpProxy:
     """`TcpProxy` on its own event loop in a thread, so it forwards whatever the caller does."""
 
-    def __init__(self, listen_port: int, target_port: int) -> None:
+    def __init__(self, listen_port: int, target_port: int, target_path: str | None = None) -> None:
         import threading
 
-        self.proxy = TcpProxy(listen_port, target_port)
+        self.proxy = TcpProxy(listen_port, target_port, target_path)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
@@ -84,6 +106,9 @@ class ThreadedTcpProxy:
 
     def restore(self) -> None:
         self._call(self.proxy.restore())
+
+    def blackhole(self) -> None:
+        self._call(self.proxy.blackhole())
 
     def stop(self) -> None:
         self._call(self.proxy.cut())

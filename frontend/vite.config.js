@@ -21,7 +21,16 @@ const proxy = Object.fromEntries(API_PREFIXES.map((prefix) => [prefix, { target:
 
 export default defineConfig({
   plugins: [vue()],
+  // vue-i18n: the Composition API only (its legacy API is left out of the bundle).
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   server: { proxy },
   preview: { proxy },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 300 },
+  // Unit tests of the pure modules and component tests (Vitest, @vue/test-utils, a DOM
+  // from happy-dom): `npm test`.
+  test: { environment: 'happy-dom', include: ['src/**/*.test.js'], setupFiles: ['src/test-setup.js'], restoreMocks: true },
 })

@@ -20,17 +20,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from msgplat.gateway.credentials import (
-    Identity,
-    Role,
-    hash_password,
-    key_hash,
-    key_prefix,
-    password_matches,
-)
+from msgplat.gateway.credentials import Identity, Role, hash_password, key_hash, key_prefix
 from msgplat.gateway.models import api_keys, customers
+from msgplat.plumbing.api import like_pattern
 from msgplat.plumbing.api_keys import new_api_key
-from msgplat.plumbing.db import create_engine
+from msgplat.plumbing.db import create_engine, fetch_page
 from msgplat.plumbing.errors import Conflict, NotFound
 
 
@@ -43,13 +37,19 @@ class ApiKeyInfo:
     revoked_at: datetime | None
 
 
-def _identity(row: object) -> Identity:
+def _identity(row: object, api_key_id: UUID | None = None) -> Identity:
     return Identity(
         user_id=row.user_id,  # type: ignore[attr-defined]
         role=row.role,  # type: ignore[attr-defined]
         requests_per_second=row.requests_per_second,  # type: ignore[attr-defined]
         recipients_per_day=row.recipients_per_day,  # type: ignore[attr-defined]
+        api_key_id=api_key_id,
     )
+
+
+async def _hash_password(password: str | None) -> str | None:
+    """Off the event loop (about 0.2 s of CPU): creating accounts is rare, and operators'."""
+    return await asyncio.to_thread(hash_password, password) if password else None
 
 
 async def create_customer(
@@ -63,13 +63,14 @@ async def create_customer(
 ) -> str:
     """A new customer with a first API key, which is returned (and never stored)."""
     key = new_api_key()
+    password_hash = await _hash_password(password)
     async with engine.begin() as conn:
         try:
             await conn.execute(
                 insert(customers).values(
                     user_id=user_id,
                     role=role,
-                    password_hash=hash_password(password) if password else None,
+                    password_hash=password_hash,
                     requests_per_second=requests_per_second,
                     recipients_per_day=recipients_per_day,
                 )
@@ -85,11 +86,12 @@ async def ensure_account(
 ) -> None:
     """Bootstrap (the demo customer, the first operator): the account exists and accepts
     `api_key` (and `password`, if given). Safe to run at every start of every replica."""
+    password_hash = await _hash_password(password)
     async with engine.begin() as conn:
         values: dict[str, object] = {"user_id": user_id, "role": role}
         statement = pg_insert(customers).values(**values)
-        if password:
-            statement = pg_insert(customers).values(**values, password_hash=hash_password(password))
+        if password_hash:
+            statement = pg_insert(customers).values(**values, password_hash=password_hash)
             statement = statement.on_conflict_do_update(
                 index_elements=[customers.c.user_id],
                 set_={"password_hash": statement.excluded.password_hash},
@@ -115,26 +117,22 @@ async def identity_for_key(engine: AsyncEngine, key: str) -> Identity | None:
     async with engine.connect() as conn:
         row = (
             await conn.execute(
-                select(customers)
+                select(customers, api_keys.c.id.label("api_key_id"))
                 .join(api_keys, api_keys.c.user_id == customers.c.user_id)
                 .where(api_keys.c.key_hash == key_hash(key), api_keys.c.revoked_at.is_(None))
             )
         ).first()
-    return None if row is None else _identity(row)
+    return None if row is None else _identity(row, api_key_id=row.api_key_id)
 
 
-async def identity_for_login(engine: AsyncEngine, user_id: str, password: str) -> Identity | None:
+async def password_login(engine: AsyncEngine, user_id: str) -> tuple[Identity | None, str | None]:
+    """The account of `user_id` (None: unknown) and its password hash (None: no password),
+    for the caller to verify off the event loop (passwords.py)."""
     async with engine.connect() as conn:
         row = (await conn.execute(select(customers).where(customers.c.user_id == user_id))).first()
-    # Verify even for an unknown user, so that the answer's timing tells nothing.
-    matches = password_matches(row.password_hash if row else _UNKNOWN_USER_HASH, password)
-    return _identity(row) if row is not None and matches else None
-
-
-async def identity_for_user(engine: AsyncEngine, user_id: str) -> Identity | None:
-    async with engine.connect() as conn:
-        row = (await conn.execute(select(customers).where(customers.c.user_id == user_id))).first()
-    return None if row is None else _identity(row)
+    if row is None:
+        return None, None
+    return _identity(row), row.password_hash
 
 
 async def create_key(engine: AsyncEngine, user_id: str, name: str) -> tuple[ApiKeyInfo, str]:
@@ -167,6 +165,73 @@ async def revoke_key(engine: AsyncEngine, user_id: str, key_id: UUID) -> ApiKeyI
     return _key_info(row)
 
 
+@dataclass(frozen=True)
+class CustomerInfo:
+    user_id: str
+    role: str
+    has_password: bool
+    requests_per_second: int | None
+    recipients_per_day: int | None
+    created_at: datetime
+    active_keys: int
+
+
+async def list_customers(
+    engine: AsyncEngine, *, text: str | None, page: int, size: int
+) -> tuple[list[CustomerInfo], int]:
+    """Operators' view of the accounts, newest first; `text`: part of the user id."""
+    active = (
+        select(func.count())
+        .where(api_keys.c.user_id == customers.c.user_id, api_keys.c.revoked_at.is_(None))
+        .scalar_subquery()
+    )
+    query = select(customers, active.label("active_keys")).order_by(
+        customers.c.created_at.desc(), customers.c.user_id
+    )
+    if text:
+        query = query.where(customers.c.user_id.ilike(like_pattern(text), escape="\\"))
+    async with engine.connect() as conn:
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    return [_customer_info(row) for row in rows], total
+
+
+async def update_limits(
+    engine: AsyncEngine, user_id: str, changes: dict[str, int | None]
+) -> CustomerInfo:
+    """Set a customer's limits (None: the gateway's default). Cached identities keep the
+    old ones for at most API_KEY_CACHE_S."""
+    async with engine.begin() as conn:
+        if changes:
+            await conn.execute(
+                update(customers).where(customers.c.user_id == user_id).values(**changes)
+            )
+        active = (
+            select(func.count())
+            .where(api_keys.c.user_id == customers.c.user_id, api_keys.c.revoked_at.is_(None))
+            .scalar_subquery()
+        )
+        row = (
+            await conn.execute(
+                select(customers, active.label("active_keys")).where(customers.c.user_id == user_id)
+            )
+        ).first()
+    if row is None:
+        raise NotFound(f"customer {user_id}")
+    return _customer_info(row)
+
+
+def _customer_info(row: object) -> CustomerInfo:
+    return CustomerInfo(
+        user_id=row.user_id,  # type: ignore[attr-defined]
+        role=row.role,  # type: ignore[attr-defined]
+        has_password=row.password_hash is not None,  # type: ignore[attr-defined]
+        requests_per_second=row.requests_per_second,  # type: ignore[attr-defined]
+        recipients_per_day=row.recipients_per_day,  # type: ignore[attr-defined]
+        created_at=row.created_at,  # type: ignore[attr-defined]
+        active_keys=row.active_keys,  # type: ignore[attr-defined]
+    )
+
+
 async def _insert_key(conn: object, user_id: str, key: str, *, name: str) -> ApiKeyInfo:
     row = (
         await conn.execute(  # type: ignore[attr-defined]
@@ -192,9 +257,6 @@ def _key_info(row: object) -> ApiKeyInfo:
         created_at=row.created_at,  # type: ignore[attr-defined]
         revoked_at=row.revoked_at,  # type: ignore[attr-defined]
     )
-
-
-_UNKNOWN_USER_HASH = hash_password("not a real password: equalises the login's timing")
 
 
 def main() -> None:

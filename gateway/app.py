@@ -10,11 +10,13 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from msgplat.gateway import accounts
-from msgplat.gateway.api import auth, customers, docs, forward, health, keys
+from msgplat.gateway.api import auth, customers, docs, forward, health, keys, stream_tickets
 from msgplat.gateway.api.deps import operator_identity
 from msgplat.gateway.auth import Authenticator, RateLimiter
+from msgplat.gateway.body_limit import BodyLimitMiddleware
 from msgplat.gateway.dashboard import Dashboard
 from msgplat.gateway.openapi import OpenApiMerger
+from msgplat.gateway.passwords import PasswordVerifier
 from msgplat.gateway.proxy import Proxy
 from msgplat.gateway.routing import public_route
 from msgplat.gateway.settings import GatewaySettings, get_settings
@@ -41,12 +43,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         pool_size=settings.db_pool_size,
         pool_pre_ping=True,
     )
+    passwords = PasswordVerifier(settings.login_hash_workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await _bootstrap_accounts(settings, engine)
         yield
         await proxy.close()
+        passwords.close()
         await engine.dispose()
 
     # The merged document replaces FastAPI's own (see api/docs.py). The routes reach
@@ -56,7 +60,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.proxy = proxy
     app.state.authenticator = Authenticator(settings, engine)
     app.state.rate_limiter = RateLimiter(settings)
+    app.state.passwords = passwords
     app.state.dashboard = Dashboard(settings.frontend_dir)
+    # Innermost of the middlewares: a 413 is counted, logged and has a request id.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     if tracing_on:
         app.add_middleware(TracingMiddleware, route_of=public_route)  # the trace's root span
     app.add_middleware(HttpMetricsMiddleware, route_of=public_route)
@@ -67,7 +74,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(
         metrics_router(lambda: [proxy.report_circuits], dependencies=[Depends(operator_identity)])
     )
-    for module in (auth, keys, customers, health, docs):
+    for module in (auth, keys, customers, stream_tickets, health, docs):
         app.include_router(module.router)
     app.include_router(forward.router)  # the catch-all: last
     own = get_openapi(title=TITLE, version="1.0.0", routes=app.routes)

@@ -1,4 +1,5 @@
-"""The gateway's tables, in schema `gateway`: customers and their API keys.
+"""The gateway's tables, in schema `gateway`: customers, their API keys, the sessions
+their login tokens name, and the live stream's tickets.
 
 The gateway is the only service that knows credentials; the others receive the
 authenticated customer in the `X-Caller-*` headers (plumbing/caller.py).
@@ -53,4 +54,41 @@ api_keys = Table(
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# One row per login token (its `jti`): a token works while its session is neither revoked
+# (`POST /auth/logout`) nor made from a key that was revoked since.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "user_id",
+        String(64),
+        ForeignKey(customers.c.user_id, ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    # The API key exchanged for the token; null: a password login.
+    Column("api_key_id", UUID(as_uuid=True), ForeignKey(api_keys.c.id, ondelete="CASCADE")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# Short-lived, single-use credentials of the live stream (a browser's EventSource puts
+# its credential in the URL): stored as SHA-256, used once on whichever replica.
+stream_tickets = Table(
+    "stream_tickets",
+    metadata,
+    Column("ticket_hash", String(64), primary_key=True),
+    Column(
+        "user_id",
+        String(64),
+        ForeignKey(customers.c.user_id, ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("used_at", DateTime(timezone=True), nullable=True),
 )

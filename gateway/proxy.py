@@ -1,6 +1,14 @@
 """Forwarding to one upstream service: timeouts, a circuit breaker, clear 503s.
 
-Responses are streamed back as they come, so Server-Sent Events pass unbuffered.
+A service with several replicas (`<NAME>_URL` lists them, comma-separated: the local
+stack; behind a Kubernetes Service there is one URL) gets its requests in turn; one
+whose replica refuses the connection (nothing was sent: safe for any method) goes to the
+next replica.
+
+Request bodies are streamed on as they come (MAX_BODY_BYTES is counted as they are
+received, body_limit.py), and responses streamed back as they come, so Server-Sent
+Events pass unbuffered. The live stream is idle between its keep-alives: it has no read
+timeout (a dead service closes its connection; a keep-alive comes every LIVE_PING_S).
 """
 
 from __future__ import annotations
@@ -9,6 +17,7 @@ import itertools
 import math
 import ssl
 import time
+from collections.abc import AsyncIterator
 
 import certifi
 import httpx
@@ -18,8 +27,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from purgatory import AsyncCircuitBreakerFactory
 from purgatory.domain.model import OpenedState
 from starlette.background import BackgroundTask
+from starlette.requests import ClientDisconnect
 
-from msgplat.gateway.auth import TOKEN_QUERY_PARAM
+from msgplat.gateway.auth import CREDENTIAL_QUERY_PARAMS, STREAM_PATH
+from msgplat.gateway.body_limit import BodyTooLarge
 from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing import tracing
 from msgplat.plumbing.caller import CALLER_HEADERS
@@ -47,37 +58,46 @@ HOP_BY_HOP = {
 NOT_FORWARDED = HOP_BY_HOP | CALLER_HEADERS | {"authorization", "cookie", REQUEST_ID_HEADER}
 
 
-class BodyTooLarge(Exception):
-    pass
+# uvicorn closes an idle connection after 5 s (`--timeout-keep-alive`).
+UPSTREAM_KEEPALIVE_S = 4.0
 
 
 class Proxy:
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
         self.upstreams = settings.upstreams()
+        self.replicas = settings.upstream_replicas()
+        self._next_replica = {name: itertools.cycle(urls) for name, urls in self.replicas.items()}
         # Several small pools rather than one large one: httpcore's pool scans every
         # queued request against every connection on each request (quadratic), which at
         # 32 requests in flight costs more CPU than the forwarding itself.
         tls = ssl.create_default_context(cafile=certifi.where())  # built once: ~40 ms each
+        timeouts = {
+            "connect": settings.upstream_connect_timeout_s,
+            "write": settings.upstream_read_timeout_s,
+            "pool": settings.upstream_connect_timeout_s,
+        }
+        self.timeout = httpx.Timeout(read=settings.upstream_read_timeout_s, **timeouts)
+        self.stream_timeout = httpx.Timeout(read=None, **timeouts)
         self.clients = [
             httpx.AsyncClient(
                 verify=tls,
-                timeout=httpx.Timeout(
-                    connect=settings.upstream_connect_timeout_s,
-                    read=settings.upstream_read_timeout_s,
-                    write=settings.upstream_read_timeout_s,
-                    pool=settings.upstream_connect_timeout_s,
-                ),
+                timeout=self.timeout,
                 limits=httpx.Limits(
                     max_connections=settings.upstream_pool_connections,
                     max_keepalive_connections=settings.upstream_pool_connections,
+                    # Below uvicorn's keep-alive (5 s): a connection the service is about
+                    # to close is never reused (a "disconnected" 503 the breaker counts).
+                    keepalive_expiry=UPSTREAM_KEEPALIVE_S,
                 ),
             )
             for _ in range(settings.upstream_pools)
         ]
         self._round_robin = itertools.cycle(self.clients)
         self.breakers = AsyncCircuitBreakerFactory(
-            default_threshold=settings.breaker_threshold, default_ttl=settings.breaker_open_s
+            default_threshold=settings.breaker_threshold,
+            default_ttl=settings.breaker_open_s,
+            exclude=[BodyTooLarge, ClientDisconnect],  # the client's doing, not the service's
         )
 
     def _client(self) -> httpx.AsyncClient:
@@ -100,43 +120,29 @@ class Proxy:
         `keep_authorization`: the caller's credentials are for the service itself (see
         routing.OWN_CREDENTIALS), so they are passed on.
         """
-        base = self.upstreams[service]
         dropped = NOT_FORWARDED - {"authorization"} if keep_authorization else NOT_FORWARDED
         # A list, not a dict: a header the client sent twice is forwarded twice.
         headers = [(k, v) for k, v in request.headers.items() if k.lower() not in dropped]
         headers.append((REQUEST_ID_HEADER, current_correlation_id() or ""))
         headers = tracing.outgoing_headers(headers)  # this request's span is the parent
         headers += caller
-        limit = self.settings.max_body_bytes
-        try:
-            body = await read_body(request, limit)
-        except BodyTooLarge:
-            log.warning("request_body_too_large", upstream=service, limit_bytes=limit)
-            return JSONResponse(
-                status_code=413,
-                # The rest of the body is not read: the connection cannot be reused.
-                headers={"Connection": "close"},
-                content={
-                    "detail": f"the request body is larger than the limit of {limit} bytes",
-                    "limitBytes": limit,
-                },
-            )
+        content, length = _body(request)
+        if length is not None:  # passed on as declared: the body goes on unchunked
+            headers.append(("content-length", length))
         # The path as the client encoded it: decoding would turn `%2F` into a separator.
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
         client = self._client()
-        upstream_request = client.build_request(
-            request.method,
-            base + raw_path.decode("latin-1"),
-            params=_without_token(request),
-            headers=headers,
-            content=body,
-        )
+        stream = request.method == "GET" and request.url.path == STREAM_PATH
         breaker = await self.breakers.get_breaker(service)
         started = time.perf_counter()
         try:
             async with breaker:
                 try:
-                    upstream = await client.send(upstream_request, stream=True)
+                    upstream = await self._send(
+                        client, service, request.method, raw_path.decode("latin-1"),
+                        params=_without_credentials(request), headers=headers,
+                        content=content, limits=self.stream_timeout if stream else self.timeout,
+                    )  # fmt: skip
                 except httpx.PoolTimeout:
                     # The gateway's own pool is full: not a failure of the service.
                     upstream = None
@@ -172,6 +178,39 @@ class Proxy:
             background=BackgroundTask(upstream.aclose),
         )
 
+    async def _send(
+        self,
+        client: httpx.AsyncClient,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        params: httpx.QueryParams,
+        headers: list[tuple[str, str]],
+        content: AsyncIterator[bytes] | bytes | None,
+        limits: httpx.Timeout,
+    ) -> httpx.Response:
+        """To the service's replicas in turn; on to the next one that refuses the
+        connection (each replica at most once): a refused connection read nothing of a
+        streamed body, so it can still go to the next one."""
+        replicas = self._next_replica[service]
+        for attempt in range(len(self.replicas[service])):
+            upstream_request = client.build_request(
+                method,
+                next(replicas) + path,
+                params=params,
+                headers=headers,
+                content=content,
+                timeout=limits,
+            )
+            try:
+                return await client.send(upstream_request, stream=True)
+            except httpx.ConnectError:
+                if attempt == len(self.replicas[service]) - 1:
+                    raise
+                log.info("upstream_replica_refused", upstream=service)
+        raise AssertionError("unreachable")  # every service has at least one URL
+
     async def report_circuits(self) -> None:
         """A scrape hook: `circuit_breaker_state{upstream=<service>}` for each service."""
         for service in self.upstreams:
@@ -187,29 +226,25 @@ class Proxy:
             return False, {"status": "unreachable", "error": repr(exc)[:200]}
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The whole body, refused as soon as it is known to be over `limit` bytes.
+def _body(request: Request) -> tuple[AsyncIterator[bytes] | bytes | None, str | None]:
+    """What to send on: the client's body as it comes, with its declared length if any.
 
-    A declared `Content-Length` over the limit is refused before reading anything; a
-    chunked body (no length) is refused as soon as what was read passes the limit.
+    No body at all (a GET) is sent as none; an empty declared one as empty.
     """
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise BodyTooLarge
-    return bytes(body)
+    if declared is not None and declared.isdigit():
+        return (request.stream() if int(declared) else b""), str(int(declared))
+    if "transfer-encoding" in request.headers:
+        return request.stream(), None  # chunked on, as it came
+    return None, None
 
 
-def _without_token(request: Request) -> httpx.QueryParams:
-    """The query as sent, less an `accessToken` (credentials stay at the gateway)."""
-    if TOKEN_QUERY_PARAM not in request.query_params:
+def _without_credentials(request: Request) -> httpx.QueryParams:
+    """The query as sent, less a stream ticket or token (credentials stay here)."""
+    if not CREDENTIAL_QUERY_PARAMS.intersection(request.query_params):
         return httpx.QueryParams(request.url.query)
     return httpx.QueryParams(
-        [(k, v) for k, v in request.query_params.multi_items() if k != TOKEN_QUERY_PARAM]
+        [(k, v) for k, v in request.query_params.multi_items() if k not in CREDENTIAL_QUERY_PARAMS]
     )
 
 

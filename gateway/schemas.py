@@ -1,4 +1,5 @@
-"""Bodies of the gateway's own routes: login, API keys and customer accounts."""
+"""Bodies of the gateway's own routes: login, API keys, customer accounts and stream
+tickets."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ class Token(ApiModel):
     role: str
 
 
+class StreamTicket(ApiModel):
+    ticket: str = Field(description="For one `GET /monitorings/stream?ticket=<ticket>`")
+    expires_in: int = Field(description="Seconds the ticket may be used in")
+
+
 class Me(ApiModel):
     user_id: str
     role: str
@@ -45,6 +51,27 @@ class CustomerCreate(ApiInput):
     password: str | None = Field(
         default=None, min_length=8, max_length=200, description="For the dashboard's login"
     )
+    requests_per_second: int | None = Field(default=None, ge=1, le=100_000)
+    recipients_per_day: int | None = Field(default=None, ge=1, le=100_000_000)
+
+
+class Customer(ApiModel):
+    """An account as operators see it (never its password or keys)."""
+
+    user_id: str
+    role: str
+    has_password: bool = Field(description="Can log in to the console")
+    requests_per_second: int | None = Field(description="null: the gateway's default")
+    recipients_per_day: int | None = Field(description="null: the gateway's default")
+    created_at: datetime
+    active_keys: int
+
+
+class CustomerLimits(ApiInput):
+    """`PATCH /auth/customers/{userId}`: the limits given are set (null: the default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
     requests_per_second: int | None = Field(default=None, ge=1, le=100_000)
     recipients_per_day: int | None = Field(default=None, ge=1, le=100_000_000)
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, SecretStr, create_model, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, create_model, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from msgplat.contracts.services import SERVICES, Service, upstreams
 from msgplat.gateway.routing import UPSTREAMS
-from msgplat.plumbing.settings import asyncpg_url
+from msgplat.plumbing.api_keys import KEY_RULE, is_api_key
+from msgplat.plumbing.settings import asyncpg_url, load_settings
 
 
 def upstream_settings(services: Iterable[Service]) -> type[BaseSettings]:
@@ -19,7 +20,8 @@ def upstream_settings(services: Iterable[Service]) -> type[BaseSettings]:
             str,
             Field(
                 default=f"http://127.0.0.1:{s.port}",
-                description=f"Base URL of the {s.name} service",
+                description=f"Base URL of the {s.name} service (several replicas: "
+                "their URLs, comma-separated, taken in turn)",
             ),
         )
         for s in upstreams(services)
@@ -57,8 +59,37 @@ class GatewaySettings(_UpstreamSettings):
         default=30,
         ge=0,
         le=3600,
-        description="How long a verified API key is trusted without asking the database "
-        "(also how long a revoked key may still work)",
+        description="How long a verified API key or login token is trusted without asking "
+        "the database (also how long a revoked key, or a token after its logout or its "
+        "key's revocation, may still work on another replica)",
+    )
+    login_hash_workers: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Threads verifying passwords (argon2id: about 0.2 s of CPU and 64 MiB "
+        "each), off the event loop; up to 4 logins per thread wait, more are answered 429",
+    )
+    login_attempts_per_account: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="Password logins per minute to one account, from anywhere (429 above)",
+    )
+    login_attempts_per_address: int = Field(
+        default=60,
+        ge=1,
+        le=100_000,
+        description="Logins per minute from one client address (429 above). Behind a load "
+        "balancer, set uvicorn's FORWARDED_ALLOW_IPS to its addresses, or every client has "
+        "the balancer's address",
+    )
+    login_attempts_per_second: int = Field(
+        default=20,
+        ge=1,
+        le=100_000,
+        description="Password logins per second of one gateway replica, all accounts and "
+        "addresses together (429 above): what its password hashing can take",
     )
     requests_per_second: int = Field(
         default=50,
@@ -94,7 +125,12 @@ class GatewaySettings(_UpstreamSettings):
     )
 
     upstream_connect_timeout_s: float = Field(default=2.0, gt=0)
-    upstream_read_timeout_s: float = Field(default=10.0, gt=0)
+    upstream_read_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Read (and write) timeout from the gateway to a service: the longest "
+        "wait for its next bytes; not on the live stream, idle between its keep-alives",
+    )
     # Consecutive failures that open a service's circuit, and how long it stays open.
     breaker_threshold: int = Field(default=5, ge=1)
     breaker_open_s: float = Field(default=10.0, gt=0)
@@ -124,10 +160,26 @@ class GatewaySettings(_UpstreamSettings):
     def _asyncpg_driver(cls, value: str) -> str:
         return asyncpg_url(value)
 
+    @field_validator("demo_api_key", "operator_api_key")
+    @classmethod
+    def _a_key(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """Stored at start, a value that is not a key would never authenticate."""
+        if value is not None and not is_api_key(value.get_secret_value()):
+            variable = (info.field_name or "").upper()
+            raise ValueError(f"{variable} is not an API key: a key is {KEY_RULE}")
+        return value
+
     def upstreams(self) -> dict[str, str]:
-        """Service -> its base URL, for every service the gateway routes to."""
-        return {name: getattr(self, f"{name}_url") for name in UPSTREAMS}
+        """Service -> its (first) base URL, for every service the gateway routes to."""
+        return {name: urls[0] for name, urls in self.upstream_replicas().items()}
+
+    def upstream_replicas(self) -> dict[str, list[str]]:
+        """Service -> the base URLs of its replicas (`<NAME>_URL`, comma-separated)."""
+        return {
+            name: [url.strip() for url in getattr(self, f"{name}_url").split(",") if url.strip()]
+            for name in UPSTREAMS
+        }
 
 
 def get_settings() -> GatewaySettings:
-    return GatewaySettings()  # read from the environment
+    return load_settings(GatewaySettings)  # SettingsError names what is missing

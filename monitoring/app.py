@@ -7,7 +7,7 @@ import asyncio
 from fastapi import FastAPI
 
 from msgplat.contracts.topics import ALL_TOPICS
-from msgplat.monitoring.api import alerts, carrier_reports, monitorings, webhooks
+from msgplat.monitoring.api import alerts, monitorings, webhooks
 from msgplat.monitoring.consumers import SUBSCRIPTIONS
 from msgplat.monitoring.dispatcher import Dispatcher
 from msgplat.monitoring.live import LiveHub
@@ -31,7 +31,7 @@ def create_app() -> FastAPI:
         settings=settings,
         tables=tables,
         # Before the views' router: `/monitorings/{reservationId}` would take these paths.
-        routers=[webhooks.router, alerts.router, monitorings.router, carrier_reports.router],
+        routers=[webhooks.router, alerts.router, monitorings.router],
         subscriptions=SUBSCRIPTIONS,
         topics=ALL_TOPICS,
         title="Monitoring service",

@@ -1,5 +1,5 @@
-"""The dispatcher: sends the queued webhook deliveries and alerts (a background task of
-every monitoring replica; replicas share the work through row locks).
+"""The dispatcher: sends the queued webhook deliveries (a background task of every
+monitoring replica; replicas share the work through row locks).
 
 Webhooks
 - A delivery is claimed (attempt counted, leased until its timeout has passed) in a
@@ -12,9 +12,12 @@ Webhooks
 - Isolation: each POST is its own task with a hard timeout; at most
   `webhook_per_endpoint` are in flight per webhook and `webhook_concurrency` in all, so a
   dead endpoint holds a few slots and never delays another endpoint's deliveries.
+- Destination (SSRF): before each POST the webhook's host is resolved and every address
+  checked (`pinning`); the POST connects to the address checked, never follows a
+  redirect, and a refused destination fails the delivery at once. The log keeps the
+  status code, and the start of the body only of a public address's answer.
 
-Alerts go to the carrier in batches (`alert_sender`), in a task of their own: a slow
-carrier does not hold up the webhooks.
+(The status alerts are not sent from here: the send service sends them, ADR 0013.)
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import asyncio
 import contextlib
 import random
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -30,8 +34,7 @@ import httpx
 import orjson
 from sqlalchemy import text
 
-from msgplat.monitoring import domain, signing
-from msgplat.monitoring.alert_sender import AlertSender
+from msgplat.monitoring import domain, pinning, signing
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
@@ -73,12 +76,32 @@ RECORD_DELIVERY_SQL = text(
 )
 
 
+# What is read of an answer: enough for the start the log shows of a public one.
+ANSWER_BYTES_READ = 1024
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one POST came to: delivered (a 2xx), or an error to retry, or a final one."""
+
+    status_code: int | None
+    error: str | None = None
+    final: bool = False  # no retry: the destination was refused
+
+
 class Dispatcher:
     def __init__(
-        self, db: Database, settings: MonitoringSettings, *, wake: asyncio.Event | None = None
+        self,
+        db: Database,
+        settings: MonitoringSettings,
+        *,
+        wake: asyncio.Event | None = None,
+        resolver: pinning.Resolver = pinning.system_resolver,
     ) -> None:
         self.db = db
         self.settings = settings
+        # How a webhook's host is resolved before each POST (a test gives its own).
+        self.resolver = resolver
         self.wake = wake or asyncio.Event()
         self.in_flight: Counter[UUID] = Counter()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -94,9 +117,7 @@ class Dispatcher:
         ) as client:
             self._client = client
             try:
-                async with asyncio.TaskGroup() as tasks:
-                    tasks.create_task(self._webhook_loop())
-                    tasks.create_task(AlertSender(self.db, self.settings).run(client))
+                await self._webhook_loop()
             finally:
                 for task in self._tasks:
                     task.cancel()
@@ -150,8 +171,7 @@ class Dispatcher:
 
     async def _deliver(self, row: Any) -> None:
         try:
-            code, error = await self._post(row)
-            await self._record(row, code, error)
+            await self._record(row, await self._post(row))
         except Exception as exc:
             log.warning("delivery_not_recorded", delivery=str(row.delivery_id), error=repr(exc))
         finally:
@@ -160,8 +180,10 @@ class Dispatcher:
                 del self.in_flight[row.webhook_id]
             self.wake.set()  # a slot is free, and the next status of its reservation is due
 
-    async def _post(self, row: Any) -> tuple[int | None, str | None]:
+    async def _post(self, row: Any) -> Attempt:
+        """Resolve and check the host (`pinning`), then POST to the address checked."""
         assert self._client is not None
+        s = self.settings
         payload = row.payload if isinstance(row.payload, dict) else orjson.loads(row.payload)
         body = orjson.dumps(payload)
         headers = {
@@ -173,21 +195,41 @@ class Dispatcher:
             signing.ATTEMPT_HEADER: str(row.attempts),
         }
         try:
-            async with asyncio.timeout(self.settings.webhook_timeout_s):
-                response = await self._client.post(row.url, content=body, headers=headers)
+            async with asyncio.timeout(s.webhook_timeout_s):
+                to = await pinning.resolve(
+                    row.url, allowed=s.webhook_allowed_hosts, resolver=self.resolver
+                )
+                async with self._client.stream(
+                    "POST",
+                    to.pinned_url,
+                    content=body,
+                    headers={**headers, **to.headers},
+                    extensions=to.extensions,
+                ) as response:
+                    code = response.status_code
+                    # Never all of it: a big answer is not read (nor its connection kept).
+                    start = await _first_bytes(response, ANSWER_BYTES_READ)
+        except pinning.Refused as exc:
+            log.warning("webhook_refused", delivery=str(row.delivery_id), reason=exc.reason)
+            return Attempt(None, f"refused: {exc.reason}"[:500], final=True)
+        except pinning.Unresolved as exc:
+            return Attempt(None, str(exc)[:500])
         except TimeoutError:
-            return None, f"no answer within {self.settings.webhook_timeout_s} s"
+            return Attempt(None, f"no answer within {s.webhook_timeout_s} s")
         except httpx.HTTPError as exc:
-            return None, f"{type(exc).__name__}: {exc}"[:500]
-        if 200 <= response.status_code < 300:
-            return response.status_code, None
-        return response.status_code, f"answered {response.status_code}: {response.text[:200]}"
+            return Attempt(None, f"{type(exc).__name__}: {exc}"[:500])
+        if 200 <= code < 300:
+            return Attempt(code)
+        # The body only from a public address: the log never shows what a host on the
+        # allow-list (on this machine or network) answered.
+        shown = start.decode("utf-8", "replace") if to.public else ""
+        return Attempt(code, domain.answer_logged(code, shown))
 
-    async def _record(self, row: Any, code: int | None, error: str | None) -> None:
+    async def _record(self, row: Any, attempt: Attempt) -> None:
         s = self.settings
-        if error is None:
+        if attempt.error is None:
             state, retry_in_s = "delivered", 0.0
-        elif row.attempts >= s.webhook_max_attempts:
+        elif attempt.final or row.attempts >= s.webhook_max_attempts:
             state, retry_in_s = "failed", 0.0
         else:
             state = "pending"
@@ -202,8 +244,8 @@ class Dispatcher:
                     "id": row.id,
                     "attempts": row.attempts,
                     "state": state,
-                    "code": code,
-                    "error": error,
+                    "code": attempt.status_code,
+                    "error": attempt.error,
                     "retry_in_s": retry_in_s,
                 },
             )
@@ -213,5 +255,14 @@ class Dispatcher:
             delivery=str(row.delivery_id),
             state=state,
             attempt=row.attempts,
-            status_code=code,
+            status_code=attempt.status_code,
         )
+
+
+async def _first_bytes(response: httpx.Response, limit: int) -> bytes:
+    read = b""
+    async for chunk in response.aiter_bytes():
+        read += chunk
+        if len(read) >= limit:
+            break
+    return read[:limit]

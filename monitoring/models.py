@@ -126,8 +126,13 @@ alert_settings = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
-# The outbox of KakaoTalk-style alerts (a short text through the carrier). `ref` is the
-# carrier's idempotency key: one alert per reservation and final status.
+# The customers' status alerts (a short text to their own number when a reservation
+# ends), one per reservation and final status (`ref` = `<reservation id>:<status>`). The
+# send service sends each (ADR 0013): `notice_id` is the id of its StatusAlertRequested
+# (the idempotency key up to the charge), and its NoticeResultReported moves `state`:
+# requested -> delivered | failed; `skipped` when the number was no longer a verified
+# sender of the customer's. (`attempts`, `next_attempt_at`, `last_error`: rows of
+# `pending` and `sent` alerts sent by this service's own carrier client before 0006.)
 alerts = Table(
     "alerts",
     metadata,
@@ -145,7 +150,23 @@ alerts = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("notice_id", UUID(as_uuid=True), nullable=True, unique=True),
+    Column("reason", Text, nullable=True),
     Index("ix_alerts_pending", "next_attempt_at", postgresql_where=text("state = 'pending'")),
+    Index("ix_alerts_user_created", "user_id", "created_at"),
+)
+
+# The customers' verified sender numbers, from the reservation service's SenderVerified
+# and SenderRemoved: a status alert goes only to one of them.
+verified_senders = Table(
+    "verified_senders",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("number", String(20), primary_key=True),  # national digits
+    Column("e164", String(20), nullable=False),
+    Column("sender_id", UUID(as_uuid=True), nullable=False),
+    Column("verified_at", DateTime(timezone=True), nullable=False),
+    Index("ix_verified_senders_sender", "sender_id"),
 )
 
 tables = plumbing_tables(metadata)

@@ -1,20 +1,28 @@
 """The reads behind the API: the reservations' views (never another service's tables),
-a customer's webhooks with their delivery log, and their alert setting."""
+a customer's webhooks with their delivery log, and their alert setting with its log."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from sqlalchemy import select
 
 from msgplat.monitoring.domain import View
-from msgplat.monitoring.models import alert_settings, webhook_deliveries, webhooks
+from msgplat.monitoring.models import alert_settings, alerts, webhook_deliveries, webhooks
 from msgplat.monitoring.models import reservation_views as views
-from msgplat.monitoring.schemas import AlertSettings, ReservationView, Webhook, WebhookDelivery
+from msgplat.monitoring.schemas import (
+    AlertDelivery,
+    AlertSettings,
+    ReservationView,
+    Webhook,
+    WebhookDelivery,
+)
+from msgplat.plumbing.api import Period, word_patterns
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import FieldError, NotFound, RequestInvalid
@@ -34,15 +42,44 @@ async def get_view(db: Database, reservation_id: UUID) -> ReservationView:
     return to_api(row)
 
 
+@dataclass(frozen=True)
+class ViewFilter:
+    """What a list of views is narrowed to: the filters of `GET /msgReqs`."""
+
+    statuses: tuple[str, ...] = ()
+    purpose: str | None = None
+    period: Period = dataclasses.field(default_factory=Period)  # of reserve_dt
+    text: str | None = None  # words of the title
+    sort: Literal["newest", "due"] = "newest"
+
+
 async def list_views(
-    db: Database, *, user_id: str | None, page: int, size: int
+    db: Database,
+    *,
+    user_id: str | None,
+    page: int,
+    size: int,
+    narrowed: ViewFilter | None = None,
 ) -> tuple[list[ReservationView], int]:
-    conditions = [SERVED] if user_id is None else [SERVED, views.c.user_id == user_id]
-    query = (
-        select(views)
-        .where(*conditions)
-        .order_by(views.c.requested_at.desc(), views.c.reservation_id)
+    f = narrowed or ViewFilter()
+    v = views.c
+    conditions = [SERVED] if user_id is None else [SERVED, v.user_id == user_id]
+    if f.statuses:
+        conditions.append(v.status.in_(f.statuses))
+    if f.purpose is not None:
+        conditions.append(v.purpose == f.purpose)
+    if f.period.start is not None:
+        conditions.append(v.reserve_dt >= f.period.start)
+    if f.period.end is not None:
+        conditions.append(v.reserve_dt < f.period.end)
+    if f.text:
+        conditions += [v.title.ilike(pattern, escape="\\") for pattern in word_patterns(f.text)]
+    order = (
+        (v.reserve_dt, v.reservation_id)
+        if f.sort == "due"
+        else (v.requested_at.desc(), v.reservation_id)
     )
+    query = select(views).where(*conditions).order_by(*order)
     async with db.engine.connect() as conn:
         rows, total = await fetch_page(conn, query, page=page, size=size)
     return [to_api(row) for row in rows], total
@@ -125,23 +162,24 @@ async def list_deliveries(
         caller.check_owner(owner, f"webhook {webhook_id}")
         query = select(d).where(d.c.webhook_id == webhook_id).order_by(d.c.id.desc())
         rows, total = await fetch_page(conn, query, page=page, size=size)
-        items = [
-            WebhookDelivery(
-                delivery_id=row.delivery_id,
-                event=row.event,
-                reservation_id=row.reservation_id,
-                status=row.status,
-                state=row.state,
-                attempts=row.attempts,
-                last_status_code=row.last_status_code,
-                last_error=row.last_error,
-                next_attempt_at=row.next_attempt_at if row.state == "pending" else None,
-                created_at=row.created_at,
-                finished_at=row.finished_at,
-            )
-            for row in rows
-        ]
+        items = [delivery_of(row) for row in rows]
     return items, int(total or 0)
+
+
+def delivery_of(row: Any) -> WebhookDelivery:
+    return WebhookDelivery(
+        delivery_id=row.delivery_id,
+        event=row.event,
+        reservation_id=row.reservation_id,
+        status=row.status,
+        state=row.state,
+        attempts=row.attempts,
+        last_status_code=row.last_status_code,
+        last_error=row.last_error,
+        next_attempt_at=row.next_attempt_at if row.state == "pending" else None,
+        created_at=row.created_at,
+        finished_at=row.finished_at,
+    )
 
 
 async def get_alert_settings(db: Database, caller: Caller, user_id: str | None) -> AlertSettings:
@@ -155,6 +193,33 @@ async def get_alert_settings(db: Database, caller: Caller, user_id: str | None) 
     if row is None:
         return AlertSettings(user_id=owner)
     return alert_settings_of(row)
+
+
+async def list_alert_deliveries(
+    db: Database, *, user_id: str | None, page: int, size: int
+) -> tuple[list[AlertDelivery], int]:
+    """The customer's status alerts, newest first."""
+    query = select(alerts).order_by(alerts.c.id.desc())
+    if user_id is not None:
+        query = query.where(alerts.c.user_id == user_id)
+    async with db.engine.connect() as conn:
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    items = [
+        AlertDelivery(
+            notice_id=row.notice_id,
+            reservation_id=row.reservation_id,
+            status=row.ref.rpartition(":")[2],
+            to=row.to_num,
+            text=row.text,
+            state=row.state,
+            result_code=row.result_code,
+            reason=row.reason or row.last_error,
+            created_at=row.created_at,
+            finished_at=row.finished_at,
+        )
+        for row in rows
+    ]
+    return items, int(total or 0)
 
 
 def webhook_of(row: Any) -> Webhook:

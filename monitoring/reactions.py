@@ -8,12 +8,17 @@ in the same transaction
   every replica (delivered by PostgreSQL once the transaction commits);
 - on a status change, one webhook delivery per registered webhook; and once the
   reservation is final with every result counted, its alert, when the customer asked
-  for one.
+  for one: a `StatusAlertRequested` in the service's outbox, which the send service
+  sends like any message and billing charges (ADR 0013).
 
-The deliveries and alerts are outboxes: the rows are committed with the view change or
-not at all, and the dispatcher sends them. A delivery is unique per (webhook,
-reservation, status) and an alert per (reservation, status), so an event seen again
-queues nothing more.
+The deliveries are an outbox the dispatcher sends; the alert is an event of the outbox.
+Both are committed with the view change or not at all. A delivery is unique per
+(webhook, reservation, status) and an alert per (reservation, status), so an event seen
+again queues nothing more.
+
+The notifications' group (`notification_reactions`) keeps the customers' verified
+sender numbers (a status alert goes only to one of them) and each alert's delivery, as
+the send service reports it.
 """
 
 from __future__ import annotations
@@ -22,20 +27,28 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 import orjson
-from sqlalchemy import bindparam, func, literal, select, text, update
+from sqlalchemy import bindparam, delete, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from msgplat.contracts.events import (
+    NoticeResultReported,
+    SenderRemoved,
+    SenderVerified,
+    StatusAlertRequested,
+)
 from msgplat.monitoring import domain
 from msgplat.monitoring.domain import View
+from msgplat.monitoring.models import alerts, verified_senders
 from msgplat.monitoring.models import reservation_views as views
 from msgplat.monitoring.queries import VIEW_FIELDS, api_of, view_of
 from msgplat.plumbing.consumer import Handler
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
+from msgplat.plumbing.phones import callback_e164
 
 VIEWS_CHANNEL = "monitoring_views"
 DELIVERIES_CHANNEL = "monitoring_deliveries"
@@ -128,17 +141,24 @@ QUEUE_DELIVERIES_SQL = text(
     """
 )
 
+# The alert goes only to a number that is still a verified sender of the customer's;
+# otherwise it is kept as `skipped`, saying why.
 QUEUE_ALERT_SQL = text(
     """
-    WITH queued AS (
-        INSERT INTO monitoring.alerts (ref, user_id, reservation_id, to_num, text)
-        SELECT :ref, s.user_id, :rid, s.callback_num, :text
-        FROM monitoring.alert_settings s WHERE s.user_id = :uid AND s.enabled
-        ON CONFLICT (ref) DO NOTHING
-        RETURNING 1)
-    SELECT pg_notify(:channel, 'alert') FROM queued
+    INSERT INTO monitoring.alerts
+        (ref, notice_id, user_id, reservation_id, to_num, text, state, reason)
+    SELECT :ref, :notice_id, s.user_id, :rid, s.callback_num, :text,
+        CASE WHEN v.user_id IS NULL THEN 'skipped' ELSE 'requested' END,
+        CASE WHEN v.user_id IS NULL THEN :not_verified END
+    FROM monitoring.alert_settings s
+    LEFT JOIN monitoring.verified_senders v
+        ON v.user_id = s.user_id AND v.e164 = s.callback_num
+    WHERE s.user_id = :uid AND s.enabled
+    ON CONFLICT (ref) DO NOTHING
+    RETURNING notice_id, to_num, state
     """
 )
+NOT_VERIFIED = "the alert number is no longer a verified sender number of the customer's"
 
 
 def webhook_body(view: View, *, occurred_at: datetime) -> dict[str, object]:
@@ -169,18 +189,101 @@ async def queue_webhooks(uow: UnitOfWork, view: View, *, occurred_at: datetime) 
 
 
 async def queue_alert(uow: UnitOfWork, view: View) -> None:
-    await uow.conn.execute(
-        QUEUE_ALERT_SQL,
-        {
-            "rid": view.reservation_id,
-            "uid": view.user_id,
-            "channel": DELIVERIES_CHANNEL,
-            "ref": alert_ref(view),
-            "text": domain.alert_text(view),
-        },
+    """The reservation's status alert, when the customer asked for one: kept, and asked of
+    the send service (StatusAlertRequested, its id the notice's)."""
+    ref = alert_ref(view)
+    text_ = domain.alert_text(view)
+    queued = (
+        await uow.conn.execute(
+            QUEUE_ALERT_SQL,
+            {
+                "ref": ref,
+                "notice_id": alert_notice_id(ref),
+                "rid": view.reservation_id,
+                "uid": view.user_id,
+                "text": text_,
+                "not_verified": NOT_VERIFIED,
+            },
+        )
+    ).first()
+    if queued is None or queued.state != "requested":
+        return
+    uow.emit(
+        StatusAlertRequested(
+            notice_id=queued.notice_id,
+            reservation_id=view.reservation_id,
+            status=view.status,
+            to_num=queued.to_num,
+            text=text_,
+            requested_at=datetime.now(UTC),
+        ),
+        aggregate_id=queued.notice_id,
+        user_id=view.user_id,
     )
 
 
 def alert_ref(view: View) -> str:
-    """The carrier's idempotency key of an alert: one per reservation and status."""
+    """One alert per reservation and status."""
     return f"{view.reservation_id}:{view.status}"
+
+
+def alert_notice_id(ref: str) -> UUID:
+    """The notice id of an alert, derived from its ref: the same alert, the same id."""
+    return uuid5(NAMESPACE_URL, f"msgplat:status-alert:{ref}")
+
+
+# -- the notifications' group: verified numbers, and the alerts' delivery ------------------
+
+
+def notification_reactions() -> Mapping[type[Event], Handler]:
+    return {
+        SenderVerified: on_sender_verified,
+        SenderRemoved: on_sender_removed,
+        NoticeResultReported: on_notice_result,
+    }
+
+
+async def on_sender_verified(
+    uow: UnitOfWork, envelope: EventEnvelope, event: SenderVerified
+) -> None:
+    values = {
+        "user_id": envelope.user_id,
+        "number": event.number,
+        "e164": callback_e164(event.number),
+        "sender_id": event.sender_id,
+        "verified_at": event.verified_at,
+    }
+    await uow.conn.execute(
+        insert(verified_senders)
+        .values(values)
+        .on_conflict_do_update(
+            index_elements=[verified_senders.c.user_id, verified_senders.c.number], set_=values
+        )
+    )
+
+
+async def on_sender_removed(uow: UnitOfWork, envelope: EventEnvelope, event: SenderRemoved) -> None:
+    """Only that sender: the number registered again since has another id."""
+    await uow.conn.execute(
+        delete(verified_senders).where(verified_senders.c.sender_id == event.sender_id)
+    )
+
+
+async def on_notice_result(
+    uow: UnitOfWork, envelope: EventEnvelope, event: NoticeResultReported
+) -> None:
+    """A status alert's delivery, as the send service reports it (other notices are not
+    this service's)."""
+    if event.kind != "status_alert":
+        return
+    await uow.conn.execute(
+        update(alerts)
+        .where(alerts.c.notice_id == event.notice_id, alerts.c.state == "requested")
+        .values(
+            state=event.status,
+            result_code=event.code,
+            reason=event.reason,
+            carrier_msg_id=event.carrier_msg_id,
+            finished_at=event.at,
+        )
+    )

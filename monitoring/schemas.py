@@ -106,7 +106,10 @@ class WebhookDelivery(ApiModel):
 
 class AlertSettingsUpdate(ApiInput):
     callback_num: str = Field(
-        min_length=1, max_length=32, description="The customer's mobile number for the alerts"
+        min_length=1,
+        max_length=32,
+        description="The customer's mobile number for the alerts: one of their verified "
+        "sender numbers (POST /senders)",
     )
     enabled: bool = True
     user_id: ClaimedUserId = None
@@ -117,3 +120,25 @@ class AlertSettings(ApiModel):
     callback_num: str | None = None
     enabled: bool = False
     updated_at: datetime | None = None
+
+
+class AlertDelivery(ApiModel):
+    """One status alert: the text sent to the customer's number when a reservation ended,
+    and what became of it."""
+
+    notice_id: UUID | None = Field(
+        description="Its id at the send service (the carrier's ref is `notice:<id>`)"
+    )
+    reservation_id: UUID
+    status: str = Field(description="The reservation's final status it announces")
+    to: str = Field(description="The number, in E.164")
+    text: str
+    state: str = Field(
+        description="requested (with the send service: waiting for a carrier, or for the "
+        "customer's sending windows), delivered, failed, or skipped (the number was no "
+        "longer a verified sender)"
+    )
+    result_code: str | None = None
+    reason: str | None = None
+    created_at: datetime
+    finished_at: datetime | None = None

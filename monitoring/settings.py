@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from msgplat.plumbing.settings import ServiceSettings
+from msgplat.plumbing.settings import ServiceSettings, load_settings
 
 
 class MonitoringSettings(ServiceSettings):
     service_name: str = "monitoring"
 
     live_ping_s: float = Field(
-        default=15, gt=0, le=300, description="Seconds between SSE pings on an idle stream"
+        default=10,
+        gt=0,
+        le=300,
+        description="Seconds between SSE pings on an idle stream: well inside every idle "
+        "timeout on the way to the browser (a load balancer's 60 s)",
     )
     live_coalesce_ms: float = Field(
         default=100,
@@ -39,6 +43,12 @@ class MonitoringSettings(ServiceSettings):
     webhook_concurrency: int = Field(
         default=64, ge=1, le=1000, description="Deliveries in flight per replica, all webhooks"
     )
+    webhook_allowed_hosts: list[str] = Field(
+        default=[],
+        description="JSON list of hosts a webhook may name although they are not public, e.g. "
+        '`["127.0.0.1"]` for a test receiver on this machine; empty in production. Any '
+        "other host must be a public name or address (see monitoring/README.md)",
+    )
     dispatch_poll_s: float = Field(
         default=1,
         gt=0,
@@ -46,21 +56,6 @@ class MonitoringSettings(ServiceSettings):
         description="Dispatcher's fallback poll; new deliveries wake it at once (NOTIFY)",
     )
 
-    carrier_url: str = Field(
-        default="http://127.0.0.1:8090", description="Carrier API base URL (for the alerts)"
-    )
-    carrier_api_key: str = Field(default="sim-key", description="Bearer key for the carrier API")
-    carrier_callback_token: str = Field(
-        default="sim-callback", description="Bearer token the carrier sends with its reports"
-    )
-    alert_report_url: str = Field(
-        default="http://127.0.0.1:8085/carrier/reports",
-        description="Where the carrier pushes the alerts' delivery reports (this service)",
-    )
-    alert_sender_num: str = Field(
-        default="15880000", description="Sender (callback) number of the status alerts"
-    )
-
 
 def get_settings() -> MonitoringSettings:
-    return MonitoringSettings()  # read from the environment
+    return load_settings(MonitoringSettings)  # SettingsError names what is missing

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi import Depends, Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
+
+from msgplat.plumbing.bounds import date_out_of_bounds
+from msgplat.plumbing.errors import FieldError, RequestInvalid
 
 NUL = "\x00"
 
@@ -36,6 +44,19 @@ def _holds_nul(value: Any) -> bool:
     return False
 
 
+def _within_bounds(value: datetime) -> datetime:
+    problem = date_out_of_bounds(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# A date-time of a request body or query: naive or with an offset, as pydantic reads it,
+# between the years 1970 and 8999 (`plumbing.bounds`), so converting it to UTC never
+# overflows. What a naive one means is the field's to say.
+ApiDatetime = Annotated[datetime, AfterValidator(_within_bounds)]
+
+
 T = TypeVar("T")
 
 
@@ -44,3 +65,105 @@ class Page(ApiModel, Generic[T]):
     page: int = Field(ge=1)
     size: int = Field(ge=1)
     total: int = Field(ge=0)
+
+
+# --- a period asked for in a list's query (`?from=&to=`) ---------------------------------
+
+SEOUL = ZoneInfo("Asia/Seoul")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in UTC; None on a side that was not given."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+def _moment(value: str, *, field: str, end: bool, zone: ZoneInfo) -> datetime:
+    """A day (YYYY-MM-DD, in `zone`: its start, or the end of it for `to`) or an ISO
+    8601 time (without an offset: in `zone`)."""
+    try:
+        if _DAY.fullmatch(value):
+            day = date.fromisoformat(value)
+            if end:
+                day += timedelta(days=1)
+            return datetime.combine(day, time(), zone).astimezone(UTC)
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise RequestInvalid(
+            [
+                FieldError(
+                    ("query", field),
+                    "must be a day (YYYY-MM-DD) or a time (ISO 8601)",
+                    type="date_invalid",
+                    input=value,
+                )
+            ]
+        ) from None
+
+
+def period(raw_from: str | None, raw_to: str | None, *, zone: ZoneInfo = SEOUL) -> Period:
+    """The period of `?from=&to=`: days are whole days in `zone` (Seoul), `to` included;
+    a `to` before `from` is a 422 naming `to`."""
+    start = None if raw_from is None else _moment(raw_from, field="from", end=False, zone=zone)
+    end = None if raw_to is None else _moment(raw_to, field="to", end=True, zone=zone)
+    if start is not None and end is not None and end <= start:
+        raise RequestInvalid(
+            [
+                FieldError(
+                    ("query", "to"),
+                    f"must be after from ({raw_from})",
+                    type="period_reversed",
+                    input=raw_to,
+                )
+            ]
+        )
+    return Period(start, end)
+
+
+def _period_query(
+    from_: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            max_length=40,
+            pattern=r"^[0-9T:.+\-Z ]+$",
+            description="From this day (YYYY-MM-DD, Seoul) or time (ISO 8601)",
+            examples=["2026-12-01", "2026-12-01T09:00:00+09:00"],
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            pattern=r"^[0-9T:.+\-Z ]+$",
+            description="To this day (YYYY-MM-DD, Seoul; included) or time",
+            examples=["2026-12-31", "2026-12-31T18:00:00+09:00"],
+        ),
+    ] = None,
+) -> Period:
+    return period(from_, to)
+
+
+PeriodDep = Annotated[Period, Depends(_period_query)]
+
+
+def like_pattern(text: str) -> str:
+    """`text` as an ILIKE pattern matching it anywhere, its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# Words searched for in a title: any text but the NUL character (PostgreSQL cannot
+# compare it).
+SEARCH_TEXT = r"^[^\x00]*$"
+
+
+def word_patterns(text: str) -> list[str]:
+    """ILIKE patterns of each word of `text`: a title matches when it holds them all."""
+    return [like_pattern(word) for word in text.split()[:10]]

@@ -5,7 +5,8 @@ any `X-Caller-*` header the client sent, and passes the caller on in two headers
 
 - `X-Caller-Id`: the customer's user id (from the credentials, never from the body);
 - `X-Caller-Role`: `customer` (sees only their own data) or `operator` (sees all);
-- `X-Caller-Recipients-Per-Day`: the customer's daily recipient quota.
+- `X-Caller-Recipients-Per-Day`: the customer's daily recipient quota;
+- `X-Caller-Address`: on the carrier's report callback, the client's address.
 
 A request with no caller headers comes from inside the cluster (another service, a
 job, a test talking to the service directly) and is trusted like an operator: the
@@ -30,7 +31,12 @@ CALLER_ID_HEADER = "x-caller-id"
 CALLER_ROLE_HEADER = "x-caller-role"
 # The customer's daily recipient quota (their account's, or the gateway's default).
 CALLER_QUOTA_HEADER = "x-caller-recipients-per-day"
-CALLER_HEADERS = frozenset({CALLER_ID_HEADER, CALLER_ROLE_HEADER, CALLER_QUOTA_HEADER})
+# The client's address, as the gateway saw it, on the routes whose callers bring their own
+# credentials (a carrier's delivery reports: checked against its `reportSources`).
+CALLER_ADDRESS_HEADER = "x-caller-address"
+CALLER_HEADERS = frozenset(
+    {CALLER_ID_HEADER, CALLER_ROLE_HEADER, CALLER_QUOTA_HEADER, CALLER_ADDRESS_HEADER}
+)
 
 Role = Literal["customer", "operator", "internal"]
 

@@ -8,9 +8,16 @@ redelivered event finds its id in the inbox and changes nothing.
 A handler that fails on one event does not block the partition: the batch is
 retried one event at a time, and an event that still fails is written to the
 dead-letter table with its error (and logged) so an operator can replay it.
-Database or broker outages are retried with backoff, never dead-lettered; so is a
+Database or broker outages are retried with backoff, never dead-lettered: a
+connection refused, reset or timed out, a pool with no free connection, a server
+shutting down or out of connections, a deadlock or serialisation failure; so is a
 schema behind the code (an undefined column or table: the migration Job has not run
-yet), which the next attempt after the migration gets right.
+yet), which the next attempt after the migration gets right. If writing the dead
+letter itself fails, the batch is retried too (what was applied is in the inbox).
+
+`started` is set once the consumer has joined its group, `assigned` once it holds its
+partitions and knows its read position in each (readiness waits for that: a service
+whose consumers are not reading yet would answer "ready" and apply events late).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
@@ -54,14 +62,46 @@ class InfrastructureError(Exception):
 
 # SQLSTATEs of a schema behind the code: undefined_table, undefined_column.
 SCHEMA_BEHIND = frozenset({"42P01", "42703"})
+# SQLSTATE classes of a database that is unavailable for now, not of a bad event:
+# 08 connection exception, 53 insufficient resources (too many connections, disk full),
+# 57 operator intervention (admin shutdown, cannot connect now), 40 transaction rollback
+# (serialisation failure, deadlock), 58 system error (I/O).
+UNAVAILABLE_CLASSES = frozenset({"08", "53", "57", "40", "58"})
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(exc, "sqlstate", None)
+    return state if isinstance(state, str) else None
 
 
 def _is_infrastructure_error(exc: BaseException) -> bool:
-    if isinstance(exc, OSError | InterfaceError | OperationalError | ConnectionError):
-        return True
-    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in SCHEMA_BEHIND:
-        return True  # retried until the migration has run, never dead-lettered
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    """The database or broker is unavailable (or the schema behind): retry, never
+    dead-letter. Looks through the causes: asyncpg's errors travel wrapped."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(
+            current,
+            OSError  # refused, reset, timed out (TimeoutError is an OSError)
+            | InterfaceError
+            | OperationalError
+            | PoolTimeoutError  # no free connection in the pool
+            | InfrastructureError,
+        ):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        state = _sqlstate(current)
+        if state is not None and (state in SCHEMA_BEHIND or state[:2] in UNAVAILABLE_CLASSES):
+            return True
+        if (
+            type(current).__module__.startswith("asyncpg")
+            and "Connection" in type(current).__name__
+        ):
+            return True  # asyncpg's ConnectionDoesNotExistError and the like
+        current = current.__cause__ or current.__context__
+    return False
 
 
 class IdempotentConsumer:
@@ -82,8 +122,10 @@ class IdempotentConsumer:
         self.inbox = db.tables.inbox
         self.stats = ConsumerStats()
         self._consumer: AIOKafkaConsumer | None = None
-        # Set once the consumer has joined its group: part of readiness.
+        # Set once the consumer is connected, and once its group gave it its partitions
+        # (even none: more replicas than partitions): both part of readiness.
         self.started = asyncio.Event()
+        self.assigned = asyncio.Event()
         # Set by `stop()`: finish the batch at hand, commit its offsets, leave the group.
         self.stopping = asyncio.Event()
         self._lag_reported: set[tuple[str, str, str]] = set()
@@ -104,6 +146,12 @@ class IdempotentConsumer:
             # Inside the try: a consumer cancelled while it joins its group is stopped too.
             await _retry_forever(consumer.start, what=f"start consumer {self.group_id}")
             self.started.set()
+            # Ready once it holds its partitions and knows where it reads in each (its
+            # committed offsets, or the earliest): the next poll fetches at once.
+            await _retry_forever(
+                partial(_positions, consumer), what=f"partitions of consumer {self.group_id}"
+            )
+            self.assigned.set()
             while not self.stopping.is_set():
                 batch = await consumer.getmany(
                     timeout_ms=500, max_records=self.db.settings.consumer_batch_size
@@ -117,6 +165,8 @@ class IdempotentConsumer:
                 except Exception as exc:  # a rebalance: the events come again, deduplicated
                     log.warning("offset_commit_failed", group=self.group_id, error=repr(exc))
         finally:
+            self.started.clear()
+            self.assigned.clear()
             # Leaves the group: its partitions move to another replica at once.
             await consumer.stop()
 
@@ -169,7 +219,10 @@ class IdempotentConsumer:
                     continue
                 new_ids.discard(envelope.event_id)  # the same id twice in one batch
                 bind_correlation_id(envelope.correlation_id)
-                event = self.event_classes[envelope.event_type].model_validate(envelope.payload)
+                # Tolerant reader: an older version upcast, unknown fields ignored.
+                event = self.event_classes[envelope.event_type].from_payload(
+                    envelope.payload, version=envelope.schema_version
+                )
                 with consumer_span(record.headers, envelope.event_type, self.group_id):
                     await self.handlers[envelope.event_type](uow, envelope, event)
                 applied += 1
@@ -205,7 +258,11 @@ class IdempotentConsumer:
         except Exception as exc:
             if _is_infrastructure_error(exc):
                 raise InfrastructureError(repr(exc)) from exc
-            await self.dead_letter(record, exc)
+            try:
+                await self.dead_letter(record, exc)
+            except Exception as failed:
+                # Not written: the batch is retried (what it applied is in the inbox).
+                raise InfrastructureError(f"dead-lettering failed: {failed!r}") from failed
 
     async def dead_letter(self, record: ConsumerRecord, exc: BaseException) -> None:
         event_id = correlation_id = None
@@ -239,6 +296,14 @@ class IdempotentConsumer:
         )
 
 
+async def _positions(consumer: AIOKafkaConsumer) -> None:
+    """Wait for the read position in each partition of the assignment (which `start()`
+    waited for; none when the group has more members than partitions)."""
+    async with asyncio.timeout(30):
+        for tp in consumer.assignment():
+            await consumer.position(tp)
+
+
 def _header_type(record: ConsumerRecord) -> str | None:
     for key, value in record.headers or ():
         if key == "event_type":
@@ -262,3 +327,13 @@ async def _retry_forever(action: Callable[[], Awaitable[object]], *, what: str) 
             log.warning("retrying", what=what, error=repr(exc), retry_in_s=delay)
         await asyncio.sleep(delay)
         delay = min(delay * 2, 5.0)
+
+
+if __name__ == "__main__":  # python -m msgplat.plumbing.consumer dead-letters list|replay <id>
+    import sys
+
+    from msgplat.plumbing.admin import main
+
+    if sys.argv[1:2] != ["dead-letters"]:
+        sys.exit("usage: python -m msgplat.plumbing.consumer dead-letters list|replay <id>")
+    sys.exit(main("dead-letters", sys.argv[2:]))

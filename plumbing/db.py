@@ -69,6 +69,7 @@ class Database:
             # A pod holds at most pool + overflow connections (the budget in
             # docs/deploy-eks.md).
             max_overflow=settings.db_overflow(),
+            pool_timeout=settings.db_pool_timeout_s,
             # No pre-ping: it cost a round trip and ~1 ms of CPU per transaction. After a
             # database restart a stale connection fails once, the pool is invalidated,
             # and the caller's retry (consumers, relay, the client) gets a fresh one.

@@ -6,6 +6,7 @@ envelope carries what every consumer needs to route, deduplicate and trace it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 from uuid import UUID, uuid4
@@ -17,14 +18,48 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 MAX_EVENT_BYTES = 1_000_000
 
 
+# Takes the payload of one version to the next (version n -> n + 1).
+Upcast = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class UnknownVersion(ValueError):
+    """An old version with no upcast to the current one: the event is dead-lettered."""
+
+
 class Event(BaseModel):
-    """Base of every catalogued event payload (the contract between services)."""
+    """Base of every catalogued event payload (the contract between services).
+
+    Producers are strict: an event is built and validated with `extra="forbid"`, so
+    nothing leaves that the contract does not name. Consumers are tolerant readers
+    (`from_payload`): unknown fields are ignored (a newer producer's additions, during
+    a rolling deploy) and an older version is upcast to this one first.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     event_type: ClassVar[str]
     schema_version: ClassVar[int] = 1
     topic: ClassVar[str]
+    # {old version: its upcast to the next version}; every version below
+    # `schema_version` needs one (tests/test_docs.py checks).
+    upcasts: ClassVar[Mapping[int, Upcast]] = {}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any], *, version: int | None = None) -> Self:
+        """The event a consumer reads: upcast from `version` (the envelope's
+        `schema_version`; None = this one), unknown fields ignored. A version newer
+        than this class is read as this one: a compatible change adds fields only,
+        and a breaking one is a new event type."""
+        data = dict(payload)
+        for old in range(version or cls.schema_version, cls.schema_version):
+            upcast = cls.upcasts.get(old)
+            if upcast is None:
+                raise UnknownVersion(
+                    f"{cls.event_type} v{old} has no upcast to v{old + 1} "
+                    f"(known up to v{cls.schema_version})"
+                )
+            data = upcast(data)
+        return cls.model_validate(data, extra="ignore")
 
 
 class EventTooLarge(ValueError):

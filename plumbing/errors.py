@@ -6,6 +6,7 @@ client handles the framework's validation errors and ours the same way.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,12 +24,18 @@ class FieldError:
     msg: str
     type: str = "value_error"
     input: Any = None
+    # What a client needs to say it in its own words (and language), e.g. the earliest
+    # accepted time: JSON values, named in camelCase.
+    ctx: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         shown = self.input
         if isinstance(shown, str) and len(shown) > MAX_ECHOED_INPUT:
             shown = shown[:MAX_ECHOED_INPUT] + "..."  # never echo a huge value back
-        return {"loc": list(self.loc), "msg": self.msg, "type": self.type, "input": shown}
+        body = {"loc": list(self.loc), "msg": self.msg, "type": self.type, "input": shown}
+        if self.ctx:
+            body["ctx"] = jsonable_encoder(self.ctx)
+        return body
 
 
 @dataclass
@@ -89,6 +96,18 @@ class Conflict(Exception):
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def json_safe(value: Any) -> Any:
+    """The value with every infinite or NaN float as text: JSON has neither, and a body
+    may still hold one (`1e400` is valid JSON, read as infinity), echoed in a 422."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    return value
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -101,11 +120,13 @@ def install_error_handlers(app: FastAPI) -> None:
                 error["msg"] = str(error.get("msg", "")).removeprefix("Value error, ")
                 error.pop("ctx", None)  # only the exception object, which has no JSON form
             errors.append(error)
-        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})
+        return JSONResponse(
+            status_code=422, content={"detail": json_safe(jsonable_encoder(errors))}
+        )
 
     @app.exception_handler(RequestInvalid)
     async def _invalid(_: Request, exc: RequestInvalid) -> JSONResponse:
-        body: dict[str, Any] = {"detail": [e.as_dict() for e in exc.errors]}
+        body: dict[str, Any] = {"detail": json_safe([e.as_dict() for e in exc.errors])}
         if exc.total is not None and exc.total > len(exc.errors):
             body["errorCount"] = exc.total
         return JSONResponse(status_code=422, content=body)

@@ -1,5 +1,6 @@
 """`/health/live` (the process answers) and `/health/ready` (database and broker
-reachable, the schema at the revision the code needs, the consumers in their groups)."""
+reachable, the schema at the revision the code needs, the outbox relay making progress,
+the consumers in their groups)."""
 
 from __future__ import annotations
 
@@ -40,8 +41,11 @@ async def ready(request: Request) -> JSONResponse:
         checks["broker"] = "ok"
     else:
         checks["broker"] = "unreachable"
+    # Rows to publish and none published for OUTBOX_STALL_S: events are not leaving.
+    checks["outbox"] = runtime.relay.stalled() or "ok"
     for consumer in runtime.consumers:
-        checks[f"consumer:{consumer.group_id}"] = "ok" if consumer.started.is_set() else "joining"
+        # "ok" once the group gave it its partitions: ready means events are read now.
+        checks[f"consumer:{consumer.group_id}"] = runtime.consumer_state(consumer)
     ok = all(v == "ok" for v in checks.values())
     body = {"status": "ready" if ok else "not ready", "service": runtime.settings.service_name}
     return JSONResponse(status_code=200 if ok else 503, content={**body, "checks": checks})

@@ -63,6 +63,12 @@ OUTBOX_AGE = Gauge(
 )
 OUTBOX_PUBLISHED = Counter("outbox_published_total", "Outbox rows published to Kafka")
 OUTBOX_FAILURES = Counter("outbox_publish_failures_total", "Outbox batches that failed to publish")
+OUTBOX_PARKED = Counter(
+    "outbox_parked_total",
+    "Outbox rows the broker refused for good (too large, topic refused), moved to "
+    "outbox_parked: their key waits until an operator retries or discards them",
+)
+OUTBOX_PARKED_ROWS = Gauge("outbox_parked_rows", "Rows in outbox_parked now")
 CONSUMER_LAG = Gauge(
     "consumer_lag_events",
     "Events on the partition not yet consumed by the group (high watermark - position)",
@@ -85,6 +91,13 @@ CARRIER_REQUESTS = Histogram(
     "unreachable, connection_lost), and how long they took",
     ["carrier", "result"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+CARRIER_REPORTS_REFUSED = Counter(
+    "send_carrier_reports_refused_total",
+    "Delivery reports refused, by the carrier whose path they came on and why: token "
+    "(not its callback token), source (not from its addresses), other_carrier (a message "
+    "it does not hold; the message is left as it was)",
+    ["carrier", "reason"],
 )
 CARRIER_RESULTS = Counter(
     "carrier_message_results_total",

@@ -50,6 +50,12 @@ def normalise_callback(raw: str, region: str = "KR") -> str:
     return re.sub(r"\D", "", phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL))
 
 
+def callback_e164(national: str, region: str = "KR") -> str:
+    """A callback number kept in national digits (`normalise_callback`) in E.164, as a
+    carrier wants the number a text goes to: 0212345678 -> +82212345678."""
+    return phonenumbers.format_number(phonenumbers.parse(national, region), PhoneNumberFormat.E164)
+
+
 def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber:
     if not _PHONE_CHARS.fullmatch(raw):
         raise NumberInvalid(

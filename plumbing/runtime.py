@@ -61,8 +61,10 @@ class ServiceRuntime:
         self.db = Database(settings, tables)
         # Not ready, and no consumer or relay, while the schema is behind the code.
         self.schema = SchemaGate(self.db, settings.service_name)
-        self.producer: AIOKafkaProducer = make_producer(settings)
-        self.relay = OutboxRelay(self.db, self.producer)
+        # The relay owns the producer: it rebuilds it after a failed publish.
+        self.relay = OutboxRelay(
+            self.db, make_producer(settings), producer_factory=lambda: make_producer(settings)
+        )
         self.consumers = [
             IdempotentConsumer(self.db, group_id=group, handlers=handlers)
             for group, handlers in subscriptions.items()
@@ -80,6 +82,13 @@ class ServiceRuntime:
         self._connect_task: asyncio.Task[None] | None = None
         self._relay_task: asyncio.Task[None] | None = None
         self._consumer_tasks: dict[IdempotentConsumer, asyncio.Task[None]] = {}
+        # group -> why it is down, while a dead consumer waits to be started again.
+        self.consumer_down: dict[str, str] = {}
+
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        """The producer the relay publishes with now (it may have been rebuilt)."""
+        return self.relay.producer
 
     async def start(self) -> None:
         """Start serving at once; the broker side connects in the background.
@@ -101,9 +110,41 @@ class ServiceRuntime:
         await self._connect_producer()
         self._relay_task = asyncio.create_task(self.relay.run(), name="outbox-relay")
         self._consumer_tasks = {
-            c: asyncio.create_task(c.run(), name=f"consumer-{c.group_id}") for c in self.consumers
+            c: asyncio.create_task(self._supervise(c), name=f"consumer-{c.group_id}")
+            for c in self.consumers
         }
         self._tasks += [self._relay_task, *self._consumer_tasks.values()]
+
+    async def _supervise(self, consumer: IdempotentConsumer) -> None:
+        """Run a consumer; if it dies, start it again with backoff (readiness says it is
+        down meanwhile, `consumer_state`)."""
+        delay = 0.5
+        while not self.stopping.is_set() and not consumer.stopping.is_set():
+            try:
+                await consumer.run()
+                return  # asked to stop
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.consumer_down[consumer.group_id] = f"down: {exc!r}"[:300]
+                log.error(
+                    "consumer_died", group=consumer.group_id, error=repr(exc), restart_in_s=delay
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+            self.consumer_down.pop(consumer.group_id, None)
+            if consumer.stopping.is_set():
+                return
+
+    def consumer_state(self, consumer: IdempotentConsumer) -> str:
+        """For readiness: "ok" once it holds its partitions, else what it waits for."""
+        if consumer.group_id in self.consumer_down:
+            return self.consumer_down[consumer.group_id]
+        if consumer.assigned.is_set():
+            return "ok"
+        if consumer.started.is_set():
+            return f"waiting for partitions of {consumer.group_id}"
+        return "joining"
 
     async def _connect_producer(self) -> None:
         delay = 0.2
@@ -115,8 +156,7 @@ class ServiceRuntime:
             except Exception as exc:
                 log.warning("broker_unavailable", error=repr(exc), retry_in_s=delay)
                 await self.producer.stop()
-                self.producer = make_producer(self.settings)
-                self.relay.producer = self.producer
+                self.relay.producer = make_producer(self.settings)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
         self.producer_started.set()
@@ -133,8 +173,8 @@ class ServiceRuntime:
             self._connect_task.cancel()
         for consumer, task in self._consumer_tasks.items():
             consumer.stop()
-            if not consumer.started.is_set():
-                task.cancel()  # still joining its group: nothing in hand
+            if not consumer.assigned.is_set():
+                task.cancel()  # joining its group or restarting: nothing in hand
         await _finish_or_cancel([*workers, *self._consumer_tasks.values()], deadline)
         if self._relay_task is not None and not self._relay_task.done():
             self.relay.stop()

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal, Self
+from typing import Literal, Self, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+S = TypeVar("S", bound=BaseSettings)
 
 KafkaSecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_SSL"]
 KafkaSaslMechanism = Literal["SCRAM-SHA-512", "OAUTHBEARER"]
@@ -26,6 +28,13 @@ class ServiceSettings(BaseSettings):
         description="PostgreSQL URL, e.g. postgresql://user:pass@host:5432/msgplat"
     )
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_timeout_s: float = Field(
+        default=30,
+        gt=0,
+        le=600,
+        description="How long a transaction waits for a free pooled connection before it "
+        "fails (a consumer then retries its batch, it never dead-letters it)",
+    )
     db_max_overflow: int | None = Field(
         default=None,
         ge=0,
@@ -86,6 +95,20 @@ class ServiceSettings(BaseSettings):
     )
     outbox_poll_interval_s: float = Field(default=0.2, gt=0, le=10)
     outbox_retention_s: float = Field(default=3600, ge=0)
+    outbox_publish_timeout_s: float = Field(
+        default=30,
+        gt=0,
+        le=600,
+        description="Longest wait for the broker to take a batch of outbox rows; past it "
+        "the relay gives up the batch (its lock and transaction), rebuilds its producer "
+        "and tries again",
+    )
+    outbox_stall_s: float = Field(
+        default=60,
+        gt=0,
+        description="With rows to publish and none published for this long, the relay "
+        "reports the service not ready (`outbox` in /health/ready)",
+    )
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
 
     shutdown_grace_s: float = Field(
@@ -215,3 +238,48 @@ def asyncpg_url(value: str) -> str:
         if value.startswith(prefix):
             return "postgresql+asyncpg://" + value[len(prefix) :]
     raise ValueError("must be a PostgreSQL URL starting with postgresql://")
+
+
+class SettingsError(Exception):
+    """A service's environment does not let it start: the variables to set or mend."""
+
+
+def load_settings(settings: type[S]) -> S:
+    """`settings` read from the environment, or SettingsError naming each variable that
+    is missing or refused (by its environment name, e.g. `CARRIER_API_KEY`, with what it
+    is for); the values given are never shown (they may be secrets)."""
+    try:
+        return settings()
+    except ValidationError as exc:
+        problems = [_problem(settings, error) for error in exc.errors(include_url=False)]
+    raise SettingsError(
+        f"{settings.__name__}: the environment does not let this service start:\n  "
+        + "\n  ".join(problems)
+    )
+
+
+def _problem(settings: type[BaseSettings], error: object) -> str:
+    assert isinstance(error, dict)
+    loc = [str(part) for part in error.get("loc", ())]
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    if not loc:  # a rule across fields: its message names the variables
+        return message
+    name, *inner = loc
+    info = settings.model_fields.get(name)
+    env = env_name(settings, name) if info is not None else name.upper()
+    where = env + "".join(f"[{part}]" for part in inner)
+    if error.get("type") == "missing":
+        return f"{where} is required: {info.description if info else ''}".rstrip(": ")
+    return f"{where}: {message}"
+
+
+def env_name(settings: type[BaseSettings], field: str) -> str:
+    """The environment variable a settings field is read from (its alias, or its name
+    with the class's `env_prefix`), upper case."""
+    info = settings.model_fields[field]
+    alias = info.validation_alias or info.alias
+    if isinstance(alias, str):
+        return alias.upper()
+    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+        return alias.choices[0].upper()
+    return (str(settings.model_config.get("env_prefix", "")) + field).upper()

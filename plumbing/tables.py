@@ -1,4 +1,5 @@
-"""The plumbing tables every service has in its own schema: outbox, inbox, dead letters."""
+"""The plumbing tables every service has in its own schema: outbox, inbox, dead letters,
+parked outbox rows."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class PlumbingTables:
     outbox: Table
     inbox: Table
     dead_letters: Table
+    outbox_parked: Table
 
 
 def plumbing_tables(metadata: MetaData) -> PlumbingTables:
@@ -67,4 +69,24 @@ def plumbing_tables(metadata: MetaData) -> PlumbingTables:
         Column("error", Text, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
-    return PlumbingTables(outbox=outbox, inbox=inbox, dead_letters=dead_letters)
+    # Outbox rows the broker will never take (too large, topic refused): moved here with
+    # the error, keeping their outbox id, so that `retry` puts them back in their place.
+    # The later rows of the same topic and key wait behind them (plumbing/outbox.py).
+    outbox_parked = Table(
+        "outbox_parked",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=False),
+        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("value", LargeBinary, nullable=False),
+        Column("headers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("error", Text, nullable=False),
+        Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Index("ix_outbox_parked_topic_key", "topic", "key"),
+    )
+    return PlumbingTables(
+        outbox=outbox, inbox=inbox, dead_letters=dead_letters, outbox_parked=outbox_parked
+    )

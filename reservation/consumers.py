@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from msgplat.contracts.events import CreditHeld, CreditRefused, SendingFinished, SendingStarted
+from msgplat.contracts.events import (
+    CreditHeld,
+    CreditRefused,
+    NoticeResultReported,
+    SendingFinished,
+    SendingStarted,
+)
 from msgplat.plumbing.runtime import Subscriptions
 from msgplat.reservation import reactions
 
@@ -12,5 +18,7 @@ SUBSCRIPTIONS: Subscriptions = {
         CreditRefused: reactions.on_credit_refused,
         SendingStarted: reactions.on_sending_started,
         SendingFinished: reactions.on_sending_finished,
+        # Whether a sender's verification code reached its number.
+        NoticeResultReported: reactions.on_notice_result,
     },
 }

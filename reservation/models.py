@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
     DateTime,
+    Identity,
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -44,6 +47,7 @@ reservations = Table(
     # Messages per type ({"SMS": n, "LMS": m}); null on reservations older than it.
     Column("msg_counts", JSONB, nullable=True),
     Index("ix_reservations_user_created", "user_id", "created_at"),
+    Index("ix_reservations_user_reserve_dt", "user_id", "reserve_dt"),
 )
 
 # No table of recipients: the list travels once, as ordered chunk events in the outbox
@@ -85,6 +89,48 @@ templates = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ux_templates_user_name", "user_id", "name", unique=True),
     Index("ix_templates_user_created", "user_id", "created_at"),
+)
+
+# A customer's sender numbers (발신번호 사전등록): a reservation's callbackNum must be one of
+# theirs, verified (domain/senders.py). `number` in national digits, as callbackNum is
+# kept. The outstanding code is kept only as a hash; the notice that carried it to the
+# number (send) reports whether it was delivered (`code_delivery`).
+senders = Table(
+    "senders",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("number", String(20), nullable=False),
+    Column("status", String(16), nullable=False),  # pending | verified
+    Column("method", String(16), nullable=True),  # code | operator, once verified
+    Column("note", String(500), nullable=True),  # the operator's, when approved
+    Column("approved_by", String(64), nullable=True),
+    Column("code_hash", String(64), nullable=True),
+    Column("code_expires_at", DateTime(timezone=True), nullable=True),
+    Column("code_attempts_left", SmallInteger, nullable=False, server_default="0"),
+    Column("codes_sent", Integer, nullable=False, server_default="0"),
+    Column("code_sent_at", DateTime(timezone=True), nullable=True),
+    Column("code_notice_id", UUID(as_uuid=True), nullable=True),
+    Column("code_delivery", String(16), nullable=True),  # sending | delivered | failed
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("verified_at", DateTime(timezone=True), nullable=True),
+    Index("ux_senders_user_number", "user_id", "number", unique=True),
+    Index("ix_senders_user_created", "user_id", "created_at"),
+)
+
+# Every code sent to a number, kept a day: the daily budgets per number (whoever asks:
+# no number is flooded with codes, and guessing one takes days) and per customer (codes
+# are free: they are no free channel either).
+sender_codes = Table(
+    "sender_codes",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("number", String(20), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_sender_codes_number_sent", "number", "sent_at"),
+    Index("ix_sender_codes_user_sent", "user_id", "sent_at"),
 )
 
 tables = plumbing_tables(metadata)

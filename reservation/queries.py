@@ -1,18 +1,31 @@
-"""Reads of the reservation API: reservations and templates, each answered only to its
-customer (another customer's answers 404) or an operator."""
+"""Reads of the reservation API: reservations, templates and sender numbers, each
+answered only to its customer (another customer's answers 404) or an operator."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import select
+from fastapi.responses import StreamingResponse
+from sqlalchemy import Select, String, cast, select
 
+from msgplat.contracts.messages import LMS_MAX_BYTES, SMS_MAX_BYTES, TITLE_MAX_BYTES
+from msgplat.plumbing.api import Period, word_patterns
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, fetch_page
-from msgplat.reservation.domain import variables
-from msgplat.reservation.models import reservations, templates
-from msgplat.reservation.schemas import MsgReq, Template
+from msgplat.plumbing.export import copy_response, inert, seoul_time
+from msgplat.reservation.domain import SenderStatus, variables
+from msgplat.reservation.models import reservations, senders, templates
+from msgplat.reservation.schemas import (
+    AdvertisingRules,
+    MsgReq,
+    ReservationRules,
+    Sender,
+    Template,
+)
+from msgplat.reservation.settings import ReservationSettings
 from msgplat.reservation.validation import StoredTemplate
 
 
@@ -25,22 +38,85 @@ async def get_reservation(db: Database, caller: Caller, reservation_id: UUID) ->
     return msg_req_of(row)
 
 
-async def list_reservations(
-    db: Database, *, user_id: str | None, status: str | None, page: int, size: int
-) -> tuple[list[MsgReq], int]:
+@dataclass(frozen=True)
+class ReservationFilter:
+    """What a list of reservations is narrowed to (None or empty: not narrowed)."""
+
+    user_id: str | None = None
+    statuses: tuple[str, ...] = ()
+    purpose: str | None = None
+    period: Period = field(default_factory=Period)  # of reserve_dt
+    text: str | None = None  # words of the title, anywhere, any case
+    sort: Literal["newest", "due"] = "newest"
+
+
+def _filtered(f: ReservationFilter, query: Select[Any] | None = None) -> Select[Any]:
+    """`query` (the reservations' rows by default) narrowed and ordered as `f` says."""
+    r = reservations.c
     conditions = []
-    if user_id is not None:
-        conditions.append(reservations.c.user_id == user_id)
-    if status is not None:
-        conditions.append(reservations.c.status == status)
-    query = (
-        select(reservations)
-        .where(*conditions)
-        .order_by(reservations.c.created_at.desc(), reservations.c.id)
-    )
+    if f.user_id is not None:
+        conditions.append(r.user_id == f.user_id)
+    if f.statuses:
+        conditions.append(r.status.in_(f.statuses))
+    if f.purpose is not None:
+        conditions.append(r.purpose == f.purpose)
+    if f.period.start is not None:
+        conditions.append(r.reserve_dt >= f.period.start)
+    if f.period.end is not None:
+        conditions.append(r.reserve_dt < f.period.end)
+    if f.text:
+        conditions += [r.title.ilike(pattern, escape="\\") for pattern in word_patterns(f.text)]
+    order = (r.reserve_dt, r.id) if f.sort == "due" else (r.created_at.desc(), r.id)
+    base = select(reservations) if query is None else query
+    return base.where(*conditions).order_by(*order)
+
+
+async def list_reservations(
+    db: Database, f: ReservationFilter, *, page: int, size: int
+) -> tuple[list[MsgReq], int]:
     async with db.engine.connect() as conn:
-        rows, total = await fetch_page(conn, query, page=page, size=size)
+        rows, total = await fetch_page(conn, _filtered(f), page=page, size=size)
     return [msg_req_of(row) for row in rows], total
+
+
+def reservations_csv(db: Database, f: ReservationFilter) -> StreamingResponse:
+    """The reservations filtered, as CSV written by PostgreSQL (times in Seoul)."""
+    r = reservations.c
+    columns = select(
+        cast(r.id, String).label("id"),
+        inert(r.title).label("title"),
+        r.purpose.label("purpose"),
+        r.status.label("status"),
+        inert(r.status_reason).label("statusReason"),
+        r.msg_type.label("msgType"),
+        r.recipient_count.label("recipients"),
+        r.duplicates_dropped.label("duplicatesDropped"),
+        r.callback_num.label("callbackNum"),
+        seoul_time(r.reserve_dt).label("reserveDt (KST)"),
+        seoul_time(r.created_at).label("createdAt (KST)"),
+        inert(r.content).label("content"),
+    )
+    query = _filtered(f, columns.select_from(reservations))
+    return copy_response(db.engine, query, filename="reservations.csv")
+
+
+def rules(settings: ReservationSettings, *, now: datetime) -> ReservationRules:
+    return ReservationRules(
+        now=now,
+        time_zone=settings.default_timezone,
+        min_lead_s=settings.reserve_min_lead_s,
+        cancel_cutoff_s=settings.cancel_cutoff_s,
+        horizon_days=settings.reserve_horizon_days,
+        earliest=now + timedelta(seconds=settings.reserve_min_lead_s),
+        latest=now + timedelta(days=settings.reserve_horizon_days),
+        max_recipients=settings.max_recipients,
+        title_max_bytes=TITLE_MAX_BYTES,
+        sms_max_bytes=SMS_MAX_BYTES,
+        lms_max_bytes=LMS_MAX_BYTES,
+        advertising=AdvertisingRules(
+            hours=settings.ad_sending_hours, time_zone=settings.ad_sending_timezone
+        ),
+    )
 
 
 def msg_req_of(row: Any) -> MsgReq:
@@ -115,4 +191,54 @@ def template_of(row: Any) -> Template:
         variables=variables(row.content),
         created_at=row.created_at,
         updated_at=row.updated_at,
+    )
+
+
+async def verified_numbers(db: Database, user_id: str) -> frozenset[str]:
+    """The customer's verified sender numbers (national digits): the callbackNums a new
+    reservation of theirs may name."""
+    async with db.engine.connect() as conn:
+        numbers = await conn.scalars(
+            select(senders.c.number).where(
+                senders.c.user_id == user_id, senders.c.status == SenderStatus.VERIFIED
+            )
+        )
+        return frozenset(numbers.all())
+
+
+async def get_sender(db: Database, caller: Caller, sender_id: UUID) -> Sender:
+    async with db.engine.connect() as conn:
+        row = (await conn.execute(select(senders).where(senders.c.id == sender_id))).first()
+    caller.check_owner(row and row.user_id, f"sender {sender_id}")
+    return sender_of(row)
+
+
+async def list_senders(
+    db: Database, *, user_id: str | None, status: str | None, page: int, size: int
+) -> tuple[list[Sender], int]:
+    conditions = []
+    if user_id is not None:
+        conditions.append(senders.c.user_id == user_id)
+    if status is not None:
+        conditions.append(senders.c.status == status)
+    query = select(senders).where(*conditions).order_by(senders.c.created_at, senders.c.id)
+    async with db.engine.connect() as conn:
+        rows, total = await fetch_page(conn, query, page=page, size=size)
+    return [sender_of(row) for row in rows], total
+
+
+def sender_of(row: Any) -> Sender:
+    outstanding = row.code_hash is not None
+    return Sender(
+        id=row.id,
+        user_id=row.user_id,
+        number=row.number,
+        status=row.status,
+        method=row.method,
+        note=row.note,
+        code_expires_at=row.code_expires_at if outstanding else None,
+        attempts_left=row.code_attempts_left if outstanding else 0,
+        code_delivery=row.code_delivery,
+        created_at=row.created_at,
+        verified_at=row.verified_at,
     )

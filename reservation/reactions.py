@@ -1,5 +1,6 @@
 """Reactions: the reservation's part of the saga, how a reservation moves as the other
-contexts report back (one function per event, given the consumer's unit of work).
+contexts report back (one function per event, given the consumer's unit of work); and
+whether a sender's verification code reached its number (`on_notice_result`).
 
     requested --CreditHeld--> scheduled --SendingStarted--> sending
     requested --CreditRefused--> rejected
@@ -28,6 +29,7 @@ from sqlalchemy import func, select, update
 from msgplat.contracts.events import (
     CreditHeld,
     CreditRefused,
+    NoticeResultReported,
     ReservationFinished,
     ReservationRejected,
     ReservationScheduled,
@@ -39,7 +41,7 @@ from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.logging import get_logger
 from msgplat.reservation import domain
-from msgplat.reservation.models import reservations
+from msgplat.reservation.models import reservations, senders
 
 log = get_logger(__name__)
 S = domain.ReservationStatus
@@ -139,3 +141,18 @@ async def _move(
             .returning(reservations)
         )
     ).one()
+
+
+async def on_notice_result(
+    uow: UnitOfWork, envelope: EventEnvelope, event: NoticeResultReported
+) -> None:
+    """Whether a sender's verification code reached its number (`codeDelivery`); the
+    result of an older code than the sender's last changes nothing. Other notices are
+    not this service's."""
+    if event.kind != "sender_verification":
+        return
+    await uow.conn.execute(
+        update(senders)
+        .where(senders.c.id == event.subject_id, senders.c.code_notice_id == event.notice_id)
+        .values(code_delivery=event.status, updated_at=func.now())
+    )

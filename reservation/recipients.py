@@ -89,12 +89,12 @@ def check_recipients(
     recipient_list = build_recipient_list(raw, settings.phone_default_region)
     suffix: Loc = ("dstNum",) if field == "recipients" else ()
     errors += [
-        FieldError(("body", field, index, *suffix), reason, input=value)
+        FieldError(("body", field, index, *suffix), reason, type="phone_number", input=value)
         for index, value, reason in recipient_list.errors
     ]
     added = recipient_list.error_count
     if recipient_list.error_count == 0 and not recipient_list.numbers:
-        errors.append(FieldError(("body", field), "needs at least one recipient"))
+        errors.append(FieldError(("body", field), "needs at least one recipient", "no_recipients"))
         added += 1
     return recipient_list, added
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 from uuid import UUID
 
 from pydantic import (
@@ -16,7 +16,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from msgplat.contracts.events import MsgType, Purpose
-from msgplat.plumbing.api import ApiInput, ApiModel
+from msgplat.plumbing.api import ApiDatetime, ApiInput, ApiModel
 from msgplat.plumbing.caller import ClaimedUserId
 
 # Only the seed's camelCase names on the wire: `user_id` is an unknown field, not a
@@ -67,7 +67,7 @@ class MsgReqCreate(ApiInput):
         description="normal (the default), advertising (marked (광고), with a free opt-out "
         "number, only in the advertising hours) or authentication; a template's by default",
     )
-    reserve_dt: datetime | None = Field(
+    reserve_dt: ApiDatetime | None = Field(
         default=None, description="ISO 8601; without an offset it is Asia/Seoul; absent = now"
     )
     dst_num: list[str] | str | None = Field(
@@ -128,6 +128,17 @@ def _details(exc: ValidationError) -> list[InitErrorDetails]:
     return details
 
 
+class MsgReqReschedule(ApiInput):
+    """`PATCH /msgReqs/{id}`: a new due time for a reservation not yet sending."""
+
+    model_config = _STRICT_NAMES
+
+    reserve_dt: ApiDatetime = Field(
+        description="ISO 8601; without an offset it is Asia/Seoul. The rules of a new "
+        "reservation apply: the lead time, the horizon, the advertising hours"
+    )
+
+
 class MsgReq(ApiModel):
     id: UUID
     user_id: str
@@ -179,3 +190,90 @@ class Template(ApiModel):
     variables: list[str] = Field(description="The content's #{name} variables, in order")
     created_at: datetime
     updated_at: datetime
+
+
+# --- sender numbers (발신번호 사전등록) -----------------------------------------------------
+
+
+class SenderCreate(ApiInput):
+    """`POST /senders`: register a callback number."""
+
+    model_config = _STRICT_NAMES
+
+    user_id: ClaimedUserId = None
+    number: str = Field(
+        min_length=1,
+        max_length=30,
+        description="The callback number, e.g. 02-1234-5678, 010-1234-5678 or 1588-1234",
+    )
+    verify_by: Literal["code", "operator"] = Field(
+        default="code",
+        description="code: a code is sent to the number, to enter at "
+        "POST /senders/{id}/verify; operator: it waits for an operator's approval (a number "
+        "that cannot receive texts, with its proof of subscription)",
+    )
+
+
+class SenderVerify(ApiInput):
+    """`POST /senders/{id}/verify`: the code the number received."""
+
+    model_config = _STRICT_NAMES
+
+    code: str = Field(pattern=r"^[0-9]{6}$", description="The six digits sent to the number")
+
+
+class SenderApprove(ApiInput):
+    """`POST /senders/{id}/approve` (operators): approve a number without a code."""
+
+    model_config = _STRICT_NAMES
+
+    note: str = Field(
+        min_length=1, max_length=500, description="What was checked (kept with the sender)"
+    )
+
+
+class Sender(ApiModel):
+    id: UUID
+    user_id: str
+    number: str = Field(description="National digits, as callbackNum is kept")
+    status: Literal["pending", "verified"] = Field(
+        description="pending: not usable as a callbackNum until verified"
+    )
+    method: Literal["code", "operator"] | None = Field(
+        default=None, description="How it was verified"
+    )
+    note: str | None = Field(default=None, description="The approving operator's note")
+    code_expires_at: datetime | None = Field(
+        default=None, description="While a code is outstanding: until when it is good"
+    )
+    attempts_left: int = Field(description="Wrong codes the outstanding code still allows")
+    code_delivery: Literal["sending", "delivered", "failed"] | None = Field(
+        default=None, description="Whether the last code reached the number"
+    )
+    created_at: datetime
+    verified_at: datetime | None = None
+
+
+class AdvertisingRules(ApiModel):
+    hours: str = Field(description="When advertising may be sent, every day: HH:MM-HH:MM")
+    time_zone: str = Field(description="The time zone of `hours`")
+
+
+class ReservationRules(ApiModel):
+    """`GET /msgReqs/rules`: the public rules a reservation is held to, for a client to
+    show and check before it asks (the server checks them again)."""
+
+    now: datetime = Field(description="The server's time, to count from")
+    time_zone: str = Field(description="The zone of a reserveDt given without an offset")
+    min_lead_s: int = Field(description="A given reserveDt is at least this far ahead")
+    cancel_cutoff_s: int = Field(
+        description="No cancel nor reschedule in this last stretch before the due time"
+    )
+    horizon_days: int = Field(description="A reserveDt is at most this many days ahead")
+    earliest: datetime = Field(description="now + minLeadS: the earliest reserveDt accepted")
+    latest: datetime = Field(description="now + horizonDays: the latest reserveDt accepted")
+    max_recipients: int
+    title_max_bytes: int
+    sms_max_bytes: int
+    lms_max_bytes: int
+    advertising: AdvertisingRules

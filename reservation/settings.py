@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from msgplat.plumbing.settings import ServiceSettings
+from msgplat.plumbing.settings import ServiceSettings, load_settings
 from msgplat.plumbing.windows import HoursText, Windows, ZoneName, daily
 
 
@@ -69,10 +69,45 @@ class ReservationSettings(ServiceSettings):
         "was accepted since) so that their next reservations go ahead without a call",
     )
 
+    # Sender numbers (발신번호 사전등록): domain/senders.py, commands/senders.py.
+    sender_code_ttl_s: int = Field(
+        default=600, ge=60, le=86_400, description="How long a sender's verification code is good"
+    )
+    sender_code_attempts: int = Field(
+        default=5, ge=1, le=20, description="Wrong guesses a verification code allows"
+    )
+    sender_code_resend_s: int = Field(
+        default=60, ge=0, le=3600, description="Least time between two codes sent to one number"
+    )
+    sender_codes_max: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Codes one sender number may be sent; past it, an operator approves it",
+    )
+    sender_codes_per_number_day: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Codes one number may be sent in 24 hours, whichever customer asks",
+    )
+    sender_codes_per_customer_day: int = Field(
+        default=50, ge=1, le=100_000, description="Codes one customer may have sent in 24 hours"
+    )
+    senders_per_customer: int = Field(
+        default=100, ge=1, le=10_000, description="Sender numbers one customer may register"
+    )
+    demo_senders: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='JSON object userId -> callback numbers, e.g. `{"demo": ["0212345678"]}`: '
+        "registered and approved (as by an operator) at start-up when missing, like the "
+        "demo accounts (`make run` sets it for `demo`)",
+    )
+
     @property
     def advertising_hours(self) -> Windows:
         return daily(self.ad_sending_hours, self.ad_sending_timezone)
 
 
 def get_settings() -> ReservationSettings:
-    return ReservationSettings()  # read from the environment
+    return load_settings(ReservationSettings)  # SettingsError names what is missing

@@ -1,12 +1,14 @@
 """Every rule of a new reservation (and of a template's text), checked at once so that
 the caller sees all bad fields in one answer: the message, the reserved time and the
-callback here; the recipients and their personalised texts in `recipients`. No I/O: the
-command loads the template.
+callback here (a verified sender number of the customer's); the recipients and their
+personalised texts in `recipients`. No I/O: the command loads the template and the
+customer's verified sender numbers.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -71,13 +73,20 @@ def message_errors(
                 title_loc,
                 f"cannot hold variables ({', '.join(title_variables)}): the title is the same "
                 "for every recipient; put them in msgContent",
+                type="title_variables",
                 input=title,
             )
         )
     try:
         if carrier_bytes(title) > TITLE_MAX_BYTES:
             errors.append(
-                FieldError(title_loc, f"is over {TITLE_MAX_BYTES} bytes in EUC-KR", input=title)
+                FieldError(
+                    title_loc,
+                    f"is over {TITLE_MAX_BYTES} bytes in EUC-KR",
+                    type="title_too_long",
+                    input=title,
+                    ctx={"maxBytes": TITLE_MAX_BYTES},
+                )
             )
     except ContentInvalid as exc:
         errors.append(FieldError(title_loc, str(exc), input=title))
@@ -98,8 +107,26 @@ def message_errors(
     except ContentInvalid as exc:
         errors.append(FieldError(content_loc, str(exc)))
     if purpose == "advertising" and (problems := domain.content_problems(content)):
-        errors.append(FieldError(content_loc, "; ".join(problems), type="advertising_content"))
+        errors.append(
+            FieldError(
+                content_loc,
+                "; ".join(problems),
+                type="advertising_content",
+                ctx={
+                    "marker": domain.MARKER,
+                    "missingMarker": not domain.has_marker(content),
+                    "missingOptOut": not domain.has_opt_out_number(content),
+                },
+            )
+        )
     return errors, names
+
+
+SENDER_NOT_VERIFIED = (
+    "is not a verified sender number of this customer: register it at POST /senders, then "
+    "enter the code sent to it at POST /senders/{id}/verify (or have an operator approve "
+    "it); a callback number must be registered before use (발신번호 사전등록)"
+)
 
 
 def validate(
@@ -107,10 +134,12 @@ def validate(
     cmd: MsgReqCreate,
     *,
     now: datetime,
+    senders: Collection[str],
     template: StoredTemplate | None = None,
 ) -> Validated:
-    """RequestInvalid listing every broken rule; `template` is cmd.template_id's, loaded
-    for the customer (None: there is no such template of theirs)."""
+    """RequestInvalid listing every broken rule; `senders` are the customer's verified
+    sender numbers (national digits), `template` is cmd.template_id's, loaded for the
+    customer (None: there is no such template of theirs)."""
     errors: list[FieldError] = []
     title, content, purpose, title_loc, content_loc = _message_source(cmd, template, errors)
     names: list[str] = []
@@ -125,7 +154,20 @@ def validate(
     try:
         callback = normalise_callback(cmd.callback_num, settings.phone_default_region)
     except NumberInvalid as exc:
-        errors.append(FieldError(("body", "callbackNum"), str(exc), input=cmd.callback_num))
+        errors.append(
+            FieldError(
+                ("body", "callbackNum"), str(exc), type="callback_number", input=cmd.callback_num
+            )
+        )
+    if callback is not None and callback not in senders:
+        errors.append(
+            FieldError(
+                ("body", "callbackNum"),
+                SENDER_NOT_VERIFIED,
+                type="sender_not_verified",
+                input=cmd.callback_num,
+            )
+        )
 
     total = len(errors)
     recipient_list, extra = check_recipients(settings, cmd, errors)
@@ -215,10 +257,29 @@ def _reserve_dt(
     now: datetime,
     errors: list[FieldError],
 ) -> datetime | None:
+    reserve_dt, found = reserve_time_errors(
+        settings, cmd.reserve_dt, purpose, now=now, sent_now=cmd.reserve_dt is None
+    )
+    errors += found
+    return reserve_dt
+
+
+def reserve_time_errors(
+    settings: ReservationSettings,
+    requested: datetime | None,
+    purpose: str,
+    *,
+    now: datetime,
+    sent_now: bool,
+) -> tuple[datetime | None, list[FieldError]]:
+    """The due time of `requested` (None: now), or the errors of `reserveDt`: the lead
+    time, the horizon, and for advertising its hours. A new reservation's rules, and a
+    rescheduled one's."""
     lead = timedelta(seconds=settings.reserve_min_lead_s)
+    shown = None if requested is None else str(requested)
     try:
         reserve_dt = domain.resolve_reserve_dt(
-            cmd.reserve_dt,
+            requested,
             now=now,
             zone=settings.default_timezone,
             past_tolerance=timedelta(seconds=settings.reserve_past_tolerance_s),
@@ -226,24 +287,34 @@ def _reserve_dt(
             min_lead=lead,
         )
     except domain.ReserveTimeInvalid as exc:
-        errors.append(FieldError(("body", "reserveDt"), str(exc), input=str(cmd.reserve_dt)))
-        return None
+        error = FieldError(
+            ("body", "reserveDt"),
+            str(exc),
+            type=exc.code,
+            input=shown,
+            ctx={**exc.bounds, "leadS": settings.reserve_min_lead_s},
+        )
+        return None, [error]
     if purpose == "advertising":
+        hours = settings.advertising_hours
         problem = domain.hours_problem(
             reserve_dt,
-            sent_now=cmd.reserve_dt is None,
+            sent_now=sent_now,
             earliest=now + lead,
-            hours=settings.advertising_hours,
+            hours=hours,
             label=f"{settings.ad_sending_hours} {settings.ad_sending_timezone}",
         )
         if problem:
-            errors.append(
-                FieldError(
-                    ("body", "reserveDt"),
-                    problem,
-                    type="advertising_hours",
-                    input=None if cmd.reserve_dt is None else str(cmd.reserve_dt),
-                )
+            error = FieldError(
+                ("body", "reserveDt"),
+                problem,
+                type="advertising_hours",
+                input=shown,
+                ctx={
+                    "hours": settings.ad_sending_hours,
+                    "timeZone": settings.ad_sending_timezone,
+                    "earliest": hours.next_open(max(reserve_dt, now + lead)),
+                },
             )
-            return None
-    return reserve_dt
+            return None, [error]
+    return reserve_dt, []

@@ -47,6 +47,9 @@ async def record_submitted(
     """The carriers answered for each message of `batch`: the accepted ones wait for their
     report, the rejected ones fail, and the job's cursor moves past the batch."""
     rid = job.reservation_id
+    # First, so that the job's row is locked (no claim comes in between) and a runner
+    # that lost the lease writes nothing: the cursor only moves forward.
+    await repository.jobs.advance(uow.conn, rid, batch[-1].seq + 1, epoch=job.epoch)
     accepted = [(row.seq, r) for row, r in zip(batch, results, strict=True) if r.accepted]
     rejected = [(row.seq, r) for row, r in zip(batch, results, strict=True) if not r.accepted]
     answers = Counter((r.carrier, r.accepted) for r in results)
@@ -81,7 +84,6 @@ async def record_submitted(
             reasons=[r.reason or domain.REJECTED_REASON for _, r in rejected],
         )
         await record_final(uow, job, failed)
-    await repository.jobs.advance(uow.conn, rid, batch[-1].seq + 1)
 
 
 async def record_unavailable(
@@ -96,6 +98,7 @@ async def record_unavailable(
     """No carrier took `batch`: spend an attempt (when a call was made) and fail what is
     out of budget (P002) or, once `expired`, all of it (P001)."""
     rid = job.reservation_id
+    await repository.jobs.fence(uow.conn, rid, epoch=job.epoch)
     seqs = [row.seq for row in batch]
     if exc.attempted:
         await repository.messages.spend_attempt(uow.conn, rid, seqs)

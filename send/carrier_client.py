@@ -84,7 +84,8 @@ class CarrierClient:
     def __init__(self, settings: SendSettings, carrier: CarrierConfig | None = None) -> None:
         carrier = carrier or settings.carrier_configs()[0]
         self.name = carrier.name
-        self.report_url = settings.report_callback_url
+        # Each carrier reports on its own path (send/callback_auth.py).
+        self.report_url = f"{settings.report_callback_url.rstrip('/')}/{carrier.name}"
         self.open_s = settings.breaker_open_s
         self.client = httpx.AsyncClient(
             base_url=carrier.url,
@@ -137,7 +138,7 @@ class CarrierClient:
         try:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(3),
-                wait=wait_exponential_jitter(initial=0.1, max=1.0),
+                wait=wait_exponential_jitter(multiplier=0.1, max=1.0),
                 retry=retry_if_exception_type(_Transient),
                 reraise=True,
             ):

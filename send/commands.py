@@ -4,8 +4,8 @@ sending windows.
 The opt-out list holds numbers (E.164) that advertising is never sent to: the runner
 reads it when it claims a batch of an advertising job, so a number listed at that
 moment is not sent to. A change of the sending windows takes effect at the customer's
-next batch: their paused jobs are made due at once, so that each is checked again
-against the new windows (and resumes, or pauses again until a new time).
+next batch: their paused jobs (and their held notices) are made due at once, so that each
+is checked again against the new windows (and resumes, or pauses again until a new time).
 """
 
 from __future__ import annotations
@@ -111,6 +111,7 @@ async def put_sending_windows(
     async with db.engine.begin() as conn:
         row = await repository.windows.put(conn, user_id, values)
         await repository.jobs.recheck_paused(conn, user_id)
+        await repository.notices.recheck_paused(conn, user_id)
     return windows_view(row)
 
 
@@ -119,3 +120,4 @@ async def remove_sending_windows(db: Database, *, user_id: str) -> None:
         if not await repository.windows.remove(conn, user_id):
             raise NotFound(f"sending windows of customer {user_id}")
         await repository.jobs.recheck_paused(conn, user_id)
+        await repository.notices.recheck_paused(conn, user_id)

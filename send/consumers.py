@@ -7,7 +7,10 @@ from msgplat.contracts.events import (
     ReservationRecipientsAdded,
     ReservationRejected,
     ReservationRequested,
+    ReservationRescheduled,
     ReservationScheduled,
+    SenderVerificationRequested,
+    StatusAlertRequested,
 )
 from msgplat.plumbing.runtime import Subscriptions
 from msgplat.send import reactions
@@ -17,7 +20,13 @@ SUBSCRIPTIONS: Subscriptions = {
         ReservationRequested: reactions.on_reservation_requested,
         ReservationRecipientsAdded: reactions.on_recipients_added,
         ReservationScheduled: reactions.on_reservation_scheduled,
+        ReservationRescheduled: reactions.on_reservation_rescheduled,
         ReservationRejected: reactions.on_reservation_rejected,
         ReservationCancelled: reactions.on_reservation_cancelled,
+    },
+    # Apart, so that a notice never waits behind a reservation's recipient chunks.
+    "send-notices": {
+        StatusAlertRequested: reactions.on_status_alert_requested,
+        SenderVerificationRequested: reactions.on_sender_verification_requested,
     },
 }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
+from uuid import UUID
 
 
 class MessageState(StrEnum):
@@ -52,6 +53,14 @@ CODE_REJECTED = "REJECTED"  # a carrier's rejection that gave no code of its own
 REJECTED_REASON = "rejected by the carrier"
 
 
+class LeaseLost(Exception):
+    """A runner's lease of a job was taken over (its epoch moved): it writes and submits
+    nothing more for that job."""
+
+    def __init__(self, reservation_id: object, epoch: int) -> None:
+        super().__init__(f"lease of {reservation_id} at epoch {epoch} lost")
+
+
 # Why a job may not send now (see gating.py).
 Rule = Literal["advertising_hours", "sending_windows"]
 
@@ -88,3 +97,53 @@ def parse_ref(ref: str) -> tuple[str, int]:
 
 def make_ref(reservation_id: object, seq: int) -> str:
     return f"{reservation_id}:{seq}"
+
+
+# -- notices: one message each, on the platform's own account (see notices.py) ----------
+
+
+class NoticeState(StrEnum):
+    PENDING = "pending"  # due at `next_attempt_at` (after a backoff, or a sending window)
+    SENDING = "sending"  # claimed and at a carrier; leased until `next_attempt_at`
+    SUBMITTED = "submitted"  # a carrier took it: waiting for its delivery report
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+NoticeKind = Literal["status_alert", "sender_verification"]
+
+# What a notice is, by its kind: the purpose its sending windows are checked for (a
+# verification code is an authentication message: never held back), and whether billing
+# charges it when delivered.
+NOTICE_PURPOSE: dict[str, Literal["normal", "authentication"]] = {
+    "status_alert": "normal",
+    "sender_verification": "authentication",
+}
+NOTICE_BILLABLE: dict[str, bool] = {"status_alert": True, "sender_verification": False}
+
+CODE_NO_WINDOW = "P004"  # held by the customer's sending windows, and none opens again
+NOTICE_REF_PREFIX = "notice:"
+# A verification code is not kept once its notice is final.
+REDACTED_TEXT = "[verification code removed]"
+
+
+def notice_ref(notice_id: UUID) -> str:
+    """The carrier's reference of a notice (its idempotency key there)."""
+    return f"{NOTICE_REF_PREFIX}{notice_id}"
+
+
+def parse_notice_ref(ref: str) -> UUID | None:
+    """A notice's id from its carrier reference; None for a message's reference.
+    ValueError for a notice reference that holds no id."""
+    if not ref.startswith(NOTICE_REF_PREFIX):
+        return None
+    try:
+        return UUID(ref.removeprefix(NOTICE_REF_PREFIX))
+    except ValueError:
+        raise ValueError(f"{ref!r} is not a notice reference (notice:<id>)") from None
+
+
+def notice_retry_delay_s(attempts: int, retry_after_s: float) -> float:
+    """How long a notice no carrier took waits before its next attempt: the carrier's
+    `Retry-After`, at least 0.5 s doubling per attempt, at most a minute."""
+    return min(60.0, max(retry_after_s, 0.5 * 2 ** max(0, attempts - 1)))

@@ -44,6 +44,15 @@ jobs = Table(
     Column("next_seq", Integer, nullable=False, server_default="0"),
     Column("lease_owner", String(64), nullable=True),
     Column("lease_until", DateTime(timezone=True), nullable=True),
+    # The lease's fencing token: one more at each claim. Every write of a runner and
+    # every submit names the epoch it claimed with, so a runner whose lease was taken
+    # over (a long pause, a slow carrier) changes nothing and submits nothing.
+    Column("epoch", Integer, nullable=False, server_default="0"),
+    # The last seq a runner was about to hand to a carrier (checked and set right before
+    # the submit): a message claimed past the cursor but at or before it may be at the
+    # carrier, so it is never submitted again (it waits for its report, else the sweep);
+    # one after it never left and may be submitted (or cancelled).
+    Column("handed_seq", Integer, nullable=False, server_default="-1"),
     Column("started_at", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     # The W3C traceparent of the reservation's trace (when tracing is on): the send and
@@ -65,6 +74,8 @@ jobs = Table(
         "due_at",
         postgresql_where=text("status IN ('scheduled', 'sending')"),
     ),
+    # The message search: a customer's jobs by due time.
+    Index("ix_jobs_user_due", "user_id", "due_at"),
 )
 
 # The count of final messages per job. Kept apart from `jobs` so that delivery reports
@@ -107,6 +118,8 @@ messages = Table(
         "submitted_at",
         postgresql_where=text("status = 'submitted'"),
     ),
+    # The message search: every message to a number.
+    Index("ix_messages_dst_num", "dst_num", "reservation_id"),
 )
 
 # Each customer's opt-out list (numbers in E.164): advertising is never sent to them.
@@ -129,6 +142,49 @@ sending_windows = Table(
     Column("purposes", JSONB, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Notices: one message each, sent on the platform's own account (notices.py): a customer's
+# status alert, or the code that verifies a sender number. `notice_id` is the requester's
+# idempotency key (and the carrier's ref, `notice:<id>`).
+# pending -> sending -> submitted -> delivered | failed; pending | sending -> failed
+notices = Table(
+    "notices",
+    metadata,
+    Column("notice_id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),  # status_alert | sender_verification
+    # What it is about: the reservation of a status alert, the sender of a code.
+    Column("subject_id", UUID(as_uuid=True), nullable=False),
+    Column("purpose", String(16), nullable=False),  # its sending windows' purpose
+    Column("to_num", String(20), nullable=False),
+    Column("sender", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("msg_type", String(8), nullable=False),
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    # pending: when it is due; sending: until when its claim is leased.
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Why a pending notice waits (the customer's sending windows); NULL when it does not.
+    Column("pause_reason", Text, nullable=True),
+    Column("carrier", String(32), nullable=True),
+    Column("carrier_msg_id", String(64), nullable=True),
+    Column("result_code", String(16), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("final_at", DateTime(timezone=True), nullable=True),
+    Index(
+        "ix_notices_due",
+        "next_attempt_at",
+        postgresql_where=text("status IN ('pending', 'sending')"),
+    ),
+    Index(
+        "ix_notices_awaiting_report",
+        "submitted_at",
+        postgresql_where=text("status = 'submitted'"),
+    ),
+    Index("ix_notices_user_pending", "user_id", postgresql_where=text("status = 'pending'")),
 )
 
 tables = plumbing_tables(metadata)

@@ -1,5 +1,6 @@
-"""What the reservation's events make send do: its copy of each reservation (a job and
-its messages), one function per event, each given the unit of work."""
+"""What events make send do, one function per event, each given the unit of work: the
+reservation's make its copy of each reservation (a job and its messages); a status alert
+(monitoring) or a sender's verification code (reservation) becomes a notice."""
 
 from __future__ import annotations
 
@@ -10,13 +11,19 @@ from msgplat.contracts.events import (
     ReservationRecipientsAdded,
     ReservationRejected,
     ReservationRequested,
+    ReservationRescheduled,
     ReservationScheduled,
+    SenderVerificationRequested,
+    StatusAlertRequested,
 )
 from msgplat.plumbing import tracing
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
-from msgplat.send import repository
+from msgplat.plumbing.logging import get_logger
+from msgplat.send import notices, repository
 from msgplat.send.results import record_final
+
+log = get_logger(__name__)
 
 
 async def on_reservation_requested(
@@ -45,6 +52,14 @@ async def on_reservation_scheduled(
     await repository.jobs.schedule(uow.conn, event.reservation_id, event.reserve_dt)
 
 
+async def on_reservation_rescheduled(
+    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRescheduled
+) -> None:
+    """The job is due at the new time (the scheduler claims jobs by due time)."""
+    if not await repository.jobs.reschedule(uow.conn, event.reservation_id, event.reserve_dt):
+        log.warning("reschedule_too_late", reservation_id=str(event.reservation_id))
+
+
 async def on_reservation_rejected(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRejected
 ) -> None:
@@ -66,7 +81,43 @@ async def on_reservation_cancelled(
     # Pending messages are cancelled. Messages claimed but not confirmed handed over
     # (at or after the job's cursor) are too, when no live runner holds the lease; a
     # live runner cancels its own unconfirmed ones when it sees the cancel.
+    # What a runner may have handed to a carrier (up to `handed_seq`) waits for its
+    # report. A runner that died holding the lease: the sweep ends its job once the
+    # lease expires (scheduler.finish_abandoned_cancels).
+    unconfirmed = not job.leased(datetime.now(UTC))
+    if unconfirmed:
+        await repository.jobs.confirm_handed(uow.conn, job.reservation_id)
     cancelled = await repository.messages.cancel(
-        uow.conn, job.reservation_id, pending=True, unconfirmed=not job.leased(datetime.now(UTC))
+        uow.conn, job.reservation_id, pending=True, unconfirmed=unconfirmed
     )
     await record_final(uow, job, cancelled)
+
+
+async def on_status_alert_requested(
+    uow: UnitOfWork, envelope: EventEnvelope, event: StatusAlertRequested
+) -> None:
+    """A customer's status alert: a notice to their number, charged when delivered."""
+    await notices.request(
+        uow,
+        kind="status_alert",
+        notice_id=event.notice_id,
+        user_id=envelope.user_id,
+        subject_id=event.reservation_id,
+        to_num=event.to_num,
+        text=event.text,
+    )
+
+
+async def on_sender_verification_requested(
+    uow: UnitOfWork, envelope: EventEnvelope, event: SenderVerificationRequested
+) -> None:
+    """The code that proves a sender number: a free notice to that number."""
+    await notices.request(
+        uow,
+        kind="sender_verification",
+        notice_id=event.notice_id,
+        user_id=envelope.user_id,
+        subject_id=event.sender_id,
+        to_num=event.to_num,
+        text=event.text,
+    )

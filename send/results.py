@@ -7,19 +7,21 @@ delivery report, a cancel, an expiry, the sweep, an opt-out) goes through
 are written together. The tally row is updated last, just before the commit, so
 concurrent report batches hold its lock for as short a time as possible.
 
-Reports. Delivery reports from the carrier are applied idempotently in one transaction
-a batch. A report applies to a message that is not final yet (it may even overtake the
-recording of the carrier's answer to the submit) and that records the reporting
-carrier (the one its callback token names); duplicates, reports that arrive after the
-message's first final state, and reports from another carrier (one that had the
-message before a failover, see carrier_router.py) change nothing: a message is final
-once, by one carrier. A batch naming any message we do not know is refused whole (422)
-and changes nothing.
+Reports. Delivery reports from a carrier (authenticated by callback_auth.py: its own
+path and token) are applied idempotently in one transaction a batch. A report applies
+to a message that is not final yet (it may even overtake the recording of the carrier's
+answer to the submit) and that records the reporting carrier. Duplicates and reports
+that arrive after the message's first final state are ignored; reports of a message
+another carrier holds (one that had it before a failover, see carrier_router.py, or a
+carrier reporting what it never had) are refused, counted in the answer and in
+`send_carrier_reports_refused_total`: a message is final once, by one carrier. A batch
+naming any message we do not know is refused whole (422) and changes nothing.
+Reports of notices (`notice:<id>` refs) take the same rules, in `notices.apply_reports`,
+in the same transaction.
 """
 
 from __future__ import annotations
 
-import hmac
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -31,12 +33,14 @@ from msgplat.contracts.events import MessageResultsReported, SendingFinished
 from msgplat.plumbing import tracing
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.errors import FieldError, RequestInvalid
-from msgplat.plumbing.metrics import SEND_MESSAGES
-from msgplat.send import domain, repository
+from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.metrics import CARRIER_REPORTS_REFUSED, SEND_MESSAGES
+from msgplat.send import domain, notices, repository
 from msgplat.send.domain import JobState, MessageState
 from msgplat.send.repository.rows import FinalRow, Job, JobFinalRow
 from msgplat.send.schemas import CarrierReport, ReportsApplied
-from msgplat.send.settings import SendSettings
+
+log = get_logger(__name__)
 
 RESULTS_PER_EVENT = 5000
 MAX_LISTED = 100
@@ -140,26 +144,20 @@ def results_payload(
 # -- the carrier's delivery reports ------------------------------------------------------
 
 
-def reporting_carrier(settings: SendSettings, authorization: str | None) -> str | None:
-    """The carrier whose callback token `authorization` bears; None for no carrier's."""
-    if authorization is None:
-        return None
-    given = authorization.encode()
-    found = None
-    for carrier in settings.carrier_configs():  # every token compared: no timing hint
-        if hmac.compare_digest(given, f"Bearer {carrier.callback_token}".encode()):
-            found = carrier.name
-    return found
-
-
 async def apply_reports(
     db: Database, reports: list[CarrierReport], *, carrier: str
 ) -> ReportsApplied:
-    """Apply `reports` sent by `carrier` (the name its callback token belongs to)."""
+    """Apply `reports` sent by `carrier` (authenticated on its own path): the reports of
+    messages here, those of notices (`notice:<id>` refs) in `notices`."""
     keyed: dict[tuple[UUID, int], CarrierReport] = {}
+    of_notices: dict[UUID, CarrierReport] = {}
     errors: list[FieldError] = []
     for index, report in enumerate(reports):
         try:
+            notice_id = domain.parse_notice_ref(report.ref)
+            if notice_id is not None:
+                of_notices.setdefault(notice_id, report)
+                continue
             rid, seq = domain.parse_ref(report.ref)
             key = (UUID(rid), seq)
         except ValueError as exc:
@@ -171,36 +169,60 @@ async def apply_reports(
 
     keys = list(keyed)
     async with db.unit_of_work() as uow:
-        known = await repository.reports.known(uow.conn, keys)
-        unknown = [k for k in keys if k not in known]
+        known = await repository.reports.known(uow.conn, keys) if keys else {}
+        unknown = [domain.make_ref(*k) for k in keys if k not in known]
+        unknown += [domain.notice_ref(i) for i in await notices.unknown_refs(uow, list(of_notices))]
         if unknown:
             raise RequestInvalid(
                 [
                     FieldError(
                         ("body", "reports", "ref"),
                         "no such message: nothing in this batch was applied",
-                        input=domain.make_ref(*k),
+                        input=ref,
                     )
-                    for k in unknown[:MAX_LISTED]
+                    for ref in unknown[:MAX_LISTED]
                 ],
                 total=len(unknown),
             )
-        values = [keyed[k] for k in keys]
-        changed = await repository.reports.apply_reports(
-            uow.conn,
-            keys,
-            carrier=carrier,
-            statuses=[_state(r) for r in values],
-            codes=[r.code for r in values],
-            reasons=[r.reason or _state(r) for r in values],
-            mids=[r.message_id for r in values],
-            done=[r.done_at for r in values],
-        )
-        await record_final_by_job(uow, changed)
+        others = [k for k in keys if known[k] != carrier]
+        if others:
+            log.warning(
+                "carrier_reports_refused",
+                carrier=carrier,
+                reason="other_carrier",
+                refused=len(others),
+                refs=[domain.make_ref(*k) for k in others[:10]],
+            )
+            uow.after_commit(partial(_count_refused, carrier, len(others)))
+            keys = [k for k in keys if known[k] == carrier]
+        changed: Sequence[JobFinalRow] = []
+        if keys:
+            values = [keyed[k] for k in keys]
+            changed = await repository.reports.apply_reports(
+                uow.conn,
+                keys,
+                carrier=carrier,
+                statuses=[_state(r) for r in values],
+                codes=[r.code for r in values],
+                reasons=[r.reason or _state(r) for r in values],
+                mids=[r.message_id for r in values],
+                done=[r.done_at for r in values],
+            )
+            await record_final_by_job(uow, changed)
+        finished_notices = await notices.apply_reports(uow, of_notices, carrier=carrier)
         await uow.commit()
+    refused = len(keyed) - len(keys)
+    applied = len(changed) + finished_notices
     return ReportsApplied(
-        received=len(reports), applied=len(changed), ignored=len(reports) - len(changed)
+        received=len(reports),
+        applied=applied,
+        ignored=len(reports) - applied - refused,
+        refused=refused,
     )
+
+
+def _count_refused(carrier: str, count: int) -> None:
+    CARRIER_REPORTS_REFUSED.labels(carrier, "other_carrier").inc(count)
 
 
 def _state(report: CarrierReport) -> str:

@@ -2,10 +2,20 @@
 
 A job is sent in batches of up to 1,000 in `seq` order: mark the batch `submitted` (the
 claim), hand it to the carrier, record its answer by moving the job's cursor
-(`next_seq`) past the batch. Submitted messages at or after the cursor are not
-confirmed: after a crash they are handed over again, and the carrier deduplicates them
-by reference, so none is sent twice. (The carrier's message id arrives with each
-delivery report.)
+(`next_seq`) past the batch. (The carrier's message id arrives with each delivery
+report.)
+
+Fencing. Each claim of a job moves its `epoch` (the fencing token); the runner names the
+epoch it claimed with in every write (the write changes nothing and raises LeaseLost when
+the epoch moved) and renews the lease in the background every `LEASE_S / 3`, stopping the
+job when the renewal finds the lease taken. Right before a batch goes to a carrier, the
+lease is checked and renewed once more and the job records `handed_seq`: the last seq
+that may be at a carrier from then on. A runner that lost its lease (a long pause, a slow
+carrier) so stops before the carrier. Claimed messages past the cursor and up to
+`handed_seq` are never submitted again (a carrier does not deduplicate: the handset would
+get them twice): the next claim moves the cursor past them, and they wait for their
+reports (else the sweep fails them). Those after `handed_seq` never left: they are
+handed over again from the cursor by whoever resumes.
 
 Batches reach the carrier strictly one after the other. While batch k is at the
 carrier, batch k+1 is claimed; while batch k+1 is at the carrier, the answer to batch k
@@ -39,7 +49,7 @@ from msgplat.plumbing.logging import get_logger
 from msgplat.send import batches, repository
 from msgplat.send.carrier_client import CarrierUnavailable, SubmitResult
 from msgplat.send.carrier_router import CarrierRouter
-from msgplat.send.domain import Pause
+from msgplat.send.domain import JobState, LeaseLost, Pause
 from msgplat.send.gating import Gate
 from msgplat.send.repository.rows import ClaimedMessage, Job, Progress
 from msgplat.send.results import record_final
@@ -85,6 +95,54 @@ class JobRunner:
             await self._send(job)
 
     async def _send(self, job: Job) -> None:
+        lost = asyncio.Event()
+        keeper = asyncio.create_task(self._keep_lease(job, lost, asyncio.current_task()))
+        try:
+            await self._run_batches(job)
+        except asyncio.CancelledError:
+            if not lost.is_set():
+                raise
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+        except LeaseLost:
+            lost.set()
+        finally:
+            keeper.cancel()
+            with suppress(asyncio.CancelledError):
+                await keeper
+        if lost.is_set():
+            log.warning("job_lease_lost", reservation_id=str(job.reservation_id), epoch=job.epoch)
+
+    async def _keep_lease(
+        self, job: Job, lost: asyncio.Event, sender: asyncio.Task[Any] | None
+    ) -> None:
+        """Renew the lease every `lease_s / 3` while the job runs; when another claim took
+        it, stop the job (wherever it waits: the carrier, the rate limiter)."""
+        every = max(self.settings.lease_s / 3, 0.05)
+        while True:
+            await asyncio.sleep(every)
+            try:
+                async with self.db.engine.begin() as conn:
+                    progress = await repository.jobs.renew_lease(
+                        conn,
+                        job.reservation_id,
+                        owner=self.owner,
+                        epoch=job.epoch,
+                        lease_s=self.settings.lease_s,
+                    )
+            except Exception as exc:  # the database is away: the writes are fenced anyway
+                log.warning(
+                    "lease_renewal_failed", reservation_id=str(job.reservation_id), error=repr(exc)
+                )
+                continue
+            if progress is None:
+                lost.set()
+                if sender is not None:
+                    sender.cancel()
+                return
+
+    async def _run_batches(self, job: Job) -> None:
         rid = job.reservation_id
         backoff = 0.2
         claiming: asyncio.Task[list[ClaimedMessage] | None] | None = None
@@ -101,7 +159,7 @@ class JobRunner:
                     # cursor by whoever resumes the job.
                     if recording is not None:
                         await recording
-                    await self.release(rid)
+                    await self.release(job)
                     log.info("job_handed_back", reservation_id=str(rid), next_seq=batch[0].seq)
                     return
                 if (pause := self.gate.closed_now(job)) is not None:
@@ -113,6 +171,11 @@ class JobRunner:
                 claiming = asyncio.create_task(self.claim(job, from_seq=batch[-1].seq + 1))
                 if self.limiter is not None:
                     await self.limiter.acquire(len(batch))
+                if not await self.hand(job, batch):
+                    # Cancelled: `batch` never left; the handover cancels it.
+                    await _settle(claiming)
+                    claiming = None
+                    break
                 try:
                     with tracing.span("carrier submit", attributes={"messages": len(batch)}):
                         results = await self.carrier.submit(
@@ -140,15 +203,18 @@ class JobRunner:
             if recording is not None:
                 await recording
             await self.finish_handover(job)
-            await self.release(rid)
+            await self.release(job)
         except asyncio.CancelledError:
             await _settle(claiming, recording)
-            await self.release(rid)
+            await self.release(job)
+            raise
+        except LeaseLost:
+            await _settle(claiming, recording)
             raise
         except Exception as exc:
             log.error("job_failed", reservation_id=str(rid), error=repr(exc))
             await _settle(claiming, recording)
-            await self.release(rid)
+            await self.release(job)
 
     async def claim(self, job: Job, *, from_seq: int | None) -> list[ClaimedMessage] | None:
         """Renew the lease and mark the next batch `submitted` (from the job's cursor
@@ -158,7 +224,11 @@ class JobRunner:
         An advertising job's messages to opted-out numbers end `opted_out` here."""
         async with self.db.unit_of_work() as uow:
             progress = await repository.jobs.renew_lease(
-                uow.conn, job.reservation_id, owner=self.owner, lease_s=self.settings.lease_s
+                uow.conn,
+                job.reservation_id,
+                owner=self.owner,
+                epoch=job.epoch,
+                lease_s=self.settings.lease_s,
             )
             if progress is None or not progress.sendable:
                 await uow.commit()
@@ -194,13 +264,12 @@ class JobRunner:
             from_seq = claimed.after
 
     async def _start(self, uow: UnitOfWork, job: Job, progress: Progress) -> None:
-        now = datetime.now(UTC)
-        await repository.jobs.start(uow.conn, job.reservation_id, now)
+        started_at = await repository.jobs.start(uow.conn, job.reservation_id)
         uow.emit(
             SendingStarted(
                 reservation_id=job.reservation_id,
                 recipient_count=progress.recipient_count,
-                started_at=now,
+                started_at=started_at,
             ),
             aggregate_id=job.reservation_id,
             user_id=job.user_id,
@@ -222,7 +291,8 @@ class JobRunner:
         """
         rid = job.reservation_id
         async with self.db.unit_of_work() as uow:
-            await repository.jobs.hand_over(uow.conn, rid, owner=self.owner)
+            await repository.jobs.fence(uow.conn, rid, epoch=job.epoch)
+            await repository.jobs.hand_over(uow.conn, rid, owner=self.owner, epoch=job.epoch)
             unsent = await repository.messages.cancel(
                 uow.conn, rid, pending=False, unconfirmed=True
             )
@@ -242,6 +312,7 @@ class JobRunner:
         """Before the messages at `positions` go to `carrier`: record it, so that its
         delivery reports (which may come before its answer) are the ones that count."""
         async with self.db.engine.begin() as conn:
+            await repository.jobs.fence(conn, job.reservation_id, epoch=job.epoch)
             await repository.messages.record_carrier(
                 conn,
                 job.reservation_id,
@@ -265,13 +336,31 @@ class JobRunner:
             )
             await uow.commit()
 
-    async def release(self, reservation_id: UUID) -> None:
+    async def hand(self, job: Job, batch: Sequence[ClaimedMessage]) -> bool:
+        """Right before `batch` goes to a carrier: renew the lease and record that it may
+        be there from now on. False: the job was cancelled (do not submit); LeaseLost:
+        another runner holds the job (do not submit either)."""
+        async with self.db.engine.begin() as conn:
+            status = await repository.jobs.hand(
+                conn,
+                job.reservation_id,
+                owner=self.owner,
+                epoch=job.epoch,
+                lease_s=self.settings.lease_s,
+                last_seq=batch[-1].seq,
+            )
+        if status is None:
+            raise LeaseLost(job.reservation_id, job.epoch)
+        return status in (JobState.SCHEDULED, JobState.SENDING)
+
+    async def release(self, job: Job) -> None:
         """Hand the lease back so another replica (or this one) resumes at once."""
+        rid = job.reservation_id
         try:
             async with self.db.engine.begin() as conn:
-                await repository.jobs.release(conn, reservation_id, owner=self.owner)
+                await repository.jobs.release(conn, rid, owner=self.owner, epoch=job.epoch)
         except Exception as exc:
-            log.warning("lease_release_failed", reservation_id=str(reservation_id), error=repr(exc))
+            log.warning("lease_release_failed", reservation_id=str(rid), error=repr(exc))
 
 
 async def _settle(*tasks: asyncio.Task[Any] | None) -> None:

@@ -12,6 +12,11 @@ The sweep. A carrier may lose a report (or give up pushing it). Now and then eve
 replica fails the messages whose delivery report never came within `REPORT_TIMEOUT_S`
 (P003): without it such a message would stay `submitted` for good, its reservation
 would never finish, and its credit would stay held. The UPDATE takes each message once.
+
+A job cancelled while a dead replica's lease was still live: the cancel could only end
+its pending messages. Every round, once that lease has expired, the messages the dead
+runner claimed but never handed to a carrier are cancelled, and those it may have
+handed over wait for their reports like any other (else the sweep fails them).
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ from msgplat.plumbing.logging import get_logger
 from msgplat.plumbing.runtime import ServiceRuntime
 from msgplat.send import domain, repository
 from msgplat.send.carrier_router import CarrierRouter
+from msgplat.send.notices import NoticeSender
 from msgplat.send.resources import Resources
-from msgplat.send.results import record_final_by_job
+from msgplat.send.results import record_final, record_final_by_job
 from msgplat.send.runner import JobRunner
 from msgplat.send.settings import SendSettings
 
@@ -64,6 +70,7 @@ class Scheduler:
             while not self.stopping.is_set():
                 try:
                     await self.claim_due_jobs()
+                    await finish_abandoned_cancels(self.db)
                     if time.monotonic() - last_sweep > SWEEP_EVERY_S:
                         last_sweep = time.monotonic()
                         await fail_unreported(self.db, timeout_s=self.settings.report_timeout_s)
@@ -104,6 +111,21 @@ class Scheduler:
         self.runner.forget(reservation_id)
 
 
+async def finish_abandoned_cancels(db: Database) -> int:
+    """End the unsent messages of cancelled jobs whose runner died holding the lease;
+    returns how many jobs."""
+    async with db.unit_of_work() as uow:
+        abandoned = await repository.jobs.abandoned_cancelled(uow.conn)
+        for rid in sorted(abandoned):
+            job = await repository.jobs.load(uow.conn, rid)
+            unsent = await repository.messages.cancel(uow.conn, rid, pending=True, unconfirmed=True)
+            await record_final(uow, job, unsent)
+        await uow.commit()
+    if abandoned:
+        log.info("abandoned_cancels_finished", jobs=len(abandoned))
+    return len(abandoned)
+
+
 async def fail_unreported(db: Database, *, timeout_s: float, limit: int = 5000) -> int:
     """The sweep: fail up to `limit` messages past the report timeout; returns how many."""
     async with db.unit_of_work() as uow:
@@ -129,5 +151,11 @@ async def fail_unreported(db: Database, *, timeout_s: float, limit: int = 5000) 
 async def run_scheduler(
     settings: SendSettings, runtime: ServiceRuntime, resources: Resources
 ) -> None:
-    """The send service's background worker (`create_service_app(background=...)`)."""
-    await Scheduler(runtime.db, settings, resources.carrier, stopping=runtime.stopping).run()
+    """The send service's background workers (`create_service_app(background=...)`): the
+    scheduler of the reservations' jobs, and the sender of the notices (notices.py), on
+    the same carriers. Both return once `runtime.stopping` is set."""
+    scheduler = Scheduler(runtime.db, settings, resources.carrier, stopping=runtime.stopping)
+    notices = NoticeSender(runtime.db, settings, resources.carrier, stopping=runtime.stopping)
+    async with asyncio.TaskGroup() as tasks:
+        tasks.create_task(scheduler.run(), name="scheduler")
+        tasks.create_task(notices.run(), name="notices")

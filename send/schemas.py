@@ -44,6 +44,12 @@ class Msg(ApiModel):
     reason: str | None
     submitted_at: datetime | None
     final_at: datetime | None
+    reservation_title: str | None = Field(
+        default=None, description="In a search across reservations: its reservation's title"
+    )
+    reserve_dt: datetime | None = Field(
+        default=None, description="In a search across reservations: when it was due"
+    )
 
 
 class MsgSummary(ApiModel):
@@ -88,9 +94,10 @@ class CarrierReports(BaseModel):
 class ReportsApplied(ApiModel):
     received: int
     applied: int
-    ignored: int = Field(
-        description="Already final (duplicates or late reports), or from a carrier other "
-        "than the message's"
+    ignored: int = Field(description="Already final (duplicates or late reports)")
+    refused: int = Field(
+        description="Of messages another carrier holds (or none yet): refused, the "
+        "messages left as they were"
     )
 
 
@@ -186,9 +193,12 @@ class SendingWindowsInput(ApiInput):
 
 
 class SendingWindowsView(ApiModel):
+    """A customer's sending windows; `windows` is empty (and the times null) when none
+    are set: sending is not limited."""
+
     user_id: str
     time_zone: str
     windows: list[SendingWindow]
     purposes: list[Purpose]
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime | None = None
+    updated_at: datetime | None = None

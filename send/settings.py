@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from msgplat.contracts.events import MsgType
-from msgplat.plumbing.settings import ServiceSettings
+from msgplat.plumbing.settings import ServiceSettings, load_settings
 from msgplat.plumbing.windows import HoursText, Windows, ZoneName, daily
 
 MSG_TYPES: tuple[str, ...] = get_args(MsgType)
@@ -26,7 +26,16 @@ class CarrierConfig(BaseModel):
     url: str = Field(pattern=r"^https?://\S+$", description="The carrier API's base URL")
     api_key: str = Field(alias="apiKey", min_length=1, description="Bearer key for its API")
     callback_token: str = Field(
-        alias="callbackToken", min_length=1, description="Bearer token it sends with its reports"
+        alias="callbackToken",
+        min_length=1,
+        description="Bearer token it sends with its reports (on its own path, "
+        "`/carrier/reports/<name>`)",
+    )
+    report_sources: list[IPvAnyNetwork] | None = Field(
+        default=None,
+        alias="reportSources",
+        description="Addresses or networks its reports may come from (e.g. "
+        '`["203.0.113.0/24"]`); unset, any address with its token',
     )
 
 
@@ -43,15 +52,29 @@ class SendSettings(ServiceSettings):
         description="Recorded on every message it sends",
     )
     carrier_url: str = Field(default="http://127.0.0.1:8090", description="Carrier API base URL")
-    carrier_api_key: str = Field(default="sim-key", description="Bearer key for the carrier API")
-    carrier_callback_token: str = Field(
-        default="sim-callback", description="Bearer token the carrier sends with its reports"
+    # The carrier's credentials have no default: a default would be known to everyone.
+    carrier_api_key: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Bearer key for the carrier API (required unless `CARRIERS` is set)",
+    )
+    carrier_callback_token: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Bearer token the carrier sends with its reports (required unless "
+        "`CARRIERS` is set)",
+    )
+    carrier_report_sources: list[IPvAnyNetwork] | None = Field(
+        default=None,
+        description='JSON list of the addresses or networks (`["203.0.113.0/24"]`) the '
+        "carrier's reports may come from; unset, any address with its token",
     )
     # Several carriers and failover (carrier_router.py). Unset, the one carrier above.
     carriers: list[CarrierConfig] | None = Field(
         default=None,
-        description='JSON list of carriers `[{"name", "url", "apiKey", "callbackToken"}]`; '
-        "when set it replaces `CARRIER_NAME`/`_URL`/`_API_KEY`/`_CALLBACK_TOKEN`",
+        description='JSON list of carriers `[{"name", "url", "apiKey", "callbackToken"}]` '
+        '(and optionally `"reportSources"`); when set it replaces `CARRIER_NAME`/`_URL`/'
+        "`_API_KEY`/`_CALLBACK_TOKEN`/`_REPORT_SOURCES`",
     )
     carrier_priority: dict[str, list[str]] | None = Field(
         default=None,
@@ -65,7 +88,8 @@ class SendSettings(ServiceSettings):
     )
     report_callback_url: str = Field(
         default="http://127.0.0.1:8082/carrier/reports",
-        description="Where the carrier pushes delivery reports (this service, as it sees it)",
+        description="Where the carriers push delivery reports (this service, as they reach "
+        "it): each carrier to its own path below it, `<this URL>/<carrier name>`",
     )
     carrier_timeout_s: float = Field(default=5.0, gt=0)
     carrier_batch_size: int = Field(default=1000, ge=1, le=1000)
@@ -82,6 +106,14 @@ class SendSettings(ServiceSettings):
         default=72 * 3600,
         gt=0,
         description="A message with no delivery report this long after submit fails (P003)",
+    )
+    notice_sender_num: str = Field(
+        default="15880000",
+        min_length=1,
+        max_length=20,
+        pattern=r"^[0-9]+$",
+        description="The platform's own (registered) callback number: the sender of the "
+        "notices, the customers' status alerts and the codes that verify their numbers",
     )
     breaker_threshold: int = Field(default=3, ge=1)
     breaker_open_s: float = Field(default=5.0, gt=0)
@@ -112,17 +144,38 @@ class SendSettings(ServiceSettings):
         """`CARRIERS`, or the one carrier of the `CARRIER_*` settings."""
         if self.carriers is not None:
             return self.carriers
+        assert self.carrier_api_key and self.carrier_callback_token  # checked at start
         return [
             CarrierConfig(
                 name=self.carrier_name,
                 url=self.carrier_url,
                 api_key=self.carrier_api_key,
                 callback_token=self.carrier_callback_token,
+                report_sources=self.carrier_report_sources,
             )
         ]
 
+    def carrier_config(self, name: str) -> CarrierConfig | None:
+        """The carrier called `name`, if one is configured."""
+        return next((c for c in self.carrier_configs() if c.name == name), None)
+
     def carrier_orders(self) -> dict[str, list[str]]:
         """The carriers each message type tries, in order; ValueError naming the setting."""
+        if self.carriers is None:
+            missing = [
+                name
+                for name, value in (
+                    ("CARRIER_API_KEY", self.carrier_api_key),
+                    ("CARRIER_CALLBACK_TOKEN", self.carrier_callback_token),
+                )
+                if not value
+            ]
+            if missing:
+                verb = "is" if len(missing) == 1 else "are"
+                raise ValueError(
+                    f"{' and '.join(missing)} {verb} required: the carrier's credentials (no "
+                    "default: a default would be everyone's), or CARRIERS for several carriers"
+                )
         configs = self.carrier_configs()
         if not configs:
             raise ValueError("CARRIERS: give at least one carrier")
@@ -156,4 +209,4 @@ class SendSettings(ServiceSettings):
 
 
 def get_settings() -> SendSettings:
-    return SendSettings()  # read from the environment
+    return load_settings(SendSettings)  # SettingsError names what is missing

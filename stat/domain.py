@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from msgplat.plumbing.bounds import date_out_of_bounds
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 
 # Customers are in Korea: a "day" is a calendar day in Seoul, whatever the server's zone.
@@ -49,15 +50,20 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def parse_day(value: str, *, field: str) -> date:
-    """A strict YYYY-MM-DD date, or a 422 naming the query field."""
+    """A strict YYYY-MM-DD date within the years 1970 to 8999, or a 422 naming the query
+    field (a period reaching before year 1 could not even be computed)."""
     try:
         if not _ISO_DATE.fullmatch(value):
             raise ValueError(value)
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise RequestInvalid(
             [FieldError(("query", field), "must be a date as YYYY-MM-DD", input=value)]
         ) from None
+    problem = date_out_of_bounds(day)
+    if problem:
+        raise RequestInvalid([FieldError(("query", field), problem, input=value)])
+    return day
 
 
 def period(raw_from: str | None, raw_to: str | None, *, now: datetime) -> tuple[date, date]:

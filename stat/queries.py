@@ -4,15 +4,17 @@ reservation."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
 
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.errors import NotFound
+from msgplat.plumbing.export import csv_response
 from msgplat.stat import domain
 from msgplat.stat.models import (
     daily_carrier_stats,
@@ -126,3 +128,34 @@ def _counts(counters: Mapping[str, int], by_code: Mapping[str, int]) -> dict[str
         "rate": domain.success_rate(delivered=counters["delivered"], failed=counters["failed"]),
         "failures_by_code": dict(sorted(by_code.items())),
     }
+
+
+STATS_CSV_HEADER = (
+    "date", "requested", "delivered", "failed", "cancelled", "rejected", "optedOut",
+    "successRate",
+)  # fmt: skip
+
+
+def stats_csv(stats: UserStats) -> StreamingResponse:
+    """One line for every day of the period (days without data are zeros), then the
+    totals on a line dated `total`."""
+    by_day = {day.date: day for day in stats.history}
+
+    def line(label: str, counts: Counts | None) -> tuple[Any, ...]:
+        if counts is None:
+            return (label, 0, 0, 0, 0, 0, 0, "")
+        rate = "" if counts.rate is None else counts.rate
+        return (
+            label, counts.requested, counts.delivered, counts.failed, counts.cancelled,
+            counts.rejected, counts.opted_out, rate,
+        )  # fmt: skip
+
+    async def rows() -> AsyncIterator[Sequence[Any]]:
+        day = stats.from_
+        while day <= stats.to:
+            yield line(day.isoformat(), by_day.get(day))
+            day += timedelta(days=1)
+        yield line("total", stats.stat)
+
+    name = f"stats-{stats.from_}-{stats.to}.csv"
+    return csv_response(STATS_CSV_HEADER, rows(), filename=name)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from msgplat.plumbing.settings import ServiceSettings
+from msgplat.plumbing.settings import ServiceSettings, load_settings
 
 
 class StatSettings(ServiceSettings):
@@ -8,4 +8,4 @@ class StatSettings(ServiceSettings):
 
 
 def get_settings() -> StatSettings:
-    return StatSettings()  # read from the environment
+    return load_settings(StatSettings)  # SettingsError names what is missing

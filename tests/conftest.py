@@ -7,14 +7,21 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack
 
 
 @pytest.fixture()
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    """The gateway as the operator, who acts for any customer named in `userId`."""
+    """The gateway as the operator, who acts for any customer named in `userId` (and
+    approves the callback number a reservation of theirs names as their sender)."""
     with httpx.Client(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+        base_url=stack.gateway_url,
+        headers=stack.operator_headers,
+        timeout=30,
+        event_hooks={
+            "request": [approve_callback_numbers(stack.gateway_url, stack.operator_headers)]
+        },
     ) as client:
         yield client
 
@@ -27,3 +34,17 @@ def carrier(stack: Stack) -> Iterator[httpx.Client]:
         client.put("/admin/config", json={"report_delay_ms": 50, "report_jitter_ms": 0})
         yield client
         client.post("/admin/reset").raise_for_status()
+
+
+@pytest.fixture()
+def strict_carrier(carrier: httpx.Client) -> Iterator[httpx.Client]:
+    """`carrier` as a real carrier: a ref submitted again is sent again (no
+    deduplication); the test fails if the platform submitted any message twice."""
+    carrier.put("/admin/config", json={"deduplicate": False}).raise_for_status()
+    yield carrier
+    assert_no_duplicates(carrier)
+
+
+def assert_no_duplicates(carrier: httpx.Client) -> None:
+    stats = carrier.get("/admin/stats").json()
+    assert stats["duplicates"] == 0, f"submitted twice: {stats['duplicateRefs'][:20]}"

@@ -49,9 +49,14 @@ def stack(service_env: dict[str, str]) -> Iterator[Stack]:
 def simulator(stack: Stack, name: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=stack.url(name), timeout=10) as client:
         client.post("/admin/reset").raise_for_status()
-        client.put("/admin/config", json={"report_delay_ms": 50}).raise_for_status()
+        # As a real carrier: a ref submitted again is sent again, and counted.
+        client.put(
+            "/admin/config", json={"report_delay_ms": 50, "deduplicate": False}
+        ).raise_for_status()
         yield client
         if stack.processes[name].alive():
+            stats = client.get("/admin/stats").json()
+            assert stats["duplicates"] == 0, f"submitted twice: {stats['duplicateRefs'][:20]}"
             client.post("/admin/reset").raise_for_status()
 
 
@@ -71,6 +76,14 @@ def numbers(count: int) -> list[str]:
     """Distinct 010 numbers ending in 1 (delivered by both simulators)."""
     prefix = uuid.uuid4().int % 90 + 10
     return [f"010{prefix:02d}{i:05d}1" for i in range(count)]
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """The value of `name{labels...}` in a Prometheus text page (0 when absent)."""
+    for line in text.splitlines():
+        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
 
 
 def customer(api: httpx.Client) -> str:
@@ -296,7 +309,7 @@ def test_a_retryable_rejection_at_the_primary_goes_to_the_secondary(
     charged_once(api, user, rid, delivered=18, failed=2)
 
 
-def test_a_report_from_a_carrier_other_than_the_messages_is_ignored(
+def test_a_report_from_a_carrier_other_than_the_messages_is_refused(
     api: httpx.Client, primary: httpx.Client, stack: Stack
 ) -> None:
     primary.put("/admin/config", json={"report_delay_ms": 600_000}).raise_for_status()
@@ -322,21 +335,34 @@ def test_a_report_from_a_carrier_other_than_the_messages_is_ignored(
 
     with httpx.Client(base_url=stack.url("send"), timeout=10) as send:
 
-        def post(token: str, reports: list[dict[str, Any]]) -> httpx.Response:
+        def post(carrier: str, token: str, reports: list[dict[str, Any]]) -> httpx.Response:
             return send.post(
-                "/carrier/reports",
+                f"/carrier/reports/{carrier}",
                 json={"reports": reports},
                 headers={"Authorization": f"Bearer {token}"},
             )
 
-        assert post("no-such-carrier", [report(0)]).status_code == 401
-        wrong = post("sim-b-callback", [report(0), report(1)])
+        def refused_total() -> float:
+            page = send.get("/metrics").text
+            name = "send_carrier_reports_refused_total"
+            return metric(page, name, carrier=SECONDARY, reason="other_carrier")
+
+        tokens = stack.carrier_callback_tokens
+        before = refused_total()
+        # The primary's token on the secondary's path is no one's.
+        assert post(SECONDARY, tokens[PRIMARY], [report(0)]).status_code == 401
+        # The secondary, with its own token, reporting the primary's messages: refused,
+        # said so in the answer and counted, and the messages stay as they are.
+        wrong = post(SECONDARY, tokens[SECONDARY], [report(0), report(1, "FAILED", "3001")])
         assert wrong.status_code == 200, wrong.text
-        assert wrong.json() == {"received": 2, "applied": 0, "ignored": 2}
+        assert wrong.json() == {"received": 2, "applied": 0, "ignored": 0, "refused": 2}
+        assert refused_total() == before + 2
         assert [m["status"] for m in all_messages(api, rid)] == ["submitted", "submitted"]
 
-        right = post("sim-callback", [report(0), report(1, "FAILED", "3001")])
-        assert right.json() == {"received": 2, "applied": 2, "ignored": 0}
+        right = post(PRIMARY, tokens[PRIMARY], [report(0), report(1, "FAILED", "3001")])
+        assert right.json() == {"received": 2, "applied": 2, "ignored": 0, "refused": 0}
+        again = post(PRIMARY, tokens[PRIMARY], [report(0)])  # a duplicate: ignored
+        assert again.json() == {"received": 1, "applied": 0, "ignored": 1, "refused": 0}
     assert wait_final(api, rid)["status"] == "partially_failed"
     msgs = all_messages(api, rid)
     assert [(m["status"], m["carrierMsgId"]) for m in msgs] == [

@@ -26,6 +26,7 @@ import yaml
 
 from msgplat.contracts.migrations import SERVICES_WITH_TABLES
 from msgplat.contracts.services import SERVICES, Service
+from msgplat.devstack.credentials import GENERATED
 from msgplat.devstack.settingsdocs import env_fields, settings_of
 from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing.settings import ServiceSettings
@@ -42,10 +43,24 @@ UPSTREAMS = list(GatewaySettings.model_construct().upstreams())
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
+# What `python -m msgplat.devstack.credentials --env > compose.env` gives compose for
+# each required `${NAME:?...}`.
+COMPOSE_ENV = {name: make() for name, make in GENERATED.items()}
+
+
 def _env(service: dict[str, Any]) -> dict[str, str]:
+    """The environment as the container gets it, `${NAME:?...}` filled from compose.env."""
     env = service.get("environment") or {}
     assert isinstance(env, dict), "write environment as a mapping"
-    return {key: str(value) for key, value in env.items()}
+    return {key: _interpolate(str(value)) for key, value in env.items()}
+
+
+def _interpolate(value: str) -> str:
+    required = re.fullmatch(r"\$\{(\w+):\?[^}]*\}", value)
+    if required is None:
+        return value
+    assert required[1] in COMPOSE_ENV, f"{required[1]} is not made by devstack.credentials"
+    return COMPOSE_ENV[required[1]]
 
 
 def _conditions(service: dict[str, Any]) -> dict[str, str]:
@@ -169,6 +184,23 @@ def test_services_stop_within_their_grace_period() -> None:
     for name in BUILT:
         grace = SERVICES_IN_FILE[name].get("stop_grace_period", "10s")
         assert int(grace.rstrip("s")) > graceful, f"{name}: {grace} <= {graceful} s"
+
+
+SECRET = re.compile(r"(KEY|TOKEN|SECRET|^DEMO_PASSWORD)$")
+
+
+def test_no_secret_is_written_in_the_file() -> None:
+    """Every secret comes from the environment as `${VAR:?...}`: compose refuses to start
+    without it (README: `python -m msgplat.devstack.credentials --env` makes them)."""
+    given: dict[str, set[str]] = {}
+    for name, service in SERVICES_IN_FILE.items():
+        for key, value in (service.get("environment") or {}).items():
+            if SECRET.search(key):
+                assert re.fullmatch(rf"\$\{{{key}:\?[^}}]+\}}", value), f"{name}: {key}={value}"
+                given.setdefault(key, set()).add(name)
+    assert {"AUTH_TOKEN_SECRET", "OPERATOR_API_KEY"} <= set(given)
+    for key in ("CARRIER_API_KEY", "CARRIER_CALLBACK_TOKEN"):  # the carrier and its client
+        assert given.get(key) == {"carrier", "send"}, key
 
 
 def test_send_reaches_the_carrier_and_the_carrier_reaches_send() -> None:

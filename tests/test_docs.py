@@ -40,6 +40,8 @@ def test_catalogue_names_match_their_classes() -> None:
     for name, cls in CATALOGUE.items():
         assert cls.event_type == name
         assert cls.schema_version >= 1
+        missing = [v for v in range(1, cls.schema_version) if v not in cls.upcasts]
+        assert not missing, f"{name}: versions {missing} have no upcast to the next"
 
 
 def test_every_subscribed_event_is_in_the_catalogue() -> None:

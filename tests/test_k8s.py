@@ -387,8 +387,7 @@ def test_only_the_gateway_and_known_callers_reach_the_services(target: str) -> N
             if key.endswith("_URL") and key in reads and host in callers and host != name:
                 callers[host].add(name)
     if "carrier" in deployments:  # the carrier pushes its reports to REPORT_CALLBACK_URL
-        callers["send"].add("carrier")  # and those of the alerts to ALERT_REPORT_URL
-        callers["monitoring"].add("carrier")
+        callers["send"].add("carrier")
     for name in deployments:
         if name == "gateway" or name in SIMULATORS:
             continue
@@ -479,6 +478,38 @@ def test_the_local_overlay_runs_kafka_postgres_and_the_carrier_in_the_cluster() 
     assert url.hostname in objects(target, "Service")
     assert re.search(rf"CREATE ROLE {url.username}\b.*PASSWORD '{url.password}'", init)
     assert re.search(rf"CREATE DATABASE {url.path.lstrip('/')}\b", init)
+
+
+@pytest.mark.parametrize("target", DEPLOYABLE)
+def test_the_carriers_credentials_are_never_optional(target: str) -> None:
+    """The carrier simulator needs the carrier's key and callback token (no default
+    works); send needs them or CARRIERS, from the same Secret, which every overlay
+    provides (EKS: from Secrets Manager). Nothing else holds them: monitoring's alerts go
+    through send."""
+    deployments = objects(target, "Deployment")
+    for name in ("carrier",):
+        env = {item["name"]: item for item in _container(deployments[name]).get("env", [])}
+        for key in ("CARRIER_API_KEY", "CARRIER_CALLBACK_TOKEN"):
+            ref = env[key]["valueFrom"]["secretKeyRef"]
+            assert (_unhashed(ref["name"]), ref["key"], ref.get("optional", False)) == (
+                "msgplat-carrier",
+                key,
+                False,
+            ), f"{target}: {name} {key}"
+    send = {item["name"]: item for item in _container(deployments["send"]).get("env", [])}
+    refs = {
+        _unhashed(send[k]["valueFrom"]["secretKeyRef"]["name"])
+        for k in ("CARRIER_API_KEY", "CARRIERS")
+    }
+    assert refs == {"msgplat-carrier"}
+    for name, deployment in deployments.items():
+        if name not in ("carrier", "send"):
+            names = {item["name"] for item in _container(deployment).get("env", [])}
+            assert not names & {"CARRIER_API_KEY", "CARRIER_CALLBACK_TOKEN", "CARRIERS"}, name
+    provided = {_unhashed(n) for n in objects(target, "Secret")} | {
+        e["spec"]["target"]["name"] for e in objects(target, "ExternalSecret").values()
+    }
+    assert "msgplat-carrier" in provided, f"{target}: nothing makes the Secret msgplat-carrier"
 
 
 def test_the_eks_overlay_commits_no_secret_and_documents_each_one() -> None:

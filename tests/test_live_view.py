@@ -155,10 +155,11 @@ async def test_a_customer_s_stream_shows_a_new_reservation_within_a_second(
             seen.setdefault(e.data["reservationId"], e.at)
         return bool(posted) and next(iter(posted)) in seen
 
-    # As a browser's EventSource does it: the login token in the query, no header.
-    login = await monitoring.post("/auth/login", json={"apiKey": KEYS[user]["Authorization"][7:]})
-    token = login.json()["accessToken"]
-    events = await collect(monitoring, {"accessToken": token}, {}, until, timeout_s=30)
+    # As a browser's EventSource does it: a stream ticket in the query, no header.
+    ticket = await monitoring.post("/monitorings/stream/tickets", headers=caller(user))
+    assert ticket.status_code == 201, ticket.text
+    params = {"ticket": ticket.json()["ticket"]}
+    events = await collect(monitoring, params, {}, until, timeout_s=30)
     await poster
     assert events[0].data["reservationId"] == older["id"]  # the snapshot first
     assert {e.data["userId"] for e in events} == {user}

@@ -189,7 +189,7 @@ def test_the_readers_derive_their_lists_from_the_registry() -> None:
     assert [spec.name for spec in devstack.SERVICES] == NAMES
     assert [spec.port for spec in devstack.SERVICES] == [s.port for s in SERVICES]
     assert tuple((p, s.name) for s in SERVICES for p in s.routes) == routing.ROUTES
-    assert routing.OWN_CREDENTIALS == {"/carrier/reports": "send"}
+    assert routing.OWN_CREDENTIALS == {"/carrier/reports/{carrier}": "send"}
     upstream = GatewaySettings.model_construct().upstreams()
     assert list(upstream) == [s.name for s in upstreams(SERVICES)]
     assert upstream == {s.name: f"http://127.0.0.1:{s.port}" for s in upstreams(SERVICES)}

@@ -16,6 +16,7 @@ import pytest
 
 from msgplat.plumbing.windows import daily
 from msgplat.reservation.settings import ReservationSettings
+from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack, credit_new_customers, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
@@ -35,7 +36,12 @@ def client(stack: Stack) -> Iterator[httpx.Client]:
         base_url=stack.gateway_url,
         headers=stack.operator_headers,
         timeout=60,
-        event_hooks={"request": [credit_new_customers(stack.gateway_url, stack.operator_headers)]},
+        event_hooks={
+            "request": [
+                credit_new_customers(stack.gateway_url, stack.operator_headers),
+                approve_callback_numbers(stack.gateway_url, stack.operator_headers),
+            ]
+        },
     ) as client:
         yield client
 

@@ -16,15 +16,16 @@ from msgplat_testsupport.stack import Stack
 AD = "(광고) #{name}님, 봄 세일! 무료거부 080-123-4567"
 
 
-def client_for(stack: Stack) -> httpx.Client:
+def client_for(stack: Stack, credit: int = 0) -> httpx.Client:
     customer = stack.new_customer()
+    if credit:
+        stack.top_up(customer.user_id, credit)  # money enters through the operator
     return httpx.Client(base_url=stack.gateway_url, headers=customer.headers, timeout=30)
 
 
 @pytest.fixture(scope="module")
 def alice(stack: Stack) -> Iterator[httpx.Client]:
-    with client_for(stack) as client:
-        assert client.post("/billings/topups", json={"amount": 100_000}).status_code == 201
+    with client_for(stack, credit=100_000) as client:
         yield client
 
 

@@ -38,8 +38,9 @@ def client_for(stack: Stack, customer: Customer) -> httpx.Client:
 
 @pytest.fixture(scope="module")
 def alice(stack: Stack) -> Iterator[httpx.Client]:
-    with client_for(stack, stack.new_customer()) as client:
-        assert client.post("/billings/topups", json={"amount": 100_000}).status_code == 201
+    customer = stack.new_customer()
+    stack.top_up(customer.user_id, 100_000)  # money enters through the operator
+    with client_for(stack, customer) as client:
         yield client
 
 
@@ -147,8 +148,9 @@ def test_a_forged_user_id_is_refused_and_nothing_is_stored(
     assert "is not the authenticated customer" in forged.json()["detail"]
     topup = mallory.post("/billings/topups", json={"userId": victim, "amount": 1})
     assert topup.status_code == 403
-    # Their own id is accepted, as the seed's clients send it.
-    assert mallory.post("/billings/topups", json={"userId": me(mallory), "amount": 1}).is_success
+    # Not even their own account: top-ups are an operator's act.
+    own = mallory.post("/billings/topups", json={"userId": me(mallory), "amount": 1})
+    assert own.status_code == 403, own.text
 
 
 def test_an_operator_sees_every_customer(
@@ -163,8 +165,9 @@ def test_an_operator_sees_every_customer(
 
 
 def test_the_daily_recipient_quota_is_429_until_the_next_day(stack: Stack) -> None:
-    with client_for(stack, stack.new_customer(recipientsPerDay=5)) as client:
-        client.post("/billings/topups", json={"amount": 10_000}).raise_for_status()
+    customer = stack.new_customer(recipientsPerDay=5)
+    stack.top_up(customer.user_id, 10_000)
+    with client_for(stack, customer) as client:
         first = client.post("/msgReqs", json=body("01011110001,01011110002,01011110003"))
         assert first.status_code == 201, first.text
         over = client.post("/msgReqs", json=body("01011110004,01011110005,01011110006"))
@@ -195,17 +198,34 @@ def test_no_credentials_is_401_on_every_public_route(stack: Stack) -> None:
 
 
 def test_the_carrier_callback_needs_the_carriers_own_token(stack: Stack) -> None:
-    """A real carrier outside the cluster pushes its reports through the gateway; a
-    customer's or an operator's credentials are not the carrier's."""
-    url = stack.gateway_url + "/carrier/reports"
+    """A real carrier outside the cluster pushes its reports through the gateway, on its
+    own path; a customer's or an operator's credentials are not the carrier's."""
+    url = stack.gateway_url + "/carrier/reports/sim"
     report = {"reports": []}
-    for headers in ({}, stack.operator_headers, {"Authorization": "Bearer wrong"}):
+    for headers in ({}, stack.operator_headers, {"Authorization": "Bearer sim-callback"}):
         response = httpx.post(url, json=report, headers=headers, timeout=10)
         assert response.status_code == 401, (headers, response.text)
         assert "callback token" in response.json()["detail"]
-    token = {"Authorization": "Bearer " + stack.env.get("CARRIER_CALLBACK_TOKEN", "sim-callback")}
+    token = {"Authorization": "Bearer " + stack.env["CARRIER_CALLBACK_TOKEN"]}
     answer = httpx.post(url, json=report, headers=token, timeout=10)
     assert answer.status_code == 422, answer.text  # past the token check: an empty batch
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/carrier/reports",  # no carrier named: no such route any more
+        "/carrier/reports/",
+        "/carrier/reports/sim/x",
+        "/carrier/reports/%2E%2E",
+        "/carrier/reports/..",
+        "/carrier",
+    ],
+)
+def test_the_gateway_routes_only_the_carriers_report_paths(stack: Stack, path: str) -> None:
+    token = {"Authorization": "Bearer " + stack.env["CARRIER_CALLBACK_TOKEN"]}
+    response = httpx.post(stack.gateway_url + path, json={"reports": []}, headers=token, timeout=10)
+    assert response.status_code == 404, (path, response.text)
 
 
 def test_internal_routes_are_not_reachable_through_the_gateway(stack: Stack) -> None:
@@ -223,8 +243,9 @@ def test_internal_routes_are_not_reachable_through_the_gateway(stack: Stack) -> 
 def test_a_reservation_is_accepted_when_billing_does_not_answer(stack: Stack) -> None:
     """The balance check is a fast path only: with billing down, the reservation is
     accepted within the check's timeout and the saga settles it once billing is back."""
-    with client_for(stack, stack.new_customer()) as client:
-        client.post("/billings/topups", json={"amount": 10_000}).raise_for_status()
+    customer = stack.new_customer()
+    stack.top_up(customer.user_id, 10_000)
+    with client_for(stack, customer) as client:
         billing = stack.processes["billing"]
         billing.stop()
         try:

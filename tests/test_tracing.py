@@ -24,6 +24,7 @@ from msgplat.devstack.broker import free_port
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat_testsupport.brokers import running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
+from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
@@ -120,7 +121,12 @@ def test_one_reservation_is_one_trace_across_every_service(
     stack, sink = traced
     trace_id = uuid.uuid4().hex
     with httpx.Client(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+        base_url=stack.gateway_url,
+        headers=stack.operator_headers,
+        timeout=30,
+        event_hooks={
+            "request": [approve_callback_numbers(stack.gateway_url, stack.operator_headers)]
+        },
     ) as api:
         user = f"trace-{uuid.uuid4().hex[:8]}"
         assert api.post("/billings/topups", json={"userId": user, "amount": 10_000}).is_success

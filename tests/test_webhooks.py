@@ -1,11 +1,11 @@
-"""Webhooks and alerts end to end: a real local HTTP receiver registered with the
-running monitoring service, reservations through the whole stack."""
+"""Webhooks end to end: a real local HTTP receiver registered with the running
+monitoring service, reservations through the whole stack. (The status alert, which the
+send service sends: tests/test_alerts.py.)"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -160,34 +160,46 @@ def test_a_bad_webhook_url_is_422_naming_the_field(
     assert response.json()["detail"][0]["loc"] == ["body", "url"]
 
 
-def test_the_alert_goes_to_the_customer_s_number_once(
-    api: httpx.Client, monitoring: httpx.Client, stack: Stack
+# (url, what the 422 says): the customer's own network's hosts are fine, this service's
+# network's are not. The stack allows 127.0.0.1 only (its receivers).
+NOT_PUBLIC = [
+    ("http://carrier:8090/admin/reset", "carrier is a single-label name"),
+    ("http://localhost:8090/admin/reset", "localhost is a single-label name"),
+    ("http://monitoring.msgplat.svc:8085/", "a name inside a private network or a cluster"),
+    ("http://gateway.msgplat.svc.cluster.local/", "a name inside a private network"),
+    ("http://metadata.google.internal/computeMetadata/v1/", "a name inside a private"),
+    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+    ("http://127.0.0.2:8090/", "127.0.0.2 is a loopback address"),
+    ("http://2130706434/", "127.0.0.2 is a loopback address"),  # 127.0.0.2 as one number
+    ("http://[::1]:8090/", "::1 is a loopback address"),
+    ("http://0.0.0.0:8090/", "0.0.0.0 is an unspecified address"),
+    ("http://10.0.0.5/hook", "10.0.0.5 is a private (RFC 1918) address"),
+    ("http://172.16.0.1/hook", "172.16.0.1 is a private (RFC 1918) address"),
+    ("https://192.168.1.1/hook", "192.168.1.1 is a private (RFC 1918) address"),
+    ("http://100.64.0.1/hook", "100.64.0.1 is a shared (CGNAT) address"),
+    ("http://[fd12:3456::1]/hook", "fd12:3456::1 is a unique local (IPv6 ULA) address"),
+    ("http://[fe80::1]/hook", "fe80::1 is a link-local address"),
+    ("http://[::ffff:127.0.0.2]/", "::ffff:127.0.0.2 is an IPv4-mapped loopback address"),
+    ("http://[::ffff:a9fe:a9fe]/", "is an IPv4-mapped link-local address"),
+]
+
+
+@pytest.mark.parametrize(("url", "reason"), NOT_PUBLIC, ids=[u for u, _ in NOT_PUBLIC])
+def test_a_webhook_to_a_host_that_is_not_public_is_422_saying_why(
+    stack: Stack, monitoring: httpx.Client, url: str, reason: str
 ) -> None:
-    user = new_customer(api, stack)
-    bad = monitoring.put("/monitorings/alerts", json={"callbackNum": "12"}, headers=caller(user))
-    assert bad.status_code == 422
-    assert bad.json()["detail"][0]["loc"] == ["body", "callbackNum"]
-    setting = monitoring.put(
-        "/monitorings/alerts",
-        json={"callbackNum": "010-5555-0001", "enabled": True},
-        headers=caller(user),
+    response = monitoring.post(
+        "/monitorings/webhooks",
+        json={"url": url, "userId": "u-ssrf"},
+        headers=stack.operator_headers,
     )
-    assert setting.status_code == 200, setting.text
-    assert setting.json()["callbackNum"] == "+821055550001"
-    got = monitoring.get("/monitorings/alerts", headers=caller(user)).json()
-    assert (got["enabled"], got["callbackNum"]) == (True, "+821055550001")
-
-    rid = reserve(api, user, numbers(2))
-    with httpx.Client(base_url=stack.url("carrier"), timeout=10) as carrier:
-
-        def alert() -> dict[str, Any] | None:
-            items = carrier.get("/admin/received", params={"refPrefix": rid}).json()["items"]
-            alerts = [i for i in items if i["ref"] == f"{rid}:completed"]  # not its messages
-            return alerts[0] if alerts else None
-
-        received = wait_until(alert, timeout_s=60, interval_s=0.1)
-        assert received["to"] == "+821055550001"
-        assert "completed: 2 delivered" in received["text"]
-        assert received["submitCount"] == 1
-        assert received["type"] == "SMS"
-        assert received["status"] == "DELIVERED"
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "url"]
+    assert error["type"] == "url_not_public"
+    assert reason in error["msg"], error["msg"]
+    assert error["msg"].endswith("webhooks are sent to public addresses only")
+    listed = monitoring.get(
+        "/monitorings/webhooks", params={"userId": "u-ssrf"}, headers=stack.operator_headers
+    )
+    assert listed.json() == []

@@ -13,6 +13,7 @@ in an image: test code does not ship with the services.
 - `events`: the events of a reservation's life, as the monitoring service projects them
 - `webhooks`, `sse`: a webhook receiver, a Server-Sent Events reader
 - `carrier`: the carrier simulator as a process, its client and a report receiver
+- `gateways`: the gateway in-process (replicas on one database) before a recording upstream
 """
 
 from pathlib import Path

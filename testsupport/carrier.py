@@ -25,6 +25,12 @@ from msgplat.devstack.services import ServiceProcess, ServiceSpec
 
 T = TypeVar("T")
 
+# The carrier's credentials in tests: nothing has a default, so every run names its own.
+API_KEY = "test-key"
+CALLBACK_TOKEN = "test-callback"
+SEND_CREDENTIALS = {"carrier_api_key": API_KEY, "carrier_callback_token": CALLBACK_TOKEN}
+SIMULATOR_CREDENTIALS = {"CARRIER_API_KEY": API_KEY, "CARRIER_CALLBACK_TOKEN": CALLBACK_TOKEN}
+
 
 def poll(condition: Callable[[], T | None], timeout_s: float = 10.0, interval_s: float = 0.02) -> T:
     """Call `condition` until it returns something truthy; return that."""
@@ -140,7 +146,7 @@ class CarrierClient:
 
     http: httpx.Client
     report_url: str
-    api_key: str = "sim-key"
+    api_key: str
 
     def submit(
         self, messages: list[dict[str, Any]], *, key: str | None = None, timeout: float = 10

@@ -26,6 +26,8 @@ from msgplat.plumbing.api_keys import new_api_key
 from msgplat_testsupport import ARTIFACTS
 from msgplat_testsupport.brokers import running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
+from msgplat_testsupport.senders import TEST_CALLBACK_NUM, approve_sender
+from msgplat_testsupport.webhooks import RECEIVERS_ALLOWED
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -46,7 +48,16 @@ class Stack:
 
     The gateway knows one operator (`operator_key`), who sees everything and acts for
     any customer by naming them in `userId`: the tests that are not about who may do
-    what use it. `new_customer` makes a customer whose key sees only their own data.
+    what use it. `new_customer` makes a customer whose key sees only their own data;
+    `top_up` gives a customer credit, as only an operator can.
+
+    No service has a default secret: `start` generates the carrier's API key and
+    callback token (into `env`, unless given) like the gateway's token secret.
+
+    Every callback number must be a verified sender of its customer (`/senders`): as
+    `make run` does for `demo` (DEMO_SENDERS), the stack's customers get theirs approved
+    by the operator (`new_customer`; `senders.approve_callback_numbers` for clients that
+    reserve for customers named in `userId`).
     """
 
     env: dict[str, str]
@@ -56,6 +67,12 @@ class Stack:
     # `sim-c`... each with its own API key and callback token), and the send service
     # gets them all in `CARRIERS`, the first simulator (`sim`) first.
     carriers: int = 1
+    _carriers: list[dict[str, str]] = field(default_factory=list, repr=False)
+    # Service -> how many processes of it (more than 1: `send`, `send-2`, `send-3`...,
+    # each on its own port with the same settings). The gateway takes them in turn (its
+    # `<NAME>_URL` lists them); other services and the carrier's reports, which name one
+    # URL, reach the first, or the gateway (send's reports, when send has replicas).
+    replicas: dict[str, int] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -65,9 +82,34 @@ class Stack:
     def operator_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.operator_key}"}
 
-    def new_customer(self, user_id: str | None = None, **account: object) -> Customer:
-        """A new customer account (and its API key); `account` may set `password`,
-        `requestsPerSecond`, `recipientsPerDay`."""
+    @property
+    def carrier_callback_tokens(self) -> dict[str, str]:
+        """Carrier name -> the callback token it reports with (its own path:
+        `/carrier/reports/<name>` on the send service, or through the gateway)."""
+        return {c["name"]: c["callbackToken"] for c in self._carriers}
+
+    def top_up(self, user_id: str, amount: int, note: str | None = None) -> dict[str, Any]:
+        """Credit for a customer, through the gateway as the operator (the only way in)."""
+        response = httpx.post(
+            self.gateway_url + "/billings/topups",
+            json={"userId": user_id, "amount": amount, "note": note or "test credit"},
+            headers=self.operator_headers,
+            timeout=10,
+        )
+        response.raise_for_status()
+        topup: dict[str, Any] = response.json()
+        return topup
+
+    def new_customer(
+        self,
+        user_id: str | None = None,
+        *,
+        senders: tuple[str, ...] = (TEST_CALLBACK_NUM,),
+        **account: object,
+    ) -> Customer:
+        """A new customer account (and its API key), with `senders` approved as their
+        callback numbers; `account` may set `password`, `requestsPerSecond`,
+        `recipientsPerDay`."""
         user_id = user_id or f"c-{uuid.uuid4().hex[:12]}"
         response = httpx.post(
             self.gateway_url + "/auth/customers",
@@ -76,6 +118,8 @@ class Stack:
             timeout=10,
         )
         response.raise_for_status()
+        for number in senders:
+            approve_sender(self.gateway_url, self.operator_headers, user_id, number)
         return Customer(user_id=user_id, api_key=response.json()["apiKey"])
 
     def url(self, service: str) -> str:
@@ -83,15 +127,29 @@ class Stack:
 
     def start(self, names: list[str] | None = None) -> None:
         ports = {spec.name: free_port() for spec in SERVICES}
+        for name in ("CARRIER_API_KEY", "CARRIER_CALLBACK_TOKEN"):
+            self.env.setdefault(name, secrets.token_urlsafe(24))
         env = {
             "AUTH_TOKEN_SECRET": secrets.token_urlsafe(32),
             "OPERATOR_API_KEY": self.operator_key,
+            # As `make run`: the demo customer's callback number, approved at start.
+            "DEMO_SENDERS": json.dumps({"demo": [TEST_CALLBACK_NUM]}),
             **self.env,
             **wiring_env(ports),
         }
+        self._carriers = [
+            {
+                "name": env.get("CARRIER_NAME", "sim"),
+                "url": env["CARRIER_URL"],
+                "apiKey": env["CARRIER_API_KEY"],
+                "callbackToken": env["CARRIER_CALLBACK_TOKEN"],
+            }
+        ]
         specs = {spec.name: (spec, env) for spec in SERVICES}
         if self.carriers > 1:
             specs = self._more_carriers(specs, env)
+        if any(count > 1 for count in self.replicas.values()):
+            specs = self._more_replicas(specs, env, ports)
         for name, (spec, spec_env) in specs.items():
             if names is None or name in names:
                 port = ports.get(name) or spec.port
@@ -112,19 +170,12 @@ class Stack:
     ) -> dict[str, tuple[ServiceSpec, dict[str, str]]]:
         """Add the simulators after the first (each on a free port, with its own key and
         token) and tell the send service about every one (`CARRIERS`)."""
-        carriers = [
-            {
-                "name": env.get("CARRIER_NAME", "sim"),
-                "url": env["CARRIER_URL"],
-                "apiKey": env.get("CARRIER_API_KEY", "sim-key"),
-                "callbackToken": env.get("CARRIER_CALLBACK_TOKEN", "sim-callback"),
-            }
-        ]
+        carriers = self._carriers
         more: dict[str, tuple[ServiceSpec, dict[str, str]]] = {}
         for letter in string.ascii_lowercase[1 : self.carriers]:
             spec = ServiceSpec(f"carrier-{letter}", free_port(), package="carrier")
             name = f"sim-{letter}"
-            key, token = f"{name}-key", f"{name}-callback"
+            key, token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
             own = {**env, "CARRIER_API_KEY": key, "CARRIER_CALLBACK_TOKEN": token}
             more[spec.name] = (spec, own)
             carriers.append(
@@ -136,6 +187,35 @@ class Stack:
         env.setdefault("CARRIER_PRIORITY", json.dumps({"SMS": names, "LMS": names}))
         first, *rest = specs.items()
         return dict([first, *more.items(), *rest])
+
+    def _more_replicas(
+        self,
+        specs: dict[str, tuple[ServiceSpec, dict[str, str]]],
+        env: dict[str, str],
+        ports: dict[str, int],
+    ) -> dict[str, tuple[ServiceSpec, dict[str, str]]]:
+        """Add `name-2`... after each replicated service; the gateway lists them all."""
+        gateway_env = dict(env)
+        if self.replicas.get("send", 1) > 1:
+            # Send's delivery reports through the gateway: to whichever replica is up.
+            env["REPORT_CALLBACK_URL"] = f"http://127.0.0.1:{ports['gateway']}/carrier/reports"
+        out: dict[str, tuple[ServiceSpec, dict[str, str]]] = {}
+        for name, (spec, spec_env) in specs.items():
+            out[name] = (spec, gateway_env if name == "gateway" else spec_env)
+            count = self.replicas.get(name, 1)
+            urls = [f"http://127.0.0.1:{ports.get(name) or spec.port}"]
+            for index in range(2, count + 1):
+                more = ServiceSpec(f"{name}-{index}", free_port(), package=spec.package or name)
+                out[more.name] = (more, spec_env)
+                urls.append(f"http://127.0.0.1:{more.port}")
+            if count > 1:
+                gateway_env[f"{name.upper()}_URL"] = ",".join(urls)
+        gateway_env["REPORT_CALLBACK_URL"] = env["REPORT_CALLBACK_URL"]
+        return out
+
+    def replica_names(self, name: str) -> list[str]:
+        """The processes of service `name`: `name`, `name-2`..."""
+        return [name] + [f"{name}-{i}" for i in range(2, self.replicas.get(name, 1) + 1)]
 
     def restart(self, name: str, *, kill: bool = True) -> None:
         process = self.processes[name]
@@ -169,7 +249,10 @@ ZERO_LATENCY_CARRIER = {
 
 @contextmanager
 def platform_on_loopback(
-    env: dict[str, str] | None = None, *, carriers: int = 1
+    env: dict[str, str] | None = None,
+    *,
+    carriers: int = 1,
+    replicas: dict[str, int] | None = None,
 ) -> Iterator[tuple[Stack, str]]:
     """A platform of its own: a fresh database (migrated) on the configured or embedded
     PostgreSQL, a new Tansu broker, and every service started on free ports (with
@@ -189,9 +272,11 @@ def platform_on_loopback(
                     "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
                     # The benchmarks reserve a few seconds ahead.
                     "RESERVE_MIN_LEAD_S": "1",
+                    **RECEIVERS_ALLOWED,
                     **(env or {}),
                 },
                 carriers=carriers,
+                replicas=replicas or {},
             )
             stack.start()
             try:
@@ -205,7 +290,8 @@ def platform_on_loopback(
 def credit_new_customers(
     gateway_url: str, headers: dict[str, str], amount: int = 10_000_000
 ) -> Callable[[httpx.Request], None]:
-    """An httpx request hook: before a customer's first `POST /msgReqs`, top them up.
+    """An httpx request hook: before a customer's first `POST /msgReqs`, top them up
+    (`headers`: an operator's, such as `Stack.operator_headers`; only an operator may).
 
     The saga rejects a reservation its customer cannot pay for; tests about other
     rules (validation, listing, cancel) start with funded customers this way.

@@ -12,6 +12,11 @@ from typing import Any
 
 import orjson
 
+# The receivers listen on 127.0.0.1, which no webhook may name unless it is on the
+# monitoring service's allow-list: the environment a stack needs for them (that address
+# only; `localhost` or 127.0.0.2 are still refused).
+RECEIVERS_ALLOWED = {"WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]'}
+
 
 @dataclass(frozen=True)
 class ReceivedPost:
@@ -28,11 +33,12 @@ class ReceivedPost:
 class WebhookReceiver:
     """A real HTTP server on 127.0.0.1 (its own thread) that records every POST and
     answers what the test scripts: `answer_next([500])`, or `hang=True` (never answers
-    until stopped: a dead endpoint)."""
+    until stopped: a dead endpoint); a 3xx answer sends `Location: <redirect_to>`."""
 
-    def __init__(self, *, hang: bool = False) -> None:
+    def __init__(self, *, hang: bool = False, redirect_to: str | None = None) -> None:
         self.posts: list[ReceivedPost] = []
         self.hang = hang
+        self.redirect_to = redirect_to
         self.hung_at: list[float] = []  # when each POST to a hanging receiver came in
         self._script: deque[int] = deque()
         self._lock = threading.Lock()
@@ -51,6 +57,8 @@ class WebhookReceiver:
                     return
                 status = receiver._take({k.lower(): v for k, v in self.headers.items()}, body)
                 self.send_response(status)
+                if 300 <= status < 400 and receiver.redirect_to:
+                    self.send_header("Location", receiver.redirect_to)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")

@@ -7,23 +7,31 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from pydantic import StringConstraints
 
 from msgplat.billing import commands, queries
 from msgplat.billing.api.deps import SettingsDep
-from msgplat.billing.domain import MONTH_PATTERN, current_month
+from msgplat.billing.domain import (
+    HOW_TO_GET_CREDIT,
+    INTERNAL_ACTOR,
+    MONTH_PATTERN,
+    current_month,
+)
 from msgplat.billing.schemas import (
     Balance,
     LedgerEntry,
     Quote,
     ReservationCharges,
+    ReservationLedger,
     Topup,
     TopupCreate,
     Usage,
 )
-from msgplat.plumbing.api import Page
-from msgplat.plumbing.caller import Caller, CallerDep, UserIdQuery
-from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.plumbing.api import Page, PeriodDep
+from msgplat.plumbing.caller import USER_ID_PATTERN, Caller, CallerDep, UserIdQuery
+from msgplat.plumbing.errors import FieldError, Forbidden, RequestInvalid
+from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
 from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/billings", tags=["billing"])
@@ -42,6 +50,23 @@ async def get_balance(
 ) -> Balance:
     """The account's balance in KRW: available, held (for reservations), charged."""
     return await queries.get_balance(runtime.db, _account(caller, user_id))
+
+
+AccountId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=USER_ID_PATTERN)]
+
+
+@router.get("/balances", response_model=list[Balance])
+async def list_balances(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    user_ids: Annotated[
+        list[AccountId],
+        Query(alias="userId", min_length=1, max_length=100, description="The accounts asked for"),
+    ],
+) -> list[Balance]:
+    """The balances of several accounts at once (operators' customer list); accounts
+    not found (never topped up) are left out, not a 404. A customer gets only their own."""
+    return await queries.list_balances(runtime.db, [u for u in user_ids if caller.owns(u)])
 
 
 MAX_QUOTED = 1_000_000
@@ -104,7 +129,12 @@ def _quoted_counts(
     return {msg_type: count}
 
 
-@router.post("/topups", status_code=status.HTTP_201_CREATED, response_model=Topup)
+@router.post(
+    "/topups",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Topup,
+    responses={403: {"description": "Not an operator: a customer cannot add credit"}},
+)
 async def create_topup(
     body: TopupCreate,
     runtime: RuntimeDep,
@@ -112,28 +142,64 @@ async def create_topup(
     response: Response,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> Topup:
-    """Add credit (1 to 10,000,000 KRW); the account is created if new. A retry with the
-    same Idempotency-Key and body answers the first result and adds nothing."""
+    """An operator adds credit (1 to 10,000,000 KRW) to a customer's account, named in
+    `userId`; the account is created if new, and the ledger names the operator. A
+    customer's own credentials are refused (403): they ask their operator. A retry with
+    the same Idempotency-Key and body answers the first result and adds nothing."""
+    actor = _topup_actor(caller)
     body = body.model_copy(update={"user_id": caller.claim(body.user_id, ("body", "userId"))})
-    result, replayed = await commands.top_up(runtime.db, body, idempotency_key=idempotency_key)
+    result, replayed = await commands.top_up(
+        runtime.db, body, actor=actor, idempotency_key=idempotency_key
+    )
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return result
 
 
-@router.get("/ledger", response_model=Page[LedgerEntry])
+def _topup_actor(caller: Caller) -> str:
+    """Who the ledger names for a top-up by `caller`; a customer may not make one."""
+    if caller.role == "customer":
+        raise Forbidden(f"top-ups are made by an operator: {HOW_TO_GET_CREDIT}")
+    if caller.role == "operator" and caller.user_id:
+        return caller.user_id
+    return INTERNAL_ACTOR  # a request from inside the cluster (no caller headers)
+
+
+@router.get("/ledger", response_model=Page[LedgerEntry], responses=CSV_RESPONSE)
 async def list_ledger(
+    request: Request,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    period: PeriodDep,
+    user_id: UserIdQuery = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Page[LedgerEntry] | Response:
+    """The account's append-only entries, newest first (of a period: `from`, `to`, Seoul
+    days or ISO times). With `Accept: text/csv`, every entry as a CSV file."""
+    account = _account(caller, user_id)
+    if wants_csv(request):
+        return await queries.ledger_csv(runtime.db, user_id=account, period=period)
+    items, total = await queries.list_ledger(
+        runtime.db, user_id=account, page=page, size=size, period=period
+    )
+    return Page[LedgerEntry](items=items, page=page, size=size, total=total)
+
+
+@router.get("/ledger/byReservation", response_model=Page[ReservationLedger])
+async def list_ledger_by_reservation(
     runtime: RuntimeDep,
     caller: CallerDep,
     user_id: UserIdQuery = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> Page[LedgerEntry]:
-    """The account's append-only entries, newest first."""
-    items, total = await queries.list_ledger(
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[ReservationLedger]:
+    """The ledger summed per reservation (held, charged, released), the reservation with
+    the latest entry first. Top-ups are in `/billings/ledger`."""
+    items, total = await queries.ledger_by_reservation(
         runtime.db, user_id=_account(caller, user_id), page=page, size=size
     )
-    return Page[LedgerEntry](items=items, page=page, size=size, total=total)
+    return Page[ReservationLedger](items=items, page=page, size=size, total=total)
 
 
 @router.get("/usage", response_model=Usage)

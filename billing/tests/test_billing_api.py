@@ -14,6 +14,7 @@ import pytest
 
 from msgplat.billing.domain import SEOUL
 from msgplat.devstack.reconcile import check
+from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
@@ -21,7 +22,12 @@ from msgplat_testsupport.waiting import wait_until
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=10
+        base_url=stack.gateway_url,
+        headers=stack.operator_headers,
+        timeout=10,
+        event_hooks={
+            "request": [approve_callback_numbers(stack.gateway_url, stack.operator_headers)]
+        },
     ) as client:
         yield client
 
@@ -58,6 +64,42 @@ def test_a_topup_creates_the_account_and_a_ledger_entry(client: httpx.Client) ->
     [newest] = ledger["items"]
     assert (newest["kind"], newest["amount"], newest["availableAfter"]) == ("topup", 2_500, 7_500)
     assert newest["eventId"] is None and newest["reservationId"] is None
+
+
+def test_a_customer_cannot_top_up_not_even_their_own_account(
+    client: httpx.Client, stack: Stack
+) -> None:
+    """Money enters only through an operator: a customer's own key is refused (403),
+    whatever the amount or the body, and nothing changes."""
+    customer = stack.new_customer()
+    assert top_up(client, customer.user_id, 1_000).status_code == 201  # the operator funds them
+    with httpx.Client(base_url=stack.gateway_url, headers=customer.headers, timeout=10) as own:
+        for body in (
+            {"amount": 10_000_000},
+            {"userId": customer.user_id, "amount": 1},
+            {"userId": new_user(), "amount": 1},
+        ):
+            refused = own.post("/billings/topups", json=body)
+            assert refused.status_code == 403, refused.text
+            assert "operator" in refused.json()["detail"]
+        assert own.get("/billings").json()["available"] == 1_000
+        assert own.get("/billings/ledger").json()["total"] == 1
+
+
+def test_every_topup_names_who_made_it_in_the_ledger(client: httpx.Client) -> None:
+    user = new_user()
+    created = client.post(
+        "/billings/topups", json={"userId": user, "amount": 3_000, "note": "invoice 2026-17"}
+    )
+    assert created.status_code == 201, created.text
+    [entry] = client.get("/billings/ledger", params={"userId": user}).json()["items"]
+    # The stack's operator account is `operator` (OPERATOR_API_KEY).
+    assert (entry["kind"], entry["amount"], entry["actor"], entry["note"]) == (
+        "topup",
+        3_000,
+        "operator",
+        "invoice 2026-17",
+    )
 
 
 def test_the_same_idempotency_key_tops_up_once(client: httpx.Client) -> None:
@@ -109,7 +151,8 @@ def test_unknown_accounts_are_404_with_a_clear_message(client: httpx.Client) -> 
         response = client.get(path, params={"userId": user})
         assert response.status_code == 404, path
         assert response.json()["detail"] == (
-            f"billing account of userId {user!r} (top up at POST /billings/topups) not found"
+            f"billing account of userId {user!r} "
+            "(no credit yet: ask your operator to top up your account) not found"
         )
     unknown = uuid.uuid4()
     response = client.get(f"/billings/reservations/{unknown}")
@@ -207,17 +250,6 @@ def test_bad_quotes_are_422_naming_the_field(
     detail = response.json()["detail"]
     assert [e["loc"] for e in detail] == [["query", field] for field in fields], detail
     assert all(e["msg"] for e in detail)
-
-
-def test_the_demo_customers_start_with_credit(client: httpx.Client) -> None:
-    total = client.get("/billings/ledger", params={"userId": "u1", "size": 1}).json()["total"]
-    oldest = client.get("/billings/ledger", params={"userId": "u1", "size": 1, "page": total})
-    [first] = oldest.json()["items"]
-    assert (first["kind"], first["amount"], first["note"]) == (
-        "topup",
-        100_000,
-        "demo starting balance",
-    )
 
 
 def test_a_personalised_advertising_send_is_charged_per_type_never_for_opted_out(

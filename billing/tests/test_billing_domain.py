@@ -37,9 +37,10 @@ def test_malformed_months_are_refused(month: str) -> None:
         month_bounds(month)
 
 
-def test_the_refusal_says_how_much_and_where_to_top_up() -> None:
+def test_the_refusal_says_how_much_and_how_to_get_credit() -> None:
     assert refusal_reason(required=1_234_560, available=0) == (
-        "not enough credit: needs 1,234,560 KRW, 0 KRW available; top up at POST /billings/topups"
+        "not enough credit: needs 1,234,560 KRW, 0 KRW available; "
+        "ask your operator to top up your account"
     )
 
 

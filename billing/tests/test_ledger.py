@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import json
+import os
 import random
+import subprocess
+import sys
 import uuid
 from collections import Counter
 from datetime import datetime
@@ -164,23 +169,59 @@ async def test_demo_accounts_are_created_once_with_a_topup_entry(saga: Any) -> N
     assert await commands.ensure_demo_accounts(saga.db, demo) == []
     assert (await saga.account(first)).available == 100_001
     entries = await saga.entries(first)
-    assert [(e.kind, e.amount, e.note) for e in entries] == [
-        ("topup", 100_000, "demo starting balance"),
-        ("topup", 1, None),
+    assert [(e.kind, e.amount, e.note, e.actor) for e in entries] == [
+        ("topup", 100_000, "demo starting balance", "DEMO_ACCOUNTS"),
+        ("topup", 1, None, None),
     ]
+
+
+def _billing_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "msgplat.billing", *args],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+async def test_an_operator_tops_up_from_the_command_line(
+    saga: Any, user: str, database_url: str
+) -> None:
+    """`python -m msgplat.billing topup`: the operator's path from a shell, named in the
+    ledger (`cli:<who>`), once per idempotency key."""
+    args = ("topup", user, "2500", "--note", "wire 42", "--by", "alice", "--idempotency-key", "w42")
+    done = await asyncio.to_thread(_billing_cli, database_url, *args)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["balance"]["available"] == 2_500
+    again = await asyncio.to_thread(_billing_cli, database_url, *args)
+    assert again.returncode == 0, again.stderr
+    assert (await saga.account(user)).available == 2_500
+    [entry] = await saga.entries(user)
+    assert (entry.kind, entry.amount, entry.note, entry.actor) == (
+        "topup",
+        2_500,
+        "wire 42",
+        "cli:alice",
+    )
+    refused = await asyncio.to_thread(_billing_cli, database_url, "topup", user, "0")
+    assert refused.returncode != 0
+    assert "amount" in refused.stderr
 
 
 async def test_a_topup_with_an_idempotency_key_is_applied_once(saga: Any, user: str) -> None:
     cmd = TopupCreate(userId=user, amount=3_000)
-    first, replayed = await commands.top_up(saga.db, cmd, idempotency_key="k1")
+    first, replayed = await commands.top_up(saga.db, cmd, actor="ops", idempotency_key="k1")
     assert not replayed
-    again, replayed = await commands.top_up(saga.db, cmd, idempotency_key="k1")
+    again, replayed = await commands.top_up(saga.db, cmd, actor="ops", idempotency_key="k1")
     assert replayed
     assert again == first
     assert (await saga.account(user)).available == 3_000
     with pytest.raises(RequestInvalid):
-        await commands.top_up(saga.db, TopupCreate(userId=user, amount=1), idempotency_key="k1")
-    other, replayed = await commands.top_up(saga.db, cmd, idempotency_key="k2")
+        await commands.top_up(
+            saga.db, TopupCreate(userId=user, amount=1), actor="ops", idempotency_key="k1"
+        )
+    other, replayed = await commands.top_up(saga.db, cmd, actor="ops", idempotency_key="k2")
     assert not replayed
     assert other.balance.available == 6_000
     assert len(await saga.entries(user)) == 2

@@ -59,7 +59,8 @@ async def test_not_enough_credit_is_refused_with_the_reason(saga: Any, user: str
     assert kind == "CreditRefused"
     assert (payload["required"], payload["available"]) == (2_000, 1_500)
     assert payload["reason"] == (
-        "not enough credit: needs 2,000 KRW, 1,500 KRW available; top up at POST /billings/topups"
+        "not enough credit: needs 2,000 KRW, 1,500 KRW available; "
+        "ask your operator to top up your account"
     )
     account = await saga.account(user)
     assert (account.available, account.held) == (1_500, 0)

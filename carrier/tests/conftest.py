@@ -9,17 +9,19 @@ import httpx
 import pytest
 
 from msgplat.devstack.services import ServiceProcess
-from msgplat_testsupport.carrier import CarrierClient, ReportReceiver, running_carrier
-
-API_KEY = "test-key"
-CALLBACK_TOKEN = "test-callback"
+from msgplat_testsupport.carrier import (
+    API_KEY,
+    SIMULATOR_CREDENTIALS,
+    CarrierClient,
+    ReportReceiver,
+    running_carrier,
+)
 
 
 @pytest.fixture(scope="session")
 def carrier_process() -> Iterator[ServiceProcess]:
     env = {
-        "CARRIER_API_KEY": API_KEY,
-        "CARRIER_CALLBACK_TOKEN": CALLBACK_TOKEN,
+        **SIMULATOR_CREDENTIALS,
         "CARRIER_REPORT_DELAY_MS": "200",
         # Start-up knobs come from the environment; tests change them per run.
         "CARRIER_BLOCKED_SUFFIXES": '{"9999": "1002"}',

@@ -23,9 +23,10 @@ def test_a_stopped_simulator_reports_what_it_took_only_when_told_to_drain(
         "CARRIER_DRAIN_REPORTS_ON_STOP_S": drain_s,
         "CARRIER_REPORT_DELAY_MS": "1000",  # still pending when the stop comes
         "CARRIER_CALLBACK_TOKEN": "stop-test",
+        "CARRIER_API_KEY": "stop-key",
     }
     with running_carrier(env, LOGS) as process, httpx.Client(base_url=process.url) as http:
-        client = CarrierClient(http=http, report_url=receiver.url)
+        client = CarrierClient(http=http, report_url=receiver.url, api_key="stop-key")
         answer = client.submit([message(f"stop-{drain_s}-{i}") for i in range(20)])
         assert answer.status_code == 200, answer.text
         process.stop()  # SIGTERM, then waits for the process to end

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from msgplat_testsupport.carrier import CarrierClient, message
+from msgplat_testsupport.carrier import CarrierClient, ReportReceiver, message
 
 
 def test_each_recipient_is_accepted_or_rejected_in_request_order(carrier: CarrierClient) -> None:
@@ -59,6 +59,22 @@ def test_a_ref_received_before_is_answered_with_its_first_id_and_not_sent_again(
     stats = carrier.stats()
     assert (stats["received"], stats["unique"], stats["duplicates"]) == (4, 3, 1)
     assert stats["reportsScheduled"] == 3  # the duplicate gets no second report
+
+
+def test_without_deduplication_a_ref_received_again_is_sent_again_and_counted(
+    carrier: CarrierClient, receiver: ReportReceiver
+) -> None:
+    carrier.configure(deduplicate=False, report_delay_ms=0)
+    first = carrier.submit([message("nd-1"), message("nd-2")]).json()["results"]
+    again = carrier.submit([message("nd-2")]).json()["results"]
+    assert again[0]["accepted"] is True and again[0]["duplicate"] is False
+    assert again[0]["messageId"] != first[1]["messageId"]  # a message of its own
+    stats = carrier.stats()
+    assert (stats["received"], stats["unique"], stats["duplicates"]) == (3, 2, 1)
+    assert stats["duplicateRefs"] == ["nd-2"]
+    assert stats["reportsScheduled"] == 3  # the handset gets it twice
+    reports = receiver.wait_reports(3)
+    assert sorted(r["ref"] for r in reports) == ["nd-1", "nd-2", "nd-2"]
 
 
 def test_a_ref_rejected_before_is_judged_again(carrier: CarrierClient) -> None:

@@ -13,7 +13,8 @@ from msgplat.gateway.api.deps import (
     RateLimiterDep,
     missing_credentials_detail,
 )
-from msgplat.gateway.routing import OWN_CREDENTIALS, upstream_for
+from msgplat.gateway.routing import own_credentials_for, upstream_for
+from msgplat.plumbing.caller import CALLER_ADDRESS_HEADER
 from msgplat.plumbing.errors import TooManyRequests, Unauthorized
 
 router = APIRouter()
@@ -31,9 +32,12 @@ async def forward(
     dashboard: DashboardDep,
 ) -> Response:
     service = upstream_for(request.url.path)
-    if service is None and request.url.path in OWN_CREDENTIALS:
-        own = OWN_CREDENTIALS[request.url.path]
-        return await proxy.forward(request, own, [], keep_authorization=True)
+    own = own_credentials_for(request.url.path) if request.method == "POST" else None
+    if service is None and own is not None:
+        # A carrier's report: its token is for the service, which also checks the address
+        # the report came from (the client's as seen here; any the client sent is dropped).
+        address = [(CALLER_ADDRESS_HEADER, request.client.host)] if request.client else []
+        return await proxy.forward(request, own, address, keep_authorization=True)
     if service is None:
         if request.method == "GET":
             return dashboard.serve(request)

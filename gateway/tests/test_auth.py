@@ -7,10 +7,9 @@ exactly what a service would receive.
 
 from __future__ import annotations
 
-import asyncio
 import time
+import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -20,58 +19,18 @@ from fastapi import FastAPI
 
 from msgplat.gateway import accounts
 from msgplat.gateway.app import create_app
-from msgplat.gateway.credentials import Identity, issue_token, read_token
+from msgplat.gateway.credentials import Identity, TokenClaims, issue_token, read_token
 from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing.api_keys import new_api_key
+from msgplat_testsupport.gateways import RecordingUpstream, recording_upstream
 
 SECRET = "test-secret-" + "s" * 32
 
 
-@dataclass
-class RecordingUpstream:
-    """Answers 200 `{}` to anything and keeps each request's head."""
-
-    port: int = 0
-    heads: list[str] = field(default_factory=list)
-
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        while True:
-            try:
-                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
-            except asyncio.IncompleteReadError:
-                break
-            length = next(
-                (
-                    int(line.split(":", 1)[1])
-                    for line in head.split("\r\n")
-                    if line.lower().startswith("content-length:")
-                ),
-                0,
-            )
-            await reader.readexactly(length)
-            self.heads.append(head)
-            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n")
-            writer.write(b"content-length: 2\r\n\r\n{}")
-            await writer.drain()
-        writer.close()
-
-    def last_headers(self) -> dict[str, str]:
-        lines = self.heads[-1].split("\r\n")[1:]
-        return {
-            k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines if ln)
-        }
-
-    def last_target(self) -> str:
-        return self.heads[-1].split(" ")[1]
-
-
 @pytest_asyncio.fixture
 async def upstream() -> AsyncIterator[RecordingUpstream]:
-    recorder = RecordingUpstream()
-    server = await asyncio.start_server(recorder.handle, "127.0.0.1", 0)
-    recorder.port = server.sockets[0].getsockname()[1]
-    yield recorder
-    server.close()
+    async with recording_upstream() as recorder:
+        yield recorder
 
 
 @pytest_asyncio.fixture
@@ -94,6 +53,7 @@ async def app(
     app = create_app(settings)
     yield app
     await app.state.proxy.close()
+    app.state.passwords.close()
     await app.state.authenticator.engine.dispose()
 
 
@@ -203,22 +163,11 @@ async def test_password_guessing_is_limited_per_account(
     assert int(answers[10].headers["retry-after"]) >= 1
 
 
-async def test_the_stream_takes_the_token_from_the_query_and_does_not_pass_it_on(
-    app: FastAPI, client: httpx.AsyncClient, upstream: RecordingUpstream
-) -> None:
-    user_id, key = await new_customer(app)
-    token = (await client.post("/auth/login", json={"apiKey": key})).json()["accessToken"]
-    response = await client.get(f"/monitorings/stream?reservationId=r1&accessToken={token}")
-    assert response.status_code == 200
-    assert upstream.last_target() == "/monitorings/stream?reservationId=r1"
-    assert upstream.last_headers()["x-caller-id"] == user_id
-    # Elsewhere a token in the query is not a credential (it would end up in logs).
-    assert (await client.get(f"/monitorings?accessToken={token}")).status_code == 401
-
-
 async def test_a_revoked_key_is_refused(app: FastAPI, client: httpx.AsyncClient) -> None:
-    _, key = await new_customer(app)
-    second = await client.post("/auth/keys", json={"name": "ci"}, headers=bearer(key))
+    user_id, key = await new_customer(app, password="correct horse")
+    login = await client.post("/auth/login", json={"userId": user_id, "password": "correct horse"})
+    token = login.json()["accessToken"]  # a key is made from a password login
+    second = await client.post("/auth/keys", json={"name": "ci"}, headers=bearer(token))
     assert second.status_code == 201
     created = second.json()
     assert created["apiKey"].startswith(created["prefix"])
@@ -258,10 +207,11 @@ async def test_only_an_operator_creates_customers(app: FastAPI, client: httpx.As
 
 def test_a_token_expires_and_a_forged_one_is_refused() -> None:
     identity = Identity(user_id="u1", role="customer")
-    token = issue_token(identity, secret=SECRET, ttl_s=60)
-    assert read_token(token, secret=SECRET) == ("u1", "customer")
+    session = uuid.uuid4()
+    token = issue_token(identity, session_id=session, secret=SECRET, ttl_s=60)
+    assert read_token(token, secret=SECRET) == TokenClaims("u1", "customer", session)
     assert read_token(token, secret="another secret " + "x" * 32) is None
-    old = issue_token(identity, secret=SECRET, ttl_s=60, now=time.time() - 120)
+    old = issue_token(identity, session_id=session, secret=SECRET, ttl_s=60, now=time.time() - 120)
     assert read_token(old, secret=SECRET) is None
 
 

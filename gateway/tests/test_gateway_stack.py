@@ -24,6 +24,7 @@ from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat_testsupport.brokers import running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
+from msgplat_testsupport.senders import approve_sender
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
@@ -65,8 +66,12 @@ def client(private_stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(
         base_url=private_stack.gateway_url, headers=private_stack.operator_headers, timeout=10
     ) as client:
-        # u-gw pays for the reservations of these tests (billing refuses an empty account).
+        # u-gw pays for the reservations of these tests (billing refuses an empty account),
+        # from its approved callback number (발신번호 사전등록).
         client.post("/billings/topups", json={"userId": "u-gw", "amount": 1_000_000})
+        approve_sender(
+            private_stack.gateway_url, private_stack.operator_headers, "u-gw", "0212345678"
+        )
         yield client
 
 

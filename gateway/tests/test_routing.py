@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from msgplat.devstack.broker import free_port
 from msgplat.gateway import accounts
 from msgplat.gateway.app import create_app
-from msgplat.gateway.routing import upstream_for
+from msgplat.gateway.routing import own_credentials_for, upstream_for
 from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing.api_keys import new_api_key
 from msgplat_testsupport.waiting import eventually
@@ -67,6 +67,30 @@ def test_a_prefix_routes_to_its_service(path: str, service: str) -> None:
 )
 def test_anything_else_routes_nowhere(path: str) -> None:
     assert upstream_for(path) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/carrier/reports/sim", "send"),
+        ("/carrier/reports/sim-b", "send"),
+        ("/carrier/reports/carrier.x_1", "send"),
+        ("/carrier/reports", None),  # a carrier reports on its own path only
+        ("/carrier/reports/", None),
+        ("/carrier/reports/sim/", None),
+        ("/carrier/reports/sim/x", None),
+        ("/carrier/reports/..", None),
+        ("/carrier/reports/.", None),
+        ("/carrier/reports/a b", None),
+        ("/carrier/reports/" + "x" * 33, None),
+        ("/carrier", None),
+        ("/carrier/reportsX/sim", None),
+    ],
+)
+def test_only_a_carriers_own_report_path_goes_past_the_gateways_authentication(
+    path: str, service: str | None
+) -> None:
+    assert own_credentials_for(path) == service
 
 
 OPERATOR_KEY = new_api_key()
@@ -140,15 +164,19 @@ async def test_a_declared_body_over_the_limit_is_413(gateway: httpx.AsyncClient)
     assert f"larger than the limit of {LIMIT} bytes" in body["detail"]
 
 
-async def test_a_chunked_body_over_the_limit_is_413(gateway: httpx.AsyncClient) -> None:
+async def test_a_chunked_body_for_a_service_that_is_down_is_not_read(
+    gateway: httpx.AsyncClient,
+) -> None:
+    """A body goes on as it comes: with no service to take it, none of it is read (the
+    limit on a chunked body is counted as it is read, see test_body_limit.py)."""
+
     async def chunks() -> AsyncIterator[bytes]:
         for _ in range(8):
             yield b"x" * 1000
 
     response = await gateway.post("/msgReqs", content=chunks())
     assert response.request.headers.get("transfer-encoding") == "chunked"
-    assert response.status_code == 413
-    assert response.json()["limitBytes"] == LIMIT
+    assert response.status_code == 503
 
 
 @pytest.mark.parametrize("size", [0, LIMIT])

@@ -4,21 +4,33 @@ views)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from msgplat.contracts.events import Purpose
 from msgplat.monitoring import queries
 from msgplat.monitoring.api.deps import DatabaseDep, LiveDep, SettingsDep
 from msgplat.monitoring.live import LiveHub, Subscription
 from msgplat.monitoring.schemas import ReservationView
-from msgplat.plumbing.api import Page
+from msgplat.plumbing.api import SEARCH_TEXT, Page, PeriodDep
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.db import Database
 
 router = APIRouter(prefix="/monitorings", tags=["monitoring"])
+
+ViewStatus = Literal[
+    "requested",
+    "scheduled",
+    "sending",
+    "completed",
+    "partially_failed",
+    "failed",
+    "rejected",
+    "cancelled",
+]
 
 
 @router.get(
@@ -100,10 +112,31 @@ async def get_monitoring(
 async def list_monitorings(
     db: DatabaseDep,
     caller: CallerDep,
+    period: PeriodDep,
     user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
+    status_: Annotated[
+        list[ViewStatus] | None,
+        Query(alias="status", description="One or more statuses (repeat the parameter)"),
+    ] = None,
+    purpose: Annotated[Purpose | None, Query()] = None,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, pattern=SEARCH_TEXT, description="Words of the title"),
+    ] = None,
+    sort: Annotated[
+        Literal["newest", "due"],
+        Query(description="newest: newest request first; due: soonest reserveDt first"),
+    ] = "newest",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[ReservationView]:
-    """A customer's reservations, newest first (an operator: anyone's, or all)."""
-    items, total = await queries.list_views(db, user_id=caller.scope(user_id), page=page, size=size)
+    """A customer's reservations, newest first (an operator: anyone's, or all), narrowed
+    as `GET /msgReqs` is: by status, purpose, reserveDt period (`from`, `to`) and title
+    words (`q`)."""
+    narrowed = queries.ViewFilter(
+        statuses=tuple(status_ or ()), purpose=purpose, period=period, text=q, sort=sort
+    )
+    items, total = await queries.list_views(
+        db, user_id=caller.scope(user_id), page=page, size=size, narrowed=narrowed
+    )
     return Page[ReservationView](items=items, page=page, size=size, total=total)

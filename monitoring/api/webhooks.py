@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Response
 
 from msgplat.monitoring import commands, queries
-from msgplat.monitoring.api.deps import DatabaseDep
+from msgplat.monitoring.api.deps import DatabaseDep, SettingsDep
 from msgplat.monitoring.schemas import Webhook, WebhookCreate, WebhookCreated, WebhookDelivery
 from msgplat.plumbing.api import Page
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
@@ -20,11 +20,13 @@ WebhookId = Annotated[UUID, Path(alias="webhookId")]
 
 @router.post("/webhooks", status_code=201, response_model=WebhookCreated)
 async def register_webhook(
-    body: WebhookCreate, db: DatabaseDep, caller: CallerDep
+    body: WebhookCreate, db: DatabaseDep, caller: CallerDep, settings: SettingsDep
 ) -> WebhookCreated:
     """Every status change of the customer's reservations is POSTed to `url`, signed
-    with `secret` (answered once, here)."""
-    return await commands.register_webhook(db, caller, body)
+    with `secret` (answered once, here). `url` must name a public host: a name inside a
+    cluster or private network, or an address (or a name resolving to one) that is
+    loopback, private, link-local or otherwise not global, is a 422."""
+    return await commands.register_webhook(db, caller, body, settings=settings)
 
 
 @router.get("/webhooks", response_model=list[Webhook])
@@ -38,6 +40,15 @@ async def list_webhooks(
 async def delete_webhook(webhook_id: WebhookId, db: DatabaseDep, caller: CallerDep) -> Response:
     await commands.delete_webhook(db, caller, webhook_id)
     return Response(status_code=204)
+
+
+@router.post("/webhooks/{webhookId}/ping", status_code=202, response_model=WebhookDelivery)
+async def ping_webhook(
+    webhook_id: WebhookId, db: DatabaseDep, caller: CallerDep
+) -> WebhookDelivery:
+    """A test delivery (event `webhook.ping`), signed like the others and posted at once;
+    its outcome shows in the delivery log."""
+    return await commands.ping_webhook(db, caller, webhook_id)
 
 
 @router.get("/webhooks/{webhookId}/deliveries", response_model=Page[WebhookDelivery])

@@ -50,3 +50,17 @@ def sms_or_lms(text: str) -> str:
 def retry_delay_s(attempts: int, *, base_s: float, max_s: float) -> float:
     """Exponential backoff after `attempts` failed attempts (1 -> base)."""
     return float(min(max_s, base_s * 2 ** max(0, attempts - 1)))
+
+
+# The start of a non-2xx answer the delivery log shows (only a public address's).
+ANSWER_SHOWN_CHARS = 100
+
+
+def answer_logged(status_code: int, start: str) -> str:
+    """The delivery log's error for a webhook's answer that is not a 2xx: its status, and
+    the start of its body (on one line) when there is one to show."""
+    said = f"answered {status_code}"
+    if 300 <= status_code < 400:
+        said += " (redirects are not followed)"
+    shown = " ".join(start.split())[:ANSWER_SHOWN_CHARS]
+    return f"{said}: {shown}" if shown else said

@@ -29,6 +29,7 @@ from msgplat.contracts.events import (
     ReservationRecipientsAdded,
     ReservationRejected,
     ReservationRequested,
+    ReservationRescheduled,
     ReservationScheduled,
     ReservationSendingStarted,
     SendingFinished,
@@ -76,6 +77,14 @@ def _requested(view: View, e: ReservationRequested) -> View:
 
 def _recipients_added(view: View, e: ReservationRecipientsAdded) -> View:
     return replace(view, recipients_received=view.recipients_received + len(e.dst_nums))
+
+
+def _rescheduled(view: View, e: ReservationRescheduled) -> View:
+    """The new due time. Reservation events share one ordered partition: the request
+    came first, and a later reschedule comes after an earlier one."""
+    if view.is_placeholder or view.reserve_dt == e.reserve_dt:
+        return view
+    return replace(view, reserve_dt=e.reserve_dt)
 
 
 def _scheduled(view: View, e: ReservationScheduled) -> View:
@@ -179,6 +188,7 @@ def _charges_settled(view: View, e: ChargesSettled) -> View:
 _RULES: dict[type[Event], Any] = {
     ReservationRequested: _requested,
     ReservationRecipientsAdded: _recipients_added,
+    ReservationRescheduled: _rescheduled,
     ReservationScheduled: _scheduled,
     ReservationSendingStarted: _reservation_sending,
     ReservationFinished: _reservation_finished,

@@ -13,15 +13,23 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import orjson
 import pytest
 import pytest_asyncio
 from sqlalchemy import select, update
 
 from msgplat.contracts.events import ReservationFinished
 from msgplat.monitoring import queries
-from msgplat.monitoring.models import alert_settings, alerts, tables, webhook_deliveries, webhooks
+from msgplat.monitoring.models import (
+    alert_settings,
+    alerts,
+    tables,
+    verified_senders,
+    webhook_deliveries,
+    webhooks,
+)
 from msgplat.monitoring.models import reservation_views as views
-from msgplat.monitoring.reactions import VIEWS_CHANNEL, projection_reactions
+from msgplat.monitoring.reactions import NOT_VERIFIED, VIEWS_CHANNEL, projection_reactions
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
@@ -270,6 +278,15 @@ async def test_status_changes_queue_webhook_deliveries_and_alerts_once(
         await uow.conn.execute(
             alert_settings.insert().values(user_id=user, callback_num="+821012345678", enabled=True)
         )
+        await uow.conn.execute(
+            verified_senders.insert().values(
+                user_id=user,
+                number="01012345678",
+                e164="+821012345678",
+                sender_id=uuid.uuid4(),
+                verified_at=datetime.now(UTC),
+            )
+        )
         await uow.commit()
     story = Story(uuid.uuid4())
     stream = wrap(story.in_order(), user=user)
@@ -305,10 +322,48 @@ async def test_status_changes_queue_webhook_deliveries_and_alerts_once(
         0,
         None,
     )
-    assert [(a.ref, a.to_num) for a in sent_alerts] == [
-        (f"{story.rid}:partially_failed", "+821012345678")
+    assert [(a.ref, a.to_num, a.state) for a in sent_alerts] == [
+        (f"{story.rid}:partially_failed", "+821012345678", "requested")
     ]
     assert "2 delivered" in sent_alerts[0].text
+    # Asked of the send service through the outbox, once, under the alert's notice id.
+    [asked] = await outbox_events(db, "StatusAlertRequested", sent_alerts[0].notice_id)
+    assert (asked["reservation_id"], asked["to_num"], asked["status"]) == (
+        str(story.rid),
+        "+821012345678",
+        "partially_failed",
+    )
+    assert asked["text"] == sent_alerts[0].text
+
+
+async def test_an_alert_to_a_number_no_longer_verified_is_skipped(
+    db: Database, consumer: IdempotentConsumer
+) -> None:
+    user = f"u-alert-{uuid.uuid4().hex[:8]}"
+    async with db.unit_of_work() as uow:
+        await uow.conn.execute(
+            alert_settings.insert().values(user_id=user, callback_num="+821012345678", enabled=True)
+        )
+        await uow.commit()
+    story = Story(uuid.uuid4())
+    await consumer.apply(as_records(wrap(story.in_order(), user=user)))
+    async with db.engine.connect() as conn:
+        [alert] = (
+            await conn.execute(select(alerts).where(alerts.c.reservation_id == story.rid))
+        ).all()
+    assert (alert.state, alert.reason) == ("skipped", NOT_VERIFIED)
+    assert await outbox_events(db, "StatusAlertRequested", alert.notice_id) == []
+
+
+async def outbox_events(db: Database, event_type: str, key: object) -> list[dict[str, object]]:
+    outbox = db.tables.outbox
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            select(outbox.c.value).where(
+                outbox.c.event_type == event_type, outbox.c.key == str(key)
+            )
+        )
+        return [orjson.loads(row.value)["payload"] for row in rows]
 
 
 async def test_a_replay_queues_no_notification(db: Database) -> None:

@@ -113,8 +113,19 @@ class Plumbing:
         await producer.start()
         return producer
 
-    async def relay(self, *, db: Database | None = None) -> OutboxRelay:
-        return OutboxRelay(db or self.db, await self.producer())
+    async def relay(self, *, db: Database | None = None, rebuilds: bool = False) -> OutboxRelay:
+        """A relay; with `rebuilds`, one that replaces its producer after a failure as
+        the services' do (each producer it builds is stopped after the test)."""
+        return OutboxRelay(
+            db or self.db,
+            await self.producer(),
+            producer_factory=self._new_producer if rebuilds else None,
+        )
+
+    def _new_producer(self) -> AIOKafkaProducer:
+        producer = make_producer(self.settings)
+        self._producers.append(producer)
+        return producer
 
     def consumer(self, group_id: str, handler: Handler | None = None) -> IdempotentConsumer:
         """An idempotent consumer of the chunk events; by default it records an effect."""

@@ -25,7 +25,7 @@ from .conftest import Plumbing
 
 
 def test_the_code_knows_the_revision_it_needs() -> None:
-    assert code_heads("stat") == {"0003"}
+    assert code_heads("stat") == {"0004"}
     assert code_heads("plumbing-test") is None  # no migrations: nothing to wait for
 
 
@@ -37,7 +37,7 @@ async def test_not_ready_while_the_schema_is_behind_then_ready_once_migrated() -
     try:
         gate = SchemaGate(db, "stat", interval_s=0.05)
         assert not await gate.check()
-        assert gate.state.startswith("waiting for revision 0003 of schema stat (database at none)")
+        assert gate.state.startswith("waiting for revision 0004 of schema stat (database at none)")
         await asyncio.to_thread(upgrade, "stat", url, "0002")
         assert not await gate.check()
         assert "(database at 0002)" in gate.state
@@ -53,7 +53,7 @@ async def test_not_ready_while_the_schema_is_behind_then_ready_once_migrated() -
         async with httpx.AsyncClient(transport=transport, base_url="http://stat") as client:
             answer = await client.get("/health/ready")
         assert answer.status_code == 503
-        assert "waiting for revision 0003" in answer.json()["checks"]["schema"]
+        assert "waiting for revision 0004" in answer.json()["checks"]["schema"]
         await app.state.runtime.db.dispose()
 
         waiting = asyncio.create_task(gate.wait())

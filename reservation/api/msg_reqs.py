@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Annotated
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from msgplat.plumbing.api import Page
+from msgplat.contracts.events import Purpose
+from msgplat.plumbing.api import SEARCH_TEXT, Page, PeriodDep
 from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.reservation import queries
 from msgplat.reservation.api.deps import ResourcesDep, SettingsDep
 from msgplat.reservation.commands import msg_reqs as commands
 from msgplat.reservation.domain import ReservationStatus
-from msgplat.reservation.schemas import MsgReq, MsgReqCreate
+from msgplat.reservation.schemas import (
+    MsgReq,
+    MsgReqCreate,
+    MsgReqReschedule,
+    ReservationRules,
+)
 
 router = APIRouter(prefix="/msgReqs", tags=["reservations"])
 
@@ -44,24 +51,70 @@ async def create_msg_req(
     return reservation
 
 
+@router.get("/rules", response_model=ReservationRules)
+async def get_rules(settings: SettingsDep) -> ReservationRules:
+    """The public rules of a reservation: the lead time, the cancel cut-off, the horizon,
+    the advertising hours, the sizes. A client shows these instead of its own copy."""
+    return queries.rules(settings, now=datetime.now(UTC))
+
+
 @router.get("/{reservation_id}", response_model=MsgReq)
 async def get_msg_req(reservation_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> MsgReq:
     return await queries.get_reservation(runtime.db, caller, reservation_id)
 
 
-@router.get("", response_model=Page[MsgReq])
+@router.get("", response_model=Page[MsgReq], responses=CSV_RESPONSE)
 async def list_msg_reqs(
+    request: Request,
     runtime: RuntimeDep,
     caller: CallerDep,
+    period: PeriodDep,
     user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
-    status_: Annotated[ReservationStatus | None, Query(alias="status")] = None,
+    status_: Annotated[
+        list[ReservationStatus] | None,
+        Query(alias="status", description="One or more statuses (repeat the parameter)"),
+    ] = None,
+    purpose: Annotated[Purpose | None, Query()] = None,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, pattern=SEARCH_TEXT, description="Words of the title"),
+    ] = None,
+    sort: Annotated[
+        Literal["newest", "due"],
+        Query(description="newest: newest request first; due: soonest reserveDt first"),
+    ] = "newest",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> Page[MsgReq]:
-    items, total = await queries.list_reservations(
-        runtime.db, user_id=caller.scope(user_id), status=status_, page=page, size=size
+) -> Page[MsgReq] | Response:
+    """The customer's reservations, filtered: by status, purpose, the period their
+    reserveDt falls in (`from`, `to`: Seoul days or ISO times) and title text (`q`).
+    With `Accept: text/csv`, every one matched as a CSV file."""
+    filters = queries.ReservationFilter(
+        user_id=caller.scope(user_id),
+        statuses=tuple(status_ or ()),
+        purpose=purpose,
+        period=period,
+        text=q,
+        sort=sort,
     )
+    if wants_csv(request):
+        return queries.reservations_csv(runtime.db, filters)
+    items, total = await queries.list_reservations(runtime.db, filters, page=page, size=size)
     return Page[MsgReq](items=items, page=page, size=size, total=total)
+
+
+@router.patch("/{reservation_id}", response_model=MsgReq)
+async def reschedule_msg_req(
+    reservation_id: UUID,
+    body: MsgReqReschedule,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    caller: CallerDep,
+) -> MsgReq:
+    """Reschedule: a new `reserveDt` for a reservation not yet sending, until
+    CANCEL_CUTOFF_S before it is due (409 `reschedule_cutoff`); the new time is held to
+    the rules of a new reservation (lead time, horizon, advertising hours)."""
+    return await commands.reschedule_reservation(runtime.db, settings, caller, reservation_id, body)
 
 
 @router.post("/{reservation_id}/cancel", response_model=MsgReq)

@@ -15,18 +15,19 @@ from msgplat.contracts.events import (
     ReservationCancelled,
     ReservationRecipientsAdded,
     ReservationRequested,
+    ReservationRescheduled,
 )
 from msgplat.plumbing import idempotency
 from msgplat.plumbing.caller import INTERNAL, Caller
 from msgplat.plumbing.db import Database, UnitOfWork
-from msgplat.plumbing.errors import Conflict, TooManyRequests
+from msgplat.plumbing.errors import Conflict, RequestInvalid, TooManyRequests
 from msgplat.reservation import domain, queries
 from msgplat.reservation.billing_check import BillingCheck
 from msgplat.reservation.models import daily_recipients, idempotency_keys, reservations
 from msgplat.reservation.recipients import chunk_bounds, event_sizes
-from msgplat.reservation.schemas import MsgReq, MsgReqCreate
+from msgplat.reservation.schemas import MsgReq, MsgReqCreate, MsgReqReschedule
 from msgplat.reservation.settings import ReservationSettings
-from msgplat.reservation.validation import Validated, validate
+from msgplat.reservation.validation import Validated, reserve_time_errors, validate
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -44,8 +45,9 @@ async def create_reservation(
     """Store a reservation and emit its events; returns (reservation, replayed).
 
     The customer is the caller (a `userId` naming someone else is refused). Before the
-    reservation is stored: every rule, a quick balance check with billing, and the
-    customer's daily recipient quota, counted in the same transaction.
+    reservation is stored: every rule (the callbackNum one of the customer's verified
+    sender numbers among them), a quick balance check with billing, and the customer's
+    daily recipient quota, counted in the same transaction.
     """
     user_id = caller.claim(cmd.user_id, ("body", "userId"))
     cmd = cmd.model_copy(update={"user_id": user_id})
@@ -56,7 +58,8 @@ async def create_reservation(
     template = None
     if cmd.template_id is not None:
         template = await queries.load_template(db, cmd.template_id, user_id=user_id)
-    validated = validate(settings, cmd, now=now, template=template)
+    verified = await queries.verified_numbers(db, user_id)
+    validated = validate(settings, cmd, now=now, senders=verified, template=template)
     if billing is not None:
         await billing.ensure_affordable(
             user_id=user_id,
@@ -146,6 +149,83 @@ async def cancel_reservation(
             aggregate_id=reservation_id,
             user_id=row.user_id,
         )
+        await uow.commit()
+    return queries.msg_req_of(updated)
+
+
+async def reschedule_reservation(
+    db: Database,
+    settings: ReservationSettings,
+    caller: Caller,
+    reservation_id: UUID,
+    cmd: MsgReqReschedule,
+    *,
+    now: datetime | None = None,
+) -> MsgReq:
+    """Move a reservation not yet sending to a new due time, before its cut-off (409
+    reschedule_cutoff after it, 409 not_reschedulable once sending or over); the new
+    time is held to the rules of a new reservation (422 naming reserveDt). The credit
+    held stays held; send and monitoring follow ReservationRescheduled."""
+    now = now or datetime.now(UTC)
+    async with db.unit_of_work() as uow:
+        row = (
+            await uow.conn.execute(
+                select(reservations).where(reservations.c.id == reservation_id).with_for_update()
+            )
+        ).first()
+        caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
+        current = domain.ReservationStatus(row.status)
+        if current not in domain.NOT_YET_SENDING:
+            raise Conflict(
+                f"a {current} reservation cannot be rescheduled: only one not yet sending",
+                code="not_reschedulable",
+                extra={"status": current},
+            )
+        cutoff = timedelta(seconds=settings.cancel_cutoff_s)
+        try:
+            domain.check_cancel_cutoff(current, reserve_dt=row.reserve_dt, now=now, cutoff=cutoff)
+        except domain.CancelTooLate as exc:
+            raise Conflict(
+                f"a reservation cannot be rescheduled in the last {cutoff.seconds // 60} min "
+                f"before it is due (CANCEL_CUTOFF_S): it is due at {row.reserve_dt.isoformat()} "
+                f"and could be rescheduled until {exc.until.isoformat()}",
+                code="reschedule_cutoff",
+                extra={
+                    "status": current,
+                    "reserveDt": row.reserve_dt.isoformat(),
+                    "cancellableUntil": exc.until.isoformat(),
+                },
+            ) from None
+        if now >= row.reserve_dt:
+            raise Conflict(
+                "the reservation is due already: it is being sent",
+                code="not_reschedulable",
+                extra={"status": current},
+            )
+        reserve_dt, errors = reserve_time_errors(
+            settings, cmd.reserve_dt, row.purpose, now=now, sent_now=False
+        )
+        if errors or reserve_dt is None:
+            raise RequestInvalid(errors)
+        updated = (
+            await uow.conn.execute(
+                update(reservations)
+                .where(reservations.c.id == reservation_id)
+                .values(reserve_dt=reserve_dt, updated_at=func.now())
+                .returning(*reservations.c)
+            )
+        ).one()
+        if reserve_dt != row.reserve_dt:
+            uow.emit(
+                ReservationRescheduled(
+                    reservation_id=reservation_id,
+                    previous_reserve_dt=row.reserve_dt,
+                    reserve_dt=reserve_dt,
+                    rescheduled_at=updated.updated_at,
+                ),
+                aggregate_id=reservation_id,
+                user_id=row.user_id,
+            )
         await uow.commit()
     return queries.msg_req_of(updated)
 

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from msgplat_testsupport.senders import approve_callback_numbers
+from msgplat_testsupport.senders import approve_callback_numbers_async as approve_async
 from msgplat_testsupport.stack import Stack, credit_new_customers
 from msgplat_testsupport.waiting import eventually, wait_until
 
@@ -27,7 +29,12 @@ def client(stack: Stack) -> Iterator[httpx.Client]:
         base_url=stack.gateway_url,
         headers=stack.operator_headers,
         timeout=30,
-        event_hooks={"request": [credit_new_customers(stack.gateway_url, stack.operator_headers)]},
+        event_hooks={
+            "request": [
+                credit_new_customers(stack.gateway_url, stack.operator_headers),
+                approve_callback_numbers(stack.gateway_url, stack.operator_headers),
+            ]
+        },
     ) as client:
         yield client
 
@@ -156,6 +163,15 @@ INVALID: list[tuple[str, dict[str, Any], tuple[Any, ...], str]] = [
         "90 days ahead",
     ),
     ("not a time", {"reserveDt": "next tuesday"}, ("body", "reserveDt"), "datetime"),
+    # The far ends of the calendar: once a 500 (no UTC time before year 1 or after 9999).
+    ("year 1", {"reserveDt": "0001-01-01T00:00:00"}, ("body", "reserveDt"), "between 1970"),
+    (
+        "year 9999 at -12:00",
+        {"reserveDt": "9999-12-31T23:59:59-12:00"},
+        ("body", "reserveDt"),
+        "between 1970",
+    ),
+    ("year 1 at +14:00", {"reserveDt": "0001-01-01T00:00:00+14:00"}, ("body", "reserveDt"), "1970"),
     ("callback garbage", {"callbackNum": "hello"}, ("body", "callbackNum"), "not a phone number"),
     ("callback short", {"callbackNum": "02-123"}, ("body", "callbackNum"), "not a valid"),
     (
@@ -361,7 +377,10 @@ async def test_concurrent_retries_with_one_key_create_one_reservation(stack: Sta
     data = body()
     key = {"Idempotency-Key": uuid.uuid4().hex}
     async with httpx.AsyncClient(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+        base_url=stack.gateway_url,
+        headers=stack.operator_headers,
+        timeout=30,
+        event_hooks={"request": [approve_async(stack.gateway_url, stack.operator_headers)]},
     ) as client:
         answers = await asyncio.gather(
             *(client.post("/msgReqs", json=data, headers=key) for _ in range(8))
@@ -436,7 +455,7 @@ def test_list_pages_newest_first_and_filters_by_status(client: httpx.Client) -> 
 @pytest.mark.parametrize(
     ("params", "loc"),
     [
-        ({"status": "bogus"}, ("query", "status")),
+        ({"status": "bogus"}, ("query", "status", 0)),  # the first of the statuses given
         ({"page": 0}, ("query", "page")),
         ({"size": 101}, ("query", "size")),
         ({"size": "many"}, ("query", "size")),
@@ -483,7 +502,10 @@ def test_cancel_unknown_is_404_and_malformed_is_422(client: httpx.Client) -> Non
 
 async def test_concurrent_cancels_succeed_once(stack: Stack) -> None:
     async with httpx.AsyncClient(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+        base_url=stack.gateway_url,
+        headers=stack.operator_headers,
+        timeout=30,
+        event_hooks={"request": [approve_async(stack.gateway_url, stack.operator_headers)]},
     ) as client:
         created = (await client.post("/msgReqs", json=body())).json()
         answers = await asyncio.gather(
@@ -509,7 +531,10 @@ def test_the_read_model_shows_a_cancel(client: httpx.Client) -> None:
 async def test_the_read_model_shows_a_cancel_sent_right_after_the_post(stack: Stack) -> None:
     """Requested, recipients and cancelled travel in order: the view ends cancelled."""
     async with httpx.AsyncClient(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+        base_url=stack.gateway_url,
+        headers=stack.operator_headers,
+        timeout=30,
+        event_hooks={"request": [approve_async(stack.gateway_url, stack.operator_headers)]},
     ) as client:
         created = (await client.post("/msgReqs", json=body())).json()
         cancel = await client.post(f"/msgReqs/{created['id']}/cancel")

@@ -12,6 +12,7 @@ import httpx
 import orjson
 import pytest
 
+from msgplat_testsupport.senders import approve_sender
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import eventually
 
@@ -37,6 +38,7 @@ async def test_a_hundred_thousand_recipients(stack: Stack, database_url: str) ->
         # Due later: this test is about storing and projecting, not sending.
         "reserveDt": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
     }
+    approve_sender(stack.gateway_url, stack.operator_headers, user, "1588-1234")
     async with httpx.AsyncClient(
         base_url=stack.gateway_url, headers=stack.operator_headers, timeout=60
     ) as client:
@@ -93,6 +95,7 @@ async def test_a_hundred_thousand_personalised_recipients(stack: Stack, database
         "callbackNum": "1588-1234",
         "reserveDt": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
     }
+    approve_sender(stack.gateway_url, stack.operator_headers, user, "1588-1234")
     async with httpx.AsyncClient(base_url=stack.url("reservation"), timeout=120) as client:
         started = time.perf_counter()
         response = await client.post("/msgReqs", json=body)

@@ -41,18 +41,35 @@ def command(**fields: Any) -> MsgReqCreate:
     return MsgReqCreate.model_validate(data)
 
 
+SENDERS = frozenset({"0212345678"})  # the customer's verified sender numbers
+
+
 def ok(cmd: MsgReqCreate, template: StoredTemplate | None = None) -> Validated:
-    return validate(SETTINGS, cmd, now=NOW, template=template)
+    return validate(SETTINGS, cmd, now=NOW, senders=SENDERS, template=template)
 
 
-def refused(cmd: MsgReqCreate, template: StoredTemplate | None = None) -> dict[Any, str]:
+def refused(
+    cmd: MsgReqCreate, template: StoredTemplate | None = None, senders: frozenset[str] = SENDERS
+) -> dict[Any, str]:
     with pytest.raises(RequestInvalid) as caught:
-        validate(SETTINGS, cmd, now=NOW, template=template)
+        validate(SETTINGS, cmd, now=NOW, senders=senders, template=template)
     return {error.loc: error.msg for error in caught.value.errors}
 
 
 def at_seoul(hour: int, minute: int = 0, days: int = 0) -> str:
     return (datetime(2030, 5, 1, hour, minute) + timedelta(days=days)).isoformat()
+
+
+# --- the callback number: a verified sender of the customer's ----------------------------
+
+
+def test_the_callback_number_must_be_a_verified_sender_of_the_customer() -> None:
+    assert ok(command(callbackNum="02-1234-5678")).callback == "0212345678"
+    message = refused(command(callbackNum="02-2345-6789"))[("body", "callbackNum")]
+    assert "not a verified sender number" in message and "POST /senders" in message
+    assert ("body", "callbackNum") in refused(command(), senders=frozenset())
+    # A malformed number is named for its form, not for its registration.
+    assert "registered" not in refused(command(callbackNum="02-123"))[("body", "callbackNum")]
 
 
 # --- purpose and advertising ------------------------------------------------------------
@@ -93,7 +110,9 @@ def test_advertising_due_at_night_gives_the_rule_and_the_earliest_time() -> None
 def test_advertising_sent_now_at_night_is_refused_on_reserve_dt() -> None:
     night = datetime(2030, 5, 1, 14, 0, tzinfo=UTC)  # 23:00 in Seoul
     with pytest.raises(RequestInvalid) as caught:
-        validate(SETTINGS, command(purpose="advertising", msgContent=AD), now=night)
+        validate(
+            SETTINGS, command(purpose="advertising", msgContent=AD), now=night, senders=SENDERS
+        )
     [error] = caught.value.errors
     assert error.loc == ("body", "reserveDt")
     assert error.msg.startswith("cannot be sent now (23:00)")

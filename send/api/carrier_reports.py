@@ -1,4 +1,5 @@
-"""`/carrier/reports`: the delivery reports a carrier pushes (internal)."""
+"""`/carrier/reports/{carrier}`: the delivery reports a carrier pushes, each carrier on its
+own path with its own token (`callback_auth.py`); not a customer's API."""
 
 from __future__ import annotations
 
@@ -8,18 +9,23 @@ from fastapi import APIRouter, Header, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from msgplat.plumbing.errors import Unauthorized
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.send.api.deps import SettingsDep
-from msgplat.send.results import apply_reports, reporting_carrier
+from msgplat.send.callback_auth import authenticate, report_source
+from msgplat.send.results import apply_reports
 from msgplat.send.schemas import CarrierReports, ReportsApplied
 
 router = APIRouter(prefix="/carrier", tags=["carrier callback (internal)"])
 
 
 @router.post(
-    "/reports",
+    "/reports/{carrier}",
     response_model=ReportsApplied,
+    responses={
+        401: {"description": "Not this carrier's callback token"},
+        403: {"description": "Not from one of this carrier's addresses (`reportSources`)"},
+        404: {"description": "No carrier of this name is configured"},
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -28,23 +34,23 @@ router = APIRouter(prefix="/carrier", tags=["carrier callback (internal)"])
     },
 )
 async def carrier_reports(
+    carrier: str,
     request: Request,
     runtime: RuntimeDep,
     settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> ReportsApplied:
-    """Delivery reports pushed by a carrier (internal: needs one carrier's callback
-    token, which says which carrier reports).
+    """Delivery reports pushed by the carrier `carrier` (a name of `CARRIERS`) with its
+    own callback token. Reports of messages another carrier holds are refused (counted
+    in `refused`; the messages stay as they are).
 
     The body is parsed by pydantic straight from its bytes: the hot path of a send.
     """
-    carrier = reporting_carrier(settings, authorization)
-    if carrier is None:
-        raise Unauthorized("missing or wrong carrier callback token")
+    reporter = authenticate(settings, carrier, authorization, report_source(request))
     try:
         body = CarrierReports.model_validate_json(await request.body())
     except ValidationError as exc:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
         ) from None
-    return await apply_reports(runtime.db, body.reports, carrier=carrier)
+    return await apply_reports(runtime.db, body.reports, carrier=reporter.name)

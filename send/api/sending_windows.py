@@ -27,7 +27,8 @@ async def put_windows(
 async def get_windows(
     runtime: RuntimeDep, caller: CallerDep, user_id: UserIdQuery = None
 ) -> SendingWindowsView:
-    """The customer's sending windows (404 when none are set: sending is not limited)."""
+    """The customer's sending windows (none set: 200 with no `windows`, sending is not
+    limited)."""
     user = caller.claim(user_id, ("query", "userId"))
     return await queries.get_sending_windows(runtime.db, user_id=user)
 

@@ -6,12 +6,13 @@
   cancels;
 - `reports`: the carriers' delivery reports, and the sweep of those that never came;
 - `tallies`: the count of final messages per job;
+- `notices`: one message each on the platform's account (status alerts, codes);
 - `optouts`, `windows`: what a customer set: the opt-out list, the sending windows;
 - `rows`: the typed rows they return (`Job`, `ClaimedMessage`, `FinalRow`, ...).
 
 State names in SQL text come from `send.domain`'s enums (`rows.sql_in`).
 """
 
-from msgplat.send.repository import jobs, messages, optouts, reports, tallies, windows
+from msgplat.send.repository import jobs, messages, notices, optouts, reports, tallies, windows
 
-__all__ = ["jobs", "messages", "optouts", "reports", "tallies", "windows"]
+__all__ = ["jobs", "messages", "notices", "optouts", "reports", "tallies", "windows"]

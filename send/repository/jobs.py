@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msgplat.contracts.events import ReservationRequested
-from msgplat.send.domain import JobState, Pause
+from msgplat.send.domain import JobState, LeaseLost, Pause
 from msgplat.send.models import SCHEMA, jobs, sending_windows
 from msgplat.send.repository.rows import JOB_COLUMNS, SENDABLE, UNFINISHED, Job, Progress
 
@@ -20,7 +20,10 @@ J = JobState
 
 CLAIM_SQL = text(
     f"""
-    UPDATE {SCHEMA}.jobs SET lease_owner = :owner, lease_until = now() + :lease
+    UPDATE {SCHEMA}.jobs SET lease_owner = :owner, lease_until = now() + :lease,
+        -- a new fencing token; what a previous owner may have handed to a carrier
+        -- without recording the answer is never handed over again (see `handed_seq`)
+        epoch = epoch + 1, next_seq = GREATEST(next_seq, handed_seq + 1)
     WHERE reservation_id IN (
         SELECT reservation_id FROM {SCHEMA}.jobs
         WHERE status IN {SENDABLE} AND due_at <= now()
@@ -40,7 +43,7 @@ HAND_OVER_SQL = text(
     f"""
     UPDATE {SCHEMA}.jobs j
     SET status = '{J.SUBMITTED}', lease_owner = NULL, lease_until = NULL
-    WHERE j.reservation_id = :rid AND j.lease_owner = :owner
+    WHERE j.reservation_id = :rid AND j.lease_owner = :owner AND j.epoch = :epoch
       AND j.status IN {SENDABLE}
       AND NOT EXISTS (
         SELECT 1 FROM {SCHEMA}.messages m
@@ -96,6 +99,24 @@ async def schedule(conn: AsyncConnection, reservation_id: UUID, due_at: datetime
     )
 
 
+async def reschedule(conn: AsyncConnection, reservation_id: UUID, due_at: datetime) -> bool:
+    """A new due time for a job not yet sending; False when it started already (the
+    reservation service allows it only before the cut-off, so that does not happen)."""
+    moved = (
+        await conn.execute(
+            update(jobs)
+            .where(
+                jobs.c.reservation_id == reservation_id,
+                jobs.c.status.in_([J.WAITING, J.SCHEDULED]),
+                jobs.c.started_at.is_(None),
+            )
+            .values(due_at=due_at)
+            .returning(jobs.c.reservation_id)
+        )
+    ).first()
+    return moved is not None
+
+
 async def reject(conn: AsyncConnection, reservation_id: UUID) -> None:
     await conn.execute(
         update(jobs)
@@ -139,9 +160,10 @@ async def claim_due(
 
 
 async def renew_lease(
-    conn: AsyncConnection, reservation_id: UUID, *, owner: str, lease_s: float
+    conn: AsyncConnection, reservation_id: UUID, *, owner: str, epoch: int, lease_s: float
 ) -> Progress | None:
-    """Extend `owner`'s lease and read where the job stands; None when `owner` lost it."""
+    """Extend `owner`'s lease of `epoch` and read where the job stands; None when `owner`
+    lost it (another claim moved the epoch)."""
     windows_at = (
         select(sending_windows.c.updated_at)
         .where(sending_windows.c.user_id == jobs.c.user_id)
@@ -150,7 +172,11 @@ async def renew_lease(
     row = (
         await conn.execute(
             update(jobs)
-            .where(jobs.c.reservation_id == reservation_id, jobs.c.lease_owner == owner)
+            .where(
+                jobs.c.reservation_id == reservation_id,
+                jobs.c.lease_owner == owner,
+                jobs.c.epoch == epoch,
+            )
             .values(lease_until=datetime.now(UTC) + timedelta(seconds=lease_s))
             .returning(
                 jobs.c.status,
@@ -166,20 +192,84 @@ async def renew_lease(
     return None if row is None else Progress.from_row(row)
 
 
-async def start(conn: AsyncConnection, reservation_id: UUID, now: datetime) -> None:
-    await conn.execute(
-        update(jobs)
-        .where(jobs.c.reservation_id == reservation_id)
-        .values(status=J.SENDING, started_at=now)
-    )
+async def fence(conn: AsyncConnection, reservation_id: UUID, *, epoch: int) -> None:
+    """The first statement of a runner's write: lock the job's row if its lease is still
+    of `epoch` (held to the commit, so no claim comes in between), else LeaseLost."""
+    row = (
+        await conn.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == reservation_id, jobs.c.epoch == epoch)
+            .values(epoch=jobs.c.epoch)
+            .returning(jobs.c.epoch)
+        )
+    ).first()
+    if row is None:
+        raise LeaseLost(reservation_id, epoch)
 
 
-async def pause(conn: AsyncConnection, reservation_id: UUID, pause: Pause, *, owner: str) -> bool:
+async def hand(
+    conn: AsyncConnection,
+    reservation_id: UUID,
+    *,
+    owner: str,
+    epoch: int,
+    lease_s: float,
+    last_seq: int,
+) -> JobState | None:
+    """Right before a batch goes to a carrier: renew the lease of `epoch` and, while the
+    job may send, record that messages up to `last_seq` may be at a carrier from now on.
+    The job's state (not sendable: cancelled, do not submit); None when the lease is lost."""
+    status = (
+        await conn.execute(
+            update(jobs)
+            .where(
+                jobs.c.reservation_id == reservation_id,
+                jobs.c.lease_owner == owner,
+                jobs.c.epoch == epoch,
+            )
+            .values(
+                lease_until=datetime.now(UTC) + timedelta(seconds=lease_s),
+                handed_seq=case(
+                    (
+                        jobs.c.status.in_([J.SCHEDULED, J.SENDING]),
+                        func.greatest(jobs.c.handed_seq, last_seq),
+                    ),
+                    else_=jobs.c.handed_seq,
+                ),
+            )
+            .returning(jobs.c.status)
+        )
+    ).scalar_one_or_none()
+    return None if status is None else JobState(status)
+
+
+async def start(conn: AsyncConnection, reservation_id: UUID) -> datetime:
+    """Mark the job sending; returns when it started: the transaction's time, the very
+    `submitted_at` of the first batch claimed in it (a message is never sent before its
+    reservation started sending, whatever the clocks of the database and this host)."""
+    started: datetime = (
+        await conn.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == reservation_id)
+            .values(status=J.SENDING, started_at=func.now())
+            .returning(jobs.c.started_at)
+        )
+    ).scalar_one()
+    return started
+
+
+async def pause(
+    conn: AsyncConnection, reservation_id: UUID, pause: Pause, *, owner: str, epoch: int
+) -> bool:
     """Store the pause and hand `owner`'s lease back; False when `owner` no longer held it."""
     held = (
         await conn.execute(
             update(jobs)
-            .where(jobs.c.reservation_id == reservation_id, jobs.c.lease_owner == owner)
+            .where(
+                jobs.c.reservation_id == reservation_id,
+                jobs.c.lease_owner == owner,
+                jobs.c.epoch == epoch,
+            )
             .values(
                 pause_rule=pause.rule,
                 pause_reason=pause.reason,
@@ -215,23 +305,69 @@ async def recheck_paused(conn: AsyncConnection, user_id: str) -> None:
     )
 
 
-async def advance(conn: AsyncConnection, reservation_id: UUID, next_seq: int) -> None:
-    """Move the job's cursor: the carrier's answers before `next_seq` are recorded."""
+async def advance(
+    conn: AsyncConnection, reservation_id: UUID, next_seq: int, *, epoch: int
+) -> None:
+    """Move the job's cursor forward only: the carrier's answers before `next_seq` are
+    recorded. LeaseLost (and nothing written) when the lease is no longer of `epoch`."""
+    moved = (
+        await conn.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == reservation_id, jobs.c.epoch == epoch)
+            .values(next_seq=func.greatest(jobs.c.next_seq, next_seq))
+            .returning(jobs.c.next_seq)
+        )
+    ).first()
+    if moved is None:
+        raise LeaseLost(reservation_id, epoch)
+
+
+async def confirm_handed(conn: AsyncConnection, reservation_id: UUID) -> None:
+    """No runner holds the job: what its last one may have handed to a carrier waits for
+    its report (or the sweep), as if the answer had been recorded."""
     await conn.execute(
-        update(jobs).where(jobs.c.reservation_id == reservation_id).values(next_seq=next_seq)
+        update(jobs)
+        .where(jobs.c.reservation_id == reservation_id)
+        .values(next_seq=func.greatest(jobs.c.next_seq, jobs.c.handed_seq + 1))
     )
 
 
-async def hand_over(conn: AsyncConnection, reservation_id: UUID, *, owner: str) -> None:
+async def abandoned_cancelled(conn: AsyncConnection, *, limit: int = 100) -> list[UUID]:
+    """Cancelled jobs whose runner died holding the lease (it expired): locked (skipping
+    those another replica takes), their lease dropped; the caller ends their messages."""
+    rows = await conn.execute(
+        text(
+            f"""
+            UPDATE {SCHEMA}.jobs SET lease_owner = NULL, lease_until = NULL,
+                epoch = epoch + 1, next_seq = GREATEST(next_seq, handed_seq + 1)
+            WHERE reservation_id IN (
+                SELECT reservation_id FROM {SCHEMA}.jobs
+                WHERE status = '{J.CANCELLED}' AND lease_owner IS NOT NULL
+                  AND lease_until < now()
+                LIMIT :limit
+                FOR UPDATE SKIP LOCKED)
+            RETURNING reservation_id
+            """
+        ),
+        {"limit": limit},
+    )
+    return [row.reservation_id for row in rows]
+
+
+async def hand_over(conn: AsyncConnection, reservation_id: UUID, *, owner: str, epoch: int) -> None:
     """`submitted` when no message is left to hand over (see HAND_OVER_SQL)."""
-    await conn.execute(HAND_OVER_SQL, {"rid": reservation_id, "owner": owner})
+    await conn.execute(HAND_OVER_SQL, {"rid": reservation_id, "owner": owner, "epoch": epoch})
 
 
-async def release(conn: AsyncConnection, reservation_id: UUID, *, owner: str) -> None:
-    """Hand `owner`'s lease back."""
+async def release(conn: AsyncConnection, reservation_id: UUID, *, owner: str, epoch: int) -> None:
+    """Hand `owner`'s lease (of `epoch`) back."""
     await conn.execute(
         update(jobs)
-        .where(jobs.c.reservation_id == reservation_id, jobs.c.lease_owner == owner)
+        .where(
+            jobs.c.reservation_id == reservation_id,
+            jobs.c.lease_owner == owner,
+            jobs.c.epoch == epoch,
+        )
         .values(lease_owner=None, lease_until=None)
     )
 

@@ -120,7 +120,8 @@ GIVE_UP_SQL = text(
 )
 
 # A cancelled job's messages: the `pending` ones (with `:pending`), and those claimed at
-# or after the job's cursor, never confirmed handed over (with `:unconfirmed`).
+# or after the job's cursor that never left for a carrier (with `:unconfirmed`): past
+# `handed_seq`, the last seq a runner was about to hand over.
 CANCEL_SQL = text(
     f"""
     UPDATE {SCHEMA}.messages m
@@ -131,7 +132,7 @@ CANCEL_SQL = text(
       AND m.reservation_id = :rid
       AND ((CAST(:pending AS boolean) AND m.status = '{M.PENDING}')
            OR (CAST(:unconfirmed AS boolean) AND m.status = '{M.SUBMITTED}'
-               AND m.seq >= j.next_seq))
+               AND m.seq >= j.next_seq AND m.seq > j.handed_seq))
     RETURNING {FINAL_COLUMNS}
     """
 )

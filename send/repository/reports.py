@@ -19,9 +19,9 @@ M = MessageState
 
 KNOWN_SQL = text(
     f"""
-    SELECT v.rid, v.seq FROM unnest(CAST(:rids AS uuid[]), CAST(:seqs AS int[])) AS v(rid, seq)
-    WHERE EXISTS (
-        SELECT 1 FROM {SCHEMA}.messages m WHERE m.reservation_id = v.rid AND m.seq = v.seq)
+    SELECT v.rid, v.seq, m.carrier
+    FROM unnest(CAST(:rids AS uuid[]), CAST(:seqs AS int[])) AS v(rid, seq)
+    JOIN {SCHEMA}.messages m ON m.reservation_id = v.rid AND m.seq = v.seq
     """
 )
 
@@ -60,10 +60,10 @@ SWEEP_SQL = text(
 Key = tuple[UUID, int]  # (reservation id, seq): one message
 
 
-async def known(conn: AsyncConnection, keys: list[Key]) -> set[Key]:
-    """Which of `keys` name a message we have."""
+async def known(conn: AsyncConnection, keys: list[Key]) -> dict[Key, str | None]:
+    """The messages among `keys` that we have -> the carrier each records (None: none yet)."""
     params = {"rids": [k[0] for k in keys], "seqs": [k[1] for k in keys]}
-    return {(row.rid, row.seq) for row in await conn.execute(KNOWN_SQL, params)}
+    return {(row.rid, row.seq): row.carrier for row in await conn.execute(KNOWN_SQL, params)}
 
 
 async def apply_reports(

@@ -47,6 +47,8 @@ class Job:
     next_seq: int  # the cursor: every message before it has its carrier's answer recorded
     lease_owner: str | None
     lease_until: datetime | None
+    epoch: int  # the lease's fencing token, as claimed
+    handed_seq: int  # the last seq that may have reached a carrier
     resumed_at: datetime | None  # when it last went on after a pause
     traceparent: str | None
 

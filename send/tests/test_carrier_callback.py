@@ -1,4 +1,5 @@
-"""The carrier's report callback refuses bad input clearly and changes nothing."""
+"""The carrier's report callback: on the path of a configured carrier only, with that
+carrier's token; bad input is refused clearly and changes nothing."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 import httpx
 import pytest
 
+from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack, credit_new_customers
 from msgplat_testsupport.waiting import wait_until
 
-TOKEN = {"Authorization": "Bearer sim-callback"}
+# The stack's one carrier, `sim`, reports here with its callback token.
+REPORTS = "/carrier/reports/sim"
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +26,23 @@ def send_api(stack: Stack) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
+def token(stack: Stack) -> dict[str, str]:
+    return {"Authorization": f"Bearer {stack.env['CARRIER_CALLBACK_TOKEN']}"}
+
+
+@pytest.fixture(scope="module")
 def scheduled(stack: Stack) -> dict[str, Any]:
     """A reservation far in the future: its two messages are known to send, not sent."""
     with httpx.Client(
         base_url=stack.gateway_url,
         headers=stack.operator_headers,
         timeout=10,
-        event_hooks={"request": [credit_new_customers(stack.gateway_url, stack.operator_headers)]},
+        event_hooks={
+            "request": [
+                credit_new_customers(stack.gateway_url, stack.operator_headers),
+                approve_callback_numbers(stack.gateway_url, stack.operator_headers),
+            ]
+        },
     ) as api:
         created = api.post(
             "/msgReqs",
@@ -64,10 +77,22 @@ def statuses(send_api: httpx.Client, rid: str) -> list[str]:
     return [m["status"] for m in response.json()["items"]]
 
 
-def test_without_the_token_the_callback_answers_401(send_api: httpx.Client) -> None:
-    response = send_api.post("/carrier/reports", json={"reports": [report("x:1")]})
-    assert response.status_code == 401
-    assert "token" in response.json()["detail"]
+def test_without_the_token_the_callback_answers_401(send_api: httpx.Client, stack: Stack) -> None:
+    for headers in ({}, {"Authorization": "Bearer sim-callback"}, stack.operator_headers):
+        response = send_api.post(REPORTS, json={"reports": [report("x:1")]}, headers=headers)
+        assert response.status_code == 401, response.text
+        assert "token" in response.json()["detail"]
+
+
+def test_reports_reach_send_only_on_the_path_of_a_configured_carrier(
+    send_api: httpx.Client, token: dict[str, str]
+) -> None:
+    """Even with the right token: no shared path, no path of a carrier not configured."""
+    body = {"reports": [report("x:1")]}
+    for path in ("/carrier/reports", "/carrier/reports/nobody", "/carrier/reports/sim-b"):
+        response = send_api.post(path, json=body, headers=token)
+        assert response.status_code in (404, 405), (path, response.text)
+    assert send_api.post(REPORTS, json={"reports": []}, headers=token).status_code == 422
 
 
 @pytest.mark.parametrize(
@@ -80,17 +105,17 @@ def test_without_the_token_the_callback_answers_401(send_api: httpx.Client) -> N
     ],
 )
 def test_malformed_bodies_are_refused_naming_the_field(
-    send_api: httpx.Client, body: bytes, loc: list[Any]
+    send_api: httpx.Client, token: dict[str, str], body: bytes, loc: list[Any]
 ) -> None:
     response = send_api.post(
-        "/carrier/reports", content=body, headers={**TOKEN, "Content-Type": "application/json"}
+        REPORTS, content=body, headers={**token, "Content-Type": "application/json"}
     )
     assert response.status_code == 422, response.text
     assert any(e["loc"][: len(loc)] == loc for e in response.json()["detail"]), response.text
 
 
 def test_unknown_messages_refuse_the_whole_batch_and_change_nothing(
-    send_api: httpx.Client, stack: Stack, scheduled: dict[str, Any]
+    send_api: httpx.Client, token: dict[str, str], scheduled: dict[str, Any]
 ) -> None:
     rid = scheduled["id"]
     wait_until(lambda: len(statuses(send_api, rid)) == 2)  # the send service has its copy
@@ -101,7 +126,7 @@ def test_unknown_messages_refuse_the_whole_batch_and_change_nothing(
             report(f"{rid}:7"),  # no such message
         ]
     }
-    response = send_api.post("/carrier/reports", json=body, headers=TOKEN)
+    response = send_api.post(REPORTS, json=body, headers=token)
     assert response.status_code == 422, response.text
     errors = response.json()["detail"]
     assert sorted(e["input"] for e in errors) == sorted(
@@ -112,10 +137,10 @@ def test_unknown_messages_refuse_the_whole_batch_and_change_nothing(
 
 
 def test_a_malformed_reference_is_refused_with_its_index(
-    send_api: httpx.Client, scheduled: dict[str, Any]
+    send_api: httpx.Client, token: dict[str, str], scheduled: dict[str, Any]
 ) -> None:
     body = {"reports": [report(f"{scheduled['id']}:0"), report("no-seq-here")]}
-    response = send_api.post("/carrier/reports", json=body, headers=TOKEN)
+    response = send_api.post(REPORTS, json=body, headers=token)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "reports", 1, "ref"]
     assert statuses(send_api, scheduled["id"]) == ["pending", "pending"]

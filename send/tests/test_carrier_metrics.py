@@ -14,6 +14,7 @@ from prometheus_client import REGISTRY
 
 from msgplat.send.carrier_client import CarrierClient, CarrierUnavailable, OutgoingMessage
 from msgplat.send.settings import SendSettings
+from msgplat_testsupport.carrier import SEND_CREDENTIALS
 
 
 def _sample(name: str, **labels: str) -> float:
@@ -48,7 +49,10 @@ async def test_every_call_and_answer_is_counted_by_carrier_and_result() -> None:
         return httpx.Response(200, json={"results": results})
 
     settings = SendSettings(
-        database_url="postgresql://u@h/d", carrier_name=name, carrier_url="http://carrier:1"
+        database_url="postgresql://u@h/d",
+        carrier_name=name,
+        carrier_url="http://carrier:1",
+        **SEND_CREDENTIALS,
     )
     client = CarrierClient(settings)
     await client.client.aclose()
@@ -75,7 +79,10 @@ async def test_an_unreachable_carrier_is_counted_too() -> None:
         raise httpx.ConnectError("refused", request=request)
 
     settings = SendSettings(
-        database_url="postgresql://u@h/d", carrier_name=name, carrier_url="http://carrier:1"
+        database_url="postgresql://u@h/d",
+        carrier_name=name,
+        carrier_url="http://carrier:1",
+        **SEND_CREDENTIALS,
     )
     client = CarrierClient(settings)
     await client.client.aclose()

@@ -144,13 +144,19 @@ async def submit(
 
 
 def test_without_carriers_the_single_carrier_settings_make_the_one_carrier() -> None:
-    settings = SendSettings(database_url=UNUSED_DB, carrier_name="solo", carrier_url="http://x:1")
+    settings = SendSettings(
+        database_url=UNUSED_DB,
+        carrier_name="solo",
+        carrier_url="http://x:1",
+        carrier_api_key="k-solo",
+        carrier_callback_token="t-solo",
+    )
     [only] = settings.carrier_configs()
     assert (only.name, only.url, only.api_key, only.callback_token) == (
         "solo",
         "http://x:1",
-        "sim-key",
-        "sim-callback",
+        "k-solo",
+        "t-solo",
     )
     assert settings.carrier_orders() == {"SMS": ["solo"], "LMS": ["solo"]}
 

@@ -161,7 +161,7 @@ async def test_a_batch_split_across_carriers_is_one_submitted_event_per_carrier(
     ]
 
 
-async def test_a_report_from_a_carrier_the_message_does_not_record_changes_nothing(
+async def test_a_report_from_a_carrier_the_message_does_not_record_is_refused(
     db: Database,
 ) -> None:
     job = await submitted_job(db, 2, carrier="sim-b")
@@ -179,7 +179,7 @@ async def test_a_report_from_a_carrier_the_message_does_not_record_changes_nothi
         )
 
     wrong = await apply_reports(db, [report(0), report(1)], carrier="sim")
-    assert (wrong.received, wrong.applied, wrong.ignored) == (2, 0, 2)
+    assert (wrong.received, wrong.applied, wrong.ignored, wrong.refused) == (2, 0, 0, 2)
     assert await carriers_of(db, rid) == [("sim-b", "submitted")] * 2
 
     right = await apply_reports(db, [report(0)], carrier="sim-b")
@@ -188,4 +188,5 @@ async def test_a_report_from_a_carrier_the_message_does_not_record_changes_nothi
     # The same report again, now from either carrier: the message is final once.
     again = await apply_reports(db, [report(0)], carrier="sim-b")
     late = await apply_reports(db, [report(0)], carrier="sim")
-    assert (again.applied, late.applied) == (0, 0)
+    assert (again.applied, again.ignored, again.refused) == (0, 1, 0)  # a duplicate
+    assert (late.applied, late.ignored, late.refused) == (0, 0, 1)  # not its message

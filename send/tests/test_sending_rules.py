@@ -32,7 +32,7 @@ from msgplat.send.runner import JobRunner
 from msgplat.send.scheduler import Scheduler
 from msgplat.send.schemas import SendingWindowsInput
 from msgplat.send.settings import SendSettings
-from msgplat_testsupport.carrier import running_carrier
+from msgplat_testsupport.carrier import SEND_CREDENTIALS, SIMULATOR_CREDENTIALS, running_carrier
 from msgplat_testsupport.waiting import eventually
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -42,7 +42,7 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 @pytest_asyncio.fixture(scope="module")
 async def db(own_database_url: str) -> AsyncIterator[Database]:
     """A database of this module's own (see conftest): no other scheduler claims its jobs."""
-    database = Database(SendSettings(database_url=own_database_url), tables)
+    database = Database(SendSettings(database_url=own_database_url, **SEND_CREDENTIALS), tables)
     yield database
     await database.dispose()
 
@@ -52,6 +52,7 @@ async def runner(db: Database) -> AsyncIterator[JobRunner]:
     """A runner whose claims are driven by the test (no carrier is called), advertising
     allowed all day."""
     settings = SendSettings(
+        **SEND_CREDENTIALS,
         database_url=db.settings.database_url,
         carrier_batch_size=2,
         ad_sending_hours="00:00-24:00",
@@ -310,6 +311,7 @@ async def test_a_send_resumed_after_a_long_pause_does_not_expire_at_its_first_ou
     await lease(db, paused_job.reservation_id, runner.owner)
     outage = CarrierUnavailable("carrier sim: answered 503", retry_after_s=1, attempted=True)
     short_expiry = SendSettings(
+        **SEND_CREDENTIALS,
         database_url=db.settings.database_url,
         carrier_batch_size=2,
         ad_sending_hours="00:00-24:00",
@@ -394,8 +396,8 @@ async def test_personalised_chunks_keep_each_messages_text_and_type(
         (dst[0], "hello Kim", "SMS", None),
         (dst[1], "hello Lee, " + "x" * 100, "LMS", "title"),
     ]
-    listed, _ = await queries.list_messages(
-        db, INTERNAL, reservation_id=job.reservation_id, page=1, size=10
+    listed, _ = await queries.search_messages(
+        db, queries.MessageSearch(reservation_id=job.reservation_id), page=1, size=10
     )
     assert [(m.msg_type, m.text) for m in listed] == [
         ("SMS", "hello Kim"),
@@ -408,7 +410,11 @@ async def test_personalised_chunks_keep_each_messages_text_and_type(
 
 @pytest.fixture(scope="module")
 def slow_carrier() -> Iterator[ServiceProcess]:
-    env = {"CARRIER_LATENCY_MS": "600", "CARRIER_REPORT_DELAY_MS": "3600000"}
+    env = {
+        "CARRIER_LATENCY_MS": "600",
+        "CARRIER_REPORT_DELAY_MS": "3600000",
+        **SIMULATOR_CREDENTIALS,
+    }
     with running_carrier(env, Path("test-artifacts") / "logs") as process:
         yield process
 
@@ -431,6 +437,7 @@ async def test_at_the_end_of_the_advertising_hours_the_send_pauses_until_they_op
     now = datetime.now(SEOUL).replace(microsecond=0)
     opens, closes = now - timedelta(hours=1), now + timedelta(seconds=3)
     settings = SendSettings(
+        **SEND_CREDENTIALS,
         database_url=db.settings.database_url,
         carrier_url=slow_carrier.url,
         report_callback_url="http://127.0.0.1:9/carrier/reports",

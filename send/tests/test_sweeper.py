@@ -15,12 +15,17 @@ from msgplat.plumbing.db import Database
 from msgplat.send.models import jobs, messages, tables, tallies
 from msgplat.send.scheduler import fail_unreported
 from msgplat.send.settings import SendSettings
+from msgplat_testsupport.carrier import SEND_CREDENTIALS
 
 
 @pytest_asyncio.fixture(scope="module")
 async def db(own_database_url: str) -> AsyncIterator[Database]:
     """A database of its own: the sweep fails every unreported message it finds."""
-    database = Database(SendSettings(database_url=own_database_url), tables)
+    settings = SendSettings(
+        database_url=own_database_url,
+        **SEND_CREDENTIALS,
+    )
+    database = Database(settings, tables)
     yield database
     await database.dispose()
 

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from msgplat.plumbing.caller import Caller, CallerDep
 from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.stat import domain, queries
 from msgplat.stat.schemas import CarrierStats, ReservationStat, UserStats
@@ -18,22 +19,34 @@ router = APIRouter(prefix="/stats", tags=["statistics"])
 
 
 UserId = Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)]
-From = Annotated[str | None, Query(alias="from", max_length=10, description="YYYY-MM-DD (Seoul)")]
-To = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD (Seoul)")]
+# Dates, parsed by `domain.parse_day` (strictly YYYY-MM-DD, years 1970 to 8999).
+_DATE = {"format": "date"}
+From = Annotated[
+    str | None,
+    Query(alias="from", max_length=10, description="YYYY-MM-DD (Seoul)", json_schema_extra=_DATE),
+]
+To = Annotated[
+    str | None, Query(max_length=10, description="YYYY-MM-DD (Seoul)", json_schema_extra=_DATE)
+]
 
 
-@router.get("", response_model=UserStats)
+@router.get("", response_model=UserStats, responses=CSV_RESPONSE)
 async def get_stats(
+    request: Request,
     runtime: RuntimeDep,
     caller: CallerDep,
     user_id: UserId = None,
     from_: From = None,
     to: To = None,
-) -> UserStats:
-    """A customer's counts over a period (default: the last 30 Seoul days), with history."""
+) -> UserStats | Response:
+    """A customer's counts over a period (default: the last 30 Seoul days), with history.
+    With `Accept: text/csv`: one line a day of the period, then the totals."""
     start, end = domain.period(from_, to, now=datetime.now(UTC))
     account = _customer(caller, user_id)
-    return await queries.user_stats(runtime.db, user_id=account, start=start, end=end)
+    stats = await queries.user_stats(runtime.db, user_id=account, start=start, end=end)
+    if wants_csv(request):
+        return queries.stats_csv(stats)
+    return stats
 
 
 @router.get("/carriers", response_model=CarrierStats)

@@ -9,12 +9,14 @@ real live stream.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -86,7 +88,8 @@ def customer(stack: Stack, dashboard_built: Path) -> Customer:
     """A new customer with a dashboard password and credit for a few thousand messages
     (the saga refuses a reservation its customer cannot pay for)."""
     user_id, password = f"web-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
-    created = stack.new_customer(user_id, password=password)
+    # The callback numbers the tests type in, approved as the customer's senders.
+    created = stack.new_customer(user_id, password=password, senders=("0212345678", "15881234"))
     customer = Customer(user_id=user_id, password=password, api_key=created.api_key)
     response = httpx.post(
         stack.gateway_url + "/billings/topups",
@@ -139,35 +142,122 @@ def key_api(stack: Stack, customer: Customer) -> Api:
     return Api(stack.gateway_url, customer.api_key)
 
 
+# Failed requests a test does not cause and need not declare: none (the live stream is
+# no longer cut by the gateway; the 60 s test in test_console.py holds it open).
+KNOWN_FAILURES: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass
+class PageProblems:
+    """What went wrong in a test's pages without the test asking for it: console errors,
+    uncaught exceptions, failed requests and 4xx/5xx answers. `allow(pattern, ...)`
+    declares those a test causes on purpose (a 422 for a bad number, the gateway cut
+    off); anything else fails the test."""
+
+    seen: list[str] = field(default_factory=list)
+    allowed: list[re.Pattern[str]] = field(default_factory=list)
+    answered: set[str] = field(default_factory=set)
+
+    def allow(self, *patterns: str) -> None:
+        self.allowed += [re.compile(p) for p in patterns]
+
+    def watch(self, page: Page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.seen.append(f"pageerror {error}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _response(self, response: object) -> None:
+        status = response.status  # type: ignore[attr-defined]
+        if status >= 400:
+            request = response.request  # type: ignore[attr-defined]
+            url = response.url  # type: ignore[attr-defined]
+            self.answered.add(url)
+            self.seen.append(f"{status} {request.method} {_path(url)}")
+
+    def _failed(self, request: object) -> None:
+        failure = request.failure or ""  # type: ignore[attr-defined]
+        if "ERR_ABORTED" in failure:  # cancelled by the page itself (it navigated away)
+            return
+        url = request.url  # type: ignore[attr-defined]
+        self.seen.append(f"failed {request.method} {_path(url)} {failure}")  # type: ignore[attr-defined]
+
+    def _console(self, message: object) -> None:
+        if message.type != "error":  # type: ignore[attr-defined]
+            return
+        text = message.text  # type: ignore[attr-defined]
+        url = (message.location or {}).get("url", "")  # type: ignore[attr-defined]
+        # Chromium logs every 4xx/5xx answer once more: the answer itself is checked.
+        if text.startswith("Failed to load resource") and url in self.answered:
+            return
+        if text.startswith("Failed to load resource") and "ERR_" in text:
+            self.seen.append(f"failed resource {_path(url)} {text}")
+            return
+        self.seen.append(f"console {text} @ {_path(url)}")
+
+    def unexpected(self) -> list[str]:
+        return [
+            problem
+            for problem in self.seen
+            if not any(p.search(problem) for p in (*self.allowed, *KNOWN_FAILURES))
+        ]
+
+
+def _path(url: str) -> str:
+    """The path and query of `url`, any access token in it blanked out."""
+    parts = urlsplit(url)
+    query = re.sub(r"(accessToken|ticket)=[^&]*", r"\1=…", parts.query)
+    return parts.path + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def page_problems() -> Iterator[PageProblems]:
+    """The test's PageProblems; after the test, anything it did not allow fails it."""
+    problems = PageProblems()
+    yield problems
+    unexpected = problems.unexpected()
+    assert not unexpected, "unexpected errors in the browser:\n" + "\n".join(unexpected)
+
+
 @pytest.fixture
 def open_dashboard(
-    browser: Browser, stack: Stack, login_token: dict[str, object]
+    browser: Browser, stack: Stack, login_token: dict[str, object], page_problems: PageProblems
 ) -> Iterator[Callable[..., Page]]:
-    """`open_dashboard(path, phone=False, logged_in=True)`: a new browser context
-    (its own storage) on the dashboard, logged in as `customer` unless asked not to."""
+    """`open_dashboard(path, phone=False, logged_in=True, locale="en-US")`: a new
+    browser context (its own storage) on the dashboard, logged in as `customer` unless
+    asked not to. Every page it opens is watched for errors (`page_problems`)."""
     contexts = []
 
-    def open_page(path: str = "/", *, phone: bool = False, logged_in: bool = True) -> Page:
+    def open_page(
+        path: str = "/",
+        *,
+        phone: bool = False,
+        logged_in: bool = True,
+        locale: str = "en-US",
+        token: dict[str, object] | None = None,
+    ) -> Page:
         context = browser.new_context(
             viewport=PHONE if phone else DESKTOP,
             device_scale_factor=2 if phone else 1,
             is_mobile=phone,
             has_touch=phone,
-            locale="en-US",
+            locale=locale,
             timezone_id="Europe/Berlin",  # the dashboard shows Seoul time whatever the zone
         )
         contexts.append(context)
+        login_token_used = token or login_token
         if logged_in:
             session = {
-                "token": login_token["accessToken"],
-                "userId": login_token["userId"],
-                "role": login_token["role"],
+                "token": login_token_used["accessToken"],
+                "userId": login_token_used["userId"],
+                "role": login_token_used["role"],
                 "expiresAt": None,
             }
             context.add_init_script(
                 f"localStorage.setItem('msgplat.session', {_js_string(session)})"
             )
         page = context.new_page()
+        page_problems.watch(page)
         page.set_default_timeout(15_000)
         page.goto(stack.gateway_url + path)
         return page

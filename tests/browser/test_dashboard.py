@@ -8,6 +8,7 @@ Screenshots of the main screens go to test-artifacts/screenshots/.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -86,8 +87,9 @@ def finished_reservation(api: Any) -> dict[str, Any]:
 
 
 def test_login_refuses_a_wrong_password_then_lets_the_customer_in(
-    open_dashboard, customer, screenshot
+    open_dashboard, customer, screenshot, page_problems
 ) -> None:
+    page_problems.allow(r"^401 (GET|POST) /(auth|billings|monitorings)")  # on purpose
     page = open_dashboard("/", logged_in=False)
     expect(page).to_have_url(re.compile(r"/app/login"))
     base_url = page.url.split("/app/")[0]
@@ -113,7 +115,10 @@ def test_login_refuses_a_wrong_password_then_lets_the_customer_in(
     expect(page.get_by_test_id("live")).to_have_text("Live")
 
 
-def test_a_bad_phone_number_is_shown_next_to_the_recipients(open_dashboard, screenshot) -> None:
+def test_a_bad_phone_number_is_shown_next_to_the_recipients(
+    open_dashboard, screenshot, page_problems
+) -> None:
+    page_problems.allow(r"^422 POST /msgReqs$")
     page = open_dashboard("/app/reservations/new")
     fill_form(page, title="Reminder", content="Hello 😀", recipients=[], callback="12")
     expect(page.get_by_test_id("unsendable")).to_contain_text("😀")  # before the server says so
@@ -182,7 +187,8 @@ def test_a_reservation_made_in_the_form_goes_live_to_completed(open_dashboard, s
     for seq, number in enumerate(recipients):
         message = messages.nth(seq)
         expect(message).to_have_attribute("data-seq", str(seq))
-        expect(message).to_contain_text(e164(number))
+        expect(message.get_by_test_id("phone")).to_have_text(number)  # as Koreans write it
+        expect(message.get_by_test_id("phone")).to_have_attribute("title", e164(number))
         expect(message.get_by_test_id("status")).to_have_attribute("data-status", "delivered")
     expect(page.get_by_test_id("reservation-detail").get_by_test_id("delivered")).to_have_text("5")
     assert page.evaluate("window.__sameDocument") is True
@@ -246,10 +252,17 @@ def test_a_later_reservation_can_be_cancelled_from_its_page(open_dashboard) -> N
 def test_balance_ledger_and_statistics(open_dashboard, finished_reservation, screenshot) -> None:
     page = open_dashboard("/app/billing")
     expect(page.get_by_test_id("available")).to_contain_text("₩")
+    group = page.locator(
+        f'[data-test=ledger-group][data-reservation-id="{finished_reservation["reservationId"]}"]'
+    )
+    expect(group.get_by_test_id("group-held")).to_contain_text("−₩")  # taken from available
+    expect(group.get_by_test_id("group-released")).to_contain_text("+₩")  # one failed
+    page.get_by_test_id("ledger-entries").click()
     ledger = page.get_by_test_id("ledger-row")
     expect(ledger.first).to_be_visible()
     expect(page.get_by_test_id("ledger")).to_contain_text("Top-up")
     expect(page.get_by_test_id("ledger")).to_contain_text("Charged")
+    expect(page.locator("[data-test=ledger-row][data-kind=topup]").first).to_contain_text("+₩")
     screenshot(page, "desktop-6-billing")
 
     page.get_by_test_id("nav-stats").click()
@@ -263,13 +276,45 @@ def test_balance_ledger_and_statistics(open_dashboard, finished_reservation, scr
     screenshot(page, "desktop-7-stats")
 
 
+def test_only_an_operator_tops_up_and_the_customer_sees_who_did(
+    open_dashboard, stack, customer, screenshot, page_problems
+) -> None:
+    """Money enters through an operator: their billing page is a top-up form; a
+    customer's shows how to get credit, no form, and who made each top-up."""
+    page_problems.allow(r"^422 POST /billings/topups")  # the amount 0, on purpose
+    operator_id, password = f"ops-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
+    stack.new_customer(operator_id, password=password, role="operator")
+    page = open_dashboard("/app/billing", logged_in=False)
+    page.fill("input[name=userId]", operator_id)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/app/billing$"))
+    form = page.get_by_test_id("topup-form")
+    form.locator("input[name=userId]").fill(customer.user_id)
+    form.locator("input[name=amount]").fill("0")
+    page.get_by_test_id("topup-submit").click()
+    expect(page.get_by_test_id("error-amount")).to_be_visible()
+    form.locator("input[name=amount]").fill("1234")
+    form.locator("input[name=note]").fill("bank transfer 42")
+    page.get_by_test_id("topup-submit").click()
+    expect(page.get_by_test_id("topup-done")).to_contain_text("₩1,234 added for")
+    screenshot(page, "desktop-8-operator-topup")
+
+    mine = open_dashboard("/app/billing")
+    expect(mine.get_by_test_id("how-to-get-credit")).to_contain_text("Ask your operator")
+    expect(mine.get_by_test_id("topup-form")).to_have_count(0)
+    mine.get_by_test_id("ledger-entries").click()  # top-ups are in no reservation's group
+    expect(mine.get_by_test_id("ledger")).to_contain_text("bank transfer 42")
+    expect(mine.get_by_test_id("ledger-actor").first).to_have_text(operator_id)
+
+
 def test_the_main_screens_fit_a_phone(open_dashboard, finished_reservation, screenshot) -> None:
     reservation_id = finished_reservation["reservationId"]
     screens = [
         ("/app/reservations", "reservation-list", "phone-1-live-list"),
         ("/app/reservations/new", "reservation-form", "phone-2-create-form"),
         (f"/app/reservations/{reservation_id}", "message-row", "phone-3-detail-messages"),
-        ("/app/billing", "ledger-row", "phone-4-billing"),
+        ("/app/billing", "ledger-group", "phone-4-billing"),
         ("/app/stats", "daily-chart", "phone-5-stats"),
     ]
     page = open_dashboard("/app/reservations", phone=True)

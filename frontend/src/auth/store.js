@@ -10,6 +10,12 @@ export async function logIn(userId, password) {
   return answer
 }
 
+// The token is revoked at the gateway (every replica refuses it within API_KEY_CACHE_S),
+// not only forgotten here. The request takes the token with it before the session ends.
 export function logOut() {
+  const revoked = api.logout().catch(() => {
+    // offline or already expired: the session ends here all the same
+  })
   endSession()
+  return revoked
 }

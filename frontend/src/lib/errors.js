@@ -1,13 +1,76 @@
-// The server's error bodies, made ready to show next to form fields.
+// The server's error bodies, in the customer's words and language.
 //
-// A 422 is FastAPI's shape: {"detail": [{"loc": ["body", "dstNum", 3], "msg", "input"}]}.
-// Field errors are keyed by the camelCase field name; errors of one item of a list
-// field (a recipient) carry its index, and `path` the rest of the location inside that
-// item (e.g. ["variables", "name"] for ["body", "recipients", 3, "variables", "name"]).
+// A 422 is FastAPI's shape: {"detail": [{loc, msg, type, ctx?, input}]}. Each error is
+// said from its `type` (and `ctx`: limits, the earliest accepted time...) when the
+// console knows it, else as the server wrote it. Field errors are keyed by the camelCase
+// field name; errors of one item of a list field (a recipient) carry its index, and
+// `path` the rest of the location inside that item (["variables", "name"]).
+import { won } from './format.js'
+import { t, te } from './i18n.js'
+import { duration, formatSeoul } from './time.js'
 
 function cleanMessage(msg) {
   return String(msg ?? '').replace(/^Value error, /, '')
 }
+
+const when = (iso) => (iso ? formatSeoul(iso, { seconds: false }) : '')
+
+function lead(seconds) {
+  const { unit, value } = duration(seconds || 0)
+  return t(`units.${unit}`, { n: value }, value)
+}
+
+// One error of a 422 body, said for the customer.
+export function sayError(error) {
+  const type = error?.type
+  const ctx = error?.ctx || {}
+  switch (type) {
+    case 'missing':
+      return t('errors.missing')
+    case 'string_too_short':
+      return (ctx.min_length ?? 1) <= 1 ? t('errors.missing') : t('errors.tooShort', { n: ctx.min_length })
+    case 'string_too_long':
+      return t('errors.tooLong', { n: ctx.max_length })
+    case 'too_short':
+      return t('errors.tooFew', { n: ctx.min_length ?? 1 })
+    case 'too_long':
+      return ctx.max_length ? t('errors.tooMany', { n: ctx.max_length }) : cleanMessage(error.msg)
+    case 'reserve_in_past':
+      return t('errors.reserveInPast', { earliest: when(ctx.earliest) })
+    case 'reserve_too_soon':
+      return t('errors.reserveTooSoon', { lead: lead(ctx.leadS), earliest: when(ctx.earliest) })
+    case 'reserve_too_far':
+      return t('errors.reserveTooFar', { latest: when(ctx.latest) })
+    case 'advertising_hours':
+      return ctx.earliest
+        ? t('errors.adHours', { hours: ctx.hours, earliest: when(ctx.earliest) })
+        : t('errors.adHoursNever', { hours: ctx.hours })
+    case 'advertising_content': {
+      const missing = []
+      if (ctx.missingMarker) missing.push(t('errors.adMarker', { marker: ctx.marker || '(광고)' }))
+      if (ctx.missingOptOut) missing.push(t('errors.adOptOut'))
+      return missing.length ? missing.join(' ') : cleanMessage(error.msg)
+    }
+    case 'title_too_long':
+      return t('errors.titleTooLong', { n: ctx.maxBytes })
+    case 'title_variables':
+      return t('errors.titleVariables')
+    case 'callback_number':
+      return t('errors.callbackNumber')
+    case 'phone_number':
+      return t('errors.phoneNumber')
+    case 'no_recipients':
+      return t('errors.noRecipients')
+    case 'date_invalid':
+      return t('errors.dateInvalid')
+    case 'period_reversed':
+      return t('errors.periodReversed')
+    default:
+      return cleanMessage(error?.msg)
+  }
+}
+
+const fieldName = (name) => (te(`fields.${name}`) ? t(`fields.${name}`) : name)
 
 export function fieldErrors(body) {
   const result = { fields: {}, items: {}, general: [] }
@@ -19,10 +82,11 @@ export function fieldErrors(body) {
   if (!Array.isArray(detail)) return result
   for (const error of detail) {
     const loc = Array.isArray(error.loc) ? error.loc : []
-    const message = cleanMessage(error.msg)
+    const message = sayError(error)
     const [where, field, index, ...path] = loc
     if (where !== 'body' || typeof field !== 'string') {
-      result.general.push(loc.length ? `${loc.join('.')}: ${message}` : message)
+      const named = loc.filter((part) => part !== 'body' && part !== 'query').map(fieldName)
+      result.general.push(named.length ? `${named.join(' · ')}: ${message}` : message)
     } else if (typeof index === 'number') {
       result.items[field] ??= []
       result.items[field].push({ index, path, message, input: error.input })
@@ -46,36 +110,47 @@ export function detailLines(status, body) {
   if (!Array.isArray(detail) || !detail.length) return [describe(status, body)]
   const lines = detail.map((e) => {
     const loc = (e.loc || []).filter((part) => part !== 'body' && part !== 'query')
-    const message = cleanMessage(e.msg)
+    const message = sayError(e)
     if (loc.length === 1 && typeof loc[0] === 'number') {
-      return /^line \d+/i.test(message) ? message : `line ${loc[0]}: ${message}`
+      return /^line \d+/i.test(message) ? message : t('errors.line', { n: loc[0], message })
     }
     return (loc.length ? `${loc.join('.')}: ` : '') + message
   })
   if (typeof body.errorCount === 'number' && body.errorCount > lines.length) {
-    lines.push(`… ${body.errorCount - lines.length} more errors`)
+    lines.push(t('errors.more', { n: body.errorCount - lines.length }))
   }
   return lines
 }
 
 // One line for a failed call, for the places that show a single message.
 export function describe(status, body) {
-  if (status === 0) return 'The server cannot be reached. Check the connection and try again.'
+  if (status === 0) return t('errors.unreachable')
+  if (status === 402 && typeof body?.required === 'number') {
+    return t('errors.balance', { available: won(body.available), required: won(body.required) })
+  }
+  if (status === 409 && body?.code === 'cancel_cutoff') {
+    return t('errors.cancelCutoff', { until: when(body.cancellableUntil), due: when(body.reserveDt) })
+  }
+  if (status === 409 && body?.code === 'illegal_transition') {
+    return t('errors.illegalTransition', { status: te(`status.${body.status}`) ? t(`status.${body.status}`) : body.status })
+  }
+  if (status === 429 && typeof body?.quota === 'number') return t('errors.quota', { quota: body.quota })
   const detail = body?.detail
   if (typeof detail === 'string') return detail
   if (Array.isArray(detail) && detail.length) {
     return detail
       .map((e) => {
-        const loc = (e.loc || []).filter((part) => part !== 'body' && part !== 'query')
-        return (loc.length ? `${loc.join('.')}: ` : '') + cleanMessage(e.msg)
+        const loc = (e.loc || []).filter((part) => part !== 'body' && part !== 'query').map(fieldName)
+        return (loc.length ? `${loc.join(' · ')}: ` : '') + sayError(e)
       })
       .join('; ')
   }
-  if (status === 401) return 'Your session has ended. Please log in again.'
-  if (status === 403) return 'You are not allowed to do that.'
-  if (status === 404) return 'Not found.'
-  if (status >= 500) return `The server had a problem (${status}). Try again in a moment.`
-  return `The request failed (${status}).`
+  if (status === 401) return t('errors.session')
+  if (status === 403) return t('errors.forbidden')
+  if (status === 404) return t('errors.notFound')
+  if (status === 429) return t('errors.tooFast')
+  if (status >= 500) return t('errors.server', { status })
+  return t('errors.failed', { status })
 }
 
 export const noErrors = () => ({ fields: {}, items: {}, general: [] })
@@ -89,3 +164,6 @@ export function formErrors(error) {
   }
   return { ...noErrors(), general: [error?.message || String(error)] }
 }
+
+export const hasErrors = (errors) =>
+  Boolean(errors && (errors.general.length || Object.keys(errors.fields).length || Object.keys(errors.items).length))

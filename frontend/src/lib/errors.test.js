@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
-import { describe, detailLines, fieldErrors, formErrors, itemMessage } from './errors.js'
+import { afterEach, test } from 'vitest'
+import { describe, detailLines, fieldErrors, formErrors, itemMessage, sayError } from './errors.js'
+import { setLocale } from './i18n.js'
+
+afterEach(() => setLocale('en'))
 
 test('a 422 body is split into field errors and recipient errors by index', () => {
   const body = {
@@ -13,7 +16,7 @@ test('a 422 body is split into field errors and recipient errors by index', () =
   const errors = fieldErrors(body)
   assert.deepEqual(errors.items.dstNum, [{ index: 3, path: [], message: 'is not a phone number', input: 'abc' }])
   assert.deepEqual(errors.fields.msgContent, ['is 2100 bytes'])
-  assert.deepEqual(errors.general, ['query.page: bad page'])
+  assert.deepEqual(errors.general, ['Page: bad page'])
 })
 
 test('a plain detail is one message', () => {
@@ -50,4 +53,32 @@ test('every error of a body can be listed on its own line', () => {
   }
   assert.deepEqual(detailLines(422, body), ['numbers.2: bad', 'line 4: bad', 'line 7: bad', '… 2 more errors'])
   assert.deepEqual(detailLines(409, { detail: 'taken' }), ['taken'])
+})
+
+test('errors are said in the customer\'s words, not the API\'s', () => {
+  assert.equal(sayError({ type: 'string_too_short', msg: 'String should have at least 1 character', ctx: { min_length: 1 } }), 'Required.')
+  const tooSoon = {
+    type: 'reserve_too_soon',
+    msg: '2026-03-03T05:00:00.123456+00:00 is less than 10 min ahead (RESERVE_MIN_LEAD_S)',
+    ctx: { earliest: '2026-03-03T05:10:00.123456+00:00', leadS: 600 },
+  }
+  const said = sayError(tooSoon)
+  assert.equal(said, 'Choose a time at least 10 minutes ahead: Mar 3, 2026, 14:10 (Seoul) or later, or send now.')
+  assert.doesNotMatch(said, /RESERVE_MIN_LEAD_S|\.123456|\+00:00/)
+  setLocale('ko')
+  assert.equal(sayError(tooSoon), '최소 10분 이후의 시각을 선택해 주세요: 2026. 3. 3. 14:10(서울) 이후, 또는 즉시 발송.')
+  assert.equal(sayError({ type: 'missing', msg: 'Field required' }), '필수 항목입니다.')
+})
+
+test('a 402 names the balance and the price in won', () => {
+  assert.equal(
+    describe(402, { detail: 'the balance of 100 KRW cannot pay', required: 13000, available: 100 }),
+    'Your balance of ₩100 cannot pay for this (₩13,000). Top up, or send to fewer numbers.',
+  )
+  setLocale('ko')
+  assert.match(describe(402, { required: 13000, available: 100 }), /잔액 100원/)
+})
+
+test('an unknown error type is shown as the server wrote it', () => {
+  assert.equal(sayError({ type: 'value_error', msg: 'Value error, is odd' }), 'is odd')
 })

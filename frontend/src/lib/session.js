@@ -14,7 +14,28 @@ function load() {
   return { token: null, userId: null, role: null, expiresAt: null }
 }
 
-export const session = reactive({ ...load(), expired: false })
+const ACTING = 'msgplat.actingFor'
+function loadActing() {
+  try {
+    return sessionStorage.getItem(ACTING) || null
+  } catch {
+    return null
+  }
+}
+
+// `actingFor`: the customer an operator is looking at ("any customer's view"): every
+// call then names them (lib/http.js).
+export const session = reactive({ ...load(), expired: false, actingFor: loadActing() })
+
+export function actFor(userId) {
+  session.actingFor = userId || null
+  try {
+    if (userId) sessionStorage.setItem(ACTING, userId)
+    else sessionStorage.removeItem(ACTING)
+  } catch {
+    // private mode: for this page only
+  }
+}
 
 export function startSession({ accessToken, userId, role, expiresIn }) {
   session.token = accessToken
@@ -35,4 +56,5 @@ export function endSession({ expired = false } = {}) {
   session.expiresAt = null
   session.expired = expired
   localStorage.removeItem(KEY)
+  actFor(null)
 }

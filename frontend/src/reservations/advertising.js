@@ -1,11 +1,21 @@
 // Advertising messages (Korean law, checked again by the server): the content starts with
 // the marker `(광고)` and carries a free opt-out number (an 080 number, "무료거부
-// 080-123-4567"); they may not be sent at night (21:00-08:00 Seoul). Pure helpers for
-// the form's hints and one-click fixes.
+// 080-123-4567"); they may only be sent in the advertising hours, which are the
+// server's setting (AD_SENDING_HOURS, read from `GET /msgReqs/rules`; 08:00-21:00 Seoul
+// by default). Pure helpers for the form's hints and one-click fixes.
 
 export const AD_MARKER = '(광고)'
 export const OPT_OUT_LABEL = '무료거부'
-export const QUIET_HOURS = { from: '21:00', to: '08:00' } // Asia/Seoul
+// The default advertising hours, until the server's rules are read.
+export const DEFAULT_AD_HOURS = { hours: '08:00-21:00', timeZone: 'Asia/Seoul' }
+
+// "08:00-21:00" as { from: '08:00', to: '21:00' } (the hours advertising may be sent).
+export function parseHours(text) {
+  const match = /^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$/.exec(String(text ?? ''))
+  if (!match) return null
+  const pad = (hhmm) => hhmm.padStart(5, '0')
+  return { from: pad(match[1]), to: pad(match[2]) }
+}
 
 const OPT_OUT_NUMBER = /(?<!\d)080[-. ]?\d{3,4}[-. ]?\d{4}(?!\d)/ // as the server reads it
 const OPT_OUT_LINE = new RegExp(`^[ \\t]*${OPT_OUT_LABEL}[ \\t:]*080[-\\s.\\d]*$`, 'm')
@@ -43,16 +53,16 @@ export function insertOptOutLine(content, number) {
   return body ? `${body}\n${line}` : line
 }
 
-// What an advertising content still lacks, as short phrases for a hint.
+// What an advertising content still lacks: 'marker' and/or 'optOut' (the form words them).
 export function adProblems(content) {
   const problems = []
-  if (!hasAdMarker(content)) problems.push(`it must start with ${AD_MARKER}`)
-  if (!hasOptOutNumber(content)) problems.push(`it must carry a free opt-out number (${OPT_OUT_LABEL} 080-…)`)
+  if (!hasAdMarker(content)) problems.push('marker')
+  if (!hasOptOutNumber(content)) problems.push('optOut')
   return problems
 }
 
-function seoulMinutes(date) {
-  const format = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Seoul', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+function minutesIn(date, timeZone) {
+  const format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
   const [hour, minute] = format.format(date).split(':').map(Number)
   return hour * 60 + minute
 }
@@ -62,8 +72,13 @@ const minutesOf = (hhmm) => {
   return hour * 60 + minute
 }
 
-// Whether a moment falls in the night hours when advertising may not be sent (Seoul).
-export function inQuietHours(date) {
-  const at = seoulMinutes(date)
-  return at >= minutesOf(QUIET_HOURS.from) || at < minutesOf(QUIET_HOURS.to)
+// Whether a moment falls outside the advertising hours (`rules`: the server's
+// { hours: 'HH:MM-HH:MM', timeZone }), when advertising may not be sent.
+export function inQuietHours(date, rules = DEFAULT_AD_HOURS) {
+  const open = parseHours(rules.hours) || parseHours(DEFAULT_AD_HOURS.hours)
+  const at = minutesIn(date, rules.timeZone || 'Asia/Seoul')
+  const from = minutesOf(open.from)
+  const to = minutesOf(open.to)
+  const inside = from <= to ? at >= from && at < to : at >= from || at < to
+  return !inside
 }

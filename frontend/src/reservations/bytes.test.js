@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { test } from 'vitest'
 import { carrierBytes, messageType } from './bytes.js'
 
 test('ASCII is one byte a character, Hangul two', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { test } from 'vitest'
 import { isNewer, isPaused, progressOf, sharesOf } from './merge.js'
 
 test('the higher version wins, whatever the order of arrival', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { test } from 'vitest'
 import { parseCsvRows, recipientsFromCsv, render, renderedTypes, variablesOf } from './personalise.js'
 
 test('variables are found once each, in order, Hangul names too', () => {

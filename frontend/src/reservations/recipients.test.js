@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { test } from 'vitest'
 import { parseCsv, splitPasted } from './recipients.js'
 
 test('pasted numbers split on new lines and commas, in order, blanks dropped', () => {

@@ -3,7 +3,7 @@
 // version. Pages and components read from here, so a change pushed by the server shows
 // everywhere at once without a reload.
 import { reactive } from 'vue'
-import { me } from '../auth/api.js'
+import { check, connection, markUnreachable, onBack } from '../lib/connection.js'
 import { session } from '../lib/session.js'
 import * as api from './api.js'
 import { isNewer } from './merge.js'
@@ -13,7 +13,17 @@ export const reservations = reactive({
   // 'off' (logged out), 'connecting', 'live', 'retrying'
   stream: 'off',
   lastEventAt: null,
+  // When the views shown were last known to be current (ms): the stream's last word, or
+  // the last page read. Shown as "as of" while the stream is not live.
+  freshAt: null,
+  // How many times the stream opened (1 while it never had to reconnect).
+  opens: 0,
+  // Bumped when the gateway answers again after being unreachable: pages read again.
+  reloads: 0,
 })
+
+// Progress is live only while the stream is open and the gateway answers.
+export const isLive = () => reservations.stream === 'live' && connection.online
 
 export function remember(view) {
   if (!view || !view.reservationId) return
@@ -48,9 +58,10 @@ export function rememberCreated(msgReq) {
   })
 }
 
-export async function loadPage({ page, size }) {
-  const answer = await api.listViews({ page, size })
+export async function loadPage({ page, size, ...filters }) {
+  const answer = await api.listViews({ page, size, ...filters })
   for (const view of answer.items) remember(view)
+  reservations.freshAt = Date.now()
   return answer
 }
 
@@ -62,18 +73,44 @@ export async function loadOne(id) {
 let source = null
 let retryTimer = null
 let retryDelay = 1000
+// Each connection (and reconnection) asks for its own ticket first. `attempt` is bumped
+// by every connection started and by disconnectStream, so a ticket that arrives for a
+// connection given up meanwhile opens nothing.
+let attempt = 0
+let opening = false
 
-export function connectStream() {
-  if (source || !session.token) return
+export async function connectStream() {
+  if (source || opening || !session.token) return
   clearTimeout(retryTimer)
+  const mine = ++attempt
+  opening = true
   reservations.stream = 'connecting'
-  source = new EventSource(api.streamUrl(session.token))
+  let ticket
+  try {
+    ticket = (await api.streamTicket()).ticket // a 401 here ends the session (lib/http.js)
+  } catch (e) {
+    if (e && e.status === 0) markUnreachable() // the banner shows; keep trying
+    if (mine === attempt) {
+      opening = false
+      retryLater() // the server is down or busy: keep trying
+    }
+    return
+  }
+  if (mine !== attempt) return
+  opening = false
+  if (!session.token) {
+    reservations.stream = 'off'
+    return
+  }
+  source = new EventSource(api.streamUrl(ticket))
   source.onopen = () => {
     reservations.stream = 'live'
+    reservations.opens++
+    reservations.freshAt = Date.now()
     retryDelay = 1000
   }
   source.addEventListener('reservation', (event) => {
-    reservations.lastEventAt = Date.now()
+    reservations.lastEventAt = reservations.freshAt = Date.now()
     try {
       remember(JSON.parse(event.data))
     } catch {
@@ -81,27 +118,28 @@ export function connectStream() {
     }
   })
   source.onerror = () => {
-    if (source && source.readyState === EventSource.CONNECTING) {
-      reservations.stream = 'retrying' // the browser reconnects by itself
-      return
-    }
-    // Closed for good (e.g. refused): check the session, then reconnect with backoff.
-    disconnectStream()
-    reservations.stream = 'retrying'
-    retryTimer = setTimeout(async () => {
-      try {
-        await me() // a 401 here ends the session
-      } catch {
-        // the server is down: keep trying
-      }
-      if (session.token) connectStream()
-      else reservations.stream = 'off'
-    }, retryDelay)
-    retryDelay = Math.min(retryDelay * 2, 15000)
+    check() // a broken stream may be the gateway gone: the banner says so
+    // The browser would reconnect by itself, with the same URL: its ticket is used up.
+    // Close it, and reconnect with a new ticket (which also checks the session).
+    if (source) source.close()
+    source = null
+    retryLater()
   }
 }
 
+function retryLater() {
+  reservations.stream = 'retrying'
+  clearTimeout(retryTimer)
+  retryTimer = setTimeout(() => {
+    if (session.token) connectStream()
+    else reservations.stream = 'off'
+  }, retryDelay)
+  retryDelay = Math.min(retryDelay * 2, 15000)
+}
+
 export function disconnectStream() {
+  attempt += 1
+  opening = false
   if (source) source.close()
   source = null
   reservations.stream = 'off'
@@ -112,3 +150,13 @@ export function forgetAll() {
   clearTimeout(retryTimer)
   reservations.byId = {}
 }
+
+// The gateway answers again: reopen the stream at once and let the pages read again.
+onBack(() => {
+  if (!session.token) return
+  clearTimeout(retryTimer)
+  retryDelay = 1000
+  if (source && source.readyState === EventSource.CLOSED) disconnectStream()
+  connectStream()
+  reservations.reloads++
+})

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { test } from 'vitest'
 import { describeDays, describeWindow } from './windows.js'
 
 test('days read as runs in week order', () => {

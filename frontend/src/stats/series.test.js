@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { test } from 'vitest'
 import { axis, dailySeries } from './series.js'
 
 test('every day of the range is a point, days without data are zero', () => {

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from msgplat.stat.domain import TIMEZONE
+from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
@@ -29,7 +30,12 @@ COUNT_FIELDS = {
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(
-        base_url=stack.gateway_url, headers=stack.operator_headers, timeout=30
+        base_url=stack.gateway_url,
+        headers=stack.operator_headers,
+        timeout=30,
+        event_hooks={
+            "request": [approve_callback_numbers(stack.gateway_url, stack.operator_headers)]
+        },
     ) as client:
         yield client
 
@@ -142,6 +148,11 @@ def test_an_unknown_reservation_is_404(client: httpx.Client) -> None:
         ("/stats", {"userId": "u", "from": "2026-03-02", "to": "2026-03-01"}, "from"),
         ("/stats", {"userId": "u", "from": "2025-01-01", "to": "2026-01-02"}, "to"),
         ("/stats", {"userId": "u", "from": "2000-01-01"}, "to"),
+        # The far ends of the calendar: once a 500 (a date before year 1).
+        ("/stats", {"userId": "u", "to": "0001-01-01"}, "to"),
+        ("/stats", {"userId": "u", "from": "0001-01-01"}, "from"),
+        ("/stats", {"userId": "u", "to": "9999-12-31"}, "to"),
+        ("/stats/carriers", {"userId": "u", "to": "0001-01-01"}, "to"),
         ("/stats/carriers", {}, "userId"),
         ("/stats/carriers", {"userId": "x" * 65}, "userId"),
         ("/stats/carriers", {"userId": "u", "from": "2026-02-30"}, "from"),

@@ -62,3 +62,23 @@ def test_a_malformed_date_names_its_field(bad: str) -> None:
         domain.period(bad, None, now=NOW)
     assert refused.value.errors[0].loc == ("query", "from")
     assert refused.value.errors[0].input == bad
+
+
+@pytest.mark.parametrize(
+    ("raw_from", "raw_to", "field"),
+    [
+        (None, "0001-01-01", "to"),  # its default start would be before year 1
+        ("0001-01-01", None, "from"),
+        ("1969-12-31", "1970-01-01", "from"),
+        (None, "9999-12-31", "to"),
+        ("9000-01-01", None, "from"),
+        ("8999-12-31", "9000-01-01", "to"),
+    ],
+)
+def test_a_date_outside_the_years_1970_to_8999_names_its_field(
+    raw_from: str | None, raw_to: str | None, field: str
+) -> None:
+    with pytest.raises(RequestInvalid) as refused:
+        domain.period(raw_from, raw_to, now=NOW)
+    assert refused.value.errors[0].loc == ("query", field)
+    assert "between 1970-01-01 and 8999-12-31" in refused.value.errors[0].msg

@@ -1,0 +1,369 @@
+"""Sender-number commands (발신번호 사전등록): register a callback number, send it a code,
+check the code, approve it (operators), delete it; and the demo senders `make run`
+starts with.
+
+The reservation service owns the senders because it checks every new reservation's
+callbackNum against them, in its own table, without calling anyone (ADR 0013).
+Tenant-scoped like reservations: a customer sees and changes only their own (another
+customer's sender answers 404); an operator acts for the customer named in userId.
+What the other services need travels as events, in the same transaction:
+`SenderVerificationRequested` (send delivers the code, free of charge), `SenderVerified`
+and `SenderRemoved` (monitoring keeps the numbers a status alert may go to).
+
+A removed sender no longer passes intake; reservations already accepted with it are
+sent as they were validated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
+
+from msgplat.contracts.events import SenderRemoved, SenderVerificationRequested, SenderVerified
+from msgplat.plumbing.caller import Caller
+from msgplat.plumbing.db import Database, UnitOfWork
+from msgplat.plumbing.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    RequestInvalid,
+    TooManyRequests,
+)
+from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.phones import NumberInvalid, callback_e164, normalise_callback
+from msgplat.reservation import domain
+from msgplat.reservation.domain import SenderStatus, VerifiedBy
+from msgplat.reservation.models import sender_codes, senders
+from msgplat.reservation.queries import sender_of
+from msgplat.reservation.schemas import Sender, SenderApprove, SenderCreate
+from msgplat.reservation.settings import ReservationSettings
+
+log = get_logger(__name__)
+
+DEMO_NOTE = "demo sender (DEMO_SENDERS)"
+
+
+async def register_sender(
+    db: Database, settings: ReservationSettings, caller: Caller, body: SenderCreate
+) -> Sender:
+    """Register a number for the customer, pending; with `verifyBy: code` a code goes to
+    it at once."""
+    user_id = caller.claim(body.user_id, ("body", "userId"))
+    number = _number(settings, body.number)
+    try:
+        async with db.unit_of_work() as uow:
+            count = await uow.conn.scalar(
+                select(func.count()).select_from(senders).where(senders.c.user_id == user_id)
+            )
+            if (count or 0) >= settings.senders_per_customer:
+                limit = settings.senders_per_customer
+                raise RequestInvalid(
+                    [FieldError(("body", "number"), f"at most {limit} sender numbers: delete one")]
+                )
+            row = (
+                await uow.conn.execute(
+                    insert(senders)
+                    .values(id=uuid4(), user_id=user_id, number=number, status=SenderStatus.PENDING)
+                    .returning(*senders.c)
+                )
+            ).one()
+            if body.verify_by == "code":
+                row = await _send_code(uow, settings, row, now=datetime.now(UTC))
+            await uow.commit()
+    except IntegrityError:
+        async with db.engine.connect() as conn:
+            existing = await conn.scalar(
+                select(senders.c.id).where(senders.c.user_id == user_id, senders.c.number == number)
+            )
+        raise Conflict(
+            f"{number} is registered already (GET /senders/{existing})",
+            code="sender_exists",
+            extra={"id": str(existing)},
+        ) from None
+    return sender_of(row)
+
+
+async def resend_code(
+    db: Database, settings: ReservationSettings, caller: Caller, sender_id: UUID
+) -> Sender:
+    """A new code to the number (the outstanding one no longer counts)."""
+    now = datetime.now(UTC)
+    async with db.unit_of_work() as uow:
+        row = await _lock(uow, caller, sender_id)
+        if row.status == SenderStatus.VERIFIED:
+            raise Conflict("the number is verified already", code="already_verified")
+        if row.codes_sent >= settings.sender_codes_max:
+            raise Conflict(
+                f"{row.codes_sent} codes were sent to this number: an operator approves it "
+                f"now (POST /senders/{sender_id}/approve)",
+                code="too_many_codes",
+            )
+        if row.code_sent_at is not None:
+            next_at = row.code_sent_at + timedelta(seconds=settings.sender_code_resend_s)
+            if now < next_at:
+                wait_s = int((next_at - now).total_seconds()) + 1
+                raise TooManyRequests(
+                    f"a code was sent less than {settings.sender_code_resend_s} s ago; "
+                    f"ask again in {wait_s} s",
+                    retry_after_s=wait_s,
+                )
+        row = await _send_code(uow, settings, row, now=now)
+        await uow.commit()
+    return sender_of(row)
+
+
+async def verify_sender(db: Database, caller: Caller, sender_id: UUID, code: str) -> Sender:
+    """The number is the customer's when `code` is the one sent to it: each wrong code
+    spends an attempt (422), an expired or spent code is 409."""
+    now = datetime.now(UTC)
+    left: int | None = None
+    async with db.unit_of_work() as uow:
+        row = await _lock(uow, caller, sender_id)
+        if row.status == SenderStatus.VERIFIED:
+            return sender_of(row)
+        state = domain.CodeState(row.code_hash, row.code_expires_at, row.code_attempts_left)
+        try:
+            right = domain.check_code(row.id, state, code, now=now)
+        except domain.CodeRefused as exc:
+            raise Conflict(str(exc), code=exc.reason) from None
+        if right:
+            row = await _verify(uow, row, VerifiedBy.CODE, now=now)
+        else:
+            left = row.code_attempts_left - 1
+            await uow.conn.execute(
+                update(senders)
+                .where(senders.c.id == sender_id)
+                .values(code_attempts_left=left, updated_at=func.now())
+            )
+        await uow.commit()
+    if left is not None:
+        raise RequestInvalid(
+            [FieldError(("body", "code"), f"wrong code: {left} attempts left", type="wrong_code")]
+        )
+    return sender_of(row)
+
+
+async def approve_sender(
+    db: Database, caller: Caller, sender_id: UUID, body: SenderApprove
+) -> Sender:
+    """An operator verifies a number without its code (e.g. a landline, on its proof of
+    subscription), with a note of what was checked."""
+    if not caller.sees_all:
+        raise Forbidden("only an operator approves a sender number without its code")
+    async with db.unit_of_work() as uow:
+        row = await _lock(uow, caller, sender_id)
+        if row.status != SenderStatus.VERIFIED:
+            row = await _verify(
+                uow,
+                row,
+                VerifiedBy.OPERATOR,
+                now=datetime.now(UTC),
+                note=body.note,
+                approved_by=caller.user_id or caller.role,
+            )
+        await uow.commit()
+    return sender_of(row)
+
+
+async def delete_sender(db: Database, caller: Caller, sender_id: UUID) -> None:
+    async with db.unit_of_work() as uow:
+        row = await _lock(uow, caller, sender_id)
+        await uow.conn.execute(delete(senders).where(senders.c.id == sender_id))
+        if row.status == SenderStatus.VERIFIED:
+            uow.emit(
+                SenderRemoved(sender_id=row.id, number=row.number, removed_at=datetime.now(UTC)),
+                aggregate_id=row.id,
+                user_id=row.user_id,
+            )
+        await uow.commit()
+
+
+async def ensure_demo_senders(db: Database, settings: ReservationSettings) -> list[str]:
+    """Register and approve the numbers of `DEMO_SENDERS` that are missing, as an
+    operator would; returns `user:number` of those added. Safe at every start and from
+    several replicas."""
+    added: list[str] = []
+    now = datetime.now(UTC)
+    async with db.unit_of_work() as uow:
+        for user_id, raw_numbers in sorted(settings.demo_senders.items()):
+            for raw in raw_numbers:
+                number = normalise_callback(raw, settings.phone_default_region)
+                row = (
+                    await uow.conn.execute(
+                        pg_insert(senders)
+                        .values(
+                            id=uuid4(),
+                            user_id=user_id,
+                            number=number,
+                            status=SenderStatus.VERIFIED,
+                            method=VerifiedBy.OPERATOR,
+                            note=DEMO_NOTE,
+                            approved_by="DEMO_SENDERS",
+                            verified_at=now,
+                        )
+                        .on_conflict_do_nothing()
+                        .returning(*senders.c)
+                    )
+                ).first()
+                if row is not None:
+                    _emit_verified(uow, row)
+                    added.append(f"{user_id}:{number}")
+        await uow.commit()
+    return added
+
+
+async def ensure_demo_senders_with_retry(db: Database, settings: ReservationSettings) -> None:
+    """At start-up, beside serving: a database not reachable yet is retried."""
+    delay = 0.2
+    while True:
+        try:
+            added = await ensure_demo_senders(db, settings)
+            log.info("demo_senders_ready", added=added)
+            return
+        except Exception as exc:
+            log.warning("demo_senders_failed", error=repr(exc), retry_in_s=delay)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 5.0)
+
+
+# --- steps ----------------------------------------------------------------------------
+
+
+def _number(settings: ReservationSettings, raw: str) -> str:
+    try:
+        return normalise_callback(raw, settings.phone_default_region)
+    except NumberInvalid as exc:
+        raise RequestInvalid([FieldError(("body", "number"), str(exc), input=raw)]) from None
+
+
+async def _lock(uow: UnitOfWork, caller: Caller, sender_id: UUID) -> Any:
+    """The sender, locked for this transaction; 404 when it is not the caller's."""
+    row = (
+        await uow.conn.execute(select(senders).where(senders.c.id == sender_id).with_for_update())
+    ).first()
+    caller.check_owner(row and row.user_id, f"sender {sender_id}")
+    if row is None:  # check_owner raised; for the type checker
+        raise NotFound(f"sender {sender_id}")
+    return row
+
+
+async def _send_code(
+    uow: UnitOfWork, settings: ReservationSettings, row: Any, *, now: datetime
+) -> Any:
+    """A new code for the sender: its hash stored, the code on its way to the number."""
+    await _spend_code_budget(uow, settings, row.user_id, row.number, now=now)
+    code, notice_id = domain.new_code(), uuid4()
+    ttl = timedelta(seconds=settings.sender_code_ttl_s)
+    updated = (
+        await uow.conn.execute(
+            update(senders)
+            .where(senders.c.id == row.id)
+            .values(
+                code_hash=domain.code_hash(row.id, code),
+                code_expires_at=now + ttl,
+                code_attempts_left=settings.sender_code_attempts,
+                codes_sent=senders.c.codes_sent + 1,
+                code_sent_at=now,
+                code_notice_id=notice_id,
+                code_delivery="sending",
+                updated_at=func.now(),
+            )
+            .returning(*senders.c)
+        )
+    ).one()
+    uow.emit(
+        SenderVerificationRequested(
+            sender_id=row.id,
+            notice_id=notice_id,
+            to_num=callback_e164(row.number, settings.phone_default_region),
+            text=domain.code_text(code, ttl),
+            requested_at=now,
+        ),
+        aggregate_id=row.id,
+        user_id=row.user_id,
+    )
+    return updated
+
+
+DAY = timedelta(hours=24)
+
+
+async def _spend_code_budget(
+    uow: UnitOfWork, settings: ReservationSettings, user_id: str, number: str, *, now: datetime
+) -> None:
+    """429 when the number, or the customer, had their codes of the last 24 hours; else
+    one is noted. Per number whoever asks, so that no number is flooded with codes and a
+    code cannot be guessed by registering it again and again; per customer, since codes
+    are free."""
+    since = now - DAY
+    c = sender_codes.c
+    for column, value, limit, whose in (
+        (c.number, number, settings.sender_codes_per_number_day, "this number"),
+        (c.user_id, user_id, settings.sender_codes_per_customer_day, "this customer"),
+    ):
+        sent = (
+            await uow.conn.execute(
+                select(func.count(), func.min(c.sent_at)).where(column == value, c.sent_at > since)
+            )
+        ).one()
+        if sent[0] >= limit:
+            wait_s = max(1, int((sent[1] + DAY - now).total_seconds()) + 1)
+            raise TooManyRequests(
+                f"{whose} was sent {limit} codes in the last 24 hours; ask again in "
+                f"{wait_s} s, or have an operator approve the number",
+                retry_after_s=wait_s,
+            )
+    await uow.conn.execute(
+        delete(sender_codes).where(
+            c.sent_at <= since, or_(c.number == number, c.user_id == user_id)
+        )
+    )
+    await uow.conn.execute(insert(sender_codes).values(user_id=user_id, number=number, sent_at=now))
+
+
+async def _verify(
+    uow: UnitOfWork,
+    row: Any,
+    method: VerifiedBy,
+    *,
+    now: datetime,
+    note: str | None = None,
+    approved_by: str | None = None,
+) -> Any:
+    verified = (
+        await uow.conn.execute(
+            update(senders)
+            .where(senders.c.id == row.id)
+            .values(
+                status=SenderStatus.VERIFIED,
+                method=method,
+                note=note,
+                approved_by=approved_by,
+                verified_at=now,
+                code_hash=None,
+                code_expires_at=None,
+                code_attempts_left=0,
+                updated_at=func.now(),
+            )
+            .returning(*senders.c)
+        )
+    ).one()
+    _emit_verified(uow, verified)
+    return verified
+
+
+def _emit_verified(uow: UnitOfWork, row: Any) -> None:
+    uow.emit(
+        SenderVerified(
+            sender_id=row.id, number=row.number, method=row.method, verified_at=row.verified_at
+        ),
+        aggregate_id=row.id,
+        user_id=row.user_id,
+    )

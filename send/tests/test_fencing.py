@@ -1,0 +1,284 @@
+"""Lease fencing against the real PostgreSQL: a runner whose lease was taken over writes
+nothing and submits nothing more, the cursor only moves forward, what may be at a
+carrier is never handed over again, and a cancel racing a dead runner still ends every
+message."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import insert, select, update
+
+from msgplat.contracts.events import ReservationCancelled
+from msgplat.plumbing.db import Database
+from msgplat.plumbing.envelope import EventEnvelope
+from msgplat.send import reactions, repository
+from msgplat.send.carrier_client import OutgoingMessage, SubmitResult
+from msgplat.send.carrier_router import CarrierRouter
+from msgplat.send.domain import LeaseLost, make_ref
+from msgplat.send.models import jobs, messages, tables, tallies
+from msgplat.send.repository.rows import Job
+from msgplat.send.runner import JobRunner
+from msgplat.send.scheduler import fail_unreported, finish_abandoned_cancels
+from msgplat.send.settings import SendSettings
+from msgplat_testsupport.carrier import SEND_CREDENTIALS
+
+
+@pytest_asyncio.fixture(scope="module")
+async def db(own_database_url: str) -> AsyncIterator[Database]:
+    database = Database(SendSettings(database_url=own_database_url, **SEND_CREDENTIALS), tables)
+    yield database
+    await database.dispose()
+
+
+class FakeRouter(CarrierRouter):
+    """Accepts every message after `delay_s`, noting each ref handed over; `on_submit`
+    runs as a batch reaches it (to take the lease over meanwhile)."""
+
+    def __init__(self, settings: SendSettings, *, delay_s: float = 0.0) -> None:
+        super().__init__(settings)
+        self.delay_s = delay_s
+        self.handed: list[str] = []
+        self.on_submit: Any = None
+
+    async def submit(self, batch: list[OutgoingMessage], *args: Any, **kwargs: Any) -> Any:
+        self.handed += [m.ref for m in batch]
+        if self.on_submit is not None:
+            await self.on_submit()
+        await asyncio.sleep(self.delay_s)
+        return [SubmitResult(m.ref, True, "carrier", f"id-{m.ref}") for m in batch]
+
+
+def settings_for(db: Database) -> SendSettings:
+    return SendSettings(
+        database_url=db.settings.database_url, carrier_batch_size=2, lease_s=1, **SEND_CREDENTIALS
+    )
+
+
+async def new_job(db: Database, count: int) -> uuid.UUID:
+    rid = uuid.uuid4()
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            insert(jobs).values(
+                reservation_id=rid,
+                user_id=f"u-{uuid.uuid4().hex[:8]}",
+                title="title",
+                content="hello",
+                msg_type="SMS",
+                callback_num="0212345678",
+                # not due: only `claim` below makes it due
+                due_at=datetime.now(UTC) + timedelta(days=1),
+                status="scheduled",
+                recipient_count=count,
+                chunk_count=1,
+                chunks_received=1,
+            )
+        )
+        await conn.execute(insert(tallies).values(reservation_id=rid))
+        await conn.execute(
+            insert(messages),
+            [
+                {"reservation_id": rid, "seq": i, "dst_num": f"+8210555{i:05d}"}
+                for i in range(count)
+            ],
+        )
+    return rid
+
+
+async def claim(db: Database, rid: uuid.UUID, owner: str) -> Job:
+    """What a replica's scheduler does once the lease has expired: a claim, a new epoch."""
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == rid)
+            .values(due_at=datetime.now(UTC) - timedelta(days=3650), lease_until=None)
+        )
+        claimed = await repository.jobs.claim_due(
+            conn, owner=owner, lease_s=60, running=[], limit=1000
+        )
+        # hand the others back as they were (another test's)
+        others = [j.reservation_id for j in claimed if j.reservation_id != rid]
+        if others:
+            await conn.execute(
+                update(jobs)
+                .where(jobs.c.reservation_id.in_(others))
+                .values(lease_owner=None, lease_until=None)
+            )
+    [job] = [j for j in claimed if j.reservation_id == rid]
+    return job
+
+
+async def job_row(db: Database, rid: uuid.UUID) -> Any:
+    async with db.engine.connect() as conn:
+        return (await conn.execute(select(jobs).where(jobs.c.reservation_id == rid))).one()
+
+
+async def statuses(db: Database, rid: uuid.UUID) -> list[str]:
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            select(messages.c.status)
+            .where(messages.c.reservation_id == rid)
+            .order_by(messages.c.seq)
+        )
+        return [row.status for row in rows]
+
+
+def refs(rid: uuid.UUID, seqs: Sequence[int]) -> list[str]:
+    return [make_ref(rid, seq) for seq in seqs]
+
+
+async def test_each_claim_moves_the_epoch(db: Database) -> None:
+    rid = await new_job(db, 2)
+    first = await claim(db, rid, "a")
+    second = await claim(db, rid, "b")
+    assert second.epoch == first.epoch + 1
+
+
+async def test_a_runner_whose_lease_was_taken_writes_nothing_and_submits_nothing(
+    db: Database,
+) -> None:
+    rid = await new_job(db, 4)
+    settings = settings_for(db)
+    router = FakeRouter(settings)
+    stale = JobRunner(db, settings, router)
+    stale.owner = "stale"
+    job = await claim(db, rid, "stale")
+    batch = await stale.claim(job, from_seq=None)
+    assert batch is not None and [m.seq for m in batch] == [0, 1]
+    assert await stale.hand(job, batch)
+    results = [SubmitResult(r, True, "carrier", "x") for r in refs(rid, [0, 1])]
+
+    await claim(db, rid, "new")  # the stale runner's lease expired and was taken over
+    with pytest.raises(LeaseLost):
+        await stale.hand(job, batch)
+    with pytest.raises(LeaseLost):
+        await stale.record(job, batch, results)
+    row = await job_row(db, rid)
+    # the new claim moved the cursor past what may be at the carrier (0, 1)
+    assert (row.lease_owner, row.next_seq, row.handed_seq) == ("new", 2, 1)
+    await stale.release(job)
+    assert (await job_row(db, rid)).lease_owner == "new"
+    await router.close()
+
+
+async def test_the_cursor_only_moves_forward(db: Database) -> None:
+    rid = await new_job(db, 4)
+    job = await claim(db, rid, "a")
+    async with db.engine.begin() as conn:
+        await repository.jobs.advance(conn, rid, 4, epoch=job.epoch)
+        await repository.jobs.advance(conn, rid, 2, epoch=job.epoch)
+    assert (await job_row(db, rid)).next_seq == 4
+
+
+async def test_what_may_be_at_the_carrier_is_never_handed_over_again(db: Database) -> None:
+    """A runner dies after handing batch 0-1 over and claiming 2-3: the next runner sends
+    2-3 only, and 0-1 wait for their reports (else the sweep)."""
+    rid = await new_job(db, 4)
+    settings = settings_for(db)
+    dead_router = FakeRouter(settings)
+    dead = JobRunner(db, settings, dead_router)
+    dead.owner = "dead"
+    job = await claim(db, rid, "dead")
+    first = await dead.claim(job, from_seq=None)
+    assert first is not None
+    assert await dead.hand(job, first)
+    assert await dead.claim(job, from_seq=2) is not None  # claimed ahead, never handed
+
+    router = FakeRouter(settings)
+    runner = JobRunner(db, settings, router)
+    job = await claim(db, rid, runner.owner)
+    await asyncio.wait_for(runner.send(job), timeout=30)
+    assert router.handed == refs(rid, [2, 3])
+    row = await job_row(db, rid)
+    assert (row.status, row.next_seq, row.lease_owner) == ("submitted", 4, None)
+    await dead_router.close()
+    await router.close()
+
+
+async def test_a_stale_runner_stops_before_the_carrier_and_the_job_ends(db: Database) -> None:
+    """Another replica takes the job while the first batch is at the carrier: the first
+    runner records nothing, hands no further batch over, and its send ends."""
+    rid = await new_job(db, 6)
+    settings = settings_for(db)
+    router = FakeRouter(settings)
+    runner = JobRunner(db, settings, router)
+    job = await claim(db, rid, runner.owner)
+
+    async def taken_over() -> None:
+        router.on_submit = None
+        await claim(db, rid, "other")
+
+    router.on_submit = taken_over
+    await asyncio.wait_for(runner.send(job), timeout=30)
+    assert router.handed == refs(rid, [0, 1])
+    row = await job_row(db, rid)
+    assert (row.lease_owner, row.next_seq) == ("other", 2)
+    await router.close()
+
+
+async def test_a_submit_longer_than_the_lease_is_stopped_by_the_renewal(db: Database) -> None:
+    """The background renewal (every lease / 3) finds the lease taken and stops the job
+    while its batch is still at the carrier."""
+    rid = await new_job(db, 4)
+    settings = settings_for(db)
+    router = FakeRouter(settings, delay_s=20)
+    runner = JobRunner(db, settings, router)
+    job = await claim(db, rid, runner.owner)
+
+    async def taken_over() -> None:
+        router.on_submit = None
+        await claim(db, rid, "other")
+
+    router.on_submit = taken_over
+    started = time.monotonic()
+    await asyncio.wait_for(runner.send(job), timeout=15)
+    assert time.monotonic() - started < 10
+    assert router.handed == refs(rid, [0, 1])
+    assert (await job_row(db, rid)).next_seq == 2  # the new owner's claim, not the runner
+    await router.close()
+
+
+async def test_a_cancel_while_a_dead_runner_holds_the_lease_still_ends_every_message(
+    db: Database,
+) -> None:
+    rid = await new_job(db, 6)
+    settings = settings_for(db)
+    router = FakeRouter(settings)
+    dead = JobRunner(db, settings, router)
+    dead.owner = "dead"
+    job = await claim(db, rid, "dead")
+    first = await dead.claim(job, from_seq=None)
+    assert first is not None
+    assert await dead.hand(job, first)  # 0-1 may be at the carrier
+    assert await dead.claim(job, from_seq=2) is not None  # 2-3 never left; 4-5 pending
+
+    envelope = EventEnvelope.model_construct(user_id=job.user_id)
+    async with db.unit_of_work() as uow:
+        await reactions.on_reservation_cancelled(
+            uow, envelope, ReservationCancelled.model_construct(reservation_id=rid)
+        )
+        await uow.commit()
+    assert await statuses(db, rid) == ["submitted"] * 4 + ["cancelled"] * 2
+
+    assert await finish_abandoned_cancels(db) == 0  # the lease is still live
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            update(jobs)
+            .where(jobs.c.reservation_id == rid)
+            .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    assert await finish_abandoned_cancels(db) >= 1
+    assert await statuses(db, rid) == ["submitted"] * 2 + ["cancelled"] * 4
+    # 0-1 wait for their reports; none comes: the sweep fails them, and all are final
+    await fail_unreported(db, timeout_s=0)
+    assert await statuses(db, rid) == ["failed"] * 2 + ["cancelled"] * 4
+    row = await job_row(db, rid)
+    assert (row.status, row.lease_owner) == ("cancelled", None)
+    await router.close()
