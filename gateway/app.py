@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy.ext.asyncio import AsyncEngine
+from tenacity import AsyncRetrying, wait_exponential_jitter
 
 from msgplat.gateway import accounts
 from msgplat.gateway.api import auth, customers, docs, forward, health, keys, stream_tickets
@@ -25,6 +27,7 @@ from msgplat.plumbing.errors import install_error_handlers
 from msgplat.plumbing.logging import configure_logging, get_logger
 from msgplat.plumbing.metrics import HttpMetricsMiddleware, metrics_router
 from msgplat.plumbing.middleware import RequestIdMiddleware
+from msgplat.plumbing.schema_gate import SchemaGate
 from msgplat.plumbing.tracing import TracingMiddleware, configure_tracing
 
 log = get_logger(__name__)
@@ -44,11 +47,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         pool_pre_ping=True,
     )
     passwords = PasswordVerifier(settings.login_hash_workers)
+    schema = SchemaGate(engine, settings.service_name)
+    started = asyncio.Event()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await _bootstrap_accounts(settings, engine)
+        # In the background: the process serves its probes (not ready, saying why) while
+        # the migration Job has not run yet, instead of crashing in a loop.
+        starting = asyncio.create_task(_start(settings, engine, schema, started))
         yield
+        starting.cancel()
         await proxy.close()
         passwords.close()
         await engine.dispose()
@@ -57,6 +65,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     # what is kept in `app.state` through the typed dependencies of api/deps.py.
     app = FastAPI(title=TITLE, lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.schema = schema
+    app.state.started = started
     app.state.proxy = proxy
     app.state.authenticator = Authenticator(settings, engine)
     app.state.rate_limiter = RateLimiter(settings)
@@ -80,6 +90,18 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     own = get_openapi(title=TITLE, version="1.0.0", routes=app.routes)
     app.state.openapi = OpenApiMerger(own, settings.upstreams(), settings.openapi_cache_s)
     return app
+
+
+async def _start(
+    settings: GatewaySettings, engine: AsyncEngine, schema: SchemaGate, started: asyncio.Event
+) -> None:
+    """Once the database has the gateway's schema, the accounts the environment names;
+    retried while the database is unreachable. Ready only after both."""
+    await schema.wait()
+    async for attempt in AsyncRetrying(wait=wait_exponential_jitter(multiplier=0.2, max=5)):
+        with attempt:
+            await _bootstrap_accounts(settings, engine)
+    started.set()
 
 
 async def _bootstrap_accounts(settings: GatewaySettings, engine: AsyncEngine) -> None:

@@ -60,7 +60,7 @@ class ServiceRuntime:
         self.topics = tuple(topics)
         self.db = Database(settings, tables)
         # Not ready, and no consumer or relay, while the schema is behind the code.
-        self.schema = SchemaGate(self.db, settings.service_name)
+        self.schema = SchemaGate(self.db.engine, settings.service_name)
         # The relay owns the producer: it rebuilds it after a failed publish.
         self.relay = OutboxRelay(
             self.db, make_producer(settings), producer_factory=lambda: make_producer(settings)

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
 
 log = get_logger(__name__)
@@ -53,9 +53,10 @@ def known_revisions(service: str) -> frozenset[str]:
 
 @dataclass
 class SchemaGate:
-    """Whether `db` holds the schema revision `service`'s code needs."""
+    """Whether the database of `engine` holds the schema revision `service`'s code needs
+    (the gateway has an engine of its own, the services a `Database`'s)."""
 
-    db: Database
+    engine: AsyncEngine
     service: str
     interval_s: float = 2.0
     needed: frozenset[str] | None = None
@@ -75,7 +76,7 @@ class SchemaGate:
             return True
         wanted = ", ".join(sorted(self.needed))
         try:
-            async with self.db.engine.connect() as conn:
+            async with self.engine.connect() as conn:
                 exists = await conn.scalar(
                     text("SELECT to_regclass(:table) IS NOT NULL"),
                     {"table": f'"{self.service}".alembic_version'},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from msgplat.gateway.api.deps import AuthenticatorDep, ProxyDep
@@ -19,10 +19,15 @@ async def live() -> dict[str, str]:
 
 
 @router.get("/health/ready")
-async def ready(proxy: ProxyDep, authenticator: AuthenticatorDep) -> JSONResponse:
-    """200 when the gateway can serve: its own database answers. The body lists each
+async def ready(request: Request, proxy: ProxyDep, authenticator: AuthenticatorDep) -> JSONResponse:
+    """200 when the gateway can serve: its own database answers at the schema revision
+    its code needs, and the accounts of the environment are made. The body lists each
     service's state too, but a service that is down does not take the gateway out of
     its load balancer: its routes answer 503 while the others keep working."""
+    schema = request.app.state.schema
+    if not request.app.state.started.is_set():
+        starting = schema.state if schema.state != "ok" else "making the configured accounts"
+        return JSONResponse(status_code=503, content={"status": "starting", "schema": starting})
     names = list(proxy.upstreams)
     own, *results = await asyncio.gather(
         _database_ready(authenticator), *(proxy.ready(name) for name in names)

@@ -35,7 +35,7 @@ async def test_not_ready_while_the_schema_is_behind_then_ready_once_migrated() -
     settings = StatSettings(database_url=url, kafka_bootstrap_servers="127.0.0.1:9")
     db = Database(settings, None)  # type: ignore[arg-type]
     try:
-        gate = SchemaGate(db, "stat", interval_s=0.05)
+        gate = SchemaGate(db.engine, "stat", interval_s=0.05)
         assert not await gate.check()
         assert gate.state.startswith("waiting for revision 0004 of schema stat (database at none)")
         await asyncio.to_thread(upgrade, "stat", url, "0002")
@@ -66,7 +66,7 @@ async def test_not_ready_while_the_schema_is_behind_then_ready_once_migrated() -
         # A revision this code does not know: the next release's Job ran first. Fine.
         async with db.engine.begin() as conn:
             await conn.execute(text("UPDATE stat.alembic_version SET version_num = '0099'"))
-        assert await SchemaGate(db, "stat").check()
+        assert await SchemaGate(db.engine, "stat").check()
     finally:
         await db.dispose()
         await drop_database(url)
@@ -116,5 +116,5 @@ async def _started(consumer: object) -> bool:
 
 def test_settings_of_a_service_without_migrations_have_no_gate() -> None:
     settings = ServiceSettings(service_name="plumbing-test", database_url="postgresql://u@h/d")
-    gate = SchemaGate(Database(settings, None), "plumbing-test")  # type: ignore[arg-type]
+    gate = SchemaGate(Database(settings, None).engine, "plumbing-test")  # type: ignore[arg-type]
     assert gate.current.is_set() and gate.state == OK
