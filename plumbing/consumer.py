@@ -47,6 +47,10 @@ from msgplat.plumbing.tracing import consumer_span
 log = get_logger(__name__)
 
 Handler = Callable[[UnitOfWork, EventEnvelope, Event], Awaitable[None]]
+# What a service does when an event it could not apply is dead-lettered, in the dead
+# letter's own transaction (e.g. mark what waited for that event, so it does not wait
+# unseen forever); it is given the envelope and the error.
+DeadLetterReaction = Callable[[UnitOfWork, EventEnvelope, str], Awaitable[None]]
 
 
 @dataclass
@@ -111,10 +115,12 @@ class IdempotentConsumer:
         *,
         group_id: str,
         handlers: Mapping[type[Event], Handler],
+        on_dead_letter: Mapping[type[Event], DeadLetterReaction] | None = None,
     ) -> None:
         self.db = db
         self.group_id = group_id
         self.handlers = {cls.event_type: handler for cls, handler in handlers.items()}
+        self.on_dead_letter = {cls.event_type: r for cls, r in (on_dead_letter or {}).items()}
         # The event classes it parses are the ones it subscribed to (each the class the
         # catalogue holds for its type, see tests/test_docs.py): plumbing knows no catalogue.
         self.event_classes = {cls.event_type: cls for cls in handlers}
@@ -265,12 +271,21 @@ class IdempotentConsumer:
                 raise InfrastructureError(f"dead-lettering failed: {failed!r}") from failed
 
     async def dead_letter(self, record: ConsumerRecord, exc: BaseException) -> None:
-        event_id = correlation_id = None
+        event_id = correlation_id = envelope = None
         with contextlib.suppress(ValidationError, ValueError):
             envelope = EventEnvelope.from_bytes(record.value)
             event_id, correlation_id = envelope.event_id, envelope.correlation_id
         bind_correlation_id(correlation_id)  # not the previous event's
+        react = envelope and self.on_dead_letter.get(envelope.event_type)
         async with self.db.unit_of_work() as uow:
+            if envelope is not None and react:
+                try:  # a reaction that fails too must not keep the dead letter out
+                    async with uow.conn.begin_nested():
+                        await react(uow, envelope, repr(exc))
+                except Exception as failed:
+                    if _is_infrastructure_error(failed):
+                        raise
+                    log.error("dead_letter_reaction_failed", error=repr(failed))
             await uow.conn.execute(
                 insert(self.db.tables.dead_letters).values(
                     consumer_group=self.group_id,

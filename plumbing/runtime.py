@@ -25,7 +25,7 @@ from typing import Annotated, Any, TypeVar
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
 
-from msgplat.plumbing.consumer import Handler, IdempotentConsumer
+from msgplat.plumbing.consumer import DeadLetterReaction, Handler, IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event
 from msgplat.plumbing.errors import install_error_handlers
@@ -44,6 +44,8 @@ log = get_logger(__name__)
 
 # consumer group name -> {event class -> handler}
 Subscriptions = Mapping[str, Mapping[type[Event], Handler]]
+# event class -> what the service does when one is dead-lettered (in every group)
+DeadLetterReactions = Mapping[type[Event], DeadLetterReaction]
 
 
 class ServiceRuntime:
@@ -53,6 +55,7 @@ class ServiceRuntime:
         tables: PlumbingTables,
         subscriptions: Subscriptions,
         topics: Sequence[str],
+        on_dead_letter: DeadLetterReactions | None = None,
     ) -> None:
         self.settings = settings
         # Every topic of the platform (the app's `contracts.topics.ALL_TOPICS`): created at
@@ -66,7 +69,9 @@ class ServiceRuntime:
             self.db, make_producer(settings), producer_factory=lambda: make_producer(settings)
         )
         self.consumers = [
-            IdempotentConsumer(self.db, group_id=group, handlers=handlers)
+            IdempotentConsumer(
+                self.db, group_id=group, handlers=handlers, on_dead_letter=on_dead_letter
+            )
             for group, handlers in subscriptions.items()
         ]
         self.producer_started = asyncio.Event()
@@ -219,6 +224,7 @@ def create_service_app(
     tables: PlumbingTables,
     routers: Sequence[APIRouter] = (),
     subscriptions: Subscriptions | None = None,
+    on_dead_letter: DeadLetterReactions | None = None,
     topics: Sequence[str],
     title: str,
     resources: ResourcesFactory[R] = no_resources,  # type: ignore[assignment]
@@ -227,7 +233,8 @@ def create_service_app(
     scrape_hooks: Callable[[ServiceRuntime], list[ScrapeHook]] | None = None,
 ) -> FastAPI:
     """`topics` are every topic of the platform (`contracts.topics.ALL_TOPICS`), created
-    at start; plumbing names none itself.
+    at start; plumbing names none itself. `on_dead_letter` says what the service does
+    when an event of a class is dead-lettered (see `plumbing.consumer`).
 
     `resources(runtime)` opens the service's long-lived clients at start-up; what it
     yields is `app.state.resources` (reached by routes through a typed dependency, see
@@ -244,7 +251,7 @@ def create_service_app(
         settings.otel_exporter_otlp_endpoint,
         settings.otel_traces_sampler_arg,
     )
-    runtime = ServiceRuntime(settings, tables, subscriptions or {}, topics)
+    runtime = ServiceRuntime(settings, tables, subscriptions or {}, topics, on_dead_letter)
     runtime.scrape_hooks += scrape_hooks(runtime) if scrape_hooks else []
 
     @asynccontextmanager

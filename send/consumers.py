@@ -12,7 +12,7 @@ from msgplat.contracts.events import (
     SenderVerificationRequested,
     StatusAlertRequested,
 )
-from msgplat.plumbing.runtime import Subscriptions
+from msgplat.plumbing.runtime import DeadLetterReactions, Subscriptions
 from msgplat.send import reactions
 
 SUBSCRIPTIONS: Subscriptions = {
@@ -29,4 +29,8 @@ SUBSCRIPTIONS: Subscriptions = {
         StatusAlertRequested: reactions.on_status_alert_requested,
         SenderVerificationRequested: reactions.on_sender_verification_requested,
     },
+}
+
+ON_DEAD_LETTER: DeadLetterReactions = {
+    ReservationRecipientsAdded: reactions.on_recipients_dead_lettered,
 }

@@ -63,6 +63,10 @@ jobs = Table(
     # Paused outside the advertising hours or the customer's sending windows: the rule
     # (advertising_hours | sending_windows) is set while paused, and the job is not
     # claimed before `paused_until` (never while it is NULL: no window opens again).
+    # Set when the job cannot go on by itself (a recipient chunk was dead-lettered):
+    # what the customer and the operator are told; cleared once the chunk is applied.
+    Column("stuck_reason", Text, nullable=True),
+    Column("stuck_at", DateTime(timezone=True), nullable=True),
     Column("pause_rule", String(32), nullable=True),
     Column("pause_reason", Text, nullable=True),
     Column("paused_until", DateTime(timezone=True), nullable=True),

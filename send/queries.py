@@ -150,6 +150,7 @@ async def summarise(db: Database, caller: Caller, *, reservation_id: UUID) -> Ms
                     jobs.c.pause_rule,
                     jobs.c.pause_reason,
                     jobs.c.paused_until,
+                    jobs.c.stuck_reason,
                     tallies.c.finished_at,
                 )
                 .join(tallies, tallies.c.reservation_id == jobs.c.reservation_id)
@@ -181,6 +182,7 @@ async def summarise(db: Database, caller: Caller, *, reservation_id: UUID) -> Ms
         finished=finished,
         pause_rule=None if finished else job.pause_rule,
         pause_reason=None if finished else job.pause_reason,
+        stuck_reason=None if finished else job.stuck_reason,
         paused_until=None if finished else job.paused_until,
     )
 

@@ -41,9 +41,29 @@ async def on_recipients_added(
     """COPY the chunk's messages (the inbox guarantees each chunk is applied once); a
     personalised chunk brings each message's own text and type."""
     await repository.messages.copy_chunk(uow.conn, event)
+    await repository.stuck.clear(uow.conn, event.reservation_id)  # a replayed dead letter
     job = await repository.jobs.count_chunk(uow.conn, event.reservation_id)
     if job.chunks_received == job.chunk_count and job.chunk_count > 1:
         await repository.messages.analyze(uow.conn)
+
+
+async def on_recipients_dead_lettered(uow: UnitOfWork, envelope: EventEnvelope, error: str) -> None:
+    """A chunk that could not be applied: without it the job would wait unseen forever.
+    It is marked stuck (the customer and the operator see it); replaying the dead letter
+    applies the chunk and the job goes on."""
+    reason = (
+        "part of the recipient list could not be read, so sending cannot start: the "
+        "operator has been alerted and will replay it"
+    )
+    if await repository.stuck.mark(uow.conn, envelope.aggregate_id, reason):
+        log.error(
+            "job_stuck",
+            reservation_id=str(envelope.aggregate_id),
+            event_id=str(envelope.event_id),
+            error=error[:500],
+            next_step="fix the cause, then: python -m msgplat.plumbing.consumer dead-letters "
+            "replay <id> --service send",
+        )
 
 
 async def on_reservation_scheduled(

@@ -70,6 +70,11 @@ class MsgSummary(ApiModel):
     paused_until: datetime | None = Field(
         description="When a paused send goes on (null: not paused, or no window opens)"
     )
+    stuck_reason: str | None = Field(
+        default=None,
+        description="Why sending cannot go on by itself (null: it can); the operator is "
+        "alerted and sending goes on once they fix it",
+    )
 
 
 class CarrierReport(BaseModel):

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from msgplat.devstack.reconcile import check
-from msgplat_testsupport.stack import Stack, received_by_carrier
+from msgplat_testsupport.stack import Stack, arrival_order, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
 PRICE_SMS = 20
@@ -222,9 +222,7 @@ def test_accounting_killed_mid_send_ends_exact_with_no_duplicate_entries(
     )
     stack.restart(victim, kill=True)
     final = wait_final(api, reservation["id"], timeout_s=120)
-    arrived = [
-        int(i["ref"].rsplit(":", 1)[1]) for i in received_by_carrier(carrier, reservation["id"])
-    ]
+    arrived = arrival_order(received_by_carrier(carrier, reservation["id"]))
     assert arrived == sorted(arrived), "the batches reached the carrier out of order"
     assert final["status"] == "partially_failed"
     bill = settled(api, reservation["id"])

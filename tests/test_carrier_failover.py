@@ -18,7 +18,12 @@ import httpx
 import pytest
 
 from msgplat.devstack.reconcile import reconcile
-from msgplat_testsupport.stack import Stack, platform_on_loopback, received_by_carrier
+from msgplat_testsupport.stack import (
+    Stack,
+    arrival_order,
+    platform_on_loopback,
+    received_by_carrier,
+)
 from msgplat_testsupport.waiting import wait_until
 
 PRICE_SMS = 20
@@ -136,9 +141,12 @@ def refs(rid: str, seqs: Any) -> set[str]:
 
 
 def received(carrier: httpx.Client, rid: str) -> dict[str, dict[str, Any]]:
-    """What one simulator received for a reservation, by ref; each received once."""
+    """What one simulator received for a reservation, by ref; each received once, and
+    in the list's order (a batch failed over keeps its place)."""
     items = received_by_carrier(carrier, rid)
     assert all(item["submitCount"] == 1 for item in items), "a carrier got a ref twice"
+    arrived = arrival_order(items)
+    assert arrived == sorted(arrived), "a carrier got the messages out of the list's order"
     return {item["ref"]: item for item in items}
 
 

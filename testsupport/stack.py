@@ -22,6 +22,7 @@ from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.broker import free_port
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.devstack.services import SERVICES, ServiceProcess, ServiceSpec, wiring_env
+from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
 from msgplat.plumbing.api_keys import new_api_key
 from msgplat_testsupport import ARTIFACTS
 from msgplat_testsupport.brokers import running_broker
@@ -73,6 +74,9 @@ class Stack:
     # `<NAME>_URL` lists them); other services and the carrier's reports, which name one
     # URL, reach the first, or the gateway (send's reports, when send has replicas).
     replicas: dict[str, int] = field(default_factory=dict)
+    # Between the services and the broker when the platform was started with
+    # `broker_proxy`: cut and restored by the test (an outage that loses nothing).
+    broker_proxy: ThreadedTcpProxy | None = None
 
     @property
     def gateway_url(self) -> str:
@@ -253,19 +257,21 @@ def platform_on_loopback(
     *,
     carriers: int = 1,
     replicas: dict[str, int] | None = None,
+    broker_proxy: bool = False,
 ) -> Iterator[tuple[Stack, str]]:
     """A platform of its own: a fresh database (migrated) on the configured or embedded
     PostgreSQL, a new Tansu broker, and every service started on free ports (with
     `carriers` simulators); yields the stack and its database URL, then stops everything
     it started and drops the database. For the benchmarks, and for the tests that need
     another configuration than the shared stack's: a second stack on the same database
-    and broker would take the shared one's jobs and consumer partitions."""
+    and broker would take the shared one's jobs and consumer partitions. With
+    `broker_proxy`, the services reach the broker through `stack.broker_proxy`."""
     database_url = fresh_database_url(postgres_server_url())
     asyncio.run(ensure_database(database_url))
     try:
         for service in SERVICES_WITH_TABLES:
             upgrade(service, database_url)
-        with running_broker() as broker:
+        with running_broker(behind_proxy=broker_proxy) as broker:
             stack = Stack(
                 env={
                     "DATABASE_URL": database_url,
@@ -277,6 +283,7 @@ def platform_on_loopback(
                 },
                 carriers=carriers,
                 replicas=replicas or {},
+                broker_proxy=broker.proxy,
             )
             stack.start()
             try:
@@ -315,6 +322,12 @@ def credit_new_customers(
             )  # an invalid userId is refused here too; the test's own POST says why
 
     return hook
+
+
+def arrival_order(items: list[dict[str, Any]]) -> list[int]:
+    """The list positions (`<reservation id>:<seq>` refs) of what a carrier received, in
+    the order it arrived: sorted when the platform kept the list's order."""
+    return [int(item["ref"].rsplit(":", 1)[1]) for item in items]
 
 
 def received_by_carrier(carrier: httpx.Client, reservation_id: str) -> list[dict[str, Any]]:

@@ -210,7 +210,8 @@ def test_the_circuit_opens_after_repeated_failures_and_closes_after_recovery(
     assert [a.status_code for a in opened] == [503] * 5
     assert all("circuit open" in a.json()["detail"] for a in opened)
     assert all(1 <= int(a.headers["retry-after"]) <= BREAKER_OPEN_S + 1 for a in opened)
-    assert elapsed < 0.5, f"5 answers from an open circuit took {elapsed:.2f} s"
+    # Answered at once (the log below shows no call was made), with a busy machine's margin.
+    assert elapsed < 2.0, f"5 answers from an open circuit took {elapsed:.2f} s"
     # Without trying: the gateway met an unreachable upstream only for the first ones.
     tried = [
         e
@@ -243,7 +244,8 @@ def test_a_killed_service_is_isolated_from_the_others(
     assert dead.status_code == 503
     assert int(dead.headers["retry-after"]) >= 1
     assert dead.json()["service"] == "monitoring"
-    assert elapsed < 1.0, f"the gateway took {elapsed:.2f} s to answer for a dead service"
+    # A refused connection is answered at once, not after the read timeout (10 s).
+    assert elapsed < 3.0, f"the gateway took {elapsed:.2f} s to answer for a dead service"
 
     created = client.post("/msgReqs", json=reservation_body())
     assert created.status_code == 201, created.text

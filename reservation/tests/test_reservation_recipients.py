@@ -187,7 +187,8 @@ def test_a_hundred_thousand_mobiles_normalise_quickly() -> None:
     assert len(result.numbers) == 100_000
     assert result.numbers[0] == "+821000000000"
     assert result.numbers[-1] == "+821000099999"
-    assert elapsed < 3.0, f"{elapsed:.2f} s"
+    # The fast path, not phonenumbers' (~10 s); the speed itself: bench/reservations.py.
+    assert elapsed < 5.0, f"{elapsed:.2f} s"
 
 
 # --- callback numbers ---------------------------------------------------------------

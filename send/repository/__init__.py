@@ -8,11 +8,21 @@
 - `tallies`: the count of final messages per job;
 - `notices`: one message each on the platform's account (status alerts, codes);
 - `optouts`, `windows`: what a customer set: the opt-out list, the sending windows;
+- `stuck`: jobs that cannot go on by themselves (a dead-lettered chunk);
 - `rows`: the typed rows they return (`Job`, `ClaimedMessage`, `FinalRow`, ...).
 
 State names in SQL text come from `send.domain`'s enums (`rows.sql_in`).
 """
 
-from msgplat.send.repository import jobs, messages, notices, optouts, reports, tallies, windows
+from msgplat.send.repository import (
+    jobs,
+    messages,
+    notices,
+    optouts,
+    reports,
+    stuck,
+    tallies,
+    windows,
+)
 
-__all__ = ["jobs", "messages", "notices", "optouts", "reports", "tallies", "windows"]
+__all__ = ["jobs", "messages", "notices", "optouts", "reports", "stuck", "tallies", "windows"]

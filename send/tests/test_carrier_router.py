@@ -346,3 +346,30 @@ async def test_a_batch_follows_the_priority_of_its_largest_type(
         assert router.name == "a"  # what the claim records: the first choice for SMS
     finally:
         await router.close()
+
+
+async def test_a_refused_key_is_a_configuration_error_retried_not_a_failed_message(
+    sims: dict[str, ServiceProcess], receiver: ReportReceiver, admin: dict[str, Admin]
+) -> None:
+    """A 4xx other than 429 (here 401: a wrong API key) says nothing about the messages:
+    none is failed. Alone, the sender is told to retry (after 5 s) and the messages wait
+    for the key to be fixed; with a second carrier, the batch goes there."""
+    wrong_key = [{**c, "apiKey": "wrong-key"} if c["name"] == "a" else c for c in carriers_of(sims)]
+    alone = CarrierRouter(settings_of(sims, receiver, carriers=wrong_key[:1]))
+    both = CarrierRouter(settings_of(sims, receiver, carriers=wrong_key))
+    try:
+        with pytest.raises(CarrierUnavailable) as refused:
+            await alone.submit(batch("1111"), recorded="a", record_carrier=Recorded())
+        assert "refused the batch with 401" in str(refused.value)
+        assert (refused.value.attempted, refused.value.in_doubt) == (True, False)
+        assert refused.value.retry_after_s == 5.0
+        assert admin["a"].refs() == []
+
+        recorded = Recorded()
+        messages = batch("2222", "3333")
+        assert await submit(both, messages, recorded) == [("b", True, None)] * 2
+        assert recorded.calls == [("b", [0, 1])]
+        assert admin["b"].refs() == [m.ref for m in messages]
+    finally:
+        await alone.close()
+        await both.close()

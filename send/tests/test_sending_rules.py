@@ -333,6 +333,30 @@ async def test_a_send_resumed_after_a_long_pause_does_not_expire_at_its_first_ou
     ]
 
 
+async def test_a_message_no_carrier_takes_fails_p002_once_its_attempts_are_spent(
+    db: Database, runner: JobRunner
+) -> None:
+    """Each call that reached no carrier spends one attempt; at MAX_ATTEMPTS the message
+    fails P002 (and is final: charged nothing). A batch not even tried (every circuit
+    open) spends none."""
+    job = await new_job(db, numbers(2), owner=runner.owner)
+    rid = job.reservation_id
+    runner.settings = runner.settings.model_copy(update={"max_attempts": 2})
+    down = CarrierUnavailable("carrier sim: answered 503", retry_after_s=1, attempted=True)
+    not_tried = CarrierUnavailable("carrier sim: circuit open", retry_after_s=1, attempted=False)
+
+    for outage, left in ((down, ("submitted", None)), (not_tried, ("submitted", None))):
+        batch = await runner.claim(job, from_seq=None)
+        assert batch is not None
+        await runner.record_unavailable(job, batch, outage)
+        assert [row[1:3] for row in await statuses(db, rid)] == [left, left]
+    batch = await runner.claim(job, from_seq=None)
+    assert batch is not None and [row.attempts for row in batch] == [1, 1]
+    await runner.record_unavailable(job, batch, down)
+    assert [row[1:3] for row in await statuses(db, rid)] == [("failed", "P002")] * 2
+    assert await runner.claim(job, from_seq=None) is None  # nothing left to send
+
+
 async def test_a_job_paused_by_windows_that_are_removed_goes_on_at_once(
     db: Database, runner: JobRunner
 ) -> None:
