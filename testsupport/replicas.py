@@ -27,7 +27,7 @@ FINAL = {"completed", "partially_failed", "failed", "cancelled"}
 REPLICATED = ("reservation", "send", "billing", "stat", "monitoring")
 KILL_ORDER = ("send", "billing", "stat", "reservation", "monitoring")  # send first: mid-send
 CARRIERS = ("carrier", "carrier-b")
-Fault = Literal["kill", "stop", "none"]
+Fault = Literal["kill", "stop", "rolling", "none"]
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Outcome:
     """What one run came to (`problems` empty: every check held)."""
 
     count: int
+    rid: str = ""  # the reservation sent
     status: str = ""
     seconds: float = 0.0
     duplicates: int = 0  # submits of a ref a carrier had accepted already
@@ -78,8 +79,10 @@ def send_with_faults(
 ) -> Outcome:
     """Reserve `count` recipients due now and, while they are sent, apply `fault`:
     `kill`: SIGKILL and restart one replica of each service in turn; `stop`: SIGSTOP the
-    sender holding the job for twice its lease, then SIGCONT. Then wait until every
-    message is final and accounted for, and count."""
+    sender holding the job for twice its lease, then SIGCONT; `rolling`: a rolling
+    upgrade, every replica of every service stopped (SIGTERM) and started again, one at
+    a time, each ready before the next. Then wait until every message is final and
+    accounted for, and count."""
     prepare_carriers(stack)
     outcome = Outcome(count=count)
     deadlocks_before = asyncio.run(_deadlocks(database_url))
@@ -100,7 +103,7 @@ def send_with_faults(
             },
         )
         assert response.status_code == 201, response.text
-        rid = response.json()["id"]
+        rid = outcome.rid = response.json()["id"]
         log(f"reserved {count:,} recipients: {rid}")
 
         def status() -> str:
@@ -121,6 +124,12 @@ def send_with_faults(
                 process.kill()
                 process.start()  # not waited for: its consumer group takes a while
                 time.sleep(2)
+        elif fault == "rolling":
+            for name in KILL_ORDER:
+                for replica in stack.replica_names(name):
+                    log(f"rolling: restarting {replica} at {_sent(stack, rid):,} sent")
+                    outcome.faults.append(f"restart {replica}")
+                    stack.restart(replica, kill=False)
         elif fault == "stop":
             victim = _lease_holder(stack, database_url, rid) or "send"
             process = stack.processes[victim].process

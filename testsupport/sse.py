@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,20 +21,39 @@ class SseEvent:
 
 async def read_sse(response: httpx.Response) -> AsyncIterator[SseEvent]:
     """The events of an open `text/event-stream` response (comments and pings skipped)."""
-    fields: dict[str, str] = {}
+    parser = _Parser()
     async for line in response.aiter_lines():
+        if (event := parser.feed(line)) is not None:
+            yield event
+
+
+def iter_sse(response: httpx.Response) -> Iterator[SseEvent]:
+    """`read_sse` for a synchronous client."""
+    parser = _Parser()
+    for line in response.iter_lines():
+        if (event := parser.feed(line)) is not None:
+            yield event
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+
+    def feed(self, line: str) -> SseEvent | None:
+        """The event a blank line ends, if any."""
+        fields = self.fields
         if line == "":
-            if "data" in fields:
-                yield SseEvent(
-                    event=fields.get("event", "message"),
-                    id=fields.get("id", ""),
-                    data=orjson.loads(fields["data"]),
-                    at=time.monotonic(),
-                )
-            fields = {}
-        elif line.startswith(":"):
-            continue
-        else:
+            self.fields = {}
+            if "data" not in fields:
+                return None
+            return SseEvent(
+                event=fields.get("event", "message"),
+                id=fields.get("id", ""),
+                data=orjson.loads(fields["data"]),
+                at=time.monotonic(),
+            )
+        if not line.startswith(":"):
             name, _, value = line.partition(":")
             value = value.removeprefix(" ")
             fields[name] = fields[name] + "\n" + value if name in fields else value
+        return None
