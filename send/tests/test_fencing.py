@@ -100,7 +100,7 @@ async def claim(db: Database, rid: uuid.UUID, owner: str) -> Job:
             .where(jobs.c.reservation_id == rid)
             .values(due_at=datetime.now(UTC) - timedelta(days=3650), lease_until=None)
         )
-        claimed = await repository.jobs.claim_due(
+        claimed = await repository.leases.claim_due(
             conn, owner=owner, lease_s=60, running=[], limit=1000
         )
         # hand the others back as they were (another test's)
@@ -172,8 +172,8 @@ async def test_the_cursor_only_moves_forward(db: Database) -> None:
     rid = await new_job(db, 4)
     job = await claim(db, rid, "a")
     async with db.engine.begin() as conn:
-        await repository.jobs.advance(conn, rid, 4, epoch=job.epoch)
-        await repository.jobs.advance(conn, rid, 2, epoch=job.epoch)
+        await repository.leases.advance(conn, rid, 4, epoch=job.epoch)
+        await repository.leases.advance(conn, rid, 2, epoch=job.epoch)
     assert (await job_row(db, rid)).next_seq == 4
 
 

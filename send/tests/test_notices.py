@@ -27,7 +27,7 @@ from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.domain import NoticeKind
 from msgplat.send.models import notices as notices_table
 from msgplat.send.models import tables
-from msgplat.send.notices import NoticeSender
+from msgplat.send.notice_sender import NoticeSender
 from msgplat.send.results import apply_reports
 from msgplat.send.schemas import CarrierReport, SendingWindowsInput
 from msgplat.send.settings import SendSettings

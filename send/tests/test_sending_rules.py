@@ -26,7 +26,7 @@ from msgplat.send import batches, commands, queries, reactions
 from msgplat.send.carrier_client import CarrierUnavailable
 from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.models import jobs, messages, optouts, tables, tallies
-from msgplat.send.repository.jobs import CLAIM_SQL
+from msgplat.send.repository.leases import CLAIM_SQL
 from msgplat.send.repository.rows import Job
 from msgplat.send.runner import JobRunner
 from msgplat.send.scheduler import Scheduler
