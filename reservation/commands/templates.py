@@ -20,8 +20,8 @@ from msgplat.plumbing.db import Database
 from msgplat.plumbing.errors import Conflict, FieldError, RequestInvalid
 from msgplat.reservation.models import templates
 from msgplat.reservation.queries import template_of
+from msgplat.reservation.rules import message_errors
 from msgplat.reservation.schemas import Template, TemplateWrite
-from msgplat.reservation.validation import message_errors
 
 
 async def create_template(db: Database, caller: Caller, body: TemplateWrite) -> Template:
