@@ -10,15 +10,15 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from msgplat.plumbing.db import Database, UnitOfWork
+from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.logging import get_logger
 from msgplat.send import domain, repository
 from msgplat.send.carrier_client import CarrierUnavailable, OutgoingMessage, SubmitResult
-from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.gating import CustomerWindows, customer_windows, pause_for
 from msgplat.send.notices import fail_unreported, record_final
 from msgplat.send.repository.notices import Notice
-from msgplat.send.settings import MSG_TYPES, SendSettings
+from msgplat.send.settings import MSG_TYPES
+from msgplat.send.worker import Worker
 
 log = get_logger(__name__)
 
@@ -28,24 +28,14 @@ SWEEP_EVERY_S = 30.0
 RECHECK_CLOSED_S = 3600.0
 
 
-class NoticeSender:
+class NoticeSender(Worker):
     """Sends the due notices through `carrier`, until `stopping` is set."""
 
-    def __init__(
-        self,
-        db: Database,
-        settings: SendSettings,
-        carrier: CarrierRouter,
-        stopping: asyncio.Event | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.carrier = carrier
-        self.stopping = stopping or asyncio.Event()
-        self.ad_hours = settings.advertising_hours
+    def __post_init__(self) -> None:
+        self.ad_hours = self.settings.advertising_hours
         # A claim outlives a submit and its retries (3 calls of CARRIER_TIMEOUT_S), so
         # another replica does not take a notice whose answer is still on its way.
-        self.lease_s = settings.lease_s + 3 * settings.carrier_timeout_s
+        self.lease_s = self.settings.lease_s + 3 * self.settings.carrier_timeout_s
 
     async def run(self) -> None:
         last_sweep = 0.0

@@ -34,42 +34,30 @@ from uuid import UUID
 from aiolimiter import AsyncLimiter
 
 from msgplat.plumbing import tracing
-from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
 from msgplat.send import batches, lease, repository
 from msgplat.send.carrier_client import CarrierUnavailable, SubmitResult
-from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.domain import LeaseLost, Pause
 from msgplat.send.gating import Gate
 from msgplat.send.repository.rows import ClaimedMessage, Job
 from msgplat.send.results import record_final
-from msgplat.send.settings import SendSettings
+from msgplat.send.worker import Worker
 
 log = get_logger(__name__)
 
 
-class JobRunner:
+class JobRunner(Worker):
     """Sends the jobs its scheduler claimed, each under the lease of `owner`."""
 
-    def __init__(
-        self,
-        db: Database,
-        settings: SendSettings,
-        carrier: CarrierRouter,
-        stopping: asyncio.Event | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.carrier = carrier
-        self.stopping = stopping or asyncio.Event()
+    def __post_init__(self) -> None:
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        rate = settings.send_rate_per_s
-        self.batch_size = settings.carrier_batch_size
+        rate = self.settings.send_rate_per_s
+        self.batch_size = self.settings.carrier_batch_size
         self.limiter: AsyncLimiter | None = None
         if rate > 0:
             self.batch_size = max(1, min(self.batch_size, int(rate)))
             self.limiter = AsyncLimiter(rate, time_period=1)
-        self.gate = Gate(settings, self.owner)
+        self.gate = Gate(self.settings, self.owner)
 
     def forget(self, reservation_id: UUID) -> None:
         """The job's task ended."""

@@ -31,30 +31,21 @@ from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
 from msgplat.plumbing.runtime import ServiceRuntime
 from msgplat.send import domain, repository
-from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.notice_sender import NoticeSender
 from msgplat.send.resources import Resources
 from msgplat.send.results import record_final, record_final_by_job
 from msgplat.send.runner import JobRunner
 from msgplat.send.settings import SendSettings
+from msgplat.send.worker import Worker
 
 log = get_logger(__name__)
 
 SWEEP_EVERY_S = 30.0
 
 
-class Scheduler:
-    def __init__(
-        self,
-        db: Database,
-        settings: SendSettings,
-        carrier: CarrierRouter,
-        stopping: asyncio.Event | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.stopping = stopping or asyncio.Event()
-        self.runner = JobRunner(db, settings, carrier, stopping=self.stopping)
+class Scheduler(Worker):
+    def __post_init__(self) -> None:
+        self.runner = JobRunner(self.db, self.settings, self.carrier, stopping=self.stopping)
         self.running: dict[UUID, asyncio.Task[None]] = {}
 
     @property
