@@ -3,14 +3,15 @@ an operator would, at every start."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
+from functools import partial
 from uuid import uuid4
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.outages import until_done
 from msgplat.plumbing.phones import normalise_callback
 from msgplat.reservation.commands.senders import emit_verified
 from msgplat.reservation.domain import SenderStatus, VerifiedBy
@@ -58,13 +59,7 @@ async def ensure_demo_senders(db: Database, settings: ReservationSettings) -> li
 
 async def ensure_demo_senders_with_retry(db: Database, settings: ReservationSettings) -> None:
     """At start-up, beside serving: a database not reachable yet is retried."""
-    delay = 0.2
-    while True:
-        try:
-            added = await ensure_demo_senders(db, settings)
-            log.info("demo_senders_ready", added=added)
-            return
-        except Exception as exc:
-            log.warning("demo_senders_failed", error=repr(exc), retry_in_s=delay)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, 5.0)
+    added = await until_done(
+        partial(ensure_demo_senders, db, settings), failed="demo_senders_failed"
+    )
+    log.info("demo_senders_ready", added=added)
