@@ -4,6 +4,7 @@ the reservation and its events in one transaction: `intake`), cancel and resched
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, select, update
@@ -15,7 +16,7 @@ from msgplat.contracts.events import (
 )
 from msgplat.plumbing import idempotency
 from msgplat.plumbing.caller import INTERNAL, Caller
-from msgplat.plumbing.db import Database
+from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.errors import Conflict, RequestInvalid
 from msgplat.reservation import domain, queries
 from msgplat.reservation.billing_check import BillingCheck
@@ -104,12 +105,7 @@ async def cancel_reservation(
     time (409 cancel_cutoff) unless it is already being sent."""
     now = now or datetime.now(UTC)
     async with db.unit_of_work() as uow:
-        row = (
-            await uow.conn.execute(
-                select(reservations).where(reservations.c.id == reservation_id).with_for_update()
-            )
-        ).first()
-        caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
+        row = await _lock(uow, caller, reservation_id)
         current = domain.ReservationStatus(row.status)
         try:
             status = domain.transition(current, domain.ReservationStatus.CANCELLED)
@@ -127,14 +123,7 @@ async def cancel_reservation(
                     "cancellableUntil": exc.until.isoformat(),
                 },
             ) from None
-        updated = (
-            await uow.conn.execute(
-                update(reservations)
-                .where(reservations.c.id == reservation_id)
-                .values(status=status, updated_at=func.now())
-                .returning(*reservations.c)
-            )
-        ).one()
+        updated = await _update(uow, reservation_id, status=status)
         uow.emit(
             ReservationCancelled(
                 reservation_id=reservation_id,
@@ -163,12 +152,7 @@ async def reschedule_reservation(
     held stays held; send and monitoring follow ReservationRescheduled."""
     now = now or datetime.now(UTC)
     async with db.unit_of_work() as uow:
-        row = (
-            await uow.conn.execute(
-                select(reservations).where(reservations.c.id == reservation_id).with_for_update()
-            )
-        ).first()
-        caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
+        row = await _lock(uow, caller, reservation_id)
         current = domain.ReservationStatus(row.status)
         if current not in domain.NOT_YET_SENDING:
             raise Conflict(
@@ -202,14 +186,7 @@ async def reschedule_reservation(
         )
         if errors or reserve_dt is None:
             raise RequestInvalid(errors)
-        updated = (
-            await uow.conn.execute(
-                update(reservations)
-                .where(reservations.c.id == reservation_id)
-                .values(reserve_dt=reserve_dt, updated_at=func.now())
-                .returning(*reservations.c)
-            )
-        ).one()
+        updated = await _update(uow, reservation_id, reserve_dt=reserve_dt)
         if reserve_dt != row.reserve_dt:
             uow.emit(
                 ReservationRescheduled(
@@ -223,6 +200,29 @@ async def reschedule_reservation(
             )
         await uow.commit()
     return queries.msg_req_of(updated)
+
+
+async def _lock(uow: UnitOfWork, caller: Caller, reservation_id: UUID) -> Any:
+    """The reservation, locked for this transaction; 404 when it is not the caller's."""
+    row = (
+        await uow.conn.execute(
+            select(reservations).where(reservations.c.id == reservation_id).with_for_update()
+        )
+    ).first()
+    caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
+    return row
+
+
+async def _update(uow: UnitOfWork, reservation_id: UUID, **values: Any) -> Any:
+    """Change the reservation (and its `updated_at`); the row as it is now."""
+    return (
+        await uow.conn.execute(
+            update(reservations)
+            .where(reservations.c.id == reservation_id)
+            .values(**values, updated_at=func.now())
+            .returning(*reservations.c)
+        )
+    ).one()
 
 
 async def _replay(db: Database, user_id: str, key: str, body_hash: str) -> MsgReq | None:
