@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-import orjson
 import pytest_asyncio
 from sqlalchemy import insert, select
 
@@ -23,6 +22,7 @@ from msgplat.send.results import apply_reports
 from msgplat.send.runner import JobRunner
 from msgplat.send.schemas import CarrierReport
 from msgplat.send.settings import SendSettings
+from msgplat_testsupport.records import outbox_of
 
 CARRIERS = [
     {"name": "sim", "url": "http://127.0.0.1:1", "apiKey": "k", "callbackToken": "t"},
@@ -103,14 +103,7 @@ async def carriers_of(db: Database, rid: uuid.UUID) -> list[tuple[str | None, st
 
 
 async def events_of(db: Database, rid: uuid.UUID) -> list[tuple[str, dict[str, Any]]]:
-    outbox = db.tables.outbox
-    async with db.engine.connect() as conn:
-        rows = await conn.execute(
-            select(outbox.c.event_type, outbox.c.value)
-            .where(outbox.c.key == str(rid))
-            .order_by(outbox.c.id)
-        )
-        return [(row.event_type, orjson.loads(row.value)["payload"]) for row in rows]
+    return await outbox_of(db, rid)
 
 
 def rows(count: int) -> list[Any]:

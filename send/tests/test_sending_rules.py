@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import orjson
 import pytest
 import pytest_asyncio
 from sqlalchemy import insert, select, update
@@ -33,6 +32,7 @@ from msgplat.send.scheduler import Scheduler
 from msgplat.send.schemas import SendingWindowsInput
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import SEND_CREDENTIALS, SIMULATOR_CREDENTIALS, running_carrier
+from msgplat_testsupport.records import outbox_of
 from msgplat_testsupport.waiting import eventually
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -127,14 +127,7 @@ async def statuses(db: Database, rid: uuid.UUID) -> list[tuple[Any, ...]]:
 
 
 async def events(db: Database, rid: uuid.UUID) -> list[tuple[str, dict[str, Any]]]:
-    outbox = db.tables.outbox
-    async with db.engine.connect() as conn:
-        rows = await conn.execute(
-            select(outbox.c.event_type, outbox.c.value)
-            .where(outbox.c.key == str(rid))
-            .order_by(outbox.c.id)
-        )
-        return [(row.event_type, orjson.loads(row.value)["payload"]) for row in rows]
+    return await outbox_of(db, rid)
 
 
 async def claimable(db: Database, rid: uuid.UUID) -> bool:
