@@ -23,6 +23,7 @@ from msgplat.send.runner import JobRunner
 from msgplat.send.schemas import CarrierReport
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.records import outbox_of
+from msgplat_testsupport.send_jobs import insert_job
 
 CARRIERS = [
     {"name": "sim", "url": "http://127.0.0.1:1", "apiKey": "k", "callbackToken": "t"},
@@ -56,21 +57,14 @@ async def submitted_job(db: Database, count: int, carrier: str = "sim") -> Job:
     rid = uuid.uuid4()
     now = datetime.now(UTC)
     async with db.engine.begin() as conn:
-        await conn.execute(
-            insert(jobs).values(
-                reservation_id=rid,
-                user_id="failover",
-                title="t",
-                content="c",
-                msg_type="SMS",
-                callback_num="0212345678",
-                due_at=now - timedelta(seconds=1),
-                status="sending",
-                recipient_count=count,
-                chunk_count=1,
-                chunks_received=1,
-                started_at=now,
-            )
+        await insert_job(
+            conn,
+            rid,
+            user_id="failover",
+            due_at=now - timedelta(seconds=1),
+            status="sending",
+            recipient_count=count,
+            started_at=now,
         )
         await conn.execute(insert(tallies).values(reservation_id=rid))
         await conn.execute(
