@@ -145,7 +145,7 @@ def test_send_service_killed_mid_send_loses_and_doubles_nothing(
     assert sorted(item["ref"] for item in got) == sorted(
         f"{reservation['id']}:{i}" for i in range(count)
     )
-    # A batch in flight at the kill is not handed over again (send.runner: `handed_seq`);
+    # A batch in flight at the kill is not handed over again (send.lease: `handed_seq`);
     # the carrier here would recognise its references anyway.
     assert sum(item["submitCount"] - 1 for item in got) <= 1000
     msgs = all_messages(api, reservation["id"])
