@@ -93,3 +93,19 @@ def plumbing_tables(metadata: MetaData) -> PlumbingTables:
     return PlumbingTables(
         outbox=outbox, inbox=inbox, dead_letters=dead_letters, outbox_parked=outbox_parked
     )
+
+
+def idempotency_table(metadata: MetaData, name: str, *extra: Column[Any]) -> Table:
+    """The table of a service's `Idempotency-Key`s (`plumbing.idempotency`): per customer
+    and key, the hash of the request body and the response first given; `extra` columns
+    after the hash."""
+    return Table(
+        name,
+        metadata,
+        Column("user_id", String(64), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("request_hash", String(64), nullable=False),
+        *extra,
+        Column("response", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
