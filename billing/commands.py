@@ -8,7 +8,7 @@ missing, each with a top-up entry, so the ledger explains every won of their bal
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +20,7 @@ from msgplat.billing.schemas import Topup, TopupCreate
 from msgplat.plumbing import idempotency
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.outages import until_done
 
 log = get_logger(__name__)
 
@@ -94,13 +95,7 @@ async def ensure_demo_accounts(db: Database, starting_balances: dict[str, int]) 
 
 async def ensure_demo_accounts_with_retry(db: Database, starting_balances: dict[str, int]) -> None:
     """At start-up, beside serving: a database not reachable yet is retried."""
-    delay = 0.2
-    while True:
-        try:
-            created = await ensure_demo_accounts(db, starting_balances)
-            log.info("demo_accounts_ready", created=created, configured=sorted(starting_balances))
-            return
-        except Exception as exc:
-            log.warning("demo_accounts_failed", error=repr(exc), retry_in_s=delay)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, 5.0)
+    created = await until_done(
+        partial(ensure_demo_accounts, db, starting_balances), failed="demo_accounts_failed"
+    )
+    log.info("demo_accounts_ready", created=created, configured=sorted(starting_balances))

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from msgplat.plumbing.tables import plumbing_tables
+from msgplat.plumbing.tables import idempotency_table, plumbing_tables
 
 SCHEMA = "billing"
 metadata = MetaData(schema=SCHEMA)
@@ -122,15 +122,7 @@ carrier_usage = Table(
 )
 
 # A retried POST /billings/topups with the same Idempotency-Key answers the first result.
-topup_keys = Table(
-    "topup_keys",
-    metadata,
-    Column("user_id", String(64), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("request_hash", String(64), nullable=False),
-    Column("response", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-)
+topup_keys = idempotency_table(metadata, "topup_keys")
 
 # One row per charged notice (a customer's status alert, sent by send on the platform's
 # account): its natural key, so a notice is charged once. `paid` is false when the

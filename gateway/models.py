@@ -36,17 +36,23 @@ customers = Table(
     CheckConstraint("role IN ('customer', 'operator')", name="ck_customers_role"),
 )
 
-api_keys = Table(
-    "api_keys",
-    metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
-    Column(
+
+def _customer_id() -> Column[str]:
+    """The customer a row belongs to (it goes with its customer)."""
+    return Column(
         "user_id",
         String(64),
         ForeignKey(customers.c.user_id, ondelete="CASCADE"),
         nullable=False,
         index=True,
-    ),
+    )
+
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    _customer_id(),
     Column("name", String(100), nullable=False),
     # The key's first characters, shown in listings so a customer can tell keys apart.
     Column("prefix", String(16), nullable=False),
@@ -62,13 +68,7 @@ sessions = Table(
     "sessions",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column(
-        "user_id",
-        String(64),
-        ForeignKey(customers.c.user_id, ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _customer_id(),
     # The API key exchanged for the token; null: a password login.
     Column("api_key_id", UUID(as_uuid=True), ForeignKey(api_keys.c.id, ondelete="CASCADE")),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -60,6 +60,11 @@ ApiDatetime = Annotated[datetime, AfterValidator(_within_bounds)]
 T = TypeVar("T")
 
 
+# The query parameters of a list's page: its number (from 1) and its size (at most 100).
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+PageSize = Annotated[int, Query(ge=1, le=100)]
+
+
 class Page(ApiModel, Generic[T]):
     items: list[T]
     page: int = Field(ge=1)

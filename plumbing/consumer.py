@@ -30,18 +30,16 @@ from functools import partial
 from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.errors import KafkaConnectionError
 from pydantic import ValidationError
 from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.kafka import make_consumer
 from msgplat.plumbing.logging import bind_correlation_id, get_logger
 from msgplat.plumbing.metrics import CONSUMER_EVENTS, CONSUMER_LAG
+from msgplat.plumbing.outages import InfrastructureError, is_infrastructure_error, retry_forever
 from msgplat.plumbing.tracing import consumer_span
 
 log = get_logger(__name__)
@@ -58,54 +56,6 @@ class ConsumerStats:
     applied: int = 0
     duplicates: int = 0
     dead_lettered: int = 0
-
-
-class InfrastructureError(Exception):
-    """The database or broker is unreachable: retry later, never dead-letter."""
-
-
-# SQLSTATEs of a schema behind the code: undefined_table, undefined_column.
-SCHEMA_BEHIND = frozenset({"42P01", "42703"})
-# SQLSTATE classes of a database that is unavailable for now, not of a bad event:
-# 08 connection exception, 53 insufficient resources (too many connections, disk full),
-# 57 operator intervention (admin shutdown, cannot connect now), 40 transaction rollback
-# (serialisation failure, deadlock), 58 system error (I/O).
-UNAVAILABLE_CLASSES = frozenset({"08", "53", "57", "40", "58"})
-
-
-def _sqlstate(exc: BaseException) -> str | None:
-    state = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(exc, "sqlstate", None)
-    return state if isinstance(state, str) else None
-
-
-def _is_infrastructure_error(exc: BaseException) -> bool:
-    """The database or broker is unavailable (or the schema behind): retry, never
-    dead-letter. Looks through the causes: asyncpg's errors travel wrapped."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(
-            current,
-            OSError  # refused, reset, timed out (TimeoutError is an OSError)
-            | InterfaceError
-            | OperationalError
-            | PoolTimeoutError  # no free connection in the pool
-            | InfrastructureError,
-        ):
-            return True
-        if isinstance(current, DBAPIError) and current.connection_invalidated:
-            return True
-        state = _sqlstate(current)
-        if state is not None and (state in SCHEMA_BEHIND or state[:2] in UNAVAILABLE_CLASSES):
-            return True
-        if (
-            type(current).__module__.startswith("asyncpg")
-            and "Connection" in type(current).__name__
-        ):
-            return True  # asyncpg's ConnectionDoesNotExistError and the like
-        current = current.__cause__ or current.__context__
-    return False
 
 
 class IdempotentConsumer:
@@ -150,11 +100,11 @@ class IdempotentConsumer:
         self._consumer = consumer
         try:
             # Inside the try: a consumer cancelled while it joins its group is stopped too.
-            await _retry_forever(consumer.start, what=f"start consumer {self.group_id}")
+            await retry_forever(consumer.start, what=f"start consumer {self.group_id}")
             self.started.set()
             # Ready once it holds its partitions and knows where it reads in each (its
             # committed offsets, or the earliest): the next poll fetches at once.
-            await _retry_forever(
+            await retry_forever(
                 partial(_positions, consumer), what=f"partitions of consumer {self.group_id}"
             )
             self.assigned.set()
@@ -164,7 +114,7 @@ class IdempotentConsumer:
                 )
                 if not batch:
                     continue
-                await _retry_forever(partial(self.apply_batch, batch), what="apply batch")
+                await retry_forever(partial(self.apply_batch, batch), what="apply batch")
                 offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}
                 try:
                     await consumer.commit(offsets)
@@ -202,7 +152,7 @@ class IdempotentConsumer:
         try:
             await self.apply(records)
         except Exception as exc:
-            if _is_infrastructure_error(exc):
+            if is_infrastructure_error(exc):
                 raise InfrastructureError(repr(exc)) from exc
             log.warning("batch_failed_isolating", group=self.group_id, error=repr(exc))
             for record in records:
@@ -262,7 +212,7 @@ class IdempotentConsumer:
         try:
             await self.apply([record])
         except Exception as exc:
-            if _is_infrastructure_error(exc):
+            if is_infrastructure_error(exc):
                 raise InfrastructureError(repr(exc)) from exc
             try:
                 await self.dead_letter(record, exc)
@@ -283,7 +233,7 @@ class IdempotentConsumer:
                     async with uow.conn.begin_nested():
                         await react(uow, envelope, repr(exc))
                 except Exception as failed:
-                    if _is_infrastructure_error(failed):
+                    if is_infrastructure_error(failed):
                         raise
                     log.error("dead_letter_reaction_failed", error=repr(failed))
             await uow.conn.execute(
@@ -330,18 +280,6 @@ def _parse(record: ConsumerRecord) -> EventEnvelope:
     if record.value is None:
         raise ValueError(f"empty message at {record.topic}/{record.partition}@{record.offset}")
     return EventEnvelope.from_bytes(record.value)
-
-
-async def _retry_forever(action: Callable[[], Awaitable[object]], *, what: str) -> None:
-    delay = 0.2
-    while True:
-        try:
-            await action()
-            return
-        except (InfrastructureError, KafkaConnectionError, OSError) as exc:
-            log.warning("retrying", what=what, error=repr(exc), retry_in_s=delay)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, 5.0)
 
 
 if __name__ == "__main__":  # python -m msgplat.plumbing.consumer dead-letters list|replay <id>

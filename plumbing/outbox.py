@@ -39,9 +39,10 @@ from aiokafka.errors import (
     RecordTooLargeError,
     TopicAuthorizationFailedError,
 )
-from sqlalchemy import Row, Text, delete, exists, func, insert, literal, select, update
+from sqlalchemy import Row, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from msgplat.plumbing import outbox_rows
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
 from msgplat.plumbing.metrics import (
@@ -215,17 +216,7 @@ class OutboxRelay:
         return bool(await conn.scalar(select(func.pg_try_advisory_xact_lock(self.lock_key))))
 
     async def fetch_unpublished(self, conn: AsyncConnection) -> list[Row]:
-        t = self.table
-        p = self.parked
-        # A parked row holds back the later rows of its topic and key (their order).
-        behind_parked = exists().where(p.c.topic == t.c.topic, p.c.key == t.c.key)
-        result = await conn.execute(
-            select(t.c.id, t.c.event_id, t.c.topic, t.c.key, t.c.value, t.c.headers)
-            .where(t.c.published_at.is_(None), ~behind_parked)
-            .order_by(t.c.id)
-            .limit(self.batch_size)
-        )
-        return list(result)
+        return await outbox_rows.unpublished(conn, self.table, self.parked, limit=self.batch_size)
 
     async def publish(self, rows: list[Row]) -> dict[int, BaseException | None]:
         """Send every row and wait for the broker's acknowledgements. Returns the rows
@@ -264,51 +255,10 @@ class OutboxRelay:
 
     async def park(self, conn: AsyncConnection, row: Row, error: BaseException) -> None:
         """Move a refused row to `outbox_parked`, with its error."""
-        t = self.table
-        await conn.execute(
-            insert(self.parked).from_select(
-                [
-                    "id",
-                    "event_id",
-                    "topic",
-                    "key",
-                    "event_type",
-                    "value",
-                    "headers",
-                    "created_at",
-                    "error",
-                ],
-                select(
-                    t.c.id,
-                    t.c.event_id,
-                    t.c.topic,
-                    t.c.key,
-                    t.c.event_type,
-                    t.c.value,
-                    t.c.headers,
-                    t.c.created_at,
-                    literal(repr(error)[:4000], Text()),
-                ).where(t.c.id == row.id),
-            )
-        )
-        await conn.execute(delete(t).where(t.c.id == row.id))
-        log.error(
-            "outbox_row_parked",
-            outbox_id=row.id,
-            event_id=str(row.event_id),
-            topic=row.topic,
-            key=row.key,
-            error=repr(error),
-            next_step="fix the cause, then `python -m msgplat.plumbing.outbox parked retry "
-            f"{row.id}` (or discard it); the later events of key {row.key} wait for it",
-        )
+        await outbox_rows.park(conn, self.table, self.parked, row, error)
 
     async def mark_published(self, conn: AsyncConnection, ids: list[int]) -> None:
-        if not ids:
-            return
-        await conn.execute(
-            update(self.table).where(self.table.c.id.in_(ids)).values(published_at=func.now())
-        )
+        await outbox_rows.mark_published(conn, self.table, ids)
 
     async def delete_published(self) -> None:
         """Drop rows published longer ago than the retention (they are on the broker)."""

@@ -4,6 +4,7 @@ parked outbox rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -31,6 +32,18 @@ class PlumbingTables:
     outbox_parked: Table
 
 
+def _event_columns() -> list[Column[Any]]:
+    """An event as the outbox holds it (and a parked row keeps it)."""
+    return [
+        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("value", LargeBinary, nullable=False),
+        Column("headers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    ]
+
+
 def plumbing_tables(metadata: MetaData) -> PlumbingTables:
     """Declare the outbox, inbox and dead-letter tables on a service's metadata."""
     outbox = Table(
@@ -38,12 +51,7 @@ def plumbing_tables(metadata: MetaData) -> PlumbingTables:
         metadata,
         # Identity order is publish order: the relay reads by id.
         Column("id", BigInteger, Identity(), primary_key=True),
-        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
-        Column("topic", String(200), nullable=False),
-        Column("key", String(200), nullable=False),
-        Column("event_type", String(200), nullable=False),
-        Column("value", LargeBinary, nullable=False),
-        Column("headers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+        *_event_columns(),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("published_at", DateTime(timezone=True), nullable=True),
         Index("ix_outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
@@ -76,12 +84,7 @@ def plumbing_tables(metadata: MetaData) -> PlumbingTables:
         "outbox_parked",
         metadata,
         Column("id", BigInteger, primary_key=True, autoincrement=False),
-        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
-        Column("topic", String(200), nullable=False),
-        Column("key", String(200), nullable=False),
-        Column("event_type", String(200), nullable=False),
-        Column("value", LargeBinary, nullable=False),
-        Column("headers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+        *_event_columns(),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("error", Text, nullable=False),
         Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -89,4 +92,20 @@ def plumbing_tables(metadata: MetaData) -> PlumbingTables:
     )
     return PlumbingTables(
         outbox=outbox, inbox=inbox, dead_letters=dead_letters, outbox_parked=outbox_parked
+    )
+
+
+def idempotency_table(metadata: MetaData, name: str, *extra: Column[Any]) -> Table:
+    """The table of a service's `Idempotency-Key`s (`plumbing.idempotency`): per customer
+    and key, the hash of the request body and the response first given; `extra` columns
+    after the hash."""
+    return Table(
+        name,
+        metadata,
+        Column("user_id", String(64), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("request_hash", String(64), nullable=False),
+        *extra,
+        Column("response", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     )

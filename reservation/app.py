@@ -8,7 +8,7 @@ from msgplat.contracts.topics import ALL_TOPICS
 from msgplat.plumbing.metrics import StateCounts
 from msgplat.plumbing.runtime import ServiceRuntime, create_service_app
 from msgplat.reservation.api import msg_reqs, senders, templates
-from msgplat.reservation.commands.senders import ensure_demo_senders_with_retry
+from msgplat.reservation.commands.demo_senders import ensure_demo_senders_with_retry
 from msgplat.reservation.consumers import SUBSCRIPTIONS
 from msgplat.reservation.models import reservations, tables
 from msgplat.reservation.resources import Resources, open_resources

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from msgplat.plumbing.tables import plumbing_tables
+from msgplat.plumbing.tables import idempotency_table, plumbing_tables
 
 SCHEMA = "reservation"
 metadata = MetaData(schema=SCHEMA)
@@ -54,15 +54,8 @@ reservations = Table(
 # (ADR 0003), and the send service keeps it (ADR 0011).
 
 # A retried POST with the same Idempotency-Key answers the first result.
-idempotency_keys = Table(
-    "idempotency_keys",
-    metadata,
-    Column("user_id", String(64), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("request_hash", String(64), nullable=False),
-    Column("reservation_id", UUID(as_uuid=True), nullable=False),
-    Column("response", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+idempotency_keys = idempotency_table(
+    metadata, "idempotency_keys", Column("reservation_id", UUID(as_uuid=True), nullable=False)
 )
 
 # Recipients reserved per customer and Seoul day, against their daily quota (the

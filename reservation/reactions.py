@@ -38,7 +38,7 @@ from msgplat.contracts.events import (
     SendingStarted,
 )
 from msgplat.plumbing.db import UnitOfWork
-from msgplat.plumbing.envelope import EventEnvelope
+from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.logging import get_logger
 from msgplat.reservation import domain
 from msgplat.reservation.models import reservations, senders
@@ -51,12 +51,12 @@ async def on_credit_held(uow: UnitOfWork, envelope: EventEnvelope, event: Credit
     """Billing held the price: the send service may start at the reserved time."""
     row = await _move(uow, event.reservation_id, S.SCHEDULED, because=envelope.event_type)
     if row is not None:
-        uow.emit(
+        _announce(
+            uow,
+            row,
             ReservationScheduled(
                 reservation_id=row.id, reserve_dt=row.reserve_dt, scheduled_at=row.updated_at
             ),
-            aggregate_id=row.id,
-            user_id=row.user_id,
         )
 
 
@@ -66,12 +66,12 @@ async def on_credit_refused(uow: UnitOfWork, envelope: EventEnvelope, event: Cre
         uow, event.reservation_id, S.REJECTED, because=envelope.event_type, reason=event.reason
     )
     if row is not None:
-        uow.emit(
+        _announce(
+            uow,
+            row,
             ReservationRejected(
                 reservation_id=row.id, reason=event.reason, rejected_at=row.updated_at
             ),
-            aggregate_id=row.id,
-            user_id=row.user_id,
         )
 
 
@@ -80,10 +80,8 @@ async def on_sending_started(
 ) -> None:
     row = await _move(uow, event.reservation_id, S.SENDING, because=envelope.event_type)
     if row is not None:
-        uow.emit(
-            ReservationSendingStarted(reservation_id=row.id, started_at=event.started_at),
-            aggregate_id=row.id,
-            user_id=row.user_id,
+        _announce(
+            uow, row, ReservationSendingStarted(reservation_id=row.id, started_at=event.started_at)
         )
 
 
@@ -93,13 +91,18 @@ async def on_sending_finished(
     reason = f"{event.delivered} delivered, {event.failed} failed, {event.cancelled} cancelled"
     row = await _move(uow, event.reservation_id, S(event.outcome), because=envelope, reason=reason)
     if row is not None:
-        uow.emit(
+        _announce(
+            uow,
+            row,
             ReservationFinished(
                 reservation_id=row.id, status=event.outcome, finished_at=event.finished_at
             ),
-            aggregate_id=row.id,
-            user_id=row.user_id,
         )
+
+
+def _announce(uow: UnitOfWork, row: Any, event: Event) -> None:
+    """What happened to the reservation `row`, keyed by it, for its customer."""
+    uow.emit(event, aggregate_id=row.id, user_id=row.user_id)
 
 
 async def _move(

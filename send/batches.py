@@ -1,5 +1,5 @@
-"""One batch of a job: the messages handed to the carrier, and what the carrier's
-answer changes (the runner decides when; this is what is written)."""
+"""One batch of a job: its claim, the messages handed to the carrier, and what the
+carrier's answer changes (the runner decides when; this is what is written)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
 
-from msgplat.contracts.events import MessagesSubmitted
+from msgplat.contracts.events import MessagesSubmitted, SendingStarted
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.metrics import SEND_MESSAGES
 from msgplat.send import domain, repository
 from msgplat.send.carrier_client import CarrierUnavailable, OutgoingMessage, SubmitResult
-from msgplat.send.repository.rows import ClaimedMessage, Job
+from msgplat.send.repository.rows import ClaimedMessage, Job, Progress
 from msgplat.send.results import record_final
 
 
@@ -41,6 +41,41 @@ def outgoing(job: Job, batch: Sequence[ClaimedMessage]) -> list[OutgoingMessage]
     return out
 
 
+async def claim_next(
+    uow: UnitOfWork, job: Job, progress: Progress, *, from_seq: int, carrier: str, limit: int
+) -> list[ClaimedMessage]:
+    """The next messages to hand over (marked `submitted`), in seq order; the first claim
+    of a job starts it. For an advertising job, those to opted-out numbers are made final
+    first (a batch of only those: the next one)."""
+    started = progress.started_at is not None
+    while True:
+        claimed = await repository.messages.claim_batch(
+            uow.conn, job, carrier=carrier, limit=limit, from_seq=from_seq
+        )
+        if claimed is None:
+            return []
+        if not started:
+            started = True
+            await _start(uow, job, progress)
+        await record_final(uow, job, claimed.opted_out)
+        if claimed.messages:
+            return claimed.messages
+        from_seq = claimed.after
+
+
+async def _start(uow: UnitOfWork, job: Job, progress: Progress) -> None:
+    started_at = await repository.jobs.start(uow.conn, job.reservation_id)
+    uow.emit(
+        SendingStarted(
+            reservation_id=job.reservation_id,
+            recipient_count=progress.recipient_count,
+            started_at=started_at,
+        ),
+        aggregate_id=job.reservation_id,
+        user_id=job.user_id,
+    )
+
+
 async def record_submitted(
     uow: UnitOfWork, job: Job, batch: Sequence[ClaimedMessage], results: list[SubmitResult]
 ) -> None:
@@ -49,7 +84,7 @@ async def record_submitted(
     rid = job.reservation_id
     # First, so that the job's row is locked (no claim comes in between) and a runner
     # that lost the lease writes nothing: the cursor only moves forward.
-    await repository.jobs.advance(uow.conn, rid, batch[-1].seq + 1, epoch=job.epoch)
+    await repository.leases.advance(uow.conn, rid, batch[-1].seq + 1, epoch=job.epoch)
     accepted = [(row.seq, r) for row, r in zip(batch, results, strict=True) if r.accepted]
     rejected = [(row.seq, r) for row, r in zip(batch, results, strict=True) if not r.accepted]
     answers = Counter((r.carrier, r.accepted) for r in results)
@@ -98,7 +133,7 @@ async def record_unavailable(
     """No carrier took `batch`: spend an attempt (when a call was made) and fail what is
     out of budget (P002) or, once `expired`, all of it (P001)."""
     rid = job.reservation_id
-    await repository.jobs.fence(uow.conn, rid, epoch=job.epoch)
+    await repository.leases.fence(uow.conn, rid, epoch=job.epoch)
     seqs = [row.seq for row in batch]
     if exc.attempted:
         await repository.messages.spend_attempt(uow.conn, rid, seqs)

@@ -188,7 +188,9 @@ class Gate:
         `pause.until`. SendingPaused is emitted when the pause is new or changed
         (`previous`: the job as its claim read it, None: mid-send)."""
         rid = job.reservation_id
-        if not await repository.jobs.pause(uow.conn, rid, pause, owner=self.owner, epoch=job.epoch):
+        if not await repository.leases.pause(
+            uow.conn, rid, pause, owner=self.owner, epoch=job.epoch
+        ):
             return
         if previous is not None and (previous.pause_rule, previous.paused_until) == (
             pause.rule,

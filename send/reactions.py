@@ -5,6 +5,7 @@ reservation's make its copy of each reservation (a job and its messages); a stat
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import UUID
 
 from msgplat.contracts.events import (
     ReservationCancelled,
@@ -21,6 +22,7 @@ from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.logging import get_logger
 from msgplat.send import notices, repository
+from msgplat.send.domain import NoticeKind
 from msgplat.send.results import record_final
 
 log = get_logger(__name__)
@@ -117,27 +119,30 @@ async def on_status_alert_requested(
     uow: UnitOfWork, envelope: EventEnvelope, event: StatusAlertRequested
 ) -> None:
     """A customer's status alert: a notice to their number, charged when delivered."""
-    await notices.request(
-        uow,
-        kind="status_alert",
-        notice_id=event.notice_id,
-        user_id=envelope.user_id,
-        subject_id=event.reservation_id,
-        to_num=event.to_num,
-        text=event.text,
-    )
+    await _request_notice(uow, envelope, event, "status_alert", subject_id=event.reservation_id)
 
 
 async def on_sender_verification_requested(
     uow: UnitOfWork, envelope: EventEnvelope, event: SenderVerificationRequested
 ) -> None:
     """The code that proves a sender number: a free notice to that number."""
+    await _request_notice(uow, envelope, event, "sender_verification", subject_id=event.sender_id)
+
+
+async def _request_notice(
+    uow: UnitOfWork,
+    envelope: EventEnvelope,
+    event: StatusAlertRequested | SenderVerificationRequested,
+    kind: NoticeKind,
+    *,
+    subject_id: UUID,
+) -> None:
     await notices.request(
         uow,
-        kind="sender_verification",
+        kind=kind,
         notice_id=event.notice_id,
         user_id=envelope.user_id,
-        subject_id=event.sender_id,
+        subject_id=subject_id,
         to_num=event.to_num,
         text=event.text,
     )

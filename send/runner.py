@@ -5,17 +5,8 @@ claim), hand it to the carrier, record its answer by moving the job's cursor
 (`next_seq`) past the batch. (The carrier's message id arrives with each delivery
 report.)
 
-Fencing. Each claim of a job moves its `epoch` (the fencing token); the runner names the
-epoch it claimed with in every write (the write changes nothing and raises LeaseLost when
-the epoch moved) and renews the lease in the background every `LEASE_S / 3`, stopping the
-job when the renewal finds the lease taken. Right before a batch goes to a carrier, the
-lease is checked and renewed once more and the job records `handed_seq`: the last seq
-that may be at a carrier from then on. A runner that lost its lease (a long pause, a slow
-carrier) so stops before the carrier. Claimed messages past the cursor and up to
-`handed_seq` are never submitted again (a carrier does not deduplicate: the handset would
-get them twice): the next claim moves the cursor past them, and they wait for their
-reports (else the sweep fails them). Those after `handed_seq` never left: they are
-handed over again from the cursor by whoever resumes.
+Fencing: every write names the epoch of the job's claim, and the lease is renewed in the
+background and checked right before each batch goes to a carrier (lease.py).
 
 Batches reach the carrier strictly one after the other. While batch k is at the
 carrier, batch k+1 is claimed; while batch k+1 is at the carrier, the answer to batch k
@@ -42,44 +33,31 @@ from uuid import UUID
 
 from aiolimiter import AsyncLimiter
 
-from msgplat.contracts.events import SendingStarted
 from msgplat.plumbing import tracing
-from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.logging import get_logger
-from msgplat.send import batches, repository
+from msgplat.send import batches, lease, repository
 from msgplat.send.carrier_client import CarrierUnavailable, SubmitResult
-from msgplat.send.carrier_router import CarrierRouter
-from msgplat.send.domain import JobState, LeaseLost, Pause
+from msgplat.send.domain import LeaseLost, Pause
 from msgplat.send.gating import Gate
-from msgplat.send.repository.rows import ClaimedMessage, Job, Progress
+from msgplat.send.repository.rows import ClaimedMessage, Job
 from msgplat.send.results import record_final
-from msgplat.send.settings import SendSettings
+from msgplat.send.worker import Worker
 
 log = get_logger(__name__)
 
 
-class JobRunner:
+class JobRunner(Worker):
     """Sends the jobs its scheduler claimed, each under the lease of `owner`."""
 
-    def __init__(
-        self,
-        db: Database,
-        settings: SendSettings,
-        carrier: CarrierRouter,
-        stopping: asyncio.Event | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.carrier = carrier
-        self.stopping = stopping or asyncio.Event()
+    def __post_init__(self) -> None:
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        rate = settings.send_rate_per_s
-        self.batch_size = settings.carrier_batch_size
+        rate = self.settings.send_rate_per_s
+        self.batch_size = self.settings.carrier_batch_size
         self.limiter: AsyncLimiter | None = None
         if rate > 0:
             self.batch_size = max(1, min(self.batch_size, int(rate)))
             self.limiter = AsyncLimiter(rate, time_period=1)
-        self.gate = Gate(settings, self.owner)
+        self.gate = Gate(self.settings, self.owner)
 
     def forget(self, reservation_id: UUID) -> None:
         """The job's task ended."""
@@ -96,7 +74,16 @@ class JobRunner:
 
     async def _send(self, job: Job) -> None:
         lost = asyncio.Event()
-        keeper = asyncio.create_task(self._keep_lease(job, lost, asyncio.current_task()))
+        keeper = asyncio.create_task(
+            lease.keep(
+                self.db,
+                job,
+                owner=self.owner,
+                lease_s=self.settings.lease_s,
+                lost=lost,
+                sender=asyncio.current_task(),
+            )
+        )
         try:
             await self._run_batches(job)
         except asyncio.CancelledError:
@@ -113,34 +100,6 @@ class JobRunner:
                 await keeper
         if lost.is_set():
             log.warning("job_lease_lost", reservation_id=str(job.reservation_id), epoch=job.epoch)
-
-    async def _keep_lease(
-        self, job: Job, lost: asyncio.Event, sender: asyncio.Task[Any] | None
-    ) -> None:
-        """Renew the lease every `lease_s / 3` while the job runs; when another claim took
-        it, stop the job (wherever it waits: the carrier, the rate limiter)."""
-        every = max(self.settings.lease_s / 3, 0.05)
-        while True:
-            await asyncio.sleep(every)
-            try:
-                async with self.db.engine.begin() as conn:
-                    progress = await repository.jobs.renew_lease(
-                        conn,
-                        job.reservation_id,
-                        owner=self.owner,
-                        epoch=job.epoch,
-                        lease_s=self.settings.lease_s,
-                    )
-            except Exception as exc:  # the database is away: the writes are fenced anyway
-                log.warning(
-                    "lease_renewal_failed", reservation_id=str(job.reservation_id), error=repr(exc)
-                )
-                continue
-            if progress is None:
-                lost.set()
-                if sender is not None:
-                    sender.cancel()
-                return
 
     async def _run_batches(self, job: Job) -> None:
         rid = job.reservation_id
@@ -223,7 +182,7 @@ class JobRunner:
 
         An advertising job's messages to opted-out numbers end `opted_out` here."""
         async with self.db.unit_of_work() as uow:
-            progress = await repository.jobs.renew_lease(
+            progress = await repository.leases.renew_lease(
                 uow.conn,
                 job.reservation_id,
                 owner=self.owner,
@@ -236,44 +195,16 @@ class JobRunner:
             if not await self.gate.admit(uow, job, progress):
                 await uow.commit()
                 return None
-            batch = await self._next_batch(
-                uow, job, progress, progress.next_seq if from_seq is None else from_seq
+            batch = await batches.claim_next(
+                uow,
+                job,
+                progress,
+                from_seq=progress.next_seq if from_seq is None else from_seq,
+                carrier=self.carrier.first_choice(job.msg_type),
+                limit=self.batch_size,
             )
             await uow.commit()
         return batch or None
-
-    async def _next_batch(
-        self, uow: UnitOfWork, job: Job, progress: Progress, from_seq: int
-    ) -> list[ClaimedMessage]:
-        """The next messages to hand over, in seq order. For an advertising job, those to
-        opted-out numbers are made final first (a batch of only those: the next one)."""
-        carrier = self.carrier.first_choice(job.msg_type)
-        started = progress.started_at is not None
-        while True:
-            claimed = await repository.messages.claim_batch(
-                uow.conn, job, carrier=carrier, limit=self.batch_size, from_seq=from_seq
-            )
-            if claimed is None:
-                return []
-            if not started:
-                started = True
-                await self._start(uow, job, progress)
-            await record_final(uow, job, claimed.opted_out)
-            if claimed.messages:
-                return claimed.messages
-            from_seq = claimed.after
-
-    async def _start(self, uow: UnitOfWork, job: Job, progress: Progress) -> None:
-        started_at = await repository.jobs.start(uow.conn, job.reservation_id)
-        uow.emit(
-            SendingStarted(
-                reservation_id=job.reservation_id,
-                recipient_count=progress.recipient_count,
-                started_at=started_at,
-            ),
-            aggregate_id=job.reservation_id,
-            user_id=job.user_id,
-        )
 
     async def pause(self, job: Job, pause: Pause) -> None:
         """Pause a job this runner holds, mid-send (see `Gate.pause`)."""
@@ -291,8 +222,8 @@ class JobRunner:
         """
         rid = job.reservation_id
         async with self.db.unit_of_work() as uow:
-            await repository.jobs.fence(uow.conn, rid, epoch=job.epoch)
-            await repository.jobs.hand_over(uow.conn, rid, owner=self.owner, epoch=job.epoch)
+            await repository.leases.fence(uow.conn, rid, epoch=job.epoch)
+            await repository.leases.hand_over(uow.conn, rid, owner=self.owner, epoch=job.epoch)
             unsent = await repository.messages.cancel(
                 uow.conn, rid, pending=False, unconfirmed=True
             )
@@ -312,7 +243,7 @@ class JobRunner:
         """Before the messages at `positions` go to `carrier`: record it, so that its
         delivery reports (which may come before its answer) are the ones that count."""
         async with self.db.engine.begin() as conn:
-            await repository.jobs.fence(conn, job.reservation_id, epoch=job.epoch)
+            await repository.leases.fence(conn, job.reservation_id, epoch=job.epoch)
             await repository.messages.record_carrier(
                 conn,
                 job.reservation_id,
@@ -337,30 +268,14 @@ class JobRunner:
             await uow.commit()
 
     async def hand(self, job: Job, batch: Sequence[ClaimedMessage]) -> bool:
-        """Right before `batch` goes to a carrier: renew the lease and record that it may
-        be there from now on. False: the job was cancelled (do not submit); LeaseLost:
-        another runner holds the job (do not submit either)."""
-        async with self.db.engine.begin() as conn:
-            status = await repository.jobs.hand(
-                conn,
-                job.reservation_id,
-                owner=self.owner,
-                epoch=job.epoch,
-                lease_s=self.settings.lease_s,
-                last_seq=batch[-1].seq,
-            )
-        if status is None:
-            raise LeaseLost(job.reservation_id, job.epoch)
-        return status in (JobState.SCHEDULED, JobState.SENDING)
+        """Right before `batch` goes to a carrier (see `lease.hand`)."""
+        return await lease.hand(
+            self.db, job, batch, owner=self.owner, lease_s=self.settings.lease_s
+        )
 
     async def release(self, job: Job) -> None:
         """Hand the lease back so another replica (or this one) resumes at once."""
-        rid = job.reservation_id
-        try:
-            async with self.db.engine.begin() as conn:
-                await repository.jobs.release(conn, rid, owner=self.owner, epoch=job.epoch)
-        except Exception as exc:
-            log.warning("lease_release_failed", reservation_id=str(rid), error=repr(exc))
+        await lease.release(self.db, job, owner=self.owner)
 
 
 async def _settle(*tasks: asyncio.Task[Any] | None) -> None:

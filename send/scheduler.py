@@ -31,30 +31,21 @@ from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
 from msgplat.plumbing.runtime import ServiceRuntime
 from msgplat.send import domain, repository
-from msgplat.send.carrier_router import CarrierRouter
-from msgplat.send.notices import NoticeSender
+from msgplat.send.notice_sender import NoticeSender
 from msgplat.send.resources import Resources
 from msgplat.send.results import record_final, record_final_by_job
 from msgplat.send.runner import JobRunner
 from msgplat.send.settings import SendSettings
+from msgplat.send.worker import Worker
 
 log = get_logger(__name__)
 
 SWEEP_EVERY_S = 30.0
 
 
-class Scheduler:
-    def __init__(
-        self,
-        db: Database,
-        settings: SendSettings,
-        carrier: CarrierRouter,
-        stopping: asyncio.Event | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.stopping = stopping or asyncio.Event()
-        self.runner = JobRunner(db, settings, carrier, stopping=self.stopping)
+class Scheduler(Worker):
+    def __post_init__(self) -> None:
+        self.runner = JobRunner(self.db, self.settings, self.carrier, stopping=self.stopping)
         self.running: dict[UUID, asyncio.Task[None]] = {}
 
     @property
@@ -94,7 +85,7 @@ class Scheduler:
         if free <= 0 or self.stopping.is_set():
             return
         async with self.db.engine.begin() as conn:
-            claimed = await repository.jobs.claim_due(
+            claimed = await repository.leases.claim_due(
                 conn,
                 owner=self.owner,
                 lease_s=self.settings.lease_s,
@@ -115,7 +106,7 @@ async def finish_abandoned_cancels(db: Database) -> int:
     """End the unsent messages of cancelled jobs whose runner died holding the lease;
     returns how many jobs."""
     async with db.unit_of_work() as uow:
-        abandoned = await repository.jobs.abandoned_cancelled(uow.conn)
+        abandoned = await repository.leases.abandoned_cancelled(uow.conn)
         for rid in sorted(abandoned):
             job = await repository.jobs.load(uow.conn, rid)
             unsent = await repository.messages.cancel(uow.conn, rid, pending=True, unconfirmed=True)
@@ -152,7 +143,7 @@ async def run_scheduler(
     settings: SendSettings, runtime: ServiceRuntime, resources: Resources
 ) -> None:
     """The send service's background workers (`create_service_app(background=...)`): the
-    scheduler of the reservations' jobs, and the sender of the notices (notices.py), on
+    scheduler of the reservations' jobs, and the sender of the notices (notice_sender.py), on
     the same carriers. Both return once `runtime.stopping` is set."""
     scheduler = Scheduler(runtime.db, settings, resources.carrier, stopping=runtime.stopping)
     notices = NoticeSender(runtime.db, settings, resources.carrier, stopping=runtime.stopping)

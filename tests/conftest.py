@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack
 
 
@@ -15,14 +14,7 @@ from msgplat_testsupport.stack import Stack
 def api(stack: Stack) -> Iterator[httpx.Client]:
     """The gateway as the operator, who acts for any customer named in `userId` (and
     approves the callback number a reservation of theirs names as their sender)."""
-    with httpx.Client(
-        base_url=stack.gateway_url,
-        headers=stack.operator_headers,
-        timeout=30,
-        event_hooks={
-            "request": [approve_callback_numbers(stack.gateway_url, stack.operator_headers)]
-        },
-    ) as client:
+    with stack.operator_client(timeout=30) as client:
         yield client
 
 

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from msgplat.devstack.reconcile import check
+from msgplat_testsupport.reservations import final_view
 from msgplat_testsupport.stack import Stack, arrival_order, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
@@ -63,11 +64,7 @@ def reserve(api: httpx.Client, user: str, dst: list[str]) -> dict[str, Any]:
 
 
 def wait_final(api: httpx.Client, rid: str, timeout_s: float = 90) -> dict[str, Any]:
-    return wait_until(
-        lambda: (r := api.get(f"/msgReqs/{rid}").json())["status"] in FINAL and r,
-        timeout_s=timeout_s,
-        interval_s=0.1,
-    )
+    return final_view(api, rid, FINAL, timeout_s=timeout_s)
 
 
 def settled(api: httpx.Client, rid: str) -> dict[str, Any]:

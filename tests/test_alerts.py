@@ -23,16 +23,13 @@ PRICE_SMS = 20
 
 
 @pytest.fixture()
-def customer(stack: Stack, api: httpx.Client) -> Customer:
-    made = stack.new_customer()
-    topup = api.post("/billings/topups", json={"userId": made.user_id, "amount": 100_000})
-    assert topup.status_code == 201, topup.text
-    return made
+def customer(stack: Stack) -> Customer:
+    return stack.new_customer(credit=100_000)
 
 
 @pytest.fixture()
 def client(stack: Stack, customer: Customer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.gateway_url, headers=customer.headers, timeout=30) as http:
+    with stack.customer_client(customer) as http:
         yield http
 
 

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from msgplat.devstack.reconcile import reconcile
+from msgplat_testsupport.reservations import all_messages, final_view
 from msgplat_testsupport.stack import (
     Stack,
     arrival_order,
@@ -114,26 +115,7 @@ def reserve(api: httpx.Client, user: str, dst: list[str]) -> dict[str, Any]:
 
 
 def wait_final(api: httpx.Client, rid: str, timeout_s: float = 120) -> dict[str, Any]:
-    return wait_until(
-        lambda: (r := api.get(f"/msgReqs/{rid}").json())["status"] in FINAL and r,
-        timeout_s=timeout_s,
-        interval_s=0.2,
-    )
-
-
-def all_messages(api: httpx.Client, rid: str) -> list[dict[str, Any]]:
-    """A reservation's messages ([] while the send service has not had them yet)."""
-    items: list[dict[str, Any]] = []
-    page = 1
-    while True:
-        response = api.get("/msgs", params={"reservationId": rid, "page": page, "size": 1000})
-        if response.status_code == 404:
-            return []
-        body = response.json()
-        items += body["items"]
-        if len(items) >= body["total"]:
-            return items
-        page += 1
+    return final_view(api, rid, FINAL, timeout_s=timeout_s, interval_s=0.2)
 
 
 def refs(rid: str, seqs: Any) -> set[str]:

@@ -9,24 +9,13 @@ from unittest.mock import ANY
 
 import httpx
 
-from msgplat_testsupport.senders import approve_callback_numbers
-from msgplat_testsupport.stack import Stack, credit_new_customers
+from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
 
 def test_reservation_reaches_the_read_model_within_a_second(stack: Stack) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
-    with httpx.Client(
-        base_url=stack.gateway_url,
-        headers=stack.operator_headers,
-        timeout=10,
-        event_hooks={
-            "request": [
-                credit_new_customers(stack.gateway_url, stack.operator_headers),
-                approve_callback_numbers(stack.gateway_url, stack.operator_headers),
-            ]
-        },
-    ) as client:
+    with stack.operator_client(timeout=10, funded=True) as client:
         created = client.post(
             "/msgReqs",
             json={

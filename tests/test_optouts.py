@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
+from msgplat_testsupport.reservations import final_view
+from msgplat_testsupport.senders import e164
 from msgplat_testsupport.stack import Customer, Stack, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
@@ -22,22 +24,15 @@ def numbers(count: int) -> list[str]:
     return [f"010-{prefix}-{i:03d}1" for i in range(count)]
 
 
-def e164(number: str) -> str:
-    return "+82" + number.replace("-", "")[1:]
-
-
 @pytest.fixture()
-def customer(stack: Stack, api: httpx.Client) -> Customer:
+def customer(stack: Stack) -> Customer:
     """A new customer with prepaid credit and their own key."""
-    made = stack.new_customer()
-    topup = api.post("/billings/topups", json={"userId": made.user_id, "amount": 1_000_000})
-    assert topup.status_code in (200, 201), topup.text
-    return made
+    return stack.new_customer(credit=1_000_000)
 
 
 @pytest.fixture()
 def client(stack: Stack, customer: Customer) -> Any:
-    with httpx.Client(base_url=stack.gateway_url, headers=customer.headers, timeout=30) as http:
+    with stack.customer_client(customer) as http:
         yield http
 
 
@@ -167,11 +162,7 @@ def reserve(client: httpx.Client, dst: list[str], **body: Any) -> dict[str, Any]
 
 
 def wait_final(client: httpx.Client, rid: str) -> dict[str, Any]:
-    return wait_until(
-        lambda: (r := client.get(f"/msgReqs/{rid}").json())["status"] in FINAL and r,
-        timeout_s=60,
-        interval_s=0.1,
-    )
+    return final_view(client, rid, FINAL, timeout_s=60)
 
 
 def test_advertising_skips_opted_out_numbers_and_normal_messages_do_not(

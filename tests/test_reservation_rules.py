@@ -16,8 +16,7 @@ import pytest
 
 from msgplat.plumbing.windows import daily
 from msgplat.reservation.settings import ReservationSettings
-from msgplat_testsupport.senders import approve_callback_numbers
-from msgplat_testsupport.stack import Stack, credit_new_customers, received_by_carrier
+from msgplat_testsupport.stack import Stack, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
 FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}
@@ -32,17 +31,7 @@ def setting(stack: Stack, name: str) -> Any:
 
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=stack.gateway_url,
-        headers=stack.operator_headers,
-        timeout=60,
-        event_hooks={
-            "request": [
-                credit_new_customers(stack.gateway_url, stack.operator_headers),
-                approve_callback_numbers(stack.gateway_url, stack.operator_headers),
-            ]
-        },
-    ) as client:
+    with stack.operator_client(timeout=60, funded=True) as client:
         yield client
 
 

@@ -24,17 +24,14 @@ FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}
 
 
 @pytest.fixture()
-def customer(stack: Stack, api: httpx.Client) -> Customer:
+def customer(stack: Stack) -> Customer:
     """A funded customer with no sender number of their own yet."""
-    made = stack.new_customer(senders=())
-    topup = api.post("/billings/topups", json={"userId": made.user_id, "amount": 100_000})
-    assert topup.status_code == 201, topup.text
-    return made
+    return stack.new_customer(senders=(), credit=100_000)
 
 
 @pytest.fixture()
 def client(stack: Stack, customer: Customer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.gateway_url, headers=customer.headers, timeout=30) as http:
+    with stack.customer_client(customer) as http:
         yield http
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from msgplat_testsupport.reservations import all_messages, final_view
 from msgplat_testsupport.stack import Stack, arrival_order, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
@@ -53,24 +54,7 @@ def reserve(api: httpx.Client, dst: list[str], *, due_in_s: float = 0.0) -> dict
 
 
 def wait_final(api: httpx.Client, reservation_id: str, timeout_s: float = 60) -> dict[str, Any]:
-    return wait_until(
-        lambda: (r := api.get(f"/msgReqs/{reservation_id}").json())["status"] in FINAL and r,
-        timeout_s=timeout_s,
-        interval_s=0.1,
-    )
-
-
-def all_messages(api: httpx.Client, reservation_id: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    page = 1
-    while True:
-        body = api.get(
-            "/msgs", params={"reservationId": reservation_id, "page": page, "size": 1000}
-        ).json()
-        items += body["items"]
-        if len(items) >= body["total"]:
-            return items
-        page += 1
+    return final_view(api, reservation_id, FINAL, timeout_s=timeout_s)
 
 
 def test_due_reservation_is_sent_in_list_order_and_reports_decide_each_status(
@@ -159,7 +143,7 @@ def test_send_service_killed_mid_send_loses_and_doubles_nothing(
     assert final["status"] == "completed"
     got = received_by_carrier(carrier, reservation["id"])
     assert arrival_order(got) == list(range(count)), "not in list order across the restart"
-    # A batch in flight at the kill is not handed over again (send.runner: `handed_seq`);
+    # A batch in flight at the kill is not handed over again (send.lease: `handed_seq`);
     # the carrier here would recognise its references anyway.
     assert sum(item["submitCount"] - 1 for item in got) <= 1000
     msgs = all_messages(api, reservation["id"])

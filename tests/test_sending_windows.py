@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from msgplat_testsupport.reservations import final_view
 from msgplat_testsupport.stack import Customer, Stack, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
@@ -20,16 +21,13 @@ FINAL = {"completed", "partially_failed", "failed", "cancelled"}
 
 
 @pytest.fixture()
-def customer(stack: Stack, api: httpx.Client) -> Customer:
-    made = stack.new_customer()
-    topup = api.post("/billings/topups", json={"userId": made.user_id, "amount": 10_000_000})
-    assert topup.status_code in (200, 201), topup.text
-    return made
+def customer(stack: Stack) -> Customer:
+    return stack.new_customer(credit=10_000_000)
 
 
 @pytest.fixture()
 def client(stack: Stack, customer: Customer) -> Any:
-    with httpx.Client(base_url=stack.gateway_url, headers=customer.headers, timeout=30) as http:
+    with stack.customer_client(customer) as http:
         yield http
 
 
@@ -74,11 +72,7 @@ def summary(client: httpx.Client, rid: str) -> dict[str, Any] | None:
 
 
 def wait_final(client: httpx.Client, rid: str, timeout_s: float = 90) -> dict[str, Any]:
-    return wait_until(
-        lambda: (r := client.get(f"/msgReqs/{rid}").json())["status"] in FINAL and r,
-        timeout_s=timeout_s,
-        interval_s=0.1,
-    )
+    return final_view(client, rid, FINAL, timeout_s=timeout_s)
 
 
 def assert_none_set(client: httpx.Client) -> None:

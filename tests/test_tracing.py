@@ -7,7 +7,6 @@ gateway, reservation, billing, send, stat and monitoring.
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import threading
 import uuid
@@ -15,17 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
 from msgplat.devstack.broker import free_port
-from msgplat.devstack.postgres import drop_database, ensure_database
-from msgplat_testsupport.brokers import running_broker
-from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
-from msgplat_testsupport.senders import approve_callback_numbers
-from msgplat_testsupport.stack import Stack
+from msgplat_testsupport.stack import Stack, own_platform
 from msgplat_testsupport.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -88,31 +81,18 @@ class OtlpSink:
 def traced() -> Iterator[tuple[Stack, OtlpSink]]:
     """A platform of its own with tracing on (its consumer groups must not be shared
     with the untraced `stack`)."""
-    url = fresh_database_url(postgres_server_url())
-    asyncio.run(ensure_database(url))
-    for service in SERVICES_WITH_TABLES:
-        upgrade(service, url)
     sink = OtlpSink()
     server = sink.serve()
+    env = {
+        "LOG_LEVEL": "WARNING",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": sink.url,
+        "OTEL_BSP_SCHEDULE_DELAY": "200",  # export every 0.2 s, not 5 s
+    }
     try:
-        with running_broker() as broker:
-            stack = Stack(
-                env={
-                    "DATABASE_URL": url,
-                    "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-                    "LOG_LEVEL": "WARNING",
-                    "OTEL_EXPORTER_OTLP_ENDPOINT": sink.url,
-                    "OTEL_BSP_SCHEDULE_DELAY": "200",  # export every 0.2 s, not 5 s
-                }
-            )
-            try:
-                stack.start()
-                yield stack, sink
-            finally:
-                stack.stop()
+        with own_platform(env) as (stack, _):
+            yield stack, sink
     finally:
         server.shutdown()
-        asyncio.run(drop_database(url))
 
 
 def test_one_reservation_is_one_trace_across_every_service(
@@ -120,14 +100,7 @@ def test_one_reservation_is_one_trace_across_every_service(
 ) -> None:
     stack, sink = traced
     trace_id = uuid.uuid4().hex
-    with httpx.Client(
-        base_url=stack.gateway_url,
-        headers=stack.operator_headers,
-        timeout=30,
-        event_hooks={
-            "request": [approve_callback_numbers(stack.gateway_url, stack.operator_headers)]
-        },
-    ) as api:
+    with stack.operator_client(timeout=30) as api:
         user = f"trace-{uuid.uuid4().hex[:8]}"
         assert api.post("/billings/topups", json={"userId": user, "amount": 10_000}).is_success
         created = api.post(

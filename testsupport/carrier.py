@@ -14,7 +14,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +21,8 @@ import httpx
 
 from msgplat.devstack.broker import free_port
 from msgplat.devstack.services import ServiceProcess, ServiceSpec
+from msgplat_testsupport.loopback import LoopbackServer, QuietHandler
+from msgplat_testsupport.waiting import wait_until
 
 T = TypeVar("T")
 
@@ -34,14 +35,7 @@ SIMULATOR_CREDENTIALS = {"CARRIER_API_KEY": API_KEY, "CARRIER_CALLBACK_TOKEN": C
 
 def poll(condition: Callable[[], T | None], timeout_s: float = 10.0, interval_s: float = 0.02) -> T:
     """Call `condition` until it returns something truthy; return that."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"condition not met within {timeout_s} s (last: {value!r})")
-        time.sleep(interval_s)
+    return wait_until(condition, timeout_s=timeout_s, interval_s=interval_s)
 
 
 @contextmanager
@@ -76,9 +70,7 @@ class ReportReceiver:
         self._lock = threading.Lock()
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
@@ -90,25 +82,19 @@ class ReportReceiver:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LoopbackServer(Handler)
+        self.port = self._server.port
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/reports"
 
     def start(self) -> ReportReceiver:
-        self._thread.start()
+        self._server.serve()
         return self
 
     def stop(self) -> None:
         self._server.shutdown()
-        self._server.server_close()
 
     def clear(self) -> None:
         with self._lock:

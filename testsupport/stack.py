@@ -27,7 +27,11 @@ from msgplat.plumbing.api_keys import new_api_key
 from msgplat_testsupport import ARTIFACTS
 from msgplat_testsupport.brokers import running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
-from msgplat_testsupport.senders import TEST_CALLBACK_NUM, approve_sender
+from msgplat_testsupport.senders import (
+    TEST_CALLBACK_NUM,
+    approve_callback_numbers,
+    approve_sender,
+)
 from msgplat_testsupport.webhooks import RECEIVERS_ALLOWED
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -92,6 +96,21 @@ class Stack:
         `/carrier/reports/<name>` on the send service, or through the gateway)."""
         return {c["name"]: c["callbackToken"] for c in self._carriers}
 
+    def operator_client(self, *, timeout: float = 10, funded: bool = False) -> httpx.Client:
+        """The gateway as the operator, who acts for any customer named in `userId`: each
+        callback number a reservation of theirs names is approved as their sender first
+        (`approve_callback_numbers`) and, `funded`, each new customer is topped up before
+        their first reservation (`credit_new_customers`). Use it as a context manager."""
+        hooks = [approve_callback_numbers(self.gateway_url, self.operator_headers)]
+        if funded:
+            hooks.insert(0, credit_new_customers(self.gateway_url, self.operator_headers))
+        return httpx.Client(
+            base_url=self.gateway_url,
+            headers=self.operator_headers,
+            timeout=timeout,
+            event_hooks={"request": hooks},
+        )
+
     def top_up(self, user_id: str, amount: int, note: str | None = None) -> dict[str, Any]:
         """Credit for a customer, through the gateway as the operator (the only way in)."""
         response = httpx.post(
@@ -109,11 +128,12 @@ class Stack:
         user_id: str | None = None,
         *,
         senders: tuple[str, ...] = (TEST_CALLBACK_NUM,),
+        credit: int = 0,
         **account: object,
     ) -> Customer:
         """A new customer account (and its API key), with `senders` approved as their
-        callback numbers; `account` may set `password`, `requestsPerSecond`,
-        `recipientsPerDay`."""
+        callback numbers and `credit` topped up (none: 0); `account` may set `password`,
+        `requestsPerSecond`, `recipientsPerDay`."""
         user_id = user_id or f"c-{uuid.uuid4().hex[:12]}"
         response = httpx.post(
             self.gateway_url + "/auth/customers",
@@ -124,7 +144,13 @@ class Stack:
         response.raise_for_status()
         for number in senders:
             approve_sender(self.gateway_url, self.operator_headers, user_id, number)
+        if credit:
+            self.top_up(user_id, credit)
         return Customer(user_id=user_id, api_key=response.json()["apiKey"])
+
+    def customer_client(self, customer: Customer, *, timeout: float = 30) -> httpx.Client:
+        """The gateway as `customer`, with their own key. Use it as a context manager."""
+        return httpx.Client(base_url=self.gateway_url, headers=customer.headers, timeout=timeout)
 
     def url(self, service: str) -> str:
         return self.processes[service].url
@@ -252,8 +278,8 @@ ZERO_LATENCY_CARRIER = {
 
 
 @contextmanager
-def platform_on_loopback(
-    env: dict[str, str] | None = None,
+def own_platform(
+    env: dict[str, str],
     *,
     carriers: int = 1,
     replicas: dict[str, int] | None = None,
@@ -261,10 +287,10 @@ def platform_on_loopback(
 ) -> Iterator[tuple[Stack, str]]:
     """A platform of its own: a fresh database (migrated) on the configured or embedded
     PostgreSQL, a new Tansu broker, and every service started on free ports (with
-    `carriers` simulators); yields the stack and its database URL, then stops everything
-    it started and drops the database. For the benchmarks, and for the tests that need
-    another configuration than the shared stack's: a second stack on the same database
-    and broker would take the shared one's jobs and consumer partitions. With
+    `carriers` simulators and `env`); yields the stack and its database URL, then stops
+    everything it started and drops the database. For the benchmarks, and for the tests
+    that need another configuration than the shared stack's: a second stack on the same
+    database and broker would take the shared one's jobs and consumer partitions. With
     `broker_proxy`, the services reach the broker through `stack.broker_proxy`."""
     database_url = fresh_database_url(postgres_server_url())
     asyncio.run(ensure_database(database_url))
@@ -276,22 +302,40 @@ def platform_on_loopback(
                 env={
                     "DATABASE_URL": database_url,
                     "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-                    # The benchmarks reserve a few seconds ahead.
-                    "RESERVE_MIN_LEAD_S": "1",
-                    **RECEIVERS_ALLOWED,
-                    **(env or {}),
+                    **env,
                 },
                 carriers=carriers,
                 replicas=replicas or {},
                 broker_proxy=broker.proxy,
             )
-            stack.start()
             try:
+                stack.start()
                 yield stack, database_url
             finally:
                 stack.stop()
     finally:
         asyncio.run(drop_database(database_url))
+
+
+@contextmanager
+def platform_on_loopback(
+    env: dict[str, str] | None = None,
+    *,
+    carriers: int = 1,
+    replicas: dict[str, int] | None = None,
+    broker_proxy: bool = False,
+) -> Iterator[tuple[Stack, str]]:
+    """`own_platform` as the benchmarks and most tests of their own want it: a
+    reservation may be due a second ahead, the webhook receivers are allowed."""
+    # The benchmarks reserve a few seconds ahead.
+    defaults = {"RESERVE_MIN_LEAD_S": "1", **RECEIVERS_ALLOWED}
+    with own_platform(
+        {**defaults, **(env or {})},
+        carriers=carriers,
+        replicas=replicas,
+        broker_proxy=broker_proxy,
+    ) as made:
+        yield made
 
 
 def credit_new_customers(

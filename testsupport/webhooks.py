@@ -7,10 +7,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import orjson
+
+from msgplat_testsupport.loopback import LoopbackServer, QuietHandler
 
 # The receivers listen on 127.0.0.1, which no webhook may name unless it is on the
 # monitoring service's allow-list: the environment a stack needs for them (that address
@@ -45,9 +46,7 @@ class WebhookReceiver:
         self._stopping = threading.Event()
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if receiver.hang:
@@ -63,26 +62,20 @@ class WebhookReceiver:
                 self.end_headers()
                 self.wfile.write(b"ok")
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LoopbackServer(Handler)
+        self.port = self._server.port
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/hooks"
 
     def __enter__(self) -> WebhookReceiver:
-        self._thread.start()
+        self._server.serve()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stopping.set()
         self._server.shutdown()
-        self._server.server_close()
 
     def answer_next(self, statuses: list[int]) -> None:
         with self._lock:

@@ -28,7 +28,7 @@ from msgplat.billing.schemas import (
     TopupCreate,
     Usage,
 )
-from msgplat.plumbing.api import Page, PeriodDep
+from msgplat.plumbing.api import Page, PageSize, PeriodDep
 from msgplat.plumbing.caller import USER_ID_PATTERN, Caller, CallerDep, UserIdQuery
 from msgplat.plumbing.errors import FieldError, Forbidden, RequestInvalid
 from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
@@ -192,7 +192,7 @@ async def list_ledger_by_reservation(
     caller: CallerDep,
     user_id: UserIdQuery = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    size: PageSize = 20,
 ) -> Page[ReservationLedger]:
     """The ledger summed per reservation (held, charged, released), the reservation with
     the latest entry first. Top-ups are in `/billings/ledger`."""

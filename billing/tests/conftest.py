@@ -4,13 +4,11 @@ through `IdempotentConsumer.apply` as Kafka records, with a private consumer gro
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 
 from msgplat.billing import repository
@@ -29,14 +27,9 @@ from msgplat.contracts.events import (
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event, EventEnvelope
-from msgplat_testsupport.records import as_records
+from msgplat_testsupport.records import as_records, database_fixture, outbox_of, private_consumer
 
-
-@pytest_asyncio.fixture(scope="module")
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(BillingSettings(database_url=database_url), tables)
-    yield database
-    await database.dispose()
+db = database_fixture(BillingSettings, tables)
 
 
 class SagaDriver:
@@ -129,14 +122,7 @@ class SagaDriver:
 
     async def emitted(self, rid: uuid.UUID) -> list[tuple[str, dict[str, Any]]]:
         """(event type, payload) of every event billing wrote to its outbox for `rid`."""
-        outbox = self.db.tables.outbox
-        async with self.db.engine.connect() as conn:
-            rows = await conn.execute(
-                select(outbox.c.event_type, outbox.c.value)
-                .where(outbox.c.key == str(rid))
-                .order_by(outbox.c.id)
-            )
-            return [(row.event_type, orjson.loads(row.value)["payload"]) for row in rows]
+        return await outbox_of(self.db, rid)
 
     async def account(self, user_id: str) -> Any:
         async with self.db.engine.connect() as conn:
@@ -175,12 +161,7 @@ class SagaDriver:
 
 @pytest.fixture
 def saga(db: Database) -> SagaDriver:
-    consumer = IdempotentConsumer(
-        db,
-        group_id=f"billing-saga-test-{uuid.uuid4().hex[:8]}",
-        handlers=SUBSCRIPTIONS["billing-saga"],
-    )
-    return SagaDriver(db, consumer)
+    return SagaDriver(db, private_consumer(db, "billing-saga-test", SUBSCRIPTIONS["billing-saga"]))
 
 
 @pytest.fixture

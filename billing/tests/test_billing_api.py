@@ -14,21 +14,13 @@ import pytest
 
 from msgplat.billing.domain import SEOUL
 from msgplat.devstack.reconcile import check
-from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=stack.gateway_url,
-        headers=stack.operator_headers,
-        timeout=10,
-        event_hooks={
-            "request": [approve_callback_numbers(stack.gateway_url, stack.operator_headers)]
-        },
-    ) as client:
+    with stack.operator_client(timeout=10) as client:
         yield client
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from msgplat.gateway import accounts
 from msgplat.gateway.api.deps import AuthenticatorDep, operator_identity
 from msgplat.gateway.schemas import Customer, CustomerCreate, CustomerCreated, CustomerLimits
-from msgplat.plumbing.api import Page
+from msgplat.plumbing.api import Page, PageNumber
 from msgplat.plumbing.caller import USER_ID_PATTERN
 
 router = APIRouter(prefix="/auth", tags=["authentication"])
@@ -40,7 +40,7 @@ async def list_customers(
     q: Annotated[
         str | None, Query(min_length=1, max_length=64, description="Part of the id")
     ] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Page[Customer]:
     """Operators only: the accounts, newest first."""

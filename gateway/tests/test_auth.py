@@ -22,15 +22,9 @@ from msgplat.gateway.app import create_app
 from msgplat.gateway.credentials import Identity, TokenClaims, issue_token, read_token
 from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing.api_keys import new_api_key
-from msgplat_testsupport.gateways import RecordingUpstream, recording_upstream
+from msgplat_testsupport.gateways import RecordingUpstream
 
 SECRET = "test-secret-" + "s" * 32
-
-
-@pytest_asyncio.fixture
-async def upstream() -> AsyncIterator[RecordingUpstream]:
-    async with recording_upstream() as recorder:
-        yield recorder
 
 
 @pytest_asyncio.fixture

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -20,9 +20,6 @@ from msgplat_testsupport.gateways import (
     InProcessGateway,
     RecordingUpstream,
     bearer,
-    gateway_settings,
-    in_process_gateways,
-    recording_upstream,
 )
 
 LIMIT = 4096
@@ -54,21 +51,9 @@ CHUNKED = [(*route, True) for route in OWN_READING_A_BODY + PROXIED]
 CHUNKED += [(*route, False) for route in OWN_READING_A_BODY]
 
 
-@pytest_asyncio.fixture
-async def upstream() -> AsyncIterator[RecordingUpstream]:
-    async with recording_upstream() as recorder:
-        yield recorder
-
-
-@pytest_asyncio.fixture
-async def replica(
-    database_url: str, tmp_path: Path, upstream: RecordingUpstream
-) -> AsyncIterator[Callable[..., InProcessGateway]]:
-    settings = gateway_settings(
-        database_url, tmp_path, f"http://127.0.0.1:{upstream.port}", max_body_bytes=LIMIT
-    )
-    async with in_process_gateways(settings) as replica:
-        yield replica
+@pytest.fixture
+def gateway_overrides() -> dict[str, Any]:
+    return {"max_body_bytes": LIMIT}
 
 
 @pytest_asyncio.fixture

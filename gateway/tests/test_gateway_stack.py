@@ -9,7 +9,6 @@ tables could publish another stack's events to the wrong broker.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -20,12 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat.contracts.migrations import SERVICES_WITH_TABLES, upgrade
-from msgplat.devstack.postgres import drop_database, ensure_database
-from msgplat_testsupport.brokers import running_broker
-from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
 from msgplat_testsupport.senders import approve_sender
-from msgplat_testsupport.stack import Stack
+from msgplat_testsupport.stack import Stack, own_platform
 from msgplat_testsupport.waiting import wait_until
 
 BREAKER_THRESHOLD = 3
@@ -36,29 +31,14 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def private_stack() -> Iterator[Stack]:
-    url = fresh_database_url(postgres_server_url())
-    asyncio.run(ensure_database(url))
-    try:
-        for service in SERVICES_WITH_TABLES:
-            upgrade(service, url)
-        with running_broker() as broker:
-            stack = Stack(
-                env={
-                    "DATABASE_URL": url,
-                    "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-                    "LOG_LEVEL": "INFO",
-                    "BREAKER_THRESHOLD": str(BREAKER_THRESHOLD),
-                    "BREAKER_OPEN_S": str(BREAKER_OPEN_S),
-                    "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
-                }
-            )
-            try:
-                stack.start()
-                yield stack
-            finally:
-                stack.stop()
-    finally:
-        asyncio.run(drop_database(url))
+    env = {
+        "LOG_LEVEL": "INFO",
+        "BREAKER_THRESHOLD": str(BREAKER_THRESHOLD),
+        "BREAKER_OPEN_S": str(BREAKER_OPEN_S),
+        "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
+    }
+    with own_platform(env) as (stack, _):
+        yield stack
 
 
 @pytest.fixture

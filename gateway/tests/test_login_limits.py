@@ -11,19 +11,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 
 import httpx
-import pytest_asyncio
 
 from msgplat_testsupport.gateways import (
     InProcessGateway,
-    RecordingUpstream,
     bearer,
-    gateway_settings,
-    in_process_gateways,
-    recording_upstream,
 )
 
 # The p99 of an authenticated GET while the flood runs: under 100 ms, or 3 times the p99
@@ -33,21 +27,6 @@ FLOOD_P99_BOUND_S = 0.1
 FLOOD_P99_RATIO = 3
 FLOOD_CLIENTS = 20
 FLOOD_LOGINS_EACH = 10
-
-
-@pytest_asyncio.fixture
-async def upstream() -> AsyncIterator[RecordingUpstream]:
-    async with recording_upstream() as recorder:
-        yield recorder
-
-
-@pytest_asyncio.fixture
-async def replica(
-    database_url: str, tmp_path: Path, upstream: RecordingUpstream
-) -> AsyncIterator[Callable[..., InProcessGateway]]:
-    settings = gateway_settings(database_url, tmp_path, f"http://127.0.0.1:{upstream.port}")
-    async with in_process_gateways(settings) as replica:
-        yield replica
 
 
 def p99(values: list[float]) -> float:

@@ -8,38 +8,18 @@ first; `?accessToken=` is refused with a 401 that says to use a ticket.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 
 import httpx
-import pytest_asyncio
 from sqlalchemy import text
 
 from msgplat_testsupport.gateways import (
     InProcessGateway,
     RecordingUpstream,
     bearer,
-    gateway_settings,
-    in_process_gateways,
-    recording_upstream,
 )
 
 TICKETS = "/monitorings/stream/tickets"
-
-
-@pytest_asyncio.fixture
-async def upstream() -> AsyncIterator[RecordingUpstream]:
-    async with recording_upstream() as recorder:
-        yield recorder
-
-
-@pytest_asyncio.fixture
-async def replica(
-    database_url: str, tmp_path: Path, upstream: RecordingUpstream
-) -> AsyncIterator[Callable[..., InProcessGateway]]:
-    settings = gateway_settings(database_url, tmp_path, f"http://127.0.0.1:{upstream.port}")
-    async with in_process_gateways(settings) as replica:
-        yield replica
 
 
 async def new_ticket(client: httpx.AsyncClient, credential: str) -> str:

@@ -9,21 +9,17 @@ can make more keys.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import jwt
-import pytest_asyncio
+import pytest
 
 from msgplat_testsupport.gateways import (
     SECRET,
     InProcessGateway,
-    RecordingUpstream,
     bearer,
-    gateway_settings,
-    in_process_gateways,
-    recording_upstream,
 )
 from msgplat_testsupport.waiting import eventually
 
@@ -31,21 +27,9 @@ CACHE_S = 1.0
 PASSWORD = "correct horse battery"
 
 
-@pytest_asyncio.fixture
-async def upstream() -> AsyncIterator[RecordingUpstream]:
-    async with recording_upstream() as recorder:
-        yield recorder
-
-
-@pytest_asyncio.fixture
-async def replica(
-    database_url: str, tmp_path: Path, upstream: RecordingUpstream
-) -> AsyncIterator[Callable[..., InProcessGateway]]:
-    settings = gateway_settings(
-        database_url, tmp_path, f"http://127.0.0.1:{upstream.port}", api_key_cache_s=CACHE_S
-    )
-    async with in_process_gateways(settings) as replica:
-        yield replica
+@pytest.fixture
+def gateway_overrides() -> dict[str, Any]:
+    return {"api_key_cache_s": CACHE_S}
 
 
 async def password_token(client: httpx.AsyncClient, user_id: str) -> str:

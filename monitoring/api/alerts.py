@@ -4,14 +4,12 @@ service and charged like any SMS; and the log of those sent."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from msgplat.monitoring import commands, queries
 from msgplat.monitoring.api.deps import DatabaseDep
 from msgplat.monitoring.schemas import AlertDelivery, AlertSettings, AlertSettingsUpdate
-from msgplat.plumbing.api import Page
+from msgplat.plumbing.api import Page, PageNumber, PageSize
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
 
 router = APIRouter(prefix="/monitorings", tags=["notifications"])
@@ -38,8 +36,8 @@ async def list_alert_deliveries(
     db: DatabaseDep,
     caller: CallerDep,
     user_id: UserIdQuery = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageNumber = 1,
+    size: PageSize = 20,
 ) -> Page[AlertDelivery]:
     """The customer's status alerts, newest first, with what became of each."""
     items, total = await queries.list_alert_deliveries(

@@ -15,7 +15,7 @@ from msgplat.monitoring import queries
 from msgplat.monitoring.api.deps import DatabaseDep, LiveDep, SettingsDep
 from msgplat.monitoring.live import LiveHub, Subscription
 from msgplat.monitoring.schemas import ReservationView
-from msgplat.plumbing.api import SEARCH_TEXT, Page, PeriodDep
+from msgplat.plumbing.api import SEARCH_TEXT, Page, PageNumber, PageSize, PeriodDep
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.db import Database
 
@@ -127,8 +127,8 @@ async def list_monitorings(
         Literal["newest", "due"],
         Query(description="newest: newest request first; due: soonest reserveDt first"),
     ] = "newest",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageNumber = 1,
+    size: PageSize = 20,
 ) -> Page[ReservationView]:
     """A customer's reservations, newest first (an operator: anyone's, or all), narrowed
     as `GET /msgReqs` is: by status, purpose, reserveDt period (`from`, `to`) and title

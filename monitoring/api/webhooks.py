@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Response
 
 from msgplat.monitoring import commands, queries
 from msgplat.monitoring.api.deps import DatabaseDep, SettingsDep
 from msgplat.monitoring.schemas import Webhook, WebhookCreate, WebhookCreated, WebhookDelivery
-from msgplat.plumbing.api import Page
+from msgplat.plumbing.api import Page, PageNumber, PageSize
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
 
 router = APIRouter(prefix="/monitorings", tags=["notifications"])
@@ -56,8 +56,8 @@ async def list_deliveries(
     webhook_id: WebhookId,
     db: DatabaseDep,
     caller: CallerDep,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageNumber = 1,
+    size: PageSize = 20,
 ) -> Page[WebhookDelivery]:
     """The webhook's delivery log, newest first."""
     items, total = await queries.list_deliveries(db, caller, webhook_id, page=page, size=size)

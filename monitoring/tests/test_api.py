@@ -10,24 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat_testsupport.senders import approve_callback_numbers
-from msgplat_testsupport.stack import Stack, credit_new_customers
+from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=stack.gateway_url,
-        headers=stack.operator_headers,
-        timeout=10,
-        event_hooks={
-            "request": [
-                credit_new_customers(stack.gateway_url, stack.operator_headers),
-                approve_callback_numbers(stack.gateway_url, stack.operator_headers),
-            ]
-        },
-    ) as client:
+    with stack.operator_client(timeout=10, funded=True) as client:
         yield client
 
 

@@ -21,10 +21,9 @@ from msgplat.monitoring.reactions import projection_reactions
 from msgplat.monitoring.schemas import WebhookCreate
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.caller import INTERNAL
-from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat_testsupport.events import Story, envelope
-from msgplat_testsupport.records import as_records
+from msgplat_testsupport.records import as_records, private_consumer
 from msgplat_testsupport.waiting import eventually
 from msgplat_testsupport.webhooks import WebhookReceiver
 
@@ -70,9 +69,7 @@ async def register(db: Database, user: str, url: str) -> uuid.UUID:
 
 
 async def project_story(db: Database, user: str) -> Story:
-    consumer = IdempotentConsumer(
-        db, group_id=f"dispatch-test-{uuid.uuid4().hex[:8]}", handlers=projection_reactions()
-    )
+    consumer = private_consumer(db, "dispatch-test", projection_reactions())
     story = Story(uuid.uuid4())
     await consumer.apply(as_records([envelope(e, user_id=user) for e in story.in_order()]))
     return story

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
-import orjson
 import pytest
-import pytest_asyncio
 from sqlalchemy import select, update
 
 from msgplat.contracts.events import ReservationFinished
@@ -47,23 +44,14 @@ from msgplat_testsupport.events import (
     results,
     resumed,
 )
-from msgplat_testsupport.records import as_records
+from msgplat_testsupport.records import as_records, database_fixture, outbox_of, private_consumer
 
-
-@pytest_asyncio.fixture(scope="module")
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(MonitoringSettings(database_url=database_url), tables)
-    yield database
-    await database.dispose()
+db = database_fixture(MonitoringSettings, tables)
 
 
 @pytest.fixture
 def consumer(db: Database) -> IdempotentConsumer:
-    return IdempotentConsumer(
-        db,
-        group_id=f"monitoring-projection-test-{uuid.uuid4().hex[:8]}",
-        handlers=projection_reactions(),
-    )
+    return private_consumer(db, "monitoring-projection-test", projection_reactions())
 
 
 def wrap(events: list[Event], user: str = "u-projection") -> list[EventEnvelope]:
@@ -356,14 +344,7 @@ async def test_an_alert_to_a_number_no_longer_verified_is_skipped(
 
 
 async def outbox_events(db: Database, event_type: str, key: object) -> list[dict[str, object]]:
-    outbox = db.tables.outbox
-    async with db.engine.connect() as conn:
-        rows = await conn.execute(
-            select(outbox.c.value).where(
-                outbox.c.event_type == event_type, outbox.c.key == str(key)
-            )
-        )
-        return [orjson.loads(row.value)["payload"] for row in rows]
+    return [p for t, p in await outbox_of(db, key) if t == event_type]
 
 
 async def test_a_replay_queues_no_notification(db: Database) -> None:
@@ -374,9 +355,7 @@ async def test_a_replay_queues_no_notification(db: Database) -> None:
             webhooks.insert().values(id=hook, user_id=user, url="http://x/", secret="s" * 16)
         )
         await uow.commit()
-    replay = IdempotentConsumer(
-        db, group_id=f"replay-{uuid.uuid4().hex[:8]}", handlers=projection_reactions(notify=False)
-    )
+    replay = private_consumer(db, "replay", projection_reactions(notify=False))
     story = Story(uuid.uuid4())
     await replay.apply(as_records(wrap(story.in_order(), user=user)))
     assert (await queries.get_view(db, story.rid)).status == "partially_failed"

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from msgplat.contracts.events import Purpose
-from msgplat.plumbing.api import SEARCH_TEXT, Page, PeriodDep
+from msgplat.plumbing.api import SEARCH_TEXT, Page, PageNumber, PageSize, PeriodDep
 from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
 from msgplat.plumbing.runtime import RuntimeDep
@@ -83,8 +83,8 @@ async def list_msg_reqs(
         Literal["newest", "due"],
         Query(description="newest: newest request first; due: soonest reserveDt first"),
     ] = "newest",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageNumber = 1,
+    size: PageSize = 20,
 ) -> Page[MsgReq] | Response:
     """The customer's reservations, filtered: by status, purpose, the period their
     reserveDt falls in (`from`, `to`: Seoul days or ISO times) and title text (`q`).

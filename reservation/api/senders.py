@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from msgplat.plumbing.api import Page
+from msgplat.plumbing.api import Page, PageNumber, PageSize
 from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.reservation import queries
@@ -40,8 +40,8 @@ async def list_senders(
     caller: CallerDep,
     user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
     sender_status: Annotated[Literal["pending", "verified"] | None, Query(alias="status")] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageNumber = 1,
+    size: PageSize = 20,
 ) -> Page[Sender]:
     """The customer's sender numbers, oldest first."""
     items, total = await queries.list_senders(

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from msgplat.contracts.events import Purpose
-from msgplat.plumbing.api import Page
+from msgplat.plumbing.api import Page, PageNumber, PageSize
 from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.reservation import queries
@@ -34,8 +34,8 @@ async def list_templates(
     caller: CallerDep,
     user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
     purpose: Purpose | None = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageNumber = 1,
+    size: PageSize = 20,
 ) -> Page[Template]:
     items, total = await queries.list_templates(
         runtime.db, user_id=caller.scope(user_id), purpose=purpose, page=page, size=size

@@ -1,35 +1,31 @@
 """Reservation commands: create (every rule, the balance check, the daily quota, then
-the reservation and its events in one transaction) and cancel."""
+the reservation and its events in one transaction: `intake`), cancel and reschedule."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo
+from typing import Any
+from uuid import UUID
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from msgplat.contracts.events import (
     ReservationCancelled,
-    ReservationRecipientsAdded,
-    ReservationRequested,
     ReservationRescheduled,
 )
 from msgplat.plumbing import idempotency
 from msgplat.plumbing.caller import INTERNAL, Caller
 from msgplat.plumbing.db import Database, UnitOfWork
-from msgplat.plumbing.errors import Conflict, RequestInvalid, TooManyRequests
+from msgplat.plumbing.errors import Conflict, RequestInvalid
 from msgplat.reservation import domain, queries
 from msgplat.reservation.billing_check import BillingCheck
-from msgplat.reservation.models import daily_recipients, idempotency_keys, reservations
-from msgplat.reservation.recipients import chunk_bounds, event_sizes
+from msgplat.reservation.commands import intake
+from msgplat.reservation.models import idempotency_keys, reservations
+from msgplat.reservation.rules import reserve_time_errors
 from msgplat.reservation.schemas import MsgReq, MsgReqCreate, MsgReqReschedule
 from msgplat.reservation.settings import ReservationSettings
-from msgplat.reservation.validation import Validated, reserve_time_errors, validate
-
-SEOUL = ZoneInfo("Asia/Seoul")
+from msgplat.reservation.validation import validate
 
 
 async def create_reservation(
@@ -70,14 +66,14 @@ async def create_reservation(
     try:
         async with db.unit_of_work() as uow:
             if caller.recipients_per_day is not None:
-                await count_against_quota(
+                await intake.count_against_quota(
                     uow,
                     user_id=user_id,
                     recipients=len(validated.recipients.numbers),
                     limit=caller.recipients_per_day,
                     now=now,
                 )
-            reservation = await _store(uow, settings, user_id, validated)
+            reservation = await intake.store(uow, settings, user_id, validated)
             if idempotency_key:
                 await idempotency.remember(
                     uow.conn,
@@ -109,12 +105,7 @@ async def cancel_reservation(
     time (409 cancel_cutoff) unless it is already being sent."""
     now = now or datetime.now(UTC)
     async with db.unit_of_work() as uow:
-        row = (
-            await uow.conn.execute(
-                select(reservations).where(reservations.c.id == reservation_id).with_for_update()
-            )
-        ).first()
-        caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
+        row = await _lock(uow, caller, reservation_id)
         current = domain.ReservationStatus(row.status)
         try:
             status = domain.transition(current, domain.ReservationStatus.CANCELLED)
@@ -132,14 +123,7 @@ async def cancel_reservation(
                     "cancellableUntil": exc.until.isoformat(),
                 },
             ) from None
-        updated = (
-            await uow.conn.execute(
-                update(reservations)
-                .where(reservations.c.id == reservation_id)
-                .values(status=status, updated_at=func.now())
-                .returning(*reservations.c)
-            )
-        ).one()
+        updated = await _update(uow, reservation_id, status=status)
         uow.emit(
             ReservationCancelled(
                 reservation_id=reservation_id,
@@ -168,12 +152,7 @@ async def reschedule_reservation(
     held stays held; send and monitoring follow ReservationRescheduled."""
     now = now or datetime.now(UTC)
     async with db.unit_of_work() as uow:
-        row = (
-            await uow.conn.execute(
-                select(reservations).where(reservations.c.id == reservation_id).with_for_update()
-            )
-        ).first()
-        caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
+        row = await _lock(uow, caller, reservation_id)
         current = domain.ReservationStatus(row.status)
         if current not in domain.NOT_YET_SENDING:
             raise Conflict(
@@ -207,14 +186,7 @@ async def reschedule_reservation(
         )
         if errors or reserve_dt is None:
             raise RequestInvalid(errors)
-        updated = (
-            await uow.conn.execute(
-                update(reservations)
-                .where(reservations.c.id == reservation_id)
-                .values(reserve_dt=reserve_dt, updated_at=func.now())
-                .returning(*reservations.c)
-            )
-        ).one()
+        updated = await _update(uow, reservation_id, reserve_dt=reserve_dt)
         if reserve_dt != row.reserve_dt:
             uow.emit(
                 ReservationRescheduled(
@@ -230,119 +202,31 @@ async def reschedule_reservation(
     return queries.msg_req_of(updated)
 
 
+async def _lock(uow: UnitOfWork, caller: Caller, reservation_id: UUID) -> Any:
+    """The reservation, locked for this transaction; 404 when it is not the caller's."""
+    row = (
+        await uow.conn.execute(
+            select(reservations).where(reservations.c.id == reservation_id).with_for_update()
+        )
+    ).first()
+    caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
+    return row
+
+
+async def _update(uow: UnitOfWork, reservation_id: UUID, **values: Any) -> Any:
+    """Change the reservation (and its `updated_at`); the row as it is now."""
+    return (
+        await uow.conn.execute(
+            update(reservations)
+            .where(reservations.c.id == reservation_id)
+            .values(**values, updated_at=func.now())
+            .returning(*reservations.c)
+        )
+    ).one()
+
+
 async def _replay(db: Database, user_id: str, key: str, body_hash: str) -> MsgReq | None:
     stored = await idempotency.stored_response(
         db, idempotency_keys, user_id=user_id, key=key, body_hash=body_hash
     )
     return None if stored is None else MsgReq.model_validate(stored)
-
-
-async def _store(
-    uow: UnitOfWork, settings: ReservationSettings, user_id: str, v: Validated
-) -> MsgReq:
-    """The reservation's row, then its events: the request, and the recipient list in
-    ordered chunks (ADR 0003), which is the only copy of the list this service keeps
-    (ADR 0011)."""
-    reservation_id = uuid4()
-    numbers: list[str] = v.recipients.numbers
-    row = (
-        await uow.conn.execute(
-            insert(reservations)
-            .values(
-                id=reservation_id,
-                user_id=user_id,
-                title=v.title,
-                content=v.content,
-                msg_type=v.msg_type,
-                callback_num=v.callback,
-                reserve_dt=v.reserve_dt,
-                status=domain.ReservationStatus.REQUESTED,
-                recipient_count=len(numbers),
-                duplicates_dropped=v.recipients.duplicates_dropped,
-                purpose=v.purpose,
-                template_id=v.template_id,
-                personalised=v.personalised,
-                msg_counts=v.msg_counts,
-            )
-            .returning(*reservations.c)
-        )
-    ).one()
-    bounds = chunk_bounds(
-        event_sizes(numbers, v.texts),
-        max_count=settings.recipient_chunk_size,
-        max_bytes=settings.recipient_chunk_bytes,
-    )
-    uow.emit(
-        ReservationRequested(
-            reservation_id=reservation_id,
-            title=v.title,
-            content=v.content,
-            msg_type=v.msg_type,
-            callback_num=v.callback,
-            reserve_dt=v.reserve_dt,
-            recipient_count=len(numbers),
-            chunk_count=len(bounds),
-            requested_at=row.created_at,
-            purpose=v.purpose,
-            personalised=v.personalised,
-            msg_counts=v.msg_counts if v.personalised else None,
-            template_id=v.template_id,
-        ),
-        aggregate_id=reservation_id,
-        user_id=user_id,
-    )
-    for index, (start, end) in enumerate(bounds):
-        uow.emit(
-            ReservationRecipientsAdded(
-                reservation_id=reservation_id,
-                chunk_index=index,
-                chunk_count=len(bounds),
-                first_seq=start,
-                dst_nums=numbers[start:end],
-                texts=None if v.texts is None else v.texts[start:end],
-                msg_types=None if v.msg_types is None else v.msg_types[start:end],
-            ),
-            aggregate_id=reservation_id,
-            user_id=user_id,
-        )
-    return queries.msg_req_of(row)
-
-
-async def count_against_quota(
-    uow: UnitOfWork, *, user_id: str, recipients: int, limit: int, now: datetime
-) -> None:
-    """The daily recipient quota: a customer reserves at most `limit` recipients per Seoul
-    day (TooManyRequests past it).
-
-    Counted in the transaction that stores the reservation, so two concurrent requests
-    cannot both pass on the last remaining allowance, and a refused request leaves
-    nothing behind. Cancelling does not give recipients back (the quota bounds what a
-    customer may ask the platform to do in a day).
-    """
-    day = now.astimezone(SEOUL).date()
-    counted_so_far = daily_recipients.c.recipients
-    statement = (
-        pg_insert(daily_recipients)
-        .values(user_id=user_id, day=day, recipients=recipients)
-        .on_conflict_do_update(
-            index_elements=[daily_recipients.c.user_id, daily_recipients.c.day],
-            set_={"recipients": counted_so_far + recipients},
-            where=counted_so_far + recipients <= limit,
-        )
-        .returning(counted_so_far)
-    )
-    counted = (await uow.conn.execute(statement)).first() if recipients <= limit else None
-    if counted is None or counted.recipients > limit:
-        retry_after = _seconds_to_next_day(now)
-        raise TooManyRequests(
-            f"this reservation's {recipients} recipients would pass the daily quota of "
-            f"{limit} recipients (Asia/Seoul day {day}); it resets in {retry_after} s",
-            retry_after_s=retry_after,
-            extra={"quota": limit, "day": day.isoformat()},
-        )
-
-
-def _seconds_to_next_day(now: datetime) -> int:
-    local = now.astimezone(SEOUL)
-    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return max(1, int((midnight - local).total_seconds()) + 1)

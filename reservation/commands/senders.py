@@ -1,6 +1,6 @@
 """Sender-number commands (발신번호 사전등록): register a callback number, send it a code,
-check the code, approve it (operators), delete it; and the demo senders `make run`
-starts with.
+check the code, approve it (operators), delete it. The codes themselves are
+`sender_codes`; the demo senders `make run` starts with, `demo_senders`.
 
 The reservation service owns the senders because it checks every new reservation's
 callbackNum against them, in its own table, without calling anyone (ADR 0013).
@@ -16,16 +16,14 @@ sent as they were validated.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import delete, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from msgplat.contracts.events import SenderRemoved, SenderVerificationRequested, SenderVerified
+from msgplat.contracts.events import SenderRemoved, SenderVerified
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.errors import (
@@ -37,17 +35,16 @@ from msgplat.plumbing.errors import (
     TooManyRequests,
 )
 from msgplat.plumbing.logging import get_logger
-from msgplat.plumbing.phones import NumberInvalid, callback_e164, normalise_callback
+from msgplat.plumbing.phones import NumberInvalid, normalise_callback
 from msgplat.reservation import domain
+from msgplat.reservation.commands.sender_codes import send_code
 from msgplat.reservation.domain import SenderStatus, VerifiedBy
-from msgplat.reservation.models import sender_codes, senders
+from msgplat.reservation.models import senders
 from msgplat.reservation.queries import sender_of
 from msgplat.reservation.schemas import Sender, SenderApprove, SenderCreate
 from msgplat.reservation.settings import ReservationSettings
 
 log = get_logger(__name__)
-
-DEMO_NOTE = "demo sender (DEMO_SENDERS)"
 
 
 async def register_sender(
@@ -75,7 +72,7 @@ async def register_sender(
                 )
             ).one()
             if body.verify_by == "code":
-                row = await _send_code(uow, settings, row, now=datetime.now(UTC))
+                row = await send_code(uow, settings, row, now=datetime.now(UTC))
             await uow.commit()
     except IntegrityError:
         async with db.engine.connect() as conn:
@@ -114,7 +111,7 @@ async def resend_code(
                     f"ask again in {wait_s} s",
                     retry_after_s=wait_s,
                 )
-        row = await _send_code(uow, settings, row, now=now)
+        row = await send_code(uow, settings, row, now=now)
         await uow.commit()
     return sender_of(row)
 
@@ -185,54 +182,6 @@ async def delete_sender(db: Database, caller: Caller, sender_id: UUID) -> None:
         await uow.commit()
 
 
-async def ensure_demo_senders(db: Database, settings: ReservationSettings) -> list[str]:
-    """Register and approve the numbers of `DEMO_SENDERS` that are missing, as an
-    operator would; returns `user:number` of those added. Safe at every start and from
-    several replicas."""
-    added: list[str] = []
-    now = datetime.now(UTC)
-    async with db.unit_of_work() as uow:
-        for user_id, raw_numbers in sorted(settings.demo_senders.items()):
-            for raw in raw_numbers:
-                number = normalise_callback(raw, settings.phone_default_region)
-                row = (
-                    await uow.conn.execute(
-                        pg_insert(senders)
-                        .values(
-                            id=uuid4(),
-                            user_id=user_id,
-                            number=number,
-                            status=SenderStatus.VERIFIED,
-                            method=VerifiedBy.OPERATOR,
-                            note=DEMO_NOTE,
-                            approved_by="DEMO_SENDERS",
-                            verified_at=now,
-                        )
-                        .on_conflict_do_nothing()
-                        .returning(*senders.c)
-                    )
-                ).first()
-                if row is not None:
-                    _emit_verified(uow, row)
-                    added.append(f"{user_id}:{number}")
-        await uow.commit()
-    return added
-
-
-async def ensure_demo_senders_with_retry(db: Database, settings: ReservationSettings) -> None:
-    """At start-up, beside serving: a database not reachable yet is retried."""
-    delay = 0.2
-    while True:
-        try:
-            added = await ensure_demo_senders(db, settings)
-            log.info("demo_senders_ready", added=added)
-            return
-        except Exception as exc:
-            log.warning("demo_senders_failed", error=repr(exc), retry_in_s=delay)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, 5.0)
-
-
 # --- steps ----------------------------------------------------------------------------
 
 
@@ -252,80 +201,6 @@ async def _lock(uow: UnitOfWork, caller: Caller, sender_id: UUID) -> Any:
     if row is None:  # check_owner raised; for the type checker
         raise NotFound(f"sender {sender_id}")
     return row
-
-
-async def _send_code(
-    uow: UnitOfWork, settings: ReservationSettings, row: Any, *, now: datetime
-) -> Any:
-    """A new code for the sender: its hash stored, the code on its way to the number."""
-    await _spend_code_budget(uow, settings, row.user_id, row.number, now=now)
-    code, notice_id = domain.new_code(), uuid4()
-    ttl = timedelta(seconds=settings.sender_code_ttl_s)
-    updated = (
-        await uow.conn.execute(
-            update(senders)
-            .where(senders.c.id == row.id)
-            .values(
-                code_hash=domain.code_hash(row.id, code),
-                code_expires_at=now + ttl,
-                code_attempts_left=settings.sender_code_attempts,
-                codes_sent=senders.c.codes_sent + 1,
-                code_sent_at=now,
-                code_notice_id=notice_id,
-                code_delivery="sending",
-                updated_at=func.now(),
-            )
-            .returning(*senders.c)
-        )
-    ).one()
-    uow.emit(
-        SenderVerificationRequested(
-            sender_id=row.id,
-            notice_id=notice_id,
-            to_num=callback_e164(row.number, settings.phone_default_region),
-            text=domain.code_text(code, ttl),
-            requested_at=now,
-        ),
-        aggregate_id=row.id,
-        user_id=row.user_id,
-    )
-    return updated
-
-
-DAY = timedelta(hours=24)
-
-
-async def _spend_code_budget(
-    uow: UnitOfWork, settings: ReservationSettings, user_id: str, number: str, *, now: datetime
-) -> None:
-    """429 when the number, or the customer, had their codes of the last 24 hours; else
-    one is noted. Per number whoever asks, so that no number is flooded with codes and a
-    code cannot be guessed by registering it again and again; per customer, since codes
-    are free."""
-    since = now - DAY
-    c = sender_codes.c
-    for column, value, limit, whose in (
-        (c.number, number, settings.sender_codes_per_number_day, "this number"),
-        (c.user_id, user_id, settings.sender_codes_per_customer_day, "this customer"),
-    ):
-        sent = (
-            await uow.conn.execute(
-                select(func.count(), func.min(c.sent_at)).where(column == value, c.sent_at > since)
-            )
-        ).one()
-        if sent[0] >= limit:
-            wait_s = max(1, int((sent[1] + DAY - now).total_seconds()) + 1)
-            raise TooManyRequests(
-                f"{whose} was sent {limit} codes in the last 24 hours; ask again in "
-                f"{wait_s} s, or have an operator approve the number",
-                retry_after_s=wait_s,
-            )
-    await uow.conn.execute(
-        delete(sender_codes).where(
-            c.sent_at <= since, or_(c.number == number, c.user_id == user_id)
-        )
-    )
-    await uow.conn.execute(insert(sender_codes).values(user_id=user_id, number=number, sent_at=now))
 
 
 async def _verify(
@@ -355,11 +230,11 @@ async def _verify(
             .returning(*senders.c)
         )
     ).one()
-    _emit_verified(uow, verified)
+    emit_verified(uow, verified)
     return verified
 
 
-def _emit_verified(uow: UnitOfWork, row: Any) -> None:
+def emit_verified(uow: UnitOfWork, row: Any) -> None:
     uow.emit(
         SenderVerified(
             sender_id=row.id, number=row.number, method=row.method, verified_at=row.verified_at

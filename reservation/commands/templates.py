@@ -10,6 +10,7 @@ not touch reservations already made.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import delete, func, insert, select, update
@@ -20,8 +21,8 @@ from msgplat.plumbing.db import Database
 from msgplat.plumbing.errors import Conflict, FieldError, RequestInvalid
 from msgplat.reservation.models import templates
 from msgplat.reservation.queries import template_of
+from msgplat.reservation.rules import message_errors
 from msgplat.reservation.schemas import Template, TemplateWrite
-from msgplat.reservation.validation import message_errors
 
 
 async def create_template(db: Database, caller: Caller, body: TemplateWrite) -> Template:
@@ -32,14 +33,7 @@ async def create_template(db: Database, caller: Caller, body: TemplateWrite) -> 
             row = (
                 await uow.conn.execute(
                     insert(templates)
-                    .values(
-                        id=uuid4(),
-                        user_id=user_id,
-                        name=body.name,
-                        title=body.msg_title,
-                        content=body.msg_content,
-                        purpose=body.purpose,
-                    )
+                    .values(id=uuid4(), user_id=user_id, **_written(body))
                     .returning(*templates.c)
                 )
             ).one()
@@ -78,13 +72,7 @@ async def update_template(
                 await uow.conn.execute(
                     update(templates)
                     .where(templates.c.id == template_id)
-                    .values(
-                        name=body.name,
-                        title=body.msg_title,
-                        content=body.msg_content,
-                        purpose=body.purpose,
-                        updated_at=func.now(),
-                    )
+                    .values(**_written(body), updated_at=func.now())
                     .returning(*templates.c)
                 )
             ).one()
@@ -102,6 +90,16 @@ async def delete_template(db: Database, caller: Caller, template_id: UUID) -> No
         caller.check_owner(owner, f"template {template_id}")
         await uow.conn.execute(delete(templates).where(templates.c.id == template_id))
         await uow.commit()
+
+
+def _written(body: TemplateWrite) -> dict[str, Any]:
+    """The columns a create or an update writes from the body."""
+    return {
+        "name": body.name,
+        "title": body.msg_title,
+        "content": body.msg_content,
+        "purpose": body.purpose,
+    }
 
 
 def _check(body: TemplateWrite) -> None:

@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.senders import approve_callback_numbers_async as approve_async
-from msgplat_testsupport.stack import Stack, credit_new_customers
+from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import eventually, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -25,17 +24,7 @@ HANGUL = "가"  # 2 bytes in EUC-KR
 
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=stack.gateway_url,
-        headers=stack.operator_headers,
-        timeout=30,
-        event_hooks={
-            "request": [
-                credit_new_customers(stack.gateway_url, stack.operator_headers),
-                approve_callback_numbers(stack.gateway_url, stack.operator_headers),
-            ]
-        },
-    ) as client:
+    with stack.operator_client(timeout=30, funded=True) as client:
         yield client
 
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
-import orjson
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 
 from msgplat.plumbing.caller import Caller
@@ -21,15 +18,12 @@ from msgplat.reservation.commands import senders as commands
 from msgplat.reservation.models import senders, tables
 from msgplat.reservation.schemas import SenderApprove, SenderCreate
 from msgplat.reservation.settings import ReservationSettings
+from msgplat_testsupport.records import database_fixture, outbox_of
 
 OPERATOR = Caller(role="operator", user_id="op")
 
 
-@pytest_asyncio.fixture(scope="module")
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(ReservationSettings(database_url=database_url), tables)
-    yield database
-    await database.dispose()
+db = database_fixture(ReservationSettings, tables)
 
 
 def settings(db: Database, **values: Any) -> ReservationSettings:
@@ -45,15 +39,8 @@ def new_number() -> str:
 
 
 async def requested_codes(db: Database, sender_id: uuid.UUID) -> list[dict[str, Any]]:
-    outbox = db.tables.outbox
-    async with db.engine.connect() as conn:
-        rows = await conn.execute(
-            select(outbox.c.value).where(
-                outbox.c.key == str(sender_id),
-                outbox.c.event_type == "SenderVerificationRequested",
-            )
-        )
-        return [orjson.loads(row.value)["payload"] for row in rows]
+    events = await outbox_of(db, sender_id)
+    return [p for t, p in events if t == "SenderVerificationRequested"]
 
 
 async def test_a_code_goes_to_the_number_as_an_event_and_is_kept_only_hashed(db: Database) -> None:

@@ -1,7 +1,8 @@
 """Send's hand-written SQL, each statement held once, returning typed rows.
 
-- `jobs`: a reservation's job, from its events to the scheduler's claim and lease,
-  pauses, the handover and the finish;
+- `jobs`: a reservation's job, from its events to its start, resume and finish;
+- `leases`: who runs a job: the scheduler's claim, the runner's lease fenced by its
+  epoch, pauses, the handover to the carriers' reports;
 - `messages`: a job's recipients: the chunks, the batch claim, the carrier's answers,
   cancels;
 - `reports`: the carriers' delivery reports, and the sweep of those that never came;
@@ -16,6 +17,7 @@ State names in SQL text come from `send.domain`'s enums (`rows.sql_in`).
 
 from msgplat.send.repository import (
     jobs,
+    leases,
     messages,
     notices,
     optouts,
@@ -25,4 +27,14 @@ from msgplat.send.repository import (
     windows,
 )
 
-__all__ = ["jobs", "messages", "notices", "optouts", "reports", "stuck", "tallies", "windows"]
+__all__ = [
+    "jobs",
+    "leases",
+    "messages",
+    "notices",
+    "optouts",
+    "reports",
+    "stuck",
+    "tallies",
+    "windows",
+]

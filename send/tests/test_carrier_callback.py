@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat_testsupport.senders import approve_callback_numbers
-from msgplat_testsupport.stack import Stack, credit_new_customers
+from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
 # The stack's one carrier, `sim`, reports here with its callback token.
@@ -33,17 +32,7 @@ def token(stack: Stack) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def scheduled(stack: Stack) -> dict[str, Any]:
     """A reservation far in the future: its two messages are known to send, not sent."""
-    with httpx.Client(
-        base_url=stack.gateway_url,
-        headers=stack.operator_headers,
-        timeout=10,
-        event_hooks={
-            "request": [
-                credit_new_customers(stack.gateway_url, stack.operator_headers),
-                approve_callback_numbers(stack.gateway_url, stack.operator_headers),
-            ]
-        },
-    ) as api:
+    with stack.operator_client(timeout=10, funded=True) as api:
         created = api.post(
             "/msgReqs",
             json={

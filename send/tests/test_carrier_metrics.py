@@ -21,10 +21,6 @@ def _sample(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
-def _mocked(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url="http://carrier:1", transport=httpx.MockTransport(handler))
-
-
 def _batch(n: int) -> list[OutgoingMessage]:
     return [
         OutgoingMessage(
@@ -32,6 +28,24 @@ def _batch(n: int) -> list[OutgoingMessage]:
         )
         for i in range(n)
     ]
+
+
+async def mocked_client(
+    name: str, carrier: Callable[[httpx.Request], httpx.Response]
+) -> CarrierClient:
+    """A client of the carrier `name` whose requests `carrier` answers."""
+    settings = SendSettings(
+        database_url="postgresql://u@h/d",
+        carrier_name=name,
+        carrier_url="http://carrier:1",
+        **SEND_CREDENTIALS,
+    )
+    client = CarrierClient(settings)
+    await client.client.aclose()
+    client.client = httpx.AsyncClient(
+        base_url="http://carrier:1", transport=httpx.MockTransport(carrier)
+    )
+    return client
 
 
 async def test_every_call_and_answer_is_counted_by_carrier_and_result() -> None:
@@ -48,17 +62,7 @@ async def test_every_call_and_answer_is_counted_by_carrier_and_result() -> None:
         ]
         return httpx.Response(200, json={"results": results})
 
-    settings = SendSettings(
-        database_url="postgresql://u@h/d",
-        carrier_name=name,
-        carrier_url="http://carrier:1",
-        **SEND_CREDENTIALS,
-    )
-    client = CarrierClient(settings)
-    await client.client.aclose()
-    client.client = httpx.AsyncClient(
-        base_url="http://carrier:1", transport=httpx.MockTransport(carrier)
-    )
+    client = await mocked_client(name, carrier)
     try:
         results = await client.submit(_batch(3))
     finally:
@@ -78,17 +82,7 @@ async def test_an_unreachable_carrier_is_counted_too() -> None:
     def down(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    settings = SendSettings(
-        database_url="postgresql://u@h/d",
-        carrier_name=name,
-        carrier_url="http://carrier:1",
-        **SEND_CREDENTIALS,
-    )
-    client = CarrierClient(settings)
-    await client.client.aclose()
-    client.client = httpx.AsyncClient(
-        base_url="http://carrier:1", transport=httpx.MockTransport(down)
-    )
+    client = await mocked_client(name, down)
     try:
         with pytest.raises(CarrierUnavailable):
             await client.submit(_batch(1))

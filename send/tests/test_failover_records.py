@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-import orjson
 import pytest_asyncio
 from sqlalchemy import insert, select
 
@@ -23,6 +22,8 @@ from msgplat.send.results import apply_reports
 from msgplat.send.runner import JobRunner
 from msgplat.send.schemas import CarrierReport
 from msgplat.send.settings import SendSettings
+from msgplat_testsupport.records import outbox_of
+from msgplat_testsupport.send_jobs import insert_job
 
 CARRIERS = [
     {"name": "sim", "url": "http://127.0.0.1:1", "apiKey": "k", "callbackToken": "t"},
@@ -56,21 +57,14 @@ async def submitted_job(db: Database, count: int, carrier: str = "sim") -> Job:
     rid = uuid.uuid4()
     now = datetime.now(UTC)
     async with db.engine.begin() as conn:
-        await conn.execute(
-            insert(jobs).values(
-                reservation_id=rid,
-                user_id="failover",
-                title="t",
-                content="c",
-                msg_type="SMS",
-                callback_num="0212345678",
-                due_at=now - timedelta(seconds=1),
-                status="sending",
-                recipient_count=count,
-                chunk_count=1,
-                chunks_received=1,
-                started_at=now,
-            )
+        await insert_job(
+            conn,
+            rid,
+            user_id="failover",
+            due_at=now - timedelta(seconds=1),
+            status="sending",
+            recipient_count=count,
+            started_at=now,
         )
         await conn.execute(insert(tallies).values(reservation_id=rid))
         await conn.execute(
@@ -103,14 +97,7 @@ async def carriers_of(db: Database, rid: uuid.UUID) -> list[tuple[str | None, st
 
 
 async def events_of(db: Database, rid: uuid.UUID) -> list[tuple[str, dict[str, Any]]]:
-    outbox = db.tables.outbox
-    async with db.engine.connect() as conn:
-        rows = await conn.execute(
-            select(outbox.c.event_type, outbox.c.value)
-            .where(outbox.c.key == str(rid))
-            .order_by(outbox.c.id)
-        )
-        return [(row.event_type, orjson.loads(row.value)["payload"]) for row in rows]
+    return await outbox_of(db, rid)
 
 
 def rows(count: int) -> list[Any]:

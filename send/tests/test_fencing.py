@@ -29,6 +29,7 @@ from msgplat.send.runner import JobRunner
 from msgplat.send.scheduler import fail_unreported, finish_abandoned_cancels
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import SEND_CREDENTIALS
+from msgplat_testsupport.send_jobs import insert_job
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -65,21 +66,16 @@ def settings_for(db: Database) -> SendSettings:
 async def new_job(db: Database, count: int) -> uuid.UUID:
     rid = uuid.uuid4()
     async with db.engine.begin() as conn:
-        await conn.execute(
-            insert(jobs).values(
-                reservation_id=rid,
-                user_id=f"u-{uuid.uuid4().hex[:8]}",
-                title="title",
-                content="hello",
-                msg_type="SMS",
-                callback_num="0212345678",
-                # not due: only `claim` below makes it due
-                due_at=datetime.now(UTC) + timedelta(days=1),
-                status="scheduled",
-                recipient_count=count,
-                chunk_count=1,
-                chunks_received=1,
-            )
+        await insert_job(
+            conn,
+            rid,
+            user_id=f"u-{uuid.uuid4().hex[:8]}",
+            title="title",
+            content="hello",
+            # not due: only `claim` below makes it due
+            due_at=datetime.now(UTC) + timedelta(days=1),
+            status="scheduled",
+            recipient_count=count,
         )
         await conn.execute(insert(tallies).values(reservation_id=rid))
         await conn.execute(
@@ -100,7 +96,7 @@ async def claim(db: Database, rid: uuid.UUID, owner: str) -> Job:
             .where(jobs.c.reservation_id == rid)
             .values(due_at=datetime.now(UTC) - timedelta(days=3650), lease_until=None)
         )
-        claimed = await repository.jobs.claim_due(
+        claimed = await repository.leases.claim_due(
             conn, owner=owner, lease_s=60, running=[], limit=1000
         )
         # hand the others back as they were (another test's)
@@ -172,8 +168,8 @@ async def test_the_cursor_only_moves_forward(db: Database) -> None:
     rid = await new_job(db, 4)
     job = await claim(db, rid, "a")
     async with db.engine.begin() as conn:
-        await repository.jobs.advance(conn, rid, 4, epoch=job.epoch)
-        await repository.jobs.advance(conn, rid, 2, epoch=job.epoch)
+        await repository.leases.advance(conn, rid, 4, epoch=job.epoch)
+        await repository.leases.advance(conn, rid, 2, epoch=job.epoch)
     assert (await job_row(db, rid)).next_seq == 4
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import orjson
 import pytest
 import pytest_asyncio
 from sqlalchemy import select, update
@@ -27,11 +26,12 @@ from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.domain import NoticeKind
 from msgplat.send.models import notices as notices_table
 from msgplat.send.models import tables
-from msgplat.send.notices import NoticeSender
+from msgplat.send.notice_sender import NoticeSender
 from msgplat.send.results import apply_reports
 from msgplat.send.schemas import CarrierReport, SendingWindowsInput
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import SEND_CREDENTIALS, SIMULATOR_CREDENTIALS, running_carrier
+from msgplat_testsupport.records import outbox_of
 
 SEOUL = ZoneInfo("Asia/Seoul")
 EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -92,16 +92,7 @@ async def row(db: Database, notice_id: uuid.UUID) -> Any:
 
 
 async def results(db: Database, notice_id: uuid.UUID) -> list[dict[str, Any]]:
-    outbox = db.tables.outbox
-    async with db.engine.connect() as conn:
-        rows = await conn.execute(
-            select(outbox.c.event_type, outbox.c.value)
-            .where(outbox.c.key == str(notice_id))
-            .order_by(outbox.c.id)
-        )
-        return [
-            orjson.loads(r.value)["payload"] for r in rows if r.event_type == "NoticeResultReported"
-        ]
+    return [p for t, p in await outbox_of(db, notice_id) if t == "NoticeResultReported"]
 
 
 DONE_AT = datetime(2030, 5, 1, 3, 0, 0, 250_000, tzinfo=UTC)

@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import orjson
 import pytest
 import pytest_asyncio
 from sqlalchemy import insert, select, update
@@ -26,13 +25,15 @@ from msgplat.send import batches, commands, queries, reactions
 from msgplat.send.carrier_client import CarrierUnavailable
 from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.models import jobs, messages, optouts, tables, tallies
-from msgplat.send.repository.jobs import CLAIM_SQL
+from msgplat.send.repository.leases import CLAIM_SQL
 from msgplat.send.repository.rows import Job
 from msgplat.send.runner import JobRunner
 from msgplat.send.scheduler import Scheduler
 from msgplat.send.schemas import SendingWindowsInput
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import SEND_CREDENTIALS, SIMULATOR_CREDENTIALS, running_carrier
+from msgplat_testsupport.records import outbox_of
+from msgplat_testsupport.send_jobs import insert_job
 from msgplat_testsupport.waiting import eventually
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -84,23 +85,18 @@ async def new_job(
     """A job due now (or at `due_at`) with its messages, leased to `owner` when given."""
     rid = uuid.uuid4()
     async with db.engine.begin() as conn:
-        await conn.execute(
-            insert(jobs).values(
-                reservation_id=rid,
-                user_id=user or f"u-{uuid.uuid4().hex[:8]}",
-                title="title",
-                content="(광고) sale 무료거부 080-123-4567",
-                msg_type="SMS",
-                callback_num="0212345678",
-                due_at=due_at or datetime.now(UTC),
-                status="scheduled",
-                recipient_count=len(dst),
-                chunk_count=1,
-                chunks_received=1,
-                purpose=purpose,
-                lease_owner=owner,
-                lease_until=datetime.now(UTC) + timedelta(minutes=5) if owner else None,
-            )
+        await insert_job(
+            conn,
+            rid,
+            user_id=user or f"u-{uuid.uuid4().hex[:8]}",
+            title="title",
+            content="(광고) sale 무료거부 080-123-4567",
+            due_at=due_at or datetime.now(UTC),
+            status="scheduled",
+            recipient_count=len(dst),
+            purpose=purpose,
+            lease_owner=owner,
+            lease_until=datetime.now(UTC) + timedelta(minutes=5) if owner else None,
         )
         await conn.execute(insert(tallies).values(reservation_id=rid))
         if dst:
@@ -127,14 +123,7 @@ async def statuses(db: Database, rid: uuid.UUID) -> list[tuple[Any, ...]]:
 
 
 async def events(db: Database, rid: uuid.UUID) -> list[tuple[str, dict[str, Any]]]:
-    outbox = db.tables.outbox
-    async with db.engine.connect() as conn:
-        rows = await conn.execute(
-            select(outbox.c.event_type, outbox.c.value)
-            .where(outbox.c.key == str(rid))
-            .order_by(outbox.c.id)
-        )
-        return [(row.event_type, orjson.loads(row.value)["payload"]) for row in rows]
+    return await outbox_of(db, rid)
 
 
 async def claimable(db: Database, rid: uuid.UUID) -> bool:

@@ -12,10 +12,11 @@ import pytest_asyncio
 from sqlalchemy import insert, select
 
 from msgplat.plumbing.db import Database
-from msgplat.send.models import jobs, messages, tables, tallies
+from msgplat.send.models import messages, tables, tallies
 from msgplat.send.scheduler import fail_unreported
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import SEND_CREDENTIALS
+from msgplat_testsupport.send_jobs import insert_job
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -35,22 +36,15 @@ async def test_unreported_messages_fail_and_the_job_finishes(db: Database) -> No
     now = datetime.now(UTC)
     long_ago = now - timedelta(hours=2)
     async with db.engine.begin() as conn:
-        await conn.execute(
-            insert(jobs).values(
-                reservation_id=rid,
-                user_id="sweep",
-                title="t",
-                content="c",
-                msg_type="SMS",
-                callback_num="0212345678",
-                due_at=long_ago,
-                status="submitted",
-                recipient_count=3,
-                chunk_count=1,
-                chunks_received=1,
-                next_seq=3,
-                started_at=long_ago,
-            )
+        await insert_job(
+            conn,
+            rid,
+            user_id="sweep",
+            due_at=long_ago,
+            status="submitted",
+            recipient_count=3,
+            next_seq=3,
+            started_at=long_ago,
         )
         await conn.execute(insert(tallies).values(reservation_id=rid, delivered=1))
         await conn.execute(

@@ -34,10 +34,6 @@ LIVE_TIMEOUT_MS = 60_000
 SIZES = [pytest.param(False, id="desktop"), pytest.param(True, id="phone")]
 
 
-def e164(number: str) -> str:
-    return "+82" + number.replace("-", "")[1:]
-
-
 def base_of(page: Page) -> str:
     return page.url.split("/app/")[0]
 

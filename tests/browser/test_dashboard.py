@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from msgplat_testsupport.senders import e164
 from msgplat_testsupport.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -46,10 +47,6 @@ def numbers(count: int, *, prefix: str = "010-3000-", failing: tuple[int, ...] =
     return [
         f"010-{3100 + i:04d}-0000" if i in failing else f"{prefix}{i + 1:04d}" for i in range(count)
     ]
-
-
-def e164(number: str) -> str:
-    return "+82" + number.replace("-", "")[1:]
 
 
 def fill_form(

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
+from msgplat_testsupport.senders import e164
 from msgplat_testsupport.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -24,10 +25,6 @@ LIVE_TIMEOUT_MS = 60_000
 SEOUL = ZoneInfo("Asia/Seoul")
 CARRIER = "sim"  # the stack's one carrier simulator
 AD_CONTENT = "(광고) 가을 세일 30%\n무료거부 080-123-4567"
-
-
-def e164(number: str) -> str:
-    return "+82" + number.replace("-", "")[1:]
 
 
 def base_of(page: Page) -> str:

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.stat.consumers import SUBSCRIPTIONS
 from msgplat.stat.models import tables
 from msgplat.stat.settings import StatSettings
+from msgplat_testsupport.records import database_fixture, private_consumer
 
-
-@pytest_asyncio.fixture(scope="module")
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(StatSettings(database_url=database_url), tables)
-    yield database
-    await database.dispose()
+db = database_fixture(StatSettings, tables)
 
 
 @pytest.fixture
 def consumer(db: Database) -> IdempotentConsumer:
-    return IdempotentConsumer(
-        db,
-        group_id=f"stat-test-{uuid.uuid4().hex[:8]}",
-        handlers=SUBSCRIPTIONS["stat-counters"],
-    )
+    return private_consumer(db, "stat-test", SUBSCRIPTIONS["stat-counters"])

@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from msgplat.stat.domain import TIMEZONE
-from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
@@ -29,14 +28,7 @@ COUNT_FIELDS = {
 
 @pytest.fixture(scope="module")
 def client(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=stack.gateway_url,
-        headers=stack.operator_headers,
-        timeout=30,
-        event_hooks={
-            "request": [approve_callback_numbers(stack.gateway_url, stack.operator_headers)]
-        },
-    ) as client:
+    with stack.operator_client(timeout=30) as client:
         yield client
 
 

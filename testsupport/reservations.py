@@ -1,0 +1,43 @@
+"""Following a reservation through the gateway in the end-to-end tests: until its status
+is final, and every message of it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+import httpx
+
+from msgplat_testsupport.waiting import wait_until
+
+
+def final_view(
+    api: httpx.Client,
+    rid: str,
+    final: Collection[str],
+    *,
+    timeout_s: float,
+    interval_s: float = 0.1,
+) -> dict[str, Any]:
+    """The reservation (`GET /msgReqs/{rid}`) once its status is one of `final`."""
+    return wait_until(
+        lambda: (r := api.get(f"/msgReqs/{rid}").json())["status"] in final and r,
+        timeout_s=timeout_s,
+        interval_s=interval_s,
+    )
+
+
+def all_messages(api: httpx.Client, rid: str) -> list[dict[str, Any]]:
+    """A reservation's messages, page by page ([] while the send service has not had them
+    yet)."""
+    items: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        response = api.get("/msgs", params={"reservationId": rid, "page": page, "size": 1000})
+        if response.status_code == 404:
+            return []
+        body = response.json()
+        items += body["items"]
+        if len(items) >= body["total"]:
+            return items
+        page += 1
