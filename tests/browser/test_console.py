@@ -23,7 +23,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from msgplat_testsupport.senders import approve_sender
+from msgplat_testsupport.senders import approve_sender, code_sent_to, new_landline, new_mobile
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
@@ -471,6 +471,100 @@ def test_operators_manage_customers_and_see_any_customer_s_console(
     screenshot(page, "console-desktop-operator-acting")
     page.get_by_test_id("stop-acting").click()
     expect(page.get_by_test_id("acting-banner")).to_have_count(0)
+
+
+def dashed(national: str) -> str:
+    """010-2345-6789, 02-2345-6789: a number as a customer types it."""
+    if national.startswith("02"):
+        return f"02-{national[2:-4]}-{national[-4:]}"
+    return f"{national[:3]}-{national[3:-4]}-{national[-4:]}"
+
+
+@pytest.mark.parametrize("phone", SIZES)
+def test_sender_numbers_are_registered_verified_with_their_code_used_and_deleted(
+    open_dashboard, stack, screenshot, page_problems, phone
+) -> None:
+    """발신번호 사전등록 in the console: the form refuses a callback number that is not a
+    verified sender and links to its registration; the code the carrier delivered is
+    typed back (a wrong one first); back in the form, kept as it was, the reservation is
+    accepted. Another number, waiting for an operator, is deleted."""
+    page_problems.allow(r"^422 POST /msgReqs$", r"^422 POST /senders/[0-9a-f-]+/verify$")
+    _, token = other_customer(stack, amount=10_000)
+    number, landline = new_mobile(), new_landline()
+    page = open_dashboard("/app/reservations/new", phone=phone, token=token)
+    title = f"From my own number {uuid.uuid4().hex[:6]}"
+    fill_form(page, recipients=["010-7760-0001"], title=title)
+    page.fill("#callbackNum", dashed(number))
+    page.get_by_test_id("submit").click()
+    callback = page.locator("#callbackNum")
+    expect(callback).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("error-callbackNum")).to_have_text(
+        "This number is not one of your verified sender numbers."
+    )
+    described = (callback.get_attribute("aria-describedby") or "").split()
+    assert described == ["error-callbackNum", "callbackNum-register"], described
+    register = page.locator("#callbackNum-register a")
+    expect(register).to_have_text(f"Register {dashed(number)} as a sender number")
+    register.click()
+
+    expect(page).to_have_url(re.compile(r"/app/senders\?number="))
+    expect(page.locator("#senderNumber")).to_have_value(dashed(number))
+    page.get_by_test_id("register-sender").click()
+    expect(page.get_by_test_id("sender-notice")).to_have_text(
+        f"{dashed(number)} is registered: a code is on its way to it. Enter it below."
+    )
+    row = page.locator(f'[data-test=sender-row][data-number="{number}"]')
+    expect(row).to_have_attribute("data-state", "code")
+    expect(row.get_by_test_id("sender-status")).to_have_text("Pending")
+    code_input = row.get_by_test_id("sender-code")
+    expect(code_input).to_be_focused()
+    with httpx.Client(base_url=stack.url("carrier"), timeout=10) as carrier:
+        code = code_sent_to(carrier, number)
+    expect(row.get_by_test_id("sender-detail")).to_contain_text("5 tries left.")
+
+    code_input.fill(f"{(int(code) + 1) % 10**6:06d}")
+    row.get_by_test_id("verify-sender").click()
+    expect(code_input).to_have_attribute("aria-invalid", "true")
+    error = page.locator(f"#{code_input.get_attribute('aria-describedby')}")
+    expect(error).to_have_text("Wrong code: 4 tries left.")
+    code_input.fill(f"{code[:3]} {code[3:]}")  # as read off the phone
+    row.get_by_test_id("verify-sender").click()
+    expect(row.get_by_test_id("sender-status")).to_have_text("Verified")
+    expect(row.get_by_test_id("sender-row-notice")).to_have_text(
+        f"{dashed(number)} is verified: you can send from it now."
+    )
+    expect(row.get_by_test_id("sender-detail")).to_contain_text("Verified with a code on")
+    no_overflow(page, "/app/senders")
+    shot(screenshot, page, "senders-verified", phone)
+
+    # Back to the form, as it was left; now it is accepted.
+    page.get_by_test_id("back-to-form").get_by_role("link").click()
+    expect(page.locator("#msgTitle")).to_have_value(title)
+    expect(page.locator("#callbackNum")).to_have_value(dashed(number))
+    page.get_by_test_id("submit").click()
+    expect(page).to_have_url(re.compile(r"/app/reservations\?created="))
+    reservation_id = page.url.split("created=", 1)[1].split("&", 1)[0]
+    bearer = {"Authorization": f"Bearer {token['accessToken']}"}
+    reserved = httpx.get(
+        f"{stack.gateway_url}/msgReqs/{reservation_id}", headers=bearer, timeout=10
+    )
+    assert reserved.json()["callbackNum"] == number
+
+    # A landline that cannot receive a code waits for an operator; this one is deleted.
+    page.get_by_test_id("nav-senders").click()
+    page.fill("#senderNumber", dashed(landline))
+    page.get_by_test_id("verify-by-operator").check()
+    page.get_by_test_id("register-sender").click()
+    waiting = page.locator(f'[data-test=sender-row][data-number="{landline}"]')
+    expect(waiting).to_have_attribute("data-state", "awaiting")
+    expect(waiting.get_by_test_id("sender-detail")).to_contain_text("operator’s approval")
+    waiting.get_by_test_id("delete-sender").click()
+    waiting.get_by_test_id("delete-sender-confirm").click()
+    expect(page.get_by_test_id("sender-notice")).to_have_text(f"{dashed(landline)} is deleted.")
+    expect(waiting).to_have_count(0)
+    listed = httpx.get(f"{stack.gateway_url}/senders", headers=bearer, timeout=10).json()["items"]
+    assert sorted(s["number"] for s in listed) == sorted(["0212345678", number]), listed
+    shot(screenshot, page, "senders", phone)
 
 
 # --- scheduled work, resend, timeline -------------------------------------------------
