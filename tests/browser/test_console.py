@@ -2,7 +2,8 @@
 whole stack, on desktop and phone sizes: what was broken (offline, errors out of view
 and in the API's words, the list opening mid-page, duplicates, the success rate, the
 windows page's 404), finding and exporting, the account and operator pages, the
-upcoming view with reschedule and cancel, resend and a message's timeline, Korean, the
+upcoming view with reschedule and cancel, resend and a message's timeline, sender numbers
+(registered, verified with their code, approved by an operator), Korean, the
 skip link and the focus ring. Every test also fails on a console error or a failed
 request it did not declare (conftest.PageProblems). Screenshots:
 test-artifacts/screenshots/console-*.png.
@@ -565,6 +566,47 @@ def test_sender_numbers_are_registered_verified_with_their_code_used_and_deleted
     listed = httpx.get(f"{stack.gateway_url}/senders", headers=bearer, timeout=10).json()["items"]
     assert sorted(s["number"] for s in listed) == sorted(["0212345678", number]), listed
     shot(screenshot, page, "senders", phone)
+
+
+def test_an_operator_approves_a_customer_s_sender_number_with_a_note(
+    open_dashboard, stack, screenshot
+) -> None:
+    """A number that cannot receive a code waits for an operator: in the customer's
+    console ("View as"), the operator approves it with what was checked."""
+    user_id, token = other_customer(stack, amount=0)
+    landline = new_landline()
+    bearer = {"Authorization": f"Bearer {token['accessToken']}"}
+    created = httpx.post(
+        f"{stack.gateway_url}/senders",
+        json={"number": landline, "verifyBy": "operator"},
+        headers=bearer,
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    operator = httpx.post(
+        stack.gateway_url + "/auth/login", json={"apiKey": stack.operator_key}, timeout=10
+    ).json()
+    page = open_dashboard("/app/customers", token=operator)
+    page.get_by_test_id("customer-search").fill(user_id)
+    page.get_by_role("button", name="Search").click()
+    page.locator(f'[data-test=customer-row][data-user-id="{user_id}"]').get_by_test_id(
+        "view-as"
+    ).click()
+    expect(page.get_by_test_id("acting-banner")).to_contain_text(user_id)
+    page.get_by_test_id("nav-senders").click()
+    row = page.locator(f'[data-test=sender-row][data-number="{landline}"]')
+    expect(row).to_have_attribute("data-state", "awaiting")
+    expect(page.get_by_test_id("sender-row")).to_have_count(2)  # theirs only
+    row.get_by_test_id("approve-note").fill("subscription certificate checked")
+    row.get_by_test_id("approve-sender").click()
+    expect(row.get_by_test_id("sender-status")).to_have_text("Verified")
+    expect(row.get_by_test_id("sender-note")).to_have_text("Note: subscription certificate checked")
+    expect(row.get_by_test_id("sender-detail")).to_contain_text("Approved by an operator on")
+    screenshot(page, "console-desktop-operator-senders")
+    sender = httpx.get(
+        f"{stack.gateway_url}/senders/{created.json()['id']}", headers=bearer, timeout=10
+    ).json()
+    assert (sender["status"], sender["method"]) == ("verified", "operator"), sender
 
 
 # --- scheduled work, resend, timeline -------------------------------------------------
