@@ -221,8 +221,9 @@ def test_field_errors_are_tied_to_their_fields_in_the_customer_s_words(
     shot(screenshot, page, "form-field-errors", phone)
 
 
-def test_the_picker_minimum_is_now_plus_the_lead_time(open_dashboard, stack) -> None:
-    page = open_dashboard("/app/reservations/new")
+@pytest.mark.parametrize("phone", SIZES)
+def test_the_picker_minimum_is_now_plus_the_lead_time(open_dashboard, stack, phone) -> None:
+    page = open_dashboard("/app/reservations/new", phone=phone)
     page.get_by_test_id("when-later").check()
     minimum = page.locator("input[name=reserveDt]").get_attribute("min")
     assert minimum
@@ -259,25 +260,27 @@ def test_a_created_reservation_opens_the_list_at_its_top_with_the_duplicates(
     expect(page.get_by_test_id("duplicates-dropped")).to_contain_text("2 duplicate numbers")
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_a_message_is_never_sent_before_its_reservation_started(
-    open_dashboard, api, failed_one
+    open_dashboard, api, failed_one, phone
 ) -> None:
     started = datetime.fromisoformat(failed_one["startedAt"])
     messages = api.call("GET", "/msgs", params={"reservationId": failed_one["reservationId"]})
     sent = [datetime.fromisoformat(m["submittedAt"]) for m in messages.json()["items"]]
     assert started <= min(sent), (started, sent)
-    page = open_dashboard(f"/app/reservations/{failed_one['reservationId']}")
+    page = open_dashboard(f"/app/reservations/{failed_one['reservationId']}", phone=phone)
     stages = page.locator("[data-stage]")
     expect(stages.first).to_be_visible()
     order = [stages.nth(i).get_attribute("data-stage") for i in range(stages.count())]
     assert order.index("requested") < order.index("started") < order.index("finished"), order
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_the_windows_page_of_a_customer_without_windows_logs_no_error(
-    open_dashboard, stack, screenshot
+    open_dashboard, stack, screenshot, phone
 ) -> None:
     _, token = other_customer(stack, amount=0)
-    page = open_dashboard("/app/windows", token=token)
+    page = open_dashboard("/app/windows", token=token, phone=phone)
     expect(page.get_by_test_id("windows-summary")).to_have_text(
         "No sending windows: messages are sent at any time."
     )
@@ -354,11 +357,12 @@ def download(page: Page, test_id: str) -> bytes:
         return file.read()
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_every_list_downloads_as_csv_that_excel_reads(
-    open_dashboard, failed_one, screenshot
+    open_dashboard, failed_one, screenshot, phone
 ) -> None:
     rid = failed_one["reservationId"]
-    page = open_dashboard(f"/app/reservations/{rid}")
+    page = open_dashboard(f"/app/reservations/{rid}", phone=phone)
     data = download(page, "messages-csv")
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
@@ -433,13 +437,14 @@ def test_api_keys_webhooks_and_the_alert_number(open_dashboard, stack, screensho
     shot(screenshot, page, "account", phone)
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_operators_manage_customers_and_see_any_customer_s_console(
-    open_dashboard, stack, customer, failed_one, screenshot
+    open_dashboard, stack, customer, failed_one, screenshot, phone
 ) -> None:
     token = httpx.post(
         stack.gateway_url + "/auth/login", json={"apiKey": stack.operator_key}, timeout=10
     ).json()
-    page = open_dashboard("/app/customers", token=token)
+    page = open_dashboard("/app/customers", token=token, phone=phone)
     new_id = f"ops-{uuid.uuid4().hex[:8]}"
     page.fill("#newUserId", new_id)
     page.fill("#newPerDay", "5000")
@@ -456,7 +461,7 @@ def test_operators_manage_customers_and_see_any_customer_s_console(
     row.locator("input[name=amount]").fill("50000")
     row.get_by_test_id("top-up").click()
     expect(row).to_contain_text("₩50,000")
-    screenshot(page, "console-desktop-customers")
+    shot(screenshot, page, "customers", phone)
 
     # Any customer's console: the operator sees the test customer's reservations.
     page.get_by_test_id("customer-search").fill(customer.user_id)
@@ -469,7 +474,7 @@ def test_operators_manage_customers_and_see_any_customer_s_console(
     expect(page.locator(mine)).to_be_visible()
     page.get_by_test_id("nav-billing").click()
     expect(page.get_by_test_id("available")).to_contain_text("₩")
-    screenshot(page, "console-desktop-operator-acting")
+    shot(screenshot, page, "operator-acting", phone)
     page.get_by_test_id("stop-acting").click()
     expect(page.get_by_test_id("acting-banner")).to_have_count(0)
 
@@ -568,8 +573,9 @@ def test_sender_numbers_are_registered_verified_with_their_code_used_and_deleted
     shot(screenshot, page, "senders", phone)
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_an_operator_approves_a_customer_s_sender_number_with_a_note(
-    open_dashboard, stack, screenshot
+    open_dashboard, stack, screenshot, phone
 ) -> None:
     """A number that cannot receive a code waits for an operator: in the customer's
     console ("View as"), the operator approves it with what was checked."""
@@ -586,7 +592,7 @@ def test_an_operator_approves_a_customer_s_sender_number_with_a_note(
     operator = httpx.post(
         stack.gateway_url + "/auth/login", json={"apiKey": stack.operator_key}, timeout=10
     ).json()
-    page = open_dashboard("/app/customers", token=operator)
+    page = open_dashboard("/app/customers", token=operator, phone=phone)
     page.get_by_test_id("customer-search").fill(user_id)
     page.get_by_role("button", name="Search").click()
     page.locator(f'[data-test=customer-row][data-user-id="{user_id}"]').get_by_test_id(
@@ -602,7 +608,8 @@ def test_an_operator_approves_a_customer_s_sender_number_with_a_note(
     expect(row.get_by_test_id("sender-status")).to_have_text("Verified")
     expect(row.get_by_test_id("sender-note")).to_have_text("Note: subscription certificate checked")
     expect(row.get_by_test_id("sender-detail")).to_contain_text("Approved by an operator on")
-    screenshot(page, "console-desktop-operator-senders")
+    no_overflow(page, "/app/senders (an operator in a customer's console)")
+    shot(screenshot, page, "operator-senders", phone)
     sender = httpx.get(
         f"{stack.gateway_url}/senders/{created.json()['id']}", headers=bearer, timeout=10
     ).json()
@@ -648,11 +655,12 @@ def test_upcoming_by_day_reschedule_and_cancel(open_dashboard, api, screenshot, 
     )
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_resend_to_the_failed_numbers_and_a_message_s_timeline(
-    open_dashboard, failed_one, screenshot
+    open_dashboard, failed_one, screenshot, phone
 ) -> None:
     rid = failed_one["reservationId"]
-    page = open_dashboard(f"/app/reservations/{rid}")
+    page = open_dashboard(f"/app/reservations/{rid}", phone=phone)
     failed = page.locator("[data-test=message-row][data-seq='1']")
     failed.get_by_test_id("timeline-toggle").click()
     timeline = page.get_by_test_id("message-timeline")
@@ -663,7 +671,7 @@ def test_resend_to_the_failed_numbers_and_a_message_s_timeline(
     expect(steps.nth(1).get_by_test_id("carrier-msg-id")).not_to_be_empty()
     expect(steps.nth(2)).to_have_attribute("data-step", "failedReport")
     expect(steps.nth(2)).to_contain_text("3001 · Handset unreachable")
-    screenshot(page, "console-desktop-timeline")
+    shot(screenshot, page, "timeline", phone)
 
     page.get_by_test_id("resend-failed").click()
     expect(page).to_have_url(re.compile(rf"/app/reservations/new\?resend={rid}"))
