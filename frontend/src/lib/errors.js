@@ -76,8 +76,10 @@ export function sayError(error) {
     case 'sender_not_verified':
       return t('errors.senderNotVerified')
     case 'wrong_code': {
-      const left = /(\d+) attempts? left/.exec(String(error.msg ?? ''))
-      return left ? t('errors.wrongCode', { n: Number(left[1]) }, Number(left[1])) : t('errors.wrongCodeOnly')
+      // The tries left: from ctx when the server gives it, else from its message.
+      const said = /(\d+) attempts? left/.exec(String(error.msg ?? ''))
+      const left = Number.isInteger(ctx.attemptsLeft) ? ctx.attemptsLeft : said ? Number(said[1]) : null
+      return left === null ? t('errors.wrongCodeOnly') : t('errors.wrongCode', { n: left }, left)
     }
     case 'string_pattern_mismatch':
       return ctx.pattern === '^[0-9]{6}$' ? t('errors.sixDigits') : cleanMessage(error.msg)

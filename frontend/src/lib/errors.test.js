@@ -92,6 +92,8 @@ test('sender numbers: each refusal in the customer\'s words, in both languages',
   assert.equal(describe(429, { detail: 'ask again in 86000 s' }, 86000), 'Too many requests: try again in 24 hours.')
   assert.equal(describe(429, {}), 'Too many requests: wait a moment and try again.')
   assert.equal(sayError({ type: 'wrong_code', msg: 'wrong code: 1 attempts left' }), 'Wrong code: 1 try left.')
+  assert.equal(sayError({ type: 'wrong_code', msg: 'falsch', ctx: { attemptsLeft: 2 } }), 'Wrong code: 2 tries left.')
+  assert.equal(sayError({ type: 'wrong_code', msg: 'wrong code' }), 'Wrong code.')
   assert.equal(sayError({ type: 'string_pattern_mismatch', msg: "String should match pattern '^[0-9]{6}$'", ctx: { pattern: '^[0-9]{6}$' } }), 'Enter the 6 digits sent to the number.')
   assert.equal(sayError({ type: 'sender_not_verified', msg: 'x' }), 'This number is not one of your verified sender numbers.')
   setLocale('ko')
