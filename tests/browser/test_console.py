@@ -526,7 +526,10 @@ def test_sender_numbers_are_registered_verified_with_their_code_used_and_deleted
     expect(code_input).to_be_focused()
     with httpx.Client(base_url=stack.url("carrier"), timeout=10) as carrier:
         code = code_sent_to(carrier, number)
-    expect(row.get_by_test_id("sender-detail")).to_contain_text("5 tries left.")
+    detail = row.get_by_test_id("sender-detail")
+    expect(detail).to_contain_text("5 tries left.")
+    # The page follows the code until the carrier reported it delivered.
+    expect(detail).to_contain_text("A code was delivered to this number", timeout=30_000)
 
     code_input.fill(f"{(int(code) + 1) % 10**6:06d}")
     row.get_by_test_id("verify-sender").click()

@@ -218,3 +218,20 @@ test('in Korean', async () => {
   await flushPromises()
   expect(wrapper.find('#error-code-s-new').text()).toBe('인증번호가 만료되었습니다. 새 인증번호를 받아 주세요.')
 })
+
+test('a code on its way is followed until the carrier says it was delivered', async () => {
+  vi.useFakeTimers()
+  api.listSenders.mockResolvedValue(page([{ ...waiting, codeDelivery: 'sending' }]))
+  api.getSender.mockResolvedValueOnce({ ...waiting, codeDelivery: 'sending' }).mockResolvedValueOnce({ ...waiting, codeDelivery: 'delivered' })
+  const { wrapper } = await mountPage(SendersPage, { at: '/app/senders' })
+  expect(row(wrapper, 's-new').find('[data-test=sender-detail]').text()).toContain('A code is on its way to this number')
+  await vi.advanceTimersByTimeAsync(3_000)
+  await vi.advanceTimersByTimeAsync(3_000)
+  await flushPromises()
+  expect(api.getSender).toHaveBeenCalledTimes(2)
+  expect(row(wrapper, 's-new').find('[data-test=sender-detail]').text()).toContain('A code was delivered to this number')
+  await vi.advanceTimersByTimeAsync(9_000)
+  expect(api.getSender).toHaveBeenCalledTimes(2) // delivered: no more asking
+  vi.useRealTimers()
+  wrapper.unmount()
+})
