@@ -235,3 +235,19 @@ test('a code on its way is followed until the carrier says it was delivered', as
   vi.useRealTimers()
   wrapper.unmount()
 })
+
+test('a number registered when the list has more than a page is shown on its page', async () => {
+  const many = Array.from({ length: 20 }, (_, i) => ({ ...verified, id: `s-${i}`, number: `02123400${String(i).padStart(2, '0')}` }))
+  api.listSenders.mockImplementation(async ({ page: p }) =>
+    p === 1 ? { items: many, page: 1, size: 20, total: 21 } : { items: [waiting], page: 2, size: 20, total: 21 },
+  )
+  api.registerSender.mockResolvedValueOnce(waiting)
+  const { wrapper } = await mountPage(SendersPage, { at: '/app/senders', attachTo: document.body })
+  await wrapper.find('#senderNumber').setValue('010-7750-0001')
+  await wrapper.find('[data-test=sender-form]').trigger('submit')
+  await flushPromises()
+  expect(api.listSenders).toHaveBeenLastCalledWith({ page: 2, size: 20, status: undefined })
+  expect(row(wrapper, 's-new').classes()).toContain('highlight')
+  expect(document.activeElement?.id).toBe('code-s-new')
+  wrapper.unmount()
+})
