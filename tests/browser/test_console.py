@@ -713,6 +713,13 @@ def test_korean_when_the_browser_prefers_it_and_a_switch_in_the_header(
     page.get_by_test_id("save-template").click()
     expect(page.get_by_test_id("error-name")).to_have_text("필수 항목입니다.")
 
+    # The sender numbers, in Korean too.
+    page.get_by_test_id("nav-senders").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("발신번호")
+    verified = page.locator('[data-test=sender-row][data-number="0212345678"]')
+    expect(verified.get_by_test_id("sender-status")).to_have_text("인증 완료")
+    expect(verified.get_by_test_id("sender-number")).to_have_text("02-1234-5678")
+
     page.get_by_test_id("locale").select_option("en")
     expect(page.get_by_test_id("nav-reservations")).to_have_text("Reservations")
     expect(page.locator("html")).to_have_attribute("lang", "en")
