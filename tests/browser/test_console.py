@@ -511,6 +511,7 @@ def test_sender_numbers_are_registered_verified_with_their_code_used_and_deleted
     assert described == ["error-callbackNum", "callbackNum-register"], described
     register = page.locator("#callbackNum-register a")
     expect(register).to_have_text(f"Register {dashed(number)} as a sender number")
+    shot(screenshot, page, "form-sender-not-verified", phone)
     register.click()
 
     expect(page).to_have_url(re.compile(r"/app/senders\?number="))
@@ -536,6 +537,7 @@ def test_sender_numbers_are_registered_verified_with_their_code_used_and_deleted
     expect(code_input).to_have_attribute("aria-invalid", "true")
     error = page.locator(f"#{code_input.get_attribute('aria-describedby')}")
     expect(error).to_have_text("Wrong code: 4 tries left.")
+    shot(screenshot, page, "senders-wrong-code", phone)
     code_input.fill(f"{code[:3]} {code[3:]}")  # as read off the phone
     row.get_by_test_id("verify-sender").click()
     expect(row.get_by_test_id("sender-status")).to_have_text("Verified")
