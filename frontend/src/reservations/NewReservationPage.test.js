@@ -155,3 +155,11 @@ test('the verified sender numbers are offered; one that is not is offered for re
   expect(hasDraft()).toBe(false)
   back.wrapper.unmount()
 })
+
+test('an empty form left for the sender numbers keeps no draft', async () => {
+  const { wrapper, router } = await mountPage(NewReservationPage, { at: '/app/reservations/new' })
+  await router.push({ name: 'senders' })
+  const { hasDraft } = await import('./draft.js')
+  expect(hasDraft()).toBe(false)
+  wrapper.unmount()
+})
