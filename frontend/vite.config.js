@@ -8,6 +8,7 @@ const gateway = process.env.GATEWAY_URL || 'http://localhost:8088'
 const API_PREFIXES = [
   '/msgReqs',
   '/templates',
+  '/senders',
   '/msgs',
   '/optouts',
   '/sendingWindows',

@@ -1,5 +1,5 @@
 // History-mode routes under /app/, clear of the API prefixes the gateway proxies
-// (/msgReqs, /templates, /msgs, /optouts, /sendingWindows, /billings, /stats,
+// (/msgReqs, /templates, /senders, /msgs, /optouts, /sendingWindows, /billings, /stats,
 // /monitorings, /auth, /health, /docs).
 import { watch } from 'vue'
 import { createRouter, createWebHistory } from 'vue-router'
@@ -21,6 +21,7 @@ const routes = [
   { path: '/app/upcoming', name: 'upcoming', component: () => import('./reservations/UpcomingPage.vue'), meta: { title: 'upcoming' } },
   { path: '/app/messages', name: 'messages', component: () => import('./messages/MessageSearchPage.vue'), meta: { title: 'messages' } },
   { path: '/app/templates', name: 'templates', component: () => import('./templates/TemplatesPage.vue'), meta: { title: 'templates' } },
+  { path: '/app/senders', name: 'senders', component: () => import('./senders/SendersPage.vue'), meta: { title: 'senders' } },
   { path: '/app/optouts', name: 'optouts', component: () => import('./sending/OptOutsPage.vue'), meta: { title: 'optouts' } },
   { path: '/app/windows', name: 'windows', component: () => import('./sending/SendingWindowsPage.vue'), meta: { title: 'windows' } },
   { path: '/app/billing', name: 'billing', component: () => import('./billing/BillingPage.vue'), meta: { title: 'billing' } },

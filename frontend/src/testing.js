@@ -12,6 +12,7 @@ const NAMES = [
   ['upcoming', '/app/upcoming'],
   ['messages', '/app/messages'],
   ['templates', '/app/templates'],
+  ['senders', '/app/senders'],
   ['optouts', '/app/optouts'],
   ['windows', '/app/windows'],
   ['billing', '/app/billing'],

@@ -2,7 +2,8 @@
 whole stack, on desktop and phone sizes: what was broken (offline, errors out of view
 and in the API's words, the list opening mid-page, duplicates, the success rate, the
 windows page's 404), finding and exporting, the account and operator pages, the
-upcoming view with reschedule and cancel, resend and a message's timeline, Korean, the
+upcoming view with reschedule and cancel, resend and a message's timeline, sender numbers
+(registered, verified with their code, approved by an operator), Korean, the
 skip link and the focus ring. Every test also fails on a console error or a failed
 request it did not declare (conftest.PageProblems). Screenshots:
 test-artifacts/screenshots/console-*.png.
@@ -23,7 +24,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from msgplat_testsupport.senders import approve_sender
+from msgplat_testsupport.senders import approve_sender, code_sent_to, new_landline, new_mobile
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
@@ -216,8 +217,9 @@ def test_field_errors_are_tied_to_their_fields_in_the_customer_s_words(
     shot(screenshot, page, "form-field-errors", phone)
 
 
-def test_the_picker_minimum_is_now_plus_the_lead_time(open_dashboard, stack) -> None:
-    page = open_dashboard("/app/reservations/new")
+@pytest.mark.parametrize("phone", SIZES)
+def test_the_picker_minimum_is_now_plus_the_lead_time(open_dashboard, stack, phone) -> None:
+    page = open_dashboard("/app/reservations/new", phone=phone)
     page.get_by_test_id("when-later").check()
     minimum = page.locator("input[name=reserveDt]").get_attribute("min")
     assert minimum
@@ -254,25 +256,27 @@ def test_a_created_reservation_opens_the_list_at_its_top_with_the_duplicates(
     expect(page.get_by_test_id("duplicates-dropped")).to_contain_text("2 duplicate numbers")
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_a_message_is_never_sent_before_its_reservation_started(
-    open_dashboard, api, failed_one
+    open_dashboard, api, failed_one, phone
 ) -> None:
     started = datetime.fromisoformat(failed_one["startedAt"])
     messages = api.call("GET", "/msgs", params={"reservationId": failed_one["reservationId"]})
     sent = [datetime.fromisoformat(m["submittedAt"]) for m in messages.json()["items"]]
     assert started <= min(sent), (started, sent)
-    page = open_dashboard(f"/app/reservations/{failed_one['reservationId']}")
+    page = open_dashboard(f"/app/reservations/{failed_one['reservationId']}", phone=phone)
     stages = page.locator("[data-stage]")
     expect(stages.first).to_be_visible()
     order = [stages.nth(i).get_attribute("data-stage") for i in range(stages.count())]
     assert order.index("requested") < order.index("started") < order.index("finished"), order
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_the_windows_page_of_a_customer_without_windows_logs_no_error(
-    open_dashboard, stack, screenshot
+    open_dashboard, stack, screenshot, phone
 ) -> None:
     _, token = other_customer(stack, amount=0)
-    page = open_dashboard("/app/windows", token=token)
+    page = open_dashboard("/app/windows", token=token, phone=phone)
     expect(page.get_by_test_id("windows-summary")).to_have_text(
         "No sending windows: messages are sent at any time."
     )
@@ -349,11 +353,12 @@ def download(page: Page, test_id: str) -> bytes:
         return file.read()
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_every_list_downloads_as_csv_that_excel_reads(
-    open_dashboard, failed_one, screenshot
+    open_dashboard, failed_one, screenshot, phone
 ) -> None:
     rid = failed_one["reservationId"]
-    page = open_dashboard(f"/app/reservations/{rid}")
+    page = open_dashboard(f"/app/reservations/{rid}", phone=phone)
     data = download(page, "messages-csv")
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
@@ -428,13 +433,14 @@ def test_api_keys_webhooks_and_the_alert_number(open_dashboard, stack, screensho
     shot(screenshot, page, "account", phone)
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_operators_manage_customers_and_see_any_customer_s_console(
-    open_dashboard, stack, customer, failed_one, screenshot
+    open_dashboard, stack, customer, failed_one, screenshot, phone
 ) -> None:
     token = httpx.post(
         stack.gateway_url + "/auth/login", json={"apiKey": stack.operator_key}, timeout=10
     ).json()
-    page = open_dashboard("/app/customers", token=token)
+    page = open_dashboard("/app/customers", token=token, phone=phone)
     new_id = f"ops-{uuid.uuid4().hex[:8]}"
     page.fill("#newUserId", new_id)
     page.fill("#newPerDay", "5000")
@@ -451,7 +457,7 @@ def test_operators_manage_customers_and_see_any_customer_s_console(
     row.locator("input[name=amount]").fill("50000")
     row.get_by_test_id("top-up").click()
     expect(row).to_contain_text("₩50,000")
-    screenshot(page, "console-desktop-customers")
+    shot(screenshot, page, "customers", phone)
 
     # Any customer's console: the operator sees the test customer's reservations.
     page.get_by_test_id("customer-search").fill(customer.user_id)
@@ -464,9 +470,151 @@ def test_operators_manage_customers_and_see_any_customer_s_console(
     expect(page.locator(mine)).to_be_visible()
     page.get_by_test_id("nav-billing").click()
     expect(page.get_by_test_id("available")).to_contain_text("₩")
-    screenshot(page, "console-desktop-operator-acting")
+    shot(screenshot, page, "operator-acting", phone)
     page.get_by_test_id("stop-acting").click()
     expect(page.get_by_test_id("acting-banner")).to_have_count(0)
+
+
+def dashed(national: str) -> str:
+    """010-2345-6789, 02-2345-6789: a number as a customer types it."""
+    if national.startswith("02"):
+        return f"02-{national[2:-4]}-{national[-4:]}"
+    return f"{national[:3]}-{national[3:-4]}-{national[-4:]}"
+
+
+@pytest.mark.parametrize("phone", SIZES)
+def test_sender_numbers_are_registered_verified_with_their_code_used_and_deleted(
+    open_dashboard, stack, screenshot, page_problems, phone
+) -> None:
+    """발신번호 사전등록 in the console: the form refuses a callback number that is not a
+    verified sender and links to its registration; the code the carrier delivered is
+    typed back (a wrong one first); back in the form, kept as it was, the reservation is
+    accepted. Another number, waiting for an operator, is deleted."""
+    page_problems.allow(r"^422 POST /msgReqs$", r"^422 POST /senders/[0-9a-f-]+/verify$")
+    _, token = other_customer(stack, amount=10_000)
+    number, landline = new_mobile(), new_landline()
+    page = open_dashboard("/app/reservations/new", phone=phone, token=token)
+    title = f"From my own number {uuid.uuid4().hex[:6]}"
+    fill_form(page, recipients=["010-7760-0001"], title=title)
+    page.fill("#callbackNum", dashed(number))
+    page.get_by_test_id("submit").click()
+    callback = page.locator("#callbackNum")
+    expect(callback).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("error-callbackNum")).to_have_text(
+        "This number is not one of your verified sender numbers."
+    )
+    described = (callback.get_attribute("aria-describedby") or "").split()
+    assert described == ["error-callbackNum", "callbackNum-register"], described
+    register = page.locator("#callbackNum-register a")
+    expect(register).to_have_text(f"Register {dashed(number)} as a sender number")
+    shot(screenshot, page, "form-sender-not-verified", phone)
+    register.click()
+
+    expect(page).to_have_url(re.compile(r"/app/senders\?number="))
+    expect(page.locator("#senderNumber")).to_have_value(dashed(number))
+    page.get_by_test_id("register-sender").click()
+    expect(page.get_by_test_id("sender-notice")).to_have_text(
+        f"{dashed(number)} is registered: a code is on its way to it. Enter it below."
+    )
+    row = page.locator(f'[data-test=sender-row][data-number="{number}"]')
+    expect(row).to_have_attribute("data-state", "code")
+    expect(row.get_by_test_id("sender-status")).to_have_text("Pending")
+    code_input = row.get_by_test_id("sender-code")
+    expect(code_input).to_be_focused()
+    with httpx.Client(base_url=stack.url("carrier"), timeout=10) as carrier:
+        code = code_sent_to(carrier, number)
+    detail = row.get_by_test_id("sender-detail")
+    expect(detail).to_contain_text("5 tries left.")
+    # The page follows the code until the carrier reported it delivered.
+    expect(detail).to_contain_text("A code was delivered to this number", timeout=30_000)
+
+    code_input.fill(f"{(int(code) + 1) % 10**6:06d}")
+    row.get_by_test_id("verify-sender").click()
+    expect(code_input).to_have_attribute("aria-invalid", "true")
+    error = page.locator(f"#{code_input.get_attribute('aria-describedby')}")
+    expect(error).to_have_text("Wrong code: 4 tries left.")
+    shot(screenshot, page, "senders-wrong-code", phone)
+    code_input.fill(f"{code[:3]} {code[3:]}")  # as read off the phone
+    row.get_by_test_id("verify-sender").click()
+    expect(row.get_by_test_id("sender-status")).to_have_text("Verified")
+    expect(row.get_by_test_id("sender-row-notice")).to_have_text(
+        f"{dashed(number)} is verified: you can send from it now."
+    )
+    expect(row.get_by_test_id("sender-detail")).to_contain_text("Verified with a code on")
+    no_overflow(page, "/app/senders")
+    shot(screenshot, page, "senders-verified", phone)
+
+    # Back to the form, as it was left; now it is accepted.
+    page.get_by_test_id("back-to-form").get_by_role("link").click()
+    expect(page.locator("#msgTitle")).to_have_value(title)
+    expect(page.locator("#callbackNum")).to_have_value(dashed(number))
+    page.get_by_test_id("submit").click()
+    expect(page).to_have_url(re.compile(r"/app/reservations\?created="))
+    reservation_id = page.url.split("created=", 1)[1].split("&", 1)[0]
+    bearer = {"Authorization": f"Bearer {token['accessToken']}"}
+    reserved = httpx.get(
+        f"{stack.gateway_url}/msgReqs/{reservation_id}", headers=bearer, timeout=10
+    )
+    assert reserved.json()["callbackNum"] == number
+
+    # A landline that cannot receive a code waits for an operator; this one is deleted.
+    page.get_by_test_id("nav-senders").click()
+    page.fill("#senderNumber", dashed(landline))
+    page.get_by_test_id("verify-by-operator").check()
+    page.get_by_test_id("register-sender").click()
+    waiting = page.locator(f'[data-test=sender-row][data-number="{landline}"]')
+    expect(waiting).to_have_attribute("data-state", "awaiting")
+    expect(waiting.get_by_test_id("sender-detail")).to_contain_text("operator’s approval")
+    waiting.get_by_test_id("delete-sender").click()
+    waiting.get_by_test_id("delete-sender-confirm").click()
+    expect(page.get_by_test_id("sender-notice")).to_have_text(f"{dashed(landline)} is deleted.")
+    expect(waiting).to_have_count(0)
+    listed = httpx.get(f"{stack.gateway_url}/senders", headers=bearer, timeout=10).json()["items"]
+    assert sorted(s["number"] for s in listed) == sorted(["0212345678", number]), listed
+    shot(screenshot, page, "senders", phone)
+
+
+@pytest.mark.parametrize("phone", SIZES)
+def test_an_operator_approves_a_customer_s_sender_number_with_a_note(
+    open_dashboard, stack, screenshot, phone
+) -> None:
+    """A number that cannot receive a code waits for an operator: in the customer's
+    console ("View as"), the operator approves it with what was checked."""
+    user_id, token = other_customer(stack, amount=0)
+    landline = new_landline()
+    bearer = {"Authorization": f"Bearer {token['accessToken']}"}
+    created = httpx.post(
+        f"{stack.gateway_url}/senders",
+        json={"number": landline, "verifyBy": "operator"},
+        headers=bearer,
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    operator = httpx.post(
+        stack.gateway_url + "/auth/login", json={"apiKey": stack.operator_key}, timeout=10
+    ).json()
+    page = open_dashboard("/app/customers", token=operator, phone=phone)
+    page.get_by_test_id("customer-search").fill(user_id)
+    page.get_by_role("button", name="Search").click()
+    page.locator(f'[data-test=customer-row][data-user-id="{user_id}"]').get_by_test_id(
+        "view-as"
+    ).click()
+    expect(page.get_by_test_id("acting-banner")).to_contain_text(user_id)
+    page.get_by_test_id("nav-senders").click()
+    row = page.locator(f'[data-test=sender-row][data-number="{landline}"]')
+    expect(row).to_have_attribute("data-state", "awaiting")
+    expect(page.get_by_test_id("sender-row")).to_have_count(2)  # theirs only
+    row.get_by_test_id("approve-note").fill("subscription certificate checked")
+    row.get_by_test_id("approve-sender").click()
+    expect(row.get_by_test_id("sender-status")).to_have_text("Verified")
+    expect(row.get_by_test_id("sender-note")).to_have_text("Note: subscription certificate checked")
+    expect(row.get_by_test_id("sender-detail")).to_contain_text("Approved by an operator on")
+    no_overflow(page, "/app/senders (an operator in a customer's console)")
+    shot(screenshot, page, "operator-senders", phone)
+    sender = httpx.get(
+        f"{stack.gateway_url}/senders/{created.json()['id']}", headers=bearer, timeout=10
+    ).json()
+    assert (sender["status"], sender["method"]) == ("verified", "operator"), sender
 
 
 # --- scheduled work, resend, timeline -------------------------------------------------
@@ -508,11 +656,12 @@ def test_upcoming_by_day_reschedule_and_cancel(open_dashboard, api, screenshot, 
     )
 
 
+@pytest.mark.parametrize("phone", SIZES)
 def test_resend_to_the_failed_numbers_and_a_message_s_timeline(
-    open_dashboard, failed_one, screenshot
+    open_dashboard, failed_one, screenshot, phone
 ) -> None:
     rid = failed_one["reservationId"]
-    page = open_dashboard(f"/app/reservations/{rid}")
+    page = open_dashboard(f"/app/reservations/{rid}", phone=phone)
     failed = page.locator("[data-test=message-row][data-seq='1']")
     failed.get_by_test_id("timeline-toggle").click()
     timeline = page.get_by_test_id("message-timeline")
@@ -523,7 +672,7 @@ def test_resend_to_the_failed_numbers_and_a_message_s_timeline(
     expect(steps.nth(1).get_by_test_id("carrier-msg-id")).not_to_be_empty()
     expect(steps.nth(2)).to_have_attribute("data-step", "failedReport")
     expect(steps.nth(2)).to_contain_text("3001 · Handset unreachable")
-    screenshot(page, "console-desktop-timeline")
+    shot(screenshot, page, "timeline", phone)
 
     page.get_by_test_id("resend-failed").click()
     expect(page).to_have_url(re.compile(rf"/app/reservations/new\?resend={rid}"))
@@ -561,6 +710,13 @@ def test_korean_when_the_browser_prefers_it_and_a_switch_in_the_header(
     page.get_by_test_id("new-template").click()
     page.get_by_test_id("save-template").click()
     expect(page.get_by_test_id("error-name")).to_have_text("필수 항목입니다.")
+
+    # The sender numbers, in Korean too.
+    page.get_by_test_id("nav-senders").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("발신번호")
+    verified = page.locator('[data-test=sender-row][data-number="0212345678"]')
+    expect(verified.get_by_test_id("sender-status")).to_have_text("인증 완료")
+    expect(verified.get_by_test_id("sender-number")).to_have_text("02-1234-5678")
 
     page.get_by_test_id("locale").select_option("en")
     expect(page.get_by_test_id("nav-reservations")).to_have_text("Reservations")

@@ -20,6 +20,14 @@ function lead(seconds) {
   return t(`units.${unit}`, { n: value }, value)
 }
 
+// How long to wait, rounded up to what a person reads: seconds, minutes, hours.
+function waitFor(seconds) {
+  const s = Math.max(1, Math.ceil(seconds))
+  if (s < 120) return t('units.s', { n: s }, s)
+  if (s < 7200) return t('units.min', { n: Math.ceil(s / 60) }, Math.ceil(s / 60))
+  return t('units.h', { n: Math.ceil(s / 3600) }, Math.ceil(s / 3600))
+}
+
 // One error of a 422 body, said for the customer.
 export function sayError(error) {
   const type = error?.type
@@ -65,6 +73,16 @@ export function sayError(error) {
       return t('errors.dateInvalid')
     case 'period_reversed':
       return t('errors.periodReversed')
+    case 'sender_not_verified':
+      return t('errors.senderNotVerified')
+    case 'wrong_code': {
+      // The tries left: from ctx when the server gives it, else from its message.
+      const said = /(\d+) attempts? left/.exec(String(error.msg ?? ''))
+      const left = Number.isInteger(ctx.attemptsLeft) ? ctx.attemptsLeft : said ? Number(said[1]) : null
+      return left === null ? t('errors.wrongCodeOnly') : t('errors.wrongCode', { n: left }, left)
+    }
+    case 'string_pattern_mismatch':
+      return ctx.pattern === '^[0-9]{6}$' ? t('errors.sixDigits') : cleanMessage(error.msg)
     default:
       return cleanMessage(error?.msg)
   }
@@ -122,8 +140,19 @@ export function detailLines(status, body) {
   return lines
 }
 
-// One line for a failed call, for the places that show a single message.
-export function describe(status, body) {
+// The 409 codes of sender numbers (POST /senders and its verification), each said.
+const SENDER_CONFLICTS = {
+  sender_exists: 'senderExists',
+  already_verified: 'alreadyVerified',
+  too_many_codes: 'tooManyCodes',
+  no_code: 'noCode',
+  code_expired: 'codeExpired',
+  too_many_attempts: 'tooManyAttempts',
+}
+
+// One line for a failed call, for the places that show a single message; `retryAfter`
+// a 429's Retry-After (seconds).
+export function describe(status, body, retryAfter = null) {
   if (status === 0) return t('errors.unreachable')
   if (status === 402 && typeof body?.required === 'number') {
     return t('errors.balance', { available: won(body.available), required: won(body.required) })
@@ -134,7 +163,9 @@ export function describe(status, body) {
   if (status === 409 && body?.code === 'illegal_transition') {
     return t('errors.illegalTransition', { status: te(`status.${body.status}`) ? t(`status.${body.status}`) : body.status })
   }
+  if (status === 409 && SENDER_CONFLICTS[body?.code]) return t(`errors.${SENDER_CONFLICTS[body.code]}`)
   if (status === 429 && typeof body?.quota === 'number') return t('errors.quota', { quota: body.quota })
+  if (status === 429 && typeof retryAfter === 'number' && retryAfter > 0) return t('errors.retryIn', { wait: waitFor(retryAfter) })
   const detail = body?.detail
   if (typeof detail === 'string') return detail
   if (Array.isArray(detail) && detail.length) {
@@ -167,3 +198,9 @@ export function formErrors(error) {
 
 export const hasErrors = (errors) =>
   Boolean(errors && (errors.general.length || Object.keys(errors.fields).length || Object.keys(errors.items).length))
+
+// Whether a failed call's 422 names `field` (of the body) with an error of `type`, e.g.
+// a callbackNum that is not a verified sender number.
+export const hasErrorType = (error, field, type) =>
+  Array.isArray(error?.body?.detail) &&
+  error.body.detail.some((e) => e?.type === type && Array.isArray(e.loc) && e.loc[0] === 'body' && e.loc[1] === field)

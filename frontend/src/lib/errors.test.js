@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { afterEach, test } from 'vitest'
-import { describe, detailLines, fieldErrors, formErrors, itemMessage, sayError } from './errors.js'
+import { describe, detailLines, fieldErrors, formErrors, hasErrorType, itemMessage, sayError } from './errors.js'
 import { setLocale } from './i18n.js'
 
 afterEach(() => setLocale('en'))
@@ -81,4 +81,29 @@ test('a 402 names the balance and the price in won', () => {
 
 test('an unknown error type is shown as the server wrote it', () => {
   assert.equal(sayError({ type: 'value_error', msg: 'Value error, is odd' }), 'is odd')
+})
+
+test('sender numbers: each refusal in the customer\'s words, in both languages', () => {
+  assert.equal(describe(409, { detail: 'x', code: 'sender_exists', id: 's' }), 'This number is registered already: see it in the list.')
+  assert.equal(describe(409, { detail: 'x', code: 'too_many_codes' }), 'Too many codes were sent to this number: ask an operator to approve it.')
+  assert.equal(describe(409, { detail: 'x', code: 'too_many_attempts' }), 'The code was entered wrong too often: send a new one.')
+  assert.equal(describe(429, { detail: 'ask again in 42 s' }, 42), 'Too many requests: try again in 42 seconds.')
+  assert.equal(describe(429, { detail: 'ask again in 7000 s' }, 7000), 'Too many requests: try again in 117 minutes.')
+  assert.equal(describe(429, { detail: 'ask again in 86000 s' }, 86000), 'Too many requests: try again in 24 hours.')
+  assert.equal(describe(429, {}), 'Too many requests: wait a moment and try again.')
+  assert.equal(sayError({ type: 'wrong_code', msg: 'wrong code: 1 attempts left' }), 'Wrong code: 1 try left.')
+  assert.equal(sayError({ type: 'wrong_code', msg: 'falsch', ctx: { attemptsLeft: 2 } }), 'Wrong code: 2 tries left.')
+  assert.equal(sayError({ type: 'wrong_code', msg: 'wrong code' }), 'Wrong code.')
+  assert.equal(sayError({ type: 'string_pattern_mismatch', msg: "String should match pattern '^[0-9]{6}$'", ctx: { pattern: '^[0-9]{6}$' } }), 'Enter the 6 digits sent to the number.')
+  assert.equal(sayError({ type: 'sender_not_verified', msg: 'x' }), 'This number is not one of your verified sender numbers.')
+  setLocale('ko')
+  assert.equal(describe(409, { detail: 'x', code: 'code_expired' }), '인증번호가 만료되었습니다. 새 인증번호를 받아 주세요.')
+  assert.equal(sayError({ type: 'wrong_code', msg: 'wrong code: 3 attempts left' }), '인증번호가 틀렸습니다. 3번 더 입력할 수 있습니다.')
+})
+
+test('a 422 is known by the type of one field\'s error', () => {
+  const error = { status: 422, body: { detail: [{ loc: ['body', 'callbackNum'], type: 'sender_not_verified' }] } }
+  assert.equal(hasErrorType(error, 'callbackNum', 'sender_not_verified'), true)
+  assert.equal(hasErrorType(error, 'dstNum', 'sender_not_verified'), false)
+  assert.equal(hasErrorType({ status: 402, body: { detail: 'short' } }, 'callbackNum', 'sender_not_verified'), false)
 })

@@ -6,10 +6,12 @@ import { describe, fieldErrors } from './errors.js'
 import { endSession, session } from './session.js'
 
 export class ApiError extends Error {
-  constructor(status, body) {
-    super(describe(status, body))
+  // `retryAfter`: a 429's Retry-After header, in seconds.
+  constructor(status, body, retryAfter = null) {
+    super(describe(status, body, retryAfter))
     this.status = status
     this.body = body
+    this.retryAfter = retryAfter
   }
 
   get fieldErrors() {
@@ -37,17 +39,19 @@ export function actingQuery(path, query) {
   return { userId: session.actingFor, ...(query || {}) }
 }
 
-function actingBody(path, body) {
-  if (!session.actingFor || session.role !== 'operator' || path.startsWith('/auth')) return body
+function actingBody(path, body, claim) {
+  if (!claim || !session.actingFor || session.role !== 'operator' || path.startsWith('/auth')) return body
   if (!body || typeof body !== 'object' || Array.isArray(body) || body.userId) return body
   return { ...body, userId: session.actingFor }
 }
 
 async function send(method, path, options = {}) {
-  const { raw, contentType, accept = 'application/json' } = options
+  // `claim: false`: a body that names no customer (an action on a resource of theirs, by
+  // its id): not given the acting operator's userId.
+  const { raw, contentType, accept = 'application/json', claim = true } = options
   const reads = method === 'GET' || method === 'DELETE'
   const query = reads ? actingQuery(path, options.query) : options.query
-  const body = reads ? options.body : actingBody(path, options.body)
+  const body = reads ? options.body : actingBody(path, options.body, claim)
   const headers = { Accept: accept }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (raw !== undefined) headers['Content-Type'] = contentType || 'text/plain'
@@ -70,6 +74,11 @@ async function send(method, path, options = {}) {
   return response
 }
 
+function retryAfter(response) {
+  const value = Number.parseInt(response.headers?.get?.('Retry-After') ?? '', 10)
+  return Number.isFinite(value) && value >= 0 ? value : null
+}
+
 async function readJson(response) {
   const text = await response.text()
   if (!text) return null
@@ -84,7 +93,7 @@ async function readJson(response) {
 export async function request(method, path, options = {}) {
   const response = await send(method, path, options)
   const data = await readJson(response)
-  if (!response.ok) throw new ApiError(response.status, data)
+  if (!response.ok) throw new ApiError(response.status, data, retryAfter(response))
   return data
 }
 

@@ -19,6 +19,9 @@ vi.mock('./api.js', () => ({
 vi.mock('../billing/api.js', () => ({ getQuote: vi.fn(async () => ({ required: 26, available: 1000, sufficient: true })) }))
 vi.mock('../templates/api.js', () => ({ listTemplates: vi.fn(async () => ({ items: [], total: 0 })) }))
 vi.mock('../messages/api.js', () => ({ listMessages: vi.fn() }))
+vi.mock('../senders/api.js', () => ({
+  listSenders: vi.fn(async () => ({ items: [{ id: 's-1', number: '0212345678', status: 'verified' }], total: 1 })),
+}))
 
 const api = await import('./api.js')
 const { default: NewReservationPage } = await import('./NewReservationPage.vue')
@@ -117,4 +120,46 @@ test('the picker\'s minimum is the server\'s now plus its lead time', async () =
   expect(earliest - Date.now()).toBeGreaterThan(9 * 60_000) // 600 s of lead time
   expect(earliest - Date.now()).toBeLessThan(12 * 60_000)
   expect(wrapper.find('[data-test=reserve-hint]').text()).toContain('at least 10 minutes ahead')
+})
+
+test('the verified sender numbers are offered; one that is not is offered for registration', async () => {
+  api.createReservation.mockRejectedValueOnce(
+    new ApiError(422, {
+      detail: [{ loc: ['body', 'callbackNum'], type: 'sender_not_verified', msg: 'not a verified sender: POST /senders', input: '02-9999-0000' }],
+    }),
+  )
+  const { wrapper, router } = await mountPage(NewReservationPage, { at: '/app/reservations/new', attachTo: document.body })
+  expect(wrapper.findAll('#senderNumbers option').map((o) => o.attributes('value'))).toEqual(['02-1234-5678'])
+  expect(wrapper.find('#callbackNum').attributes('list')).toBe('senderNumbers')
+  await fill(wrapper)
+  await wrapper.find('#callbackNum').setValue('02-9999-0000')
+  await wrapper.find('#msgTitle').setValue('Kept while away')
+  await wrapper.find('form').trigger('submit')
+  await flushPromises()
+  const callback = wrapper.find('#callbackNum')
+  const described = callback.attributes('aria-describedby').split(' ')
+  expect(described).toEqual(['error-callbackNum', 'callbackNum-register'])
+  expect(wrapper.find('#error-callbackNum').text()).toBe('This number is not one of your verified sender numbers.')
+  const link = wrapper.find('#callbackNum-register a')
+  expect(link.text()).toBe('Register 02-9999-0000 as a sender number')
+  expect(link.attributes('href')).toBe('/app/senders?number=02-9999-0000')
+
+  // Away to register it and back: the form is as it was, with the number now verified.
+  await router.push(link.attributes('href'))
+  wrapper.unmount()
+  const { hasDraft } = await import('./draft.js')
+  expect(hasDraft()).toBe(true)
+  const back = await mountPage(NewReservationPage, { at: '/app/reservations/new?draft=1&callbackNum=02-9999-0000' })
+  expect(back.wrapper.find('#msgTitle').element.value).toBe('Kept while away')
+  expect(back.wrapper.find('#callbackNum').element.value).toBe('02-9999-0000')
+  expect(hasDraft()).toBe(false)
+  back.wrapper.unmount()
+})
+
+test('an empty form left for the sender numbers keeps no draft', async () => {
+  const { wrapper, router } = await mountPage(NewReservationPage, { at: '/app/reservations/new' })
+  await router.push({ name: 'senders' })
+  const { hasDraft } = await import('./draft.js')
+  expect(hasDraft()).toBe(false)
+  wrapper.unmount()
 })

@@ -1,11 +1,12 @@
-import { actingQuery, downloadCsv, get, patch, post } from '../lib/http.js'
+import { actingQuery, downloadCsv, get, post, request } from '../lib/http.js'
 
 // Commands go to the reservation service; reads come from the monitoring read model.
 export const createReservation = (body) => post('/msgReqs', body)
 export const getReservation = (id) => get(`/msgReqs/${id}`)
 export const cancelReservation = (id) => post(`/msgReqs/${id}/cancel`)
 // A new due time, before the cut-off; the rules of a new reservation apply.
-export const rescheduleReservation = (id, reserveDt) => patch(`/msgReqs/${id}`, { reserveDt })
+// Its body is strict (no userId): an operator acting for the customer sends none.
+export const rescheduleReservation = (id, reserveDt) => request('PATCH', `/msgReqs/${id}`, { body: { reserveDt }, claim: false })
 // The public rules: lead time, cut-off, horizon, advertising hours, sizes.
 export const getRules = () => get('/msgReqs/rules')
 
