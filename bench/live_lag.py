@@ -91,7 +91,7 @@ async def create(
         started = time.monotonic()
         for n in range(count):
             await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
-            prefix = uuid.uuid4().int % 90 + 10
+            prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
             response = await api.post(
                 "/msgReqs",
                 json={

@@ -20,7 +20,7 @@ AD_CONTENT = "(광고) 봄맞이 할인 안내 무료거부 080-123-4567"
 
 def numbers(count: int) -> list[str]:
     """Distinct numbers the carrier simulator delivers (none ends in 0000)."""
-    prefix = uuid.uuid4().int % 9000 + 1000
+    prefix = uuid.uuid4().int % 4000 + 6000  # 0106..0109: 01059[7-9] is no number
     return [f"010-{prefix}-{i:03d}1" for i in range(count)]
 
 

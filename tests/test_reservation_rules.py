@@ -37,7 +37,7 @@ def client(stack: Stack) -> Iterator[httpx.Client]:
 
 def numbers(count: int) -> list[str]:
     """Distinct 010 numbers ending in 1 (the carrier simulator fails those in 0000)."""
-    prefix = uuid.uuid4().int % 9000 + 1000
+    prefix = uuid.uuid4().int % 4000 + 6000  # 0106..0109: 01059[7-9] is no number
     return [f"010{prefix:04d}{i:03d}1" for i in range(count)]
 
 

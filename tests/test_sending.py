@@ -23,7 +23,7 @@ FINAL = {"completed", "partially_failed", "failed", "cancelled"}
 def numbers(count: int, *, failing: frozenset[int] | set[int] = frozenset()) -> list[str]:
     """Distinct 010 numbers; those at `failing` indexes (< 100) end in 0000, which the
     carrier simulator fails with code 3001. The others end in 1."""
-    prefix = uuid.uuid4().int % 90 + 10
+    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
     return [
         f"010{prefix:02d}{i:02d}0000" if i in failing else f"010{prefix:02d}{i:05d}1"
         for i in range(count)

@@ -54,7 +54,7 @@ class Outcome:
 
 def numbers(count: int) -> list[str]:
     """Distinct 010 numbers ending in 1 (delivered by the simulators)."""
-    prefix = uuid.uuid4().int % 90 + 10
+    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
     return [f"010{prefix:02d}{i:05d}1" for i in range(count)]
 
 
