@@ -1,5 +1,9 @@
 """`/openapi.json` and `/docs`: one document for the whole public API (the gateway's
-own routes and every service's public ones, see `openapi.py`) and its Swagger UI."""
+own routes and every service's public ones, see `openapi.py`) and its Swagger UI.
+
+Swagger UI's files come with the dashboard (`frontend/dist/swagger-ui`, copied from the
+swagger-ui-dist package by its build), never from a CDN: the page works offline.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from msgplat.gateway.api.deps import OpenApiMergerDep, ProxyDep
 
 router = APIRouter(include_in_schema=False)
 
+SWAGGER_UI = "/swagger-ui"
+
 
 @router.get("/openapi.json")
 async def openapi(merger: OpenApiMergerDep, proxy: ProxyDep) -> dict[str, Any]:
@@ -21,4 +27,10 @@ async def openapi(merger: OpenApiMergerDep, proxy: ProxyDep) -> dict[str, Any]:
 
 @router.get("/docs")
 async def docs() -> HTMLResponse:
-    return get_swagger_ui_html(openapi_url="/openapi.json", title="Message platform API")
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="Message platform API",
+        swagger_js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER_UI}/swagger-ui.css",
+        swagger_favicon_url=f"{SWAGGER_UI}/favicon-32x32.png",
+    )
