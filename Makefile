@@ -44,6 +44,8 @@ test: $(STAMP) lint typecheck frontend
 docs: $(STAMP)
 	$(BIN)/python -m msgplat.devstack.eventdocs > docs/events.md.tmp
 	mv docs/events.md.tmp docs/events.md
+	$(BIN)/python -m msgplat.devstack.asyncapi > docs/asyncapi.yaml.tmp
+	mv docs/asyncapi.yaml.tmp docs/asyncapi.yaml
 	$(BIN)/python -m msgplat.devstack.settingsdocs --readme README.md
 
 bench: $(STAMP)
