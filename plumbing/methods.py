@@ -14,12 +14,16 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import Scope
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# The name of a route that only refuses its methods (plumbing/read_only.py): not listed.
+REFUSING = "refuses-method"
 
 
 def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
     """The methods that the routes of `routes` take at the path of `scope`."""
     found: dict[str, list[str]] = {}  # path template -> its methods, in routing order
     for route in _each(routes):
+        if getattr(route, "name", None) == REFUSING:
+            continue
         for method in METHODS:
             if route.matches({**scope, "method": method})[0] is Match.FULL:
                 found.setdefault(getattr(route, "path", ""), []).append(method)

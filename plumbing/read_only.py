@@ -12,6 +12,7 @@ from typing import NoReturn
 from fastapi import APIRouter
 
 from msgplat.plumbing.errors import MethodNotAllowed
+from msgplat.plumbing.methods import REFUSING
 
 WRITES = ["POST", "PUT", "PATCH", "DELETE"]
 
@@ -23,5 +24,10 @@ def refuse_writes(router: APIRouter, path: str, how: str) -> None:
         raise MethodNotAllowed(["GET"], f"{router.prefix}{path} is read-only: {how}")
 
     router.add_api_route(
-        path, read_only, methods=WRITES, include_in_schema=False, response_model=None
+        path,
+        read_only,
+        methods=WRITES,
+        include_in_schema=False,
+        response_model=None,
+        name=REFUSING,
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from pydantic import Field
 
 from msgplat.plumbing.api import ApiDatetime, ApiInput
@@ -19,6 +19,7 @@ from msgplat.plumbing.errors import (
     TooManyRequests,
     install_error_handlers,
 )
+from msgplat.plumbing.read_only import refuse_writes
 from msgplat.plumbing.responses import ErrorBody, ValidationErrorBody
 
 
@@ -126,3 +127,30 @@ async def test_a_422_has_its_code_and_the_framework_shape() -> None:
     assert response.json()["code"] == "request_invalid"
     body = ValidationErrorBody.model_validate(response.json())
     assert [(e.loc, e.type) for e in body.detail] == [(["body", "count"], "greater_than_equal")]
+
+
+async def test_allow_lists_the_methods_of_the_path_not_a_refusing_route() -> None:
+    """`Allow` names what the path takes: `/items/special` (GET) does not list the
+    `DELETE` of `/items/{name}`, nor the writes its read-only route refuses."""
+    router = APIRouter(prefix="/items")
+    refuse_writes(router, "/special", "it is the platform's")
+
+    @router.get("/special")
+    async def special() -> dict[str, Any]:
+        return {}
+
+    @router.delete("/{name}")
+    async def remove(name: str) -> dict[str, Any]:
+        return {}
+
+    service = FastAPI()
+    install_error_handlers(service)
+    service.include_router(router)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service), base_url="http://test"
+    ) as client:
+        options = await client.options("/items/special")
+        put = await client.put("/items/special")
+    assert (options.status_code, options.headers["Allow"]) == (405, "GET")
+    assert (put.status_code, put.headers["Allow"]) == (405, "GET")
+    assert "it is the platform's" in put.json()["detail"]
