@@ -16,7 +16,12 @@ from msgplat.plumbing.caller import USER_ID_PATTERN
 class Login(ApiInput):
     """Either userId and password (the dashboard) or an API key, for a token."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [{"required": ["userId", "password"]}, {"required": ["apiKey"]}]
+        },
+    )
 
     user_id: str | None = Field(default=None, min_length=1, max_length=64)
     password: str | None = Field(default=None, min_length=1, max_length=200)

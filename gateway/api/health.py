@@ -18,7 +18,10 @@ async def live() -> dict[str, str]:
     return {"status": "live"}
 
 
-@router.get("/health/ready")
+@router.get(
+    "/health/ready",
+    responses={503: {"description": "Not ready: the gateway's own database does not answer"}},
+)
 async def ready(proxy: ProxyDep, authenticator: AuthenticatorDep) -> JSONResponse:
     """200 when the gateway can serve: its own database answers. The body lists each
     service's state too, but a service that is down does not take the gateway out of
