@@ -16,10 +16,18 @@ from msgplat.plumbing.caller import USER_ID_PATTERN
 class Login(ApiInput):
     """Either userId and password (the dashboard) or an API key, for a token."""
 
+    # As the route reads it: an apiKey (then userId and password are not looked at), or
+    # both userId and password; null is as absent.
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "oneOf": [{"required": ["userId", "password"]}, {"required": ["apiKey"]}]
+            "anyOf": [
+                {"required": ["apiKey"], "properties": {"apiKey": {"type": "string"}}},
+                {
+                    "required": ["userId", "password"],
+                    "properties": {"userId": {"type": "string"}, "password": {"type": "string"}},
+                },
+            ]
         },
     )
 
