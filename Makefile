@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean docs frontend
+.PHONY: run test lint typecheck bench clean docs frontend events
 
 # msgplat with its dev tools, and the test helpers (testsupport/: never in an image).
 $(STAMP): pyproject.toml testsupport/pyproject.toml
@@ -30,6 +30,11 @@ frontend: frontend/dist/index.html
 run: $(STAMP) frontend
 	$(BIN)/python -m msgplat.devstack
 
+# The events on the topics, decoded (devstack/events.py), e.g.
+# `make events ARGS="--from-beginning --type ReservationRequested"`.
+events: $(STAMP)
+	$(BIN)/python -m msgplat.devstack.events tail $(ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -44,6 +49,8 @@ test: $(STAMP) lint typecheck frontend
 docs: $(STAMP)
 	$(BIN)/python -m msgplat.devstack.eventdocs > docs/events.md.tmp
 	mv docs/events.md.tmp docs/events.md
+	$(BIN)/python -m msgplat.devstack.asyncapi > docs/asyncapi.yaml.tmp
+	mv docs/asyncapi.yaml.tmp docs/asyncapi.yaml
 	$(BIN)/python -m msgplat.devstack.settingsdocs --readme README.md
 
 bench: $(STAMP)

@@ -22,7 +22,7 @@ import annotated_types
 from pydantic import AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
 
-from msgplat.contracts.events import CATALOGUE
+from msgplat.contracts.events import CATALOGUE, versions
 from msgplat.contracts.topics import ALL_TOPICS, PRODUCERS
 from msgplat.devstack.services import SERVICES
 from msgplat.plumbing.envelope import MAX_EVENT_BYTES, Event, EventEnvelope
@@ -246,6 +246,28 @@ def render() -> str:
         "payload per event and version (`contracts/tests/golden/`) is replayed through",
         "every subscriber by `contracts/tests/test_golden_events.py`.",
         "",
+        "## Compatibility rules",
+        "",
+        "What a producer may change in an event without a new version (consumers running",
+        "the old code keep working, as they ignore what they do not know):",
+        "",
+        "- add an optional field, with a default that means what the event meant before;",
+        "- add an event type (no consumer subscribes to it until its code does);",
+        "- widen a documented bound only where every consumer handles the wider value.",
+        "",
+        "What needs a new version (`schema_version` + 1, with an upcast from the old one in",
+        "`Event.upcasts`, and a golden payload of each version):",
+        "",
+        "- remove or rename a field, or change its type or its meaning;",
+        "- make an optional field required, or narrow its values (a `Literal` loses one);",
+        "- change the key (always the reservation id) or the topic of an event.",
+        "",
+        "Consumers are deployed before producers write a new version: a consumer reads every",
+        "version listed under its event (older ones upcast); one newer than it knows is read",
+        "as its own, which is only safe because of the rules above. The same contract as",
+        "AsyncAPI 3.0: [`asyncapi.yaml`](asyncapi.yaml) (also served by the gateway at",
+        "`/asyncapi.yaml`), generated from the same catalogue.",
+        "",
         "## Events",
     ]
     seen_nested: list[type[BaseModel]] = []
@@ -257,7 +279,8 @@ def render() -> str:
             "",
             _doc(cls),
             "",
-            f"- Version: {cls.schema_version}",
+            f"- Version written: {cls.schema_version}; versions read: "
+            + ", ".join(map(str, versions(cls.event_type))),
             f"- Topic: `{cls.topic}`",
             f"- Producer: {PRODUCERS.get(cls.topic, 'unknown')}",
             f"- Consumers: {', '.join(map(str, consumers)) or 'none yet'}",

@@ -27,12 +27,15 @@ from msgplat.plumbing.errors import install_error_handlers
 from msgplat.plumbing.logging import configure_logging, get_logger
 from msgplat.plumbing.metrics import HttpMetricsMiddleware, metrics_router
 from msgplat.plumbing.middleware import RequestIdMiddleware
+from msgplat.plumbing.responses import error_responses
 from msgplat.plumbing.schema_gate import SchemaGate
 from msgplat.plumbing.tracing import TracingMiddleware, configure_tracing
 
 log = get_logger(__name__)
 
 TITLE = "Message reservation platform"
+# What the gateway's own operations may answer (they pass nothing on: no 503 or 504).
+OWN_RESPONSES = error_responses(400, 401, 403, 404, 413, 422, 429)
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -84,7 +87,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(
         metrics_router(lambda: [proxy.report_circuits], dependencies=[Depends(operator_identity)])
     )
-    for module in (auth, keys, customers, stream_tickets, health, docs):
+    for module in (auth, keys, customers, stream_tickets):
+        app.include_router(module.router, responses=OWN_RESPONSES)
+    for module in (health, docs):
         app.include_router(module.router)
     app.include_router(forward.router)  # the catch-all: last
     own = get_openapi(title=TITLE, version="1.0.0", routes=app.routes)

@@ -13,6 +13,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from msgplat.plumbing.errors import error_response
 from msgplat.plumbing.logging import get_logger
 
 log = get_logger(__name__)
@@ -23,14 +24,12 @@ class BodyTooLarge(Exception):
 
 
 def too_large(limit: int) -> JSONResponse:
-    return JSONResponse(
-        status_code=413,
+    return error_response(
+        413,
+        f"the request body is larger than the limit of {limit} bytes",
         # The rest of the body is not read: the connection cannot be reused.
         headers={"Connection": "close"},
-        content={
-            "detail": f"the request body is larger than the limit of {limit} bytes",
-            "limitBytes": limit,
-        },
+        limitBytes=limit,
     )
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
+
+from msgplat.plumbing.errors import error_response
 
 # Built files are named by content hash: they never change, so they are cached for good.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -30,14 +32,11 @@ class Dashboard:
         if wants_page and "." not in path.rsplit("/", 1)[-1] and index.is_file():
             return FileResponse(index, headers={"Cache-Control": "no-cache"})
         if path == "/" and not index.is_file():
-            return JSONResponse(
-                status_code=404,
-                content={
-                    "detail": f"the dashboard is not built ({self.root} has no index.html): "
-                    "run `make frontend`"
-                },
+            return error_response(
+                404,
+                f"the dashboard is not built ({self.root} has no index.html): run `make frontend`",
             )
-        return JSONResponse(status_code=404, content={"detail": f"no route for {path}"})
+        return error_response(404, f"no route for {path}")
 
     def _file(self, path: str) -> Path | None:
         relative = path.lstrip("/") or "index.html"

@@ -23,7 +23,7 @@ import certifi
 import httpx
 import structlog
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from purgatory import AsyncCircuitBreakerFactory
 from purgatory.domain.model import OpenedState
 from starlette.background import BackgroundTask
@@ -34,6 +34,7 @@ from msgplat.gateway.body_limit import BodyTooLarge
 from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing import tracing
 from msgplat.plumbing.caller import CALLER_HEADERS
+from msgplat.plumbing.errors import error_response
 from msgplat.plumbing.logging import current_correlation_id, get_logger
 from msgplat.plumbing.metrics import report_breaker
 from msgplat.plumbing.middleware import REQUEST_ID_HEADER
@@ -249,11 +250,9 @@ def _without_credentials(request: Request) -> httpx.QueryParams:
 
 
 def _unavailable(service: str, reason: str, retry_after: int, status: int = 503) -> Response:
-    return JSONResponse(
-        status_code=status,
+    return error_response(
+        status,
+        f"the {service} service {reason}; retry after {retry_after} s",
         headers={"Retry-After": str(retry_after)},
-        content={
-            "detail": f"the {service} service {reason}; retry after {retry_after} s",
-            "service": service,
-        },
+        service=service,
     )

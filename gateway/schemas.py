@@ -16,7 +16,20 @@ from msgplat.plumbing.caller import USER_ID_PATTERN
 class Login(ApiInput):
     """Either userId and password (the dashboard) or an API key, for a token."""
 
-    model_config = ConfigDict(extra="forbid")
+    # As the route reads it: an apiKey (then userId and password are not looked at), or
+    # both userId and password; null is as absent.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["apiKey"], "properties": {"apiKey": {"type": "string"}}},
+                {
+                    "required": ["userId", "password"],
+                    "properties": {"userId": {"type": "string"}, "password": {"type": "string"}},
+                },
+            ]
+        },
+    )
 
     user_id: str | None = Field(default=None, min_length=1, max_length=64)
     password: str | None = Field(default=None, min_length=1, max_length=200)

@@ -1,12 +1,14 @@
 """Errors a route raises, answered in one shape across every service.
 
 422 bodies use FastAPI's own shape (`detail: [{loc, msg, type, input}]`), so a
-client handles the framework's validation errors and ours the same way.
+client handles the framework's validation errors and ours the same way. Every body has
+a stable `code` (plumbing/responses.py: the shape, and how it is documented).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +16,10 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from msgplat.plumbing.methods import allowed_methods
+from msgplat.plumbing.responses import code_for
 
 MAX_ECHOED_INPUT = 100
 
@@ -90,6 +96,14 @@ class UnsupportedMediaType(Exception):
 
 
 @dataclass
+class MethodNotAllowed(Exception):
+    """405: the resource is there, not for this method; `Allow` lists the ones it takes."""
+
+    allow: list[str]
+    msg: str = "method not allowed"
+
+
+@dataclass
 class Conflict(Exception):
     msg: str
     code: str = "conflict"
@@ -108,7 +122,38 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+def error_response(
+    status: int,
+    detail: Any,
+    /,
+    *,
+    code: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """The one error body: `detail` for people, `code` for programs, then any `extra`."""
+    body = {"detail": detail, "code": code or code_for(status), **extra}
+    return JSONResponse(status_code=status, content=body, headers=headers)
+
+
+def invalid_fields(errors: list[FieldError], total: int | None = None) -> JSONResponse:
+    """A 422 naming each field."""
+    extra: dict[str, Any] = {}
+    if total is not None and total > len(errors):
+        extra["errorCount"] = total
+    return error_response(422, json_safe([e.as_dict() for e in errors]), **extra)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """The framework's own: no route (404), an undeclared method (405, with `Allow`
+        listing every method the path takes)."""
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.app.router.routes, request.scope))
+        return error_response(exc.status_code, exc.detail, headers=headers)
+
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         """FastAPI's 422, less pydantic's "Value error, " before the messages our own
@@ -120,52 +165,43 @@ def install_error_handlers(app: FastAPI) -> None:
                 error["msg"] = str(error.get("msg", "")).removeprefix("Value error, ")
                 error.pop("ctx", None)  # only the exception object, which has no JSON form
             errors.append(error)
-        return JSONResponse(
-            status_code=422, content={"detail": json_safe(jsonable_encoder(errors))}
-        )
+        return error_response(422, json_safe(jsonable_encoder(errors)))
 
     @app.exception_handler(RequestInvalid)
     async def _invalid(_: Request, exc: RequestInvalid) -> JSONResponse:
-        body: dict[str, Any] = {"detail": json_safe([e.as_dict() for e in exc.errors])}
-        if exc.total is not None and exc.total > len(exc.errors):
-            body["errorCount"] = exc.total
-        return JSONResponse(status_code=422, content=body)
+        return invalid_fields(exc.errors, exc.total)
 
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": f"{exc.what} not found"})
+        return error_response(404, f"{exc.what} not found")
 
     @app.exception_handler(Unauthorized)
     async def _unauthorized(_: Request, exc: Unauthorized) -> JSONResponse:
-        return JSONResponse(
-            status_code=401, headers={"WWW-Authenticate": "Bearer"}, content={"detail": exc.msg}
-        )
+        return error_response(401, exc.msg, headers={"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(Forbidden)
     async def _forbidden(_: Request, exc: Forbidden) -> JSONResponse:
-        body: dict[str, Any] = {"detail": exc.msg}
-        if exc.field:
-            body["loc"] = list(exc.field)
-        return JSONResponse(status_code=403, content=body)
+        extra: dict[str, Any] = {"loc": list(exc.field)} if exc.field else {}
+        return error_response(403, exc.msg, **extra)
 
     @app.exception_handler(TooManyRequests)
     async def _too_many(_: Request, exc: TooManyRequests) -> JSONResponse:
-        return JSONResponse(
-            status_code=429,
-            headers={"Retry-After": str(exc.retry_after_s)},
-            content={"detail": exc.msg, **exc.extra},
+        return error_response(
+            429, exc.msg, headers={"Retry-After": str(exc.retry_after_s)}, **exc.extra
         )
 
     @app.exception_handler(PaymentRequired)
     async def _payment_required(_: Request, exc: PaymentRequired) -> JSONResponse:
-        return JSONResponse(status_code=402, content={"detail": exc.msg, **exc.extra})
+        return error_response(402, exc.msg, **exc.extra)
 
     @app.exception_handler(UnsupportedMediaType)
     async def _unsupported_media_type(_: Request, exc: UnsupportedMediaType) -> JSONResponse:
-        return JSONResponse(status_code=415, content={"detail": exc.msg})
+        return error_response(415, exc.msg)
+
+    @app.exception_handler(MethodNotAllowed)
+    async def _method_not_allowed(_: Request, exc: MethodNotAllowed) -> JSONResponse:
+        return error_response(405, exc.msg, headers={"Allow": ", ".join(exc.allow)})
 
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return JSONResponse(
-            status_code=409, content={"detail": exc.msg, "code": exc.code, **exc.extra}
-        )
+        return error_response(409, exc.msg, code=exc.code, **exc.extra)

@@ -35,6 +35,7 @@ from msgplat.plumbing.logging import configure_logging, get_logger
 from msgplat.plumbing.metrics import HttpMetricsMiddleware, ScrapeHook, metrics_router
 from msgplat.plumbing.middleware import RequestIdMiddleware
 from msgplat.plumbing.outbox import OutboxRelay
+from msgplat.plumbing.responses import PUBLIC_RESPONSES
 from msgplat.plumbing.schema_gate import SchemaGate
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import PlumbingTables
@@ -281,8 +282,8 @@ def create_service_app(
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(metrics_router(lambda: runtime.scrape_hooks))
-    for router in routers:
-        app.include_router(router)
+    for router in routers:  # public behind the gateway: each documents what it may answer
+        app.include_router(router, responses=PUBLIC_RESPONSES)
     return app
 
 

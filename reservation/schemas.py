@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Self
 from uuid import UUID
 
 from pydantic import (
+    BeforeValidator,
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
@@ -23,6 +24,11 @@ from msgplat.plumbing.caller import ClaimedUserId
 # second spelling of `userId` (ApiModel's populate_by_name is for responses).
 _STRICT_NAMES = ConfigDict(extra="forbid", populate_by_name=False, validate_by_name=False)
 
+READ_ONLY = "Read-only: set by the server; ignored when sent"
+# The seed's id was a number (`id:=1`) or text (`id=1`): either is taken, as text.
+ReadOnlyText = Annotated[
+    str | None, BeforeValidator(lambda v: str(v) if isinstance(v, int | float) else v)
+]
 VariableName = Annotated[str, Field(min_length=1, max_length=50)]
 VariableValue = Annotated[str, Field(max_length=2000)]
 
@@ -81,6 +87,23 @@ class MsgReqCreate(ApiInput):
         "(instead of dstNum)",
     )
     callback_num: str = Field(min_length=1, max_length=30, description="The sender number")
+    reserve_qt: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="The quantity of the reservation, as a check: when given, it must equal "
+        "the number of recipients after duplicates are dropped (else a 422 naming it)",
+    )
+    # The seed's run book sends the reservation as its entity was, `id` and `status` too.
+    # They are the server's to set, so they are read-only: accepted and ignored (what
+    # OpenAPI's readOnly asks of a server), never stored, never part of the idempotency
+    # key's body; refusing them would break the run book for no safety gained.
+    id: ReadOnlyText = Field(
+        default=None, exclude=True, json_schema_extra={"readOnly": True}, description=READ_ONLY
+    )
+    status: str | None = Field(
+        default=None, exclude=True, json_schema_extra={"readOnly": True}, description=READ_ONLY
+    )
 
     @model_validator(mode="wrap")
     @classmethod

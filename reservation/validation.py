@@ -106,6 +106,9 @@ def validate(
     total = len(errors)
     recipient_list, extra = check_recipients(settings, cmd, errors)
     total += extra
+    if recipient_list is not None and not extra and (qt := quantity_error(cmd, recipient_list)):
+        errors.append(qt)
+        total += 1
     texts: list[str] | None = None
     msg_types: list[MsgType] | None = None
     if recipient_list is not None and names and content is not None:
@@ -142,6 +145,23 @@ def validate(
         recipients=recipient_list,
         texts=texts,
         msg_types=msg_types,
+    )
+
+
+def quantity_error(cmd: MsgReqCreate, recipients: RecipientList) -> FieldError | None:
+    """`reserveQt`, the seed's quantity of a reservation, is a check: when given, it must
+    be the number of recipients that will be sent to (each duplicate dropped)."""
+    count = len(recipients.numbers)
+    if cmd.reserve_qt is None or cmd.reserve_qt == count:
+        return None
+    dropped = recipients.duplicates_dropped
+    return FieldError(
+        ("body", "reserveQt"),
+        f"must equal the number of recipients, {count}"
+        + (f" ({dropped} duplicate numbers dropped)" if dropped else ""),
+        type="reserve_qt_mismatch",
+        input=cmd.reserve_qt,
+        ctx={"recipientCount": count, "duplicatesDropped": dropped},
     )
 
 

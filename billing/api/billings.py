@@ -32,6 +32,7 @@ from msgplat.plumbing.api import Page, PageSize, PeriodDep
 from msgplat.plumbing.caller import USER_ID_PATTERN, Caller, CallerDep, UserIdQuery
 from msgplat.plumbing.errors import FieldError, Forbidden, RequestInvalid
 from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
+from msgplat.plumbing.responses import error_responses
 from msgplat.plumbing.runtime import RuntimeDep
 
 router = APIRouter(prefix="/billings", tags=["billing"])
@@ -133,7 +134,7 @@ def _quoted_counts(
     "/topups",
     status_code=status.HTTP_201_CREATED,
     response_model=Topup,
-    responses={403: {"description": "Not an operator: a customer cannot add credit"}},
+    responses=error_responses(403, said={403: "Not an operator: a customer cannot add credit"}),
 )
 async def create_topup(
     body: TopupCreate,

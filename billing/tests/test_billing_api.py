@@ -149,7 +149,10 @@ def test_unknown_accounts_are_404_with_a_clear_message(client: httpx.Client) -> 
     unknown = uuid.uuid4()
     response = client.get(f"/billings/reservations/{unknown}")
     assert response.status_code == 404
-    assert response.json() == {"detail": f"billing of reservation {unknown} not found"}
+    assert response.json() == {
+        "detail": f"billing of reservation {unknown} not found",
+        "code": "not_found",
+    }
 
 
 def test_usage_of_a_month_without_charges_is_empty(client: httpx.Client) -> None:

@@ -25,6 +25,7 @@ from msgplat.plumbing.errors import (
     TooManyRequests,
     Unauthorized,
 )
+from msgplat.plumbing.responses import error_responses
 
 router = APIRouter(prefix="/auth", tags=["authentication"])
 
@@ -32,7 +33,7 @@ router = APIRouter(prefix="/auth", tags=["authentication"])
 @router.post(
     "/login",
     response_model=Token,
-    responses={401: {"description": "Wrong credentials"}, 429: {"description": "Too many"}},
+    responses=error_responses(401, 429, said={401: "Wrong credentials"}),
 )
 async def login(
     body: Login,

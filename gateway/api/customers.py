@@ -11,6 +11,7 @@ from msgplat.gateway.api.deps import AuthenticatorDep, operator_identity
 from msgplat.gateway.schemas import Customer, CustomerCreate, CustomerCreated, CustomerLimits
 from msgplat.plumbing.api import Page, PageNumber
 from msgplat.plumbing.caller import USER_ID_PATTERN
+from msgplat.plumbing.responses import error_responses
 
 router = APIRouter(prefix="/auth", tags=["authentication"])
 
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/auth", tags=["authentication"])
     "/customers",
     status_code=201,
     response_model=CustomerCreated,
+    responses=error_responses(409),
     dependencies=[Depends(operator_identity)],
 )
 async def create_customer(body: CustomerCreate, authenticator: AuthenticatorDep) -> CustomerCreated:

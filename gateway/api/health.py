@@ -18,7 +18,15 @@ async def live() -> dict[str, str]:
     return {"status": "live"}
 
 
-@router.get("/health/ready")
+@router.get(
+    "/health/ready",
+    responses={
+        503: {
+            "description": "Not ready: the gateway's schema is behind its code (the migration "
+            "Job has not run) or its own database does not answer"
+        }
+    },
+)
 async def ready(request: Request, proxy: ProxyDep, authenticator: AuthenticatorDep) -> JSONResponse:
     """200 when the gateway can serve: its own database answers at the schema revision
     its code needs, and the accounts of the environment are made. The body lists each

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from msgplat.gateway import accounts
 from msgplat.gateway.api.deps import AuthenticatorDep, CurrentIdentity, PasswordLoginIdentity
 from msgplat.gateway.schemas import ApiKey, ApiKeyCreate, ApiKeyCreated
+from msgplat.plumbing.responses import error_responses
 
 router = APIRouter(prefix="/auth", tags=["authentication"])
 
@@ -17,7 +18,9 @@ router = APIRouter(prefix="/auth", tags=["authentication"])
     "/keys",
     status_code=201,
     response_model=ApiKeyCreated,
-    responses={403: {"description": "Not a password login (an API key, or a token from one)"}},
+    responses=error_responses(
+        403, said={403: "Not a password login (an API key, or a token from one)"}
+    ),
 )
 async def create_key(
     body: ApiKeyCreate, identity: PasswordLoginIdentity, authenticator: AuthenticatorDep

@@ -99,7 +99,7 @@ def to_event(view: ReservationView) -> ServerSentEvent:
     )
 
 
-@router.get("/{reservation_id}", response_model=ReservationView)
+@router.get("/{reservation_id}", response_model=ReservationView, operation_id="getMonitoring")
 async def get_monitoring(
     reservation_id: UUID, db: DatabaseDep, caller: CallerDep
 ) -> ReservationView:

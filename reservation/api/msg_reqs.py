@@ -12,6 +12,8 @@ from msgplat.contracts.events import Purpose
 from msgplat.plumbing.api import SEARCH_TEXT, Page, PageNumber, PageSize, PeriodDep
 from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
+from msgplat.plumbing.read_only import refuse_writes
+from msgplat.plumbing.responses import error_responses
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.reservation import queries
 from msgplat.reservation.api.deps import ResourcesDep, SettingsDep
@@ -26,8 +28,23 @@ from msgplat.reservation.schemas import (
 
 router = APIRouter(prefix="/msgReqs", tags=["reservations"])
 
+# What a client does next with a new reservation (OpenAPI links: generated clients and
+# schemathesis' stateful phase follow them). The targets name their operationId.
+_BY_ID = {"reservation_id": "$response.body#/id"}
+CREATED_LINKS = {
+    "GetMsgReq": {"operationId": "getMsgReq", "parameters": _BY_ID},
+    "CancelMsgReq": {"operationId": "cancelMsgReq", "parameters": _BY_ID},
+    "ListMsgs": {"operationId": "listMsgs", "parameters": {"reservationId": "$response.body#/id"}},
+    "GetMonitoring": {"operationId": "getMonitoring", "parameters": _BY_ID},
+}
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=MsgReq)
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MsgReq,
+    responses={201: {"links": CREATED_LINKS}, **error_responses(402, 409)},
+)
 async def create_msg_req(
     body: MsgReqCreate,
     runtime: RuntimeDep,
@@ -51,6 +68,10 @@ async def create_msg_req(
     return reservation
 
 
+# Before `/{reservation_id}`, whose PATCH would otherwise read "rules" as an id (a 422).
+refuse_writes(router, "/rules", "the rules are the platform's settings")
+
+
 @router.get("/rules", response_model=ReservationRules)
 async def get_rules(settings: SettingsDep) -> ReservationRules:
     """The public rules of a reservation: the lead time, the cancel cut-off, the horizon,
@@ -58,7 +79,7 @@ async def get_rules(settings: SettingsDep) -> ReservationRules:
     return queries.rules(settings, now=datetime.now(UTC))
 
 
-@router.get("/{reservation_id}", response_model=MsgReq)
+@router.get("/{reservation_id}", response_model=MsgReq, operation_id="getMsgReq")
 async def get_msg_req(reservation_id: UUID, runtime: RuntimeDep, caller: CallerDep) -> MsgReq:
     return await queries.get_reservation(runtime.db, caller, reservation_id)
 
@@ -103,7 +124,7 @@ async def list_msg_reqs(
     return Page[MsgReq](items=items, page=page, size=size, total=total)
 
 
-@router.patch("/{reservation_id}", response_model=MsgReq)
+@router.patch("/{reservation_id}", response_model=MsgReq, responses=error_responses(409))
 async def reschedule_msg_req(
     reservation_id: UUID,
     body: MsgReqReschedule,
@@ -117,7 +138,12 @@ async def reschedule_msg_req(
     return await commands.reschedule_reservation(runtime.db, settings, caller, reservation_id, body)
 
 
-@router.post("/{reservation_id}/cancel", response_model=MsgReq)
+@router.post(
+    "/{reservation_id}/cancel",
+    response_model=MsgReq,
+    responses=error_responses(409),
+    operation_id="cancelMsgReq",
+)
 async def cancel_msg_req(
     reservation_id: UUID, runtime: RuntimeDep, settings: SettingsDep, caller: CallerDep
 ) -> MsgReq:

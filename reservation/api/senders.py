@@ -10,16 +10,19 @@ from fastapi import APIRouter, Query, Response, status
 
 from msgplat.plumbing.api import Page, PageNumber, PageSize
 from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.responses import error_responses
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.reservation import queries
 from msgplat.reservation.api.deps import SettingsDep
 from msgplat.reservation.commands import senders as commands
 from msgplat.reservation.schemas import Sender, SenderApprove, SenderCreate, SenderVerify
 
+CONFLICT = error_responses(409)
+
 router = APIRouter(prefix="/senders", tags=["sender numbers"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Sender)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Sender, responses=CONFLICT)
 async def register_sender(
     body: SenderCreate,
     runtime: RuntimeDep,
@@ -55,7 +58,7 @@ async def get_sender(sender_id: UUID, runtime: RuntimeDep, caller: CallerDep) ->
     return await queries.get_sender(runtime.db, caller, sender_id)
 
 
-@router.post("/{sender_id}/verify", response_model=Sender)
+@router.post("/{sender_id}/verify", response_model=Sender, responses=CONFLICT)
 async def verify_sender(
     sender_id: UUID, body: SenderVerify, runtime: RuntimeDep, caller: CallerDep
 ) -> Sender:
@@ -64,7 +67,7 @@ async def verify_sender(
     return await commands.verify_sender(runtime.db, caller, sender_id, body.code)
 
 
-@router.post("/{sender_id}/code", response_model=Sender)
+@router.post("/{sender_id}/code", response_model=Sender, responses=CONFLICT)
 async def resend_code(
     sender_id: UUID, runtime: RuntimeDep, settings: SettingsDep, caller: CallerDep
 ) -> Sender:
@@ -73,7 +76,7 @@ async def resend_code(
     return await commands.resend_code(runtime.db, settings, caller, sender_id)
 
 
-@router.post("/{sender_id}/approve", response_model=Sender)
+@router.post("/{sender_id}/approve", response_model=Sender, responses=CONFLICT)
 async def approve_sender(
     sender_id: UUID, body: SenderApprove, runtime: RuntimeDep, caller: CallerDep
 ) -> Sender:

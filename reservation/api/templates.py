@@ -11,15 +11,18 @@ from fastapi import APIRouter, Query, Response, status
 from msgplat.contracts.events import Purpose
 from msgplat.plumbing.api import Page, PageNumber, PageSize
 from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.responses import error_responses
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.reservation import queries
 from msgplat.reservation.commands import templates as commands
 from msgplat.reservation.schemas import Template, TemplateWrite
 
+NAME_TAKEN = error_responses(409)  # template_name_taken: names are unique per customer
+
 router = APIRouter(prefix="/templates", tags=["templates"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Template)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Template, responses=NAME_TAKEN)
 async def create_template(
     body: TemplateWrite, runtime: RuntimeDep, caller: CallerDep, response: Response
 ) -> Template:
@@ -48,7 +51,7 @@ async def get_template(template_id: UUID, runtime: RuntimeDep, caller: CallerDep
     return await queries.get_template(runtime.db, caller, template_id)
 
 
-@router.put("/{template_id}", response_model=Template)
+@router.put("/{template_id}", response_model=Template, responses=NAME_TAKEN)
 async def update_template(
     template_id: UUID, body: TemplateWrite, runtime: RuntimeDep, caller: CallerDep
 ) -> Template:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from msgplat.plumbing.api import Page, PeriodDep
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
+from msgplat.plumbing.read_only import refuse_writes
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.send import queries
 from msgplat.send.domain import MessageState
@@ -19,9 +20,15 @@ from msgplat.send.schemas import Msg, MsgSummary
 MAX_BIGINT = 2**63 - 1
 
 router = APIRouter(prefix="/msgs", tags=["messages"])
+refuse_writes(
+    router,
+    "",
+    "the platform creates a reservation's messages when it sends them: reserve a send with "
+    "POST /msgReqs, then read its messages here with GET /msgs?reservationId=<id>",
+)
 
 
-@router.get("", response_model=Page[Msg], responses=CSV_RESPONSE)
+@router.get("", response_model=Page[Msg], responses=CSV_RESPONSE, operation_id="listMsgs")
 async def list_msgs(
     request: Request,
     runtime: RuntimeDep,

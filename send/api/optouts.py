@@ -10,6 +10,7 @@ from msgplat.plumbing.api import Page
 from msgplat.plumbing.caller import CallerDep, UserIdQuery
 from msgplat.plumbing.errors import FieldError, RequestInvalid, UnsupportedMediaType
 from msgplat.plumbing.phones import normalise_recipient
+from msgplat.plumbing.responses import error_responses
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.send import commands, queries
 from msgplat.send.schemas import Optout, OptoutNumbers, OptoutsAdded, OptoutsRemoved
@@ -43,6 +44,7 @@ async def remove_optouts(
 @router.post(
     "/upload",
     response_model=OptoutsAdded,
+    responses=error_responses(415),
     openapi_extra={
         "requestBody": {
             "required": True,

@@ -11,11 +11,18 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from msgplat.plumbing.caller import Caller, CallerDep
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
+from msgplat.plumbing.read_only import refuse_writes
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.stat import domain, queries
 from msgplat.stat.schemas import CarrierStats, ReservationStat, UserStats
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
+refuse_writes(
+    router,
+    "",
+    "the platform counts statistics from the result of every message it sends: read them "
+    "with GET /stats?userId=<id>&from=<day>&to=<day>",
+)
 
 
 UserId = Annotated[str | None, Query(alias="userId", min_length=1, max_length=64)]

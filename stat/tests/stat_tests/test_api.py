@@ -123,7 +123,7 @@ def test_an_unknown_reservation_is_404(client: httpx.Client) -> None:
     unknown = uuid.uuid4()
     response = client.get(f"/stats/reservations/{unknown}")
     assert response.status_code == 404
-    assert response.json() == {"detail": f"reservation {unknown} not found"}
+    assert response.json() == {"detail": f"reservation {unknown} not found", "code": "not_found"}
 
 
 @pytest.mark.parametrize(
