@@ -65,6 +65,7 @@ async def test_a_service_that_never_answers_is_a_504_naming_it(
     assert answer.headers["Retry-After"] == "5"
     assert answer.json() == {
         "detail": "the reservation service did not answer in time; retry after 5 s",
+        "code": "service_timeout",
         "service": "reservation",
     }
     assert 0.5 <= took < 10, took  # the read timeout, not a hang
