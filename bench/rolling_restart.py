@@ -126,12 +126,12 @@ class StreamFollower(threading.Thread):
         self.last[rid] = event.data
 
 
-def main(size: int, *, rate: float, lease_s: int) -> int:
+def main(size: int, *, rate: float, send_rate: int, lease_s: int) -> int:
     print("starting two replicas of every service and two carriers ...", flush=True)
     env = {
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         "AD_SENDING_HOURS": "00:00-24:00",
-        "SEND_RATE_PER_S": "1000",
+        "SEND_RATE_PER_S": str(send_rate),  # slow enough for every restart to fall mid-send
         "LEASE_S": str(lease_s),
         "BREAKER_OPEN_S": "1",
         "REPORT_TIMEOUT_S": "60",
@@ -198,6 +198,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=20_000)
     parser.add_argument("--rate", type=float, default=30, help="requests/s of steady traffic")
+    parser.add_argument("--send-rate", type=int, default=100, help="SEND_RATE_PER_S")
     parser.add_argument("--lease-s", type=int, default=5, help="LEASE_S")
     args = parser.parse_args()
-    raise SystemExit(main(args.size, rate=args.rate, lease_s=args.lease_s))
+    raise SystemExit(
+        main(args.size, rate=args.rate, send_rate=args.send_rate, lease_s=args.lease_s)
+    )

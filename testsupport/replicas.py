@@ -129,7 +129,9 @@ def send_with_faults(
                 for replica in stack.replica_names(name):
                     log(f"rolling: restarting {replica} at {_sent(stack, rid):,} sent")
                     outcome.faults.append(f"restart {replica}")
-                    stack.restart(replica, kill=False)
+                    # As a Deployment's rollout waits (progressDeadlineSeconds): a consumer
+                    # group's rebalance can take a while on a busy broker.
+                    stack.restart(replica, kill=False, ready_timeout_s=300)
         elif fault == "stop":
             victim = _lease_holder(stack, database_url, rid) or "send"
             process = stack.processes[victim].process

@@ -247,11 +247,11 @@ class Stack:
         """The processes of service `name`: `name`, `name-2`..."""
         return [name] + [f"{name}-{i}" for i in range(2, self.replicas.get(name, 1) + 1)]
 
-    def restart(self, name: str, *, kill: bool = True) -> None:
+    def restart(self, name: str, *, kill: bool = True, ready_timeout_s: float = 60) -> None:
         process = self.processes[name]
         process.kill() if kill else process.stop()
         process.start()
-        process.wait_ready(timeout_s=60)
+        process.wait_ready(timeout_s=ready_timeout_s)
 
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
