@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from msgplat.devstack.credentials import write_kind_secrets
 from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing.api_keys import is_api_key, new_api_key
 
@@ -47,11 +48,15 @@ def test_a_generated_key_is_accepted(monkeypatch: pytest.MonkeyPatch, variable: 
     assert getattr(settings, variable.lower()).get_secret_value() == key
 
 
-def test_the_keys_the_repository_configures_are_keys() -> None:
-    """The local Kubernetes overlay sets a demo key (docker-compose.yml names none: it
-    takes them from compose.env, tests/test_compose.py); the docs show how to make one."""
+def test_the_keys_the_repository_configures_are_keys(tmp_path: Path) -> None:
+    """The local Kubernetes overlay's demo key is generated (`credentials --kind`; the
+    overlay commits none, docker-compose.yml takes them from compose.env,
+    tests/test_compose.py); the docs show how to make one."""
     local = (REPOSITORY / "k8s/overlays/local/kustomization.yaml").read_text()
-    configured = re.findall(r"(?:DEMO|OPERATOR)_API_KEY=(\S+)", local)
+    assert not re.findall(r"(?:DEMO|OPERATOR)_API_KEY=(\S+)", local)
+    write_kind_secrets(tmp_path)
+    generated = (tmp_path / "secrets" / "gateway.env").read_text()
+    configured = re.findall(r"(?:DEMO|OPERATOR)_API_KEY=(\S+)", generated)
     assert configured and all(is_api_key(key) for key in configured), configured
     documented = [REPOSITORY / "README.md", *REPOSITORY.glob("docs/*.md")]
     documented += [REPOSITORY / "k8s/overlays/eks/kustomization.yaml"]
