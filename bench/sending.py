@@ -26,6 +26,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.senders import approve_sender
 from msgplat_testsupport.stack import ZERO_LATENCY_CARRIER, Stack, platform_on_loopback
 
@@ -40,11 +41,6 @@ def peak_rss_mib(pid: int) -> float:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def numbers(count: int) -> list[str]:
-    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
-    return [f"010{prefix:02d}{i:05d}1" for i in range(count)]
 
 
 def plain_body(dst: list[str]) -> dict[str, object]:

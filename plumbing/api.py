@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
@@ -158,6 +159,17 @@ def _period_query(
 PeriodDep = Annotated[Period, Depends(_period_query)]
 
 
+def app_state(name: str) -> Callable[[Request], Awaitable[Any]]:
+    """A route dependency answering `request.app.state.<name>`: something the app made
+    once (its settings, a long-lived client), typed where it is named, e.g.
+    `SettingsDep = Annotated[MySettings, Depends(app_state("settings"))]`."""
+
+    async def from_app_state(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    return from_app_state
+
+
 def like_pattern(text: str) -> str:
     """`text` as an ILIKE pattern matching it anywhere, its own % and _ taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -167,6 +179,18 @@ def like_pattern(text: str) -> str:
 # Words searched for in a title: any text but the NUL character (PostgreSQL cannot
 # compare it).
 SEARCH_TEXT = r"^[^\x00]*$"
+
+# The query parameters of a list of reservations (`GET /msgReqs`, `GET /monitorings`):
+# the statuses (`Annotated[list[TheStatus] | None, STATUSES]`), title words, the order.
+STATUSES = Query(alias="status", description="One or more statuses (repeat the parameter)")
+TitleWords = Annotated[
+    str | None,
+    Query(min_length=1, max_length=100, pattern=SEARCH_TEXT, description="Words of the title"),
+]
+ReservationOrder = Annotated[
+    Literal["newest", "due"],
+    Query(description="newest: newest request first; due: soonest reserveDt first"),
+]
 
 
 def word_patterns(text: str) -> list[str]:

@@ -68,6 +68,9 @@ UserIdQuery = Annotated[
     ),
 ]
 
+# `?userId=` of a list: an operator narrows it to one customer (`Caller.scope`).
+UserIdFilter = Annotated[str | None, Query(alias="userId", max_length=64)]
+
 
 @dataclass(frozen=True)
 class Caller:

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from msgplat.devstack.reconcile import check
+from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.reservations import final_view
 from msgplat_testsupport.stack import Stack, arrival_order, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
@@ -37,14 +38,6 @@ def new_customer(api: httpx.Client, credit: int) -> str:
     response = api.post("/billings/topups", json={"userId": user, "amount": credit})
     assert response.status_code == 201, response.text
     return user
-
-
-def numbers(count: int, failing: set[int] = frozenset()) -> list[str]:  # type: ignore[assignment]
-    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
-    return [
-        f"010{prefix:02d}{i:02d}0000" if i in failing else f"010{prefix:02d}{i:05d}1"
-        for i in range(count)
-    ]
 
 
 def request_body(user: str, dst: list[str]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from msgplat.devstack.reconcile import reconcile
+from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.reservations import all_messages, final_view
 from msgplat_testsupport.stack import (
     Stack,
@@ -76,12 +77,6 @@ def primary(stack: Stack) -> Iterator[httpx.Client]:
 def secondary(stack: Stack) -> Iterator[httpx.Client]:
     """The second carrier's admin API (`sim-b`), reset before and after each test."""
     yield from simulator(stack, "carrier-b")
-
-
-def numbers(count: int) -> list[str]:
-    """Distinct 010 numbers ending in 1 (delivered by both simulators)."""
-    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
-    return [f"010{prefix:02d}{i:05d}1" for i in range(count)]
 
 
 def metric(text: str, name: str, **labels: str) -> float:

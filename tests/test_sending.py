@@ -13,22 +13,13 @@ from typing import Any
 
 import httpx
 
+from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.reservations import all_messages, final_view
 from msgplat_testsupport.stack import Stack, arrival_order, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
 FINAL = {"completed", "partially_failed", "failed", "cancelled"}
 BATCH = 1000  # CARRIER_BATCH_SIZE
-
-
-def numbers(count: int, *, failing: frozenset[int] | set[int] = frozenset()) -> list[str]:
-    """Distinct 010 numbers; those at `failing` indexes (< 100) end in 0000, which the
-    carrier simulator fails with code 3001. The others end in 1."""
-    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
-    return [
-        f"010{prefix:02d}{i:02d}0000" if i in failing else f"010{prefix:02d}{i:05d}1"
-        for i in range(count)
-    ]
 
 
 def customer(api: httpx.Client, credit: int = 1_000_000) -> str:

@@ -3,7 +3,6 @@ pause outside the windows and go on by themselves when one opens."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.reservations import final_view
 from msgplat_testsupport.stack import Customer, Stack, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
@@ -45,11 +45,6 @@ def put(client: httpx.Client, *windows: dict[str, Any], **body: Any) -> dict[str
     )
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def numbers(count: int) -> list[str]:
-    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
-    return [f"010{prefix:02d}{i:05d}1" for i in range(count)]
 
 
 def reserve(client: httpx.Client, dst: list[str]) -> dict[str, Any]:

@@ -4,13 +4,13 @@ send service sends: tests/test_alerts.py.)"""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from msgplat.monitoring import signing
+from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 from msgplat_testsupport.webhooks import WebhookReceiver
@@ -65,11 +65,6 @@ def reserve(api: httpx.Client, user: str, numbers: list[str]) -> str:
     assert response.status_code == 201, response.text
     rid: str = response.json()["id"]
     return rid
-
-
-def numbers(count: int) -> list[str]:
-    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
-    return [f"010{prefix:02d}{i:05d}1" for i in range(count)]
 
 
 def test_status_changes_are_posted_signed_in_order_once_after_a_failure(

@@ -50,13 +50,7 @@ class Story:
         return {
             "reservation": [
                 requested(rid, recipients=4, requested_at=T0),
-                ReservationRecipientsAdded(
-                    reservation_id=rid,
-                    chunk_index=0,
-                    chunk_count=1,
-                    first_seq=0,
-                    dst_nums=[f"+82101234567{i}" for i in range(4)],
-                ),
+                recipients_added(rid, 4),
                 ReservationScheduled(reservation_id=rid, reserve_dt=T0, scheduled_at=T0),
                 ReservationSendingStarted(reservation_id=rid, started_at=T0 + timedelta(1)),
                 ReservationFinished(
@@ -86,33 +80,9 @@ class Story:
                 ),
             ],
             "billing": [
-                CreditHeld(
-                    reservation_id=rid,
-                    msg_type="SMS",
-                    unit_price=10,
-                    count=4,
-                    amount=40,
-                    balance_after=1000,
-                    held_at=T0,
-                ),
-                ChargesSettled(
-                    reservation_id=rid,
-                    captured_count=2,
-                    captured_amount=20,
-                    released_count=1,
-                    released_amount=10,
-                    held_remaining=10,
-                    settled_at=T0,
-                ),
-                ChargesSettled(
-                    reservation_id=rid,
-                    captured_count=0,
-                    captured_amount=0,
-                    released_count=1,
-                    released_amount=10,
-                    held_remaining=0,
-                    settled_at=T0,
-                ),
+                held(rid, unit_price=10, count=4),
+                settled(rid, captured=(2, 20), released=(1, 10), held_remaining=10),
+                settled(rid, captured=(0, 0), released=(1, 10), held_remaining=0),
             ],
         }
 
@@ -143,13 +113,7 @@ class AdvertisingStory(Story):
         return {
             "reservation": [
                 requested(rid, recipients=5, requested_at=T0, purpose="advertising"),
-                ReservationRecipientsAdded(
-                    reservation_id=rid,
-                    chunk_index=0,
-                    chunk_count=1,
-                    first_seq=0,
-                    dst_nums=[f"+82101234567{i}" for i in range(5)],
-                ),
+                recipients_added(rid, 5),
                 ReservationScheduled(reservation_id=rid, reserve_dt=T0, scheduled_at=T0),
                 ReservationSendingStarted(reservation_id=rid, started_at=T0),
                 ReservationFinished(
@@ -178,33 +142,9 @@ class AdvertisingStory(Story):
                 ),
             ],
             "billing": [
-                CreditHeld(
-                    reservation_id=rid,
-                    msg_type="SMS",
-                    unit_price=20,
-                    count=5,
-                    amount=100,
-                    balance_after=1000,
-                    held_at=T0,
-                ),
-                ChargesSettled(
-                    reservation_id=rid,
-                    captured_count=2,
-                    captured_amount=40,
-                    released_count=1,
-                    released_amount=20,
-                    held_remaining=40,
-                    settled_at=T0,
-                ),
-                ChargesSettled(
-                    reservation_id=rid,
-                    captured_count=2,
-                    captured_amount=40,
-                    released_count=0,
-                    released_amount=0,
-                    held_remaining=0,
-                    settled_at=T0,
-                ),
+                held(rid, unit_price=20, count=5),
+                settled(rid, captured=(2, 40), released=(1, 20), held_remaining=40),
+                settled(rid, captured=(2, 40), released=(0, 0), held_remaining=0),
             ],
         }
 
@@ -228,6 +168,44 @@ def requested(
         chunk_count=1,
         requested_at=now,
         purpose=purpose,
+    )
+
+
+def recipients_added(rid: uuid.UUID, count: int) -> ReservationRecipientsAdded:
+    """The whole list of `count` recipients, in one chunk."""
+    return ReservationRecipientsAdded(
+        reservation_id=rid,
+        chunk_index=0,
+        chunk_count=1,
+        first_seq=0,
+        dst_nums=[f"+82101234567{i}" for i in range(count)],
+    )
+
+
+def held(rid: uuid.UUID, *, unit_price: int, count: int) -> CreditHeld:
+    return CreditHeld(
+        reservation_id=rid,
+        msg_type="SMS",
+        unit_price=unit_price,
+        count=count,
+        amount=unit_price * count,
+        balance_after=1000,
+        held_at=T0,
+    )
+
+
+def settled(
+    rid: uuid.UUID, *, captured: tuple[int, int], released: tuple[int, int], held_remaining: int
+) -> ChargesSettled:
+    """A settlement: `captured` and `released` as (messages, KRW)."""
+    return ChargesSettled(
+        reservation_id=rid,
+        captured_count=captured[0],
+        captured_amount=captured[1],
+        released_count=released[0],
+        released_amount=released[1],
+        held_remaining=held_remaining,
+        settled_at=T0,
     )
 
 

@@ -24,28 +24,29 @@ from msgplat.plumbing.tables import PlumbingTables
 _offsets = itertools.count()
 
 
+def record_of(envelope: EventEnvelope, offset: int | None = None) -> ConsumerRecord:
+    """An envelope as the Kafka record a consumer polls, at `offset` (by default the next
+    of a count shared by every record made here)."""
+    value = envelope.to_bytes()
+    return ConsumerRecord(
+        topic=CATALOGUE[envelope.event_type].topic,
+        partition=0,
+        offset=next(_offsets) if offset is None else offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=envelope.key,
+        value=value,
+        checksum=None,
+        serialized_key_size=len(envelope.key),
+        serialized_value_size=len(value),
+        headers=envelope.headers(),
+    )
+
+
 def as_records(envelopes: Iterable[EventEnvelope]) -> list[ConsumerRecord]:
     """Envelopes as the Kafka records a consumer polls (each delivery a new offset),
     for driving `IdempotentConsumer.apply()` without a broker in projection tests."""
-    records = []
-    for envelope in envelopes:
-        value = envelope.to_bytes()
-        records.append(
-            ConsumerRecord(
-                topic=CATALOGUE[envelope.event_type].topic,
-                partition=0,
-                offset=next(_offsets),
-                timestamp=0,
-                timestamp_type=0,
-                key=envelope.key,
-                value=value,
-                checksum=None,
-                serialized_key_size=len(envelope.key),
-                serialized_value_size=len(value),
-                headers=envelope.headers(),
-            )
-        )
-    return records
+    return [record_of(envelope) for envelope in envelopes]
 
 
 def database_fixture(

@@ -19,6 +19,7 @@ import asyncpg
 import httpx
 
 from msgplat.devstack.reconcile import reconcile
+from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.senders import TEST_CALLBACK_NUM
 from msgplat_testsupport.stack import Stack, received_by_carrier
 
@@ -50,12 +51,6 @@ class Outcome:
     deadlocks: int = 0  # PostgreSQL's count for the platform's database during the run
     differences: list[str] = field(default_factory=list)  # reconcile: stat, views, billing
     problems: list[str] = field(default_factory=list)
-
-
-def numbers(count: int) -> list[str]:
-    """Distinct 010 numbers ending in 1 (delivered by the simulators)."""
-    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
-    return [f"010{prefix:02d}{i:05d}1" for i in range(count)]
 
 
 def prepare_carriers(stack: Stack) -> None:

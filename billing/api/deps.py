@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from msgplat.billing.settings import BillingSettings
+from msgplat.plumbing.api import app_state
 
-
-def _settings(request: Request) -> BillingSettings:
-    settings: BillingSettings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[BillingSettings, Depends(_settings)]
+SettingsDep = Annotated[BillingSettings, Depends(app_state("settings"))]

@@ -21,51 +21,16 @@ from msgplat.gateway.openapi import OpenApiMerger
 from msgplat.gateway.passwords import PasswordVerifier
 from msgplat.gateway.proxy import Proxy
 from msgplat.gateway.settings import GatewaySettings
+from msgplat.plumbing.api import app_state
 from msgplat.plumbing.errors import Forbidden, Unauthorized
 
-
-async def get_settings(request: Request) -> GatewaySettings:
-    settings: GatewaySettings = request.app.state.settings
-    return settings
-
-
-async def get_proxy(request: Request) -> Proxy:
-    proxy: Proxy = request.app.state.proxy
-    return proxy
-
-
-async def get_authenticator(request: Request) -> Authenticator:
-    authenticator: Authenticator = request.app.state.authenticator
-    return authenticator
-
-
-async def get_rate_limiter(request: Request) -> RateLimiter:
-    limiter: RateLimiter = request.app.state.rate_limiter
-    return limiter
-
-
-async def get_password_verifier(request: Request) -> PasswordVerifier:
-    verifier: PasswordVerifier = request.app.state.passwords
-    return verifier
-
-
-async def get_dashboard(request: Request) -> Dashboard:
-    dashboard: Dashboard = request.app.state.dashboard
-    return dashboard
-
-
-async def get_openapi_merger(request: Request) -> OpenApiMerger:
-    merger: OpenApiMerger = request.app.state.openapi
-    return merger
-
-
-SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
-ProxyDep = Annotated[Proxy, Depends(get_proxy)]
-AuthenticatorDep = Annotated[Authenticator, Depends(get_authenticator)]
-RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
-PasswordVerifierDep = Annotated[PasswordVerifier, Depends(get_password_verifier)]
-DashboardDep = Annotated[Dashboard, Depends(get_dashboard)]
-OpenApiMergerDep = Annotated[OpenApiMerger, Depends(get_openapi_merger)]
+SettingsDep = Annotated[GatewaySettings, Depends(app_state("settings"))]
+ProxyDep = Annotated[Proxy, Depends(app_state("proxy"))]
+AuthenticatorDep = Annotated[Authenticator, Depends(app_state("authenticator"))]
+RateLimiterDep = Annotated[RateLimiter, Depends(app_state("rate_limiter"))]
+PasswordVerifierDep = Annotated[PasswordVerifier, Depends(app_state("passwords"))]
+DashboardDep = Annotated[Dashboard, Depends(app_state("dashboard"))]
+OpenApiMergerDep = Annotated[OpenApiMerger, Depends(app_state("openapi"))]
 
 
 TICKET_HOWTO = (

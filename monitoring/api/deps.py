@@ -9,12 +9,8 @@ from fastapi import Depends, Request
 
 from msgplat.monitoring.live import LiveHub
 from msgplat.monitoring.settings import MonitoringSettings
+from msgplat.plumbing.api import app_state
 from msgplat.plumbing.db import Database
-
-
-async def get_settings(request: Request) -> MonitoringSettings:
-    settings: MonitoringSettings = request.app.state.settings
-    return settings
 
 
 async def get_db(request: Request) -> Database:
@@ -22,11 +18,6 @@ async def get_db(request: Request) -> Database:
     return db
 
 
-async def get_live(request: Request) -> LiveHub:
-    live: LiveHub = request.app.state.resources
-    return live
-
-
-SettingsDep = Annotated[MonitoringSettings, Depends(get_settings)]
+SettingsDep = Annotated[MonitoringSettings, Depends(app_state("settings"))]
 DatabaseDep = Annotated[Database, Depends(get_db)]
-LiveDep = Annotated[LiveHub, Depends(get_live)]
+LiveDep = Annotated[LiveHub, Depends(app_state("resources"))]

@@ -15,8 +15,16 @@ from msgplat.monitoring import queries
 from msgplat.monitoring.api.deps import DatabaseDep, LiveDep, SettingsDep
 from msgplat.monitoring.live import LiveHub, Subscription
 from msgplat.monitoring.schemas import ReservationView
-from msgplat.plumbing.api import SEARCH_TEXT, Page, PageNumber, PageSize, PeriodDep
-from msgplat.plumbing.caller import CallerDep, UserIdQuery
+from msgplat.plumbing.api import (
+    STATUSES,
+    Page,
+    PageNumber,
+    PageSize,
+    PeriodDep,
+    ReservationOrder,
+    TitleWords,
+)
+from msgplat.plumbing.caller import CallerDep, UserIdFilter, UserIdQuery
 from msgplat.plumbing.db import Database
 
 router = APIRouter(prefix="/monitorings", tags=["monitoring"])
@@ -113,20 +121,11 @@ async def list_monitorings(
     db: DatabaseDep,
     caller: CallerDep,
     period: PeriodDep,
-    user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
-    status_: Annotated[
-        list[ViewStatus] | None,
-        Query(alias="status", description="One or more statuses (repeat the parameter)"),
-    ] = None,
+    user_id: UserIdFilter = None,
+    status_: Annotated[list[ViewStatus] | None, STATUSES] = None,
     purpose: Annotated[Purpose | None, Query()] = None,
-    q: Annotated[
-        str | None,
-        Query(min_length=1, max_length=100, pattern=SEARCH_TEXT, description="Words of the title"),
-    ] = None,
-    sort: Annotated[
-        Literal["newest", "due"],
-        Query(description="newest: newest request first; due: soonest reserveDt first"),
-    ] = "newest",
+    q: TitleWords = None,
+    sort: ReservationOrder = "newest",
     page: PageNumber = 1,
     size: PageSize = 20,
 ) -> Page[ReservationView]:

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from msgplat.plumbing.api import app_state
 from msgplat.reservation.resources import Resources
 from msgplat.reservation.settings import ReservationSettings
 
-
-def _settings(request: Request) -> ReservationSettings:
-    settings: ReservationSettings = request.app.state.settings
-    return settings
-
-
-def _resources(request: Request) -> Resources:
-    resources: Resources = request.app.state.resources
-    return resources
-
-
-SettingsDep = Annotated[ReservationSettings, Depends(_settings)]
-ResourcesDep = Annotated[Resources, Depends(_resources)]
+SettingsDep = Annotated[ReservationSettings, Depends(app_state("settings"))]
+ResourcesDep = Annotated[Resources, Depends(app_state("resources"))]

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from msgplat.contracts.events import Purpose
-from msgplat.plumbing.api import SEARCH_TEXT, Page, PageNumber, PageSize, PeriodDep
-from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.api import (
+    STATUSES,
+    Page,
+    PageNumber,
+    PageSize,
+    PeriodDep,
+    ReservationOrder,
+    TitleWords,
+)
+from msgplat.plumbing.caller import CallerDep, UserIdFilter
 from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
 from msgplat.plumbing.read_only import refuse_writes
 from msgplat.plumbing.responses import error_responses
@@ -90,20 +98,11 @@ async def list_msg_reqs(
     runtime: RuntimeDep,
     caller: CallerDep,
     period: PeriodDep,
-    user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
-    status_: Annotated[
-        list[ReservationStatus] | None,
-        Query(alias="status", description="One or more statuses (repeat the parameter)"),
-    ] = None,
+    user_id: UserIdFilter = None,
+    status_: Annotated[list[ReservationStatus] | None, STATUSES] = None,
     purpose: Annotated[Purpose | None, Query()] = None,
-    q: Annotated[
-        str | None,
-        Query(min_length=1, max_length=100, pattern=SEARCH_TEXT, description="Words of the title"),
-    ] = None,
-    sort: Annotated[
-        Literal["newest", "due"],
-        Query(description="newest: newest request first; due: soonest reserveDt first"),
-    ] = "newest",
+    q: TitleWords = None,
+    sort: ReservationOrder = "newest",
     page: PageNumber = 1,
     size: PageSize = 20,
 ) -> Page[MsgReq] | Response:

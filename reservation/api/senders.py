@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from msgplat.plumbing.api import Page, PageNumber, PageSize
-from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.caller import CallerDep, UserIdFilter
 from msgplat.plumbing.responses import error_responses
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.reservation import queries
@@ -41,7 +41,7 @@ async def register_sender(
 async def list_senders(
     runtime: RuntimeDep,
     caller: CallerDep,
-    user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
+    user_id: UserIdFilter = None,
     sender_status: Annotated[Literal["pending", "verified"] | None, Query(alias="status")] = None,
     page: PageNumber = 1,
     size: PageSize = 20,

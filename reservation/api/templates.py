@@ -3,14 +3,13 @@ answer."""
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from msgplat.contracts.events import Purpose
 from msgplat.plumbing.api import Page, PageNumber, PageSize
-from msgplat.plumbing.caller import CallerDep
+from msgplat.plumbing.caller import CallerDep, UserIdFilter
 from msgplat.plumbing.responses import error_responses
 from msgplat.plumbing.runtime import RuntimeDep
 from msgplat.reservation import queries
@@ -35,7 +34,7 @@ async def create_template(
 async def list_templates(
     runtime: RuntimeDep,
     caller: CallerDep,
-    user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None,
+    user_id: UserIdFilter = None,
     purpose: Purpose | None = None,
     page: PageNumber = 1,
     size: PageSize = 20,

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from msgplat.plumbing.api import app_state
 from msgplat.send.settings import SendSettings
 
-
-def get_send_settings(request: Request) -> SendSettings:
-    settings: SendSettings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[SendSettings, Depends(get_send_settings)]
+SettingsDep = Annotated[SendSettings, Depends(app_state("settings"))]

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest_asyncio
-from aiokafka.structs import ConsumerRecord
 from sqlalchemy import func, select
 
 from msgplat.contracts.events import ReservationRecipientsAdded, ReservationRequested
@@ -26,6 +25,7 @@ from msgplat.send.consumers import ON_DEAD_LETTER, SUBSCRIPTIONS
 from msgplat.send.models import messages, tables
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import SEND_CREDENTIALS
+from msgplat_testsupport.records import record_of
 
 GROUP = "send-reservations"
 
@@ -40,23 +40,6 @@ async def db(own_database_url: str) -> AsyncIterator[Database]:
 def envelope_of(event: ReservationRequested | ReservationRecipientsAdded) -> EventEnvelope:
     return EventEnvelope.wrap(
         event, aggregate_id=event.reservation_id, user_id="u-stuck", correlation_id="c"
-    )
-
-
-def record_of(envelope: EventEnvelope, offset: int = 0) -> ConsumerRecord:  # type: ignore[type-arg]
-    value = envelope.to_bytes()
-    return ConsumerRecord(
-        topic=ReservationRecipientsAdded.topic,
-        partition=0,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=envelope.key,
-        value=value,
-        checksum=None,
-        serialized_key_size=len(envelope.key),
-        serialized_value_size=len(value),
-        headers=[("event_type", envelope.event_type.encode())],
     )
 
 

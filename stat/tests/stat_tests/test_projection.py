@@ -17,21 +17,17 @@ from msgplat.contracts.events import (
     MessageResult,
     MessageResultsReported,
     ReservationRejected,
-    ReservationRequested,
 )
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.errors import NotFound
 from msgplat.stat import queries
+from msgplat_testsupport.events import envelope, requested
 from msgplat_testsupport.records import as_records
 
 NOON_UTC = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # 12:00 on 10 March in Seoul
 MARCH_10 = date(2026, 3, 10)
-
-
-def envelope(event: Event, *, rid: uuid.UUID, user_id: str) -> EventEnvelope:
-    return EventEnvelope.wrap(event, aggregate_id=rid, user_id=user_id, correlation_id="test")
 
 
 class Customer:
@@ -42,22 +38,10 @@ class Customer:
         self.rid = uuid.uuid4()
 
     def wrap(self, event: Event) -> EventEnvelope:
-        return envelope(event, rid=self.rid, user_id=self.user_id)
+        return envelope(event, user_id=self.user_id)
 
     def requested(self, recipients: int, at: datetime = NOON_UTC) -> EventEnvelope:
-        return self.wrap(
-            ReservationRequested(
-                reservation_id=self.rid,
-                title="hello",
-                content="hello there",
-                msg_type="SMS",
-                callback_num="+82212345678",
-                reserve_dt=at + timedelta(hours=1),
-                recipient_count=recipients,
-                chunk_count=1,
-                requested_at=at,
-            )
-        )
+        return self.wrap(requested(self.rid, recipients=recipients, requested_at=at))
 
     def rejected(self, at: datetime = NOON_UTC) -> EventEnvelope:
         return self.wrap(
