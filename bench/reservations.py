@@ -18,14 +18,21 @@ import random
 import statistics
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TypeAlias
+from uuid import UUID
 
 import asyncpg
 import httpx
 
+from msgplat_client import AuthenticatedClient, Client
+from msgplat_client.api.billing import create_topup
+from msgplat_client.api.health import live
+from msgplat_client.api.monitoring import get_monitoring
+from msgplat_client.api.reservations import create_msg_req, get_msg_req
+from msgplat_client.models import MsgReq, MsgReqCreate, TopupCreate
 from msgplat_testsupport.senders import approve_sender
 from msgplat_testsupport.stack import Stack, platform_on_loopback
 
@@ -34,6 +41,8 @@ REFERENCE_TRIVIAL_RPS = 9_000  # FastAPI + uvicorn answering a trivial request
 REFERENCE_ONE_ROW_TPS = 1_500  # PostgreSQL committing a one-row transaction
 PROJECTION_GROUP = "monitoring-projection"
 USERS = 100  # the reservations are spread over this many customers
+# The generated client (clients/python): with an API key, or none (straight to a service).
+Api: TypeAlias = AuthenticatedClient | Client
 
 
 @dataclass
@@ -50,18 +59,17 @@ class Run:
         return len(self.created) / self.wall_s if self.wall_s else 0.0
 
 
-def reservation(rng: random.Random, max_recipients: int) -> dict[str, Any]:
+def reservation(rng: random.Random, max_recipients: int) -> MsgReqCreate:
     count = rng.randint(1, max_recipients)
     # A day ahead: nothing is due to be sent while the benchmark runs.
-    reserve_dt = datetime.now(UTC) + timedelta(days=1)
-    return {
-        "userId": f"bench-{rng.randrange(USERS)}",
-        "msgTitle": "bench",
-        "msgContent": "a benchmark message",
-        "reserveDt": reserve_dt.isoformat(),
-        "dstNum": [f"0102{rng.randrange(10**7):07d}" for _ in range(count)],
-        "callbackNum": "0212345678",
-    }
+    return MsgReqCreate(
+        user_id=f"bench-{rng.randrange(USERS)}",
+        msg_title="bench",
+        msg_content="a benchmark message",
+        reserve_dt=datetime.now(UTC) + timedelta(days=1),
+        dst_num=[f"0102{rng.randrange(10**7):07d}" for _ in range(count)],
+        callback_num="0212345678",
+    )
 
 
 async def post_reservations(
@@ -71,7 +79,7 @@ async def post_reservations(
     concurrency: int,
     max_recipients: int,
     cap_s: float,
-    headers: dict[str, str] | None = None,
+    token: str | None = None,
 ) -> Run:
     """`total` POSTs from `concurrency` clients, each sending its next as soon as answered.
 
@@ -80,18 +88,18 @@ async def post_reservations(
     rng = random.Random(total)
     bodies = [reservation(rng, max_recipients) for _ in range(total)]
     run = Run()
-    async with clients_for(base_url, concurrency, headers) as clients:
+    async with clients_for(base_url, concurrency, token) as clients:
 
-        async def client_loop(client: httpx.AsyncClient) -> None:
+        async def client_loop(client: Api) -> None:
             while bodies and time.monotonic() < deadline:
                 body = bodies.pop()
                 started = time.perf_counter()
-                response = await client.post("/msgReqs", json=body)
+                response = await create_msg_req.asyncio_detailed(client=client, body=body)
                 run.latencies.append(time.perf_counter() - started)
-                if response.status_code == 201:
-                    run.created[response.json()["id"]] = time.time()
+                if isinstance(response.parsed, MsgReq):
+                    run.created[str(response.parsed.id)] = time.time()
                 else:
-                    run.errors.append(f"{response.status_code} {response.text[:200]}")
+                    run.errors.append(f"{response.status_code} {response.content[:200]!r}")
 
         started = time.perf_counter()
         deadline = time.monotonic() + cap_s
@@ -106,23 +114,23 @@ async def get_statuses(
     *,
     concurrency: int,
     seconds: float,
-    headers: dict[str, str] | None = None,
+    token: str | None = None,
 ) -> Run:
     """`GET /msgReqs/{id}` of existing reservations, as fast as answered, for `seconds`."""
     run = Run()
     turn = itertools.cycle(ids)
-    async with clients_for(base_url, concurrency, headers) as clients:
+    async with clients_for(base_url, concurrency, token) as clients:
 
-        async def client_loop(client: httpx.AsyncClient) -> None:
+        async def client_loop(client: Api) -> None:
             while time.monotonic() < deadline:
                 rid = next(turn)
                 started = time.perf_counter()
-                response = await client.get(f"/msgReqs/{rid}")
+                response = await get_msg_req.asyncio_detailed(UUID(rid), client=client)
                 run.latencies.append(time.perf_counter() - started)
-                if response.status_code == 200:
+                if isinstance(response.parsed, MsgReq):
                     run.created[f"{rid}-{len(run.latencies)}"] = time.time()
                 else:
-                    run.errors.append(f"{response.status_code} {response.text[:200]}")
+                    run.errors.append(f"{response.status_code} {response.content[:200]!r}")
 
         started = time.perf_counter()
         deadline = time.monotonic() + seconds
@@ -131,22 +139,26 @@ async def get_statuses(
     return run
 
 
+def api_client(base_url: str, token: str | None = None, timeout: float = 30) -> Api:
+    """The generated client (`msgplat_client`): with an API key for the gateway, without
+    one straight to a service (which authenticates no one: the same paths)."""
+    if token is None:
+        return Client(base_url=base_url, timeout=httpx.Timeout(timeout))
+    return AuthenticatedClient(base_url=base_url, token=token, timeout=httpx.Timeout(timeout))
+
+
 @asynccontextmanager
 async def clients_for(
-    base_url: str, concurrency: int, headers: dict[str, str] | None = None
-) -> AsyncIterator[list[httpx.AsyncClient]]:
-    """One httpx client per 4 concurrent callers: httpx's pool costs CPU per request in
-    proportion to the requests and connections it holds, so one client for 32 callers
-    would measure the load generator rather than the platform."""
-    clients = [
-        httpx.AsyncClient(base_url=base_url, timeout=30, headers=headers)
-        for _ in range(max(1, concurrency // 4))
-    ]
-    try:
-        yield clients
-    finally:
-        for client in clients:
-            await client.aclose()
+    base_url: str, concurrency: int, token: str | None = None
+) -> AsyncIterator[list[Api]]:
+    """One client (and so one httpx pool) per 4 concurrent callers: httpx's pool costs CPU
+    per request in proportion to the requests and connections it holds, so one client for
+    32 callers would measure the load generator rather than the platform."""
+    async with AsyncExitStack() as stack:
+        yield [
+            await stack.enter_async_context(api_client(base_url, token))
+            for _ in range(max(1, concurrency // 4))
+        ]
 
 
 async def rate_of(
@@ -173,7 +185,7 @@ async def trivial_rate(base_url: str, *, concurrency: int, seconds: float) -> fl
         turn = itertools.cycle(clients)
 
         async def get() -> None:
-            (await next(turn).get("/health/live")).raise_for_status()
+            assert (await live.asyncio_detailed(client=next(turn))).status_code == 200
 
         return await rate_of(get, concurrency=concurrency, seconds=seconds)
 
@@ -248,7 +260,7 @@ async def polled_lags(
     seconds: float,
     poll_s: float,
     max_recipients: int,
-    headers: dict[str, str],
+    token: str,
 ) -> tuple[list[float], dict[str, float], int]:
     """POST at a steady `rate`; after each answer poll GET /monitorings/{id} every `poll_s`.
 
@@ -259,19 +271,20 @@ async def polled_lags(
     lags: list[float] = []
     answered_at: dict[str, float] = {}
     missed = 0
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=10, headers=headers) as client:
+    async with api_client(gateway_url, token, timeout=10) as client:
 
         async def one() -> None:
             nonlocal missed
-            response = await client.post("/msgReqs", json=reservation(rng, max_recipients))
+            body = reservation(rng, max_recipients)
+            response = await create_msg_req.asyncio_detailed(client=client, body=body)
             answered = time.perf_counter()
-            if response.status_code != 201:
+            if not isinstance(response.parsed, MsgReq):
                 missed += 1
                 return
-            answered_at[response.json()["id"]] = time.time()
-            path = f"/monitorings/{response.json()['id']}"
+            rid = response.parsed.id
+            answered_at[str(rid)] = time.time()
             while time.perf_counter() - answered < 5:
-                if (await client.get(path)).status_code == 200:
+                if (await get_monitoring.asyncio_detailed(rid, client=client)).status_code == 200:
                     lags.append(time.perf_counter() - answered)
                     return
                 await asyncio.sleep(poll_s)
@@ -313,11 +326,12 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
     n, c, r = args.requests, args.concurrency, args.max_recipients
     # The gateway authenticates every request (an operator's API key: operators act for
     # any customer and are not rate-limited); straight to the service there is none.
-    auth = stack.operator_headers
-    async with httpx.AsyncClient(base_url=stack.gateway_url, headers=auth, timeout=30) as api:
+    auth, key = stack.operator_headers, stack.operator_key
+    async with api_client(stack.gateway_url, key) as api:
         for user in range(USERS):  # the balance check refuses an empty account
-            topup = {"userId": f"bench-{user}", "amount": 10_000_000}
-            (await api.post("/billings/topups", json=topup)).raise_for_status()
+            topup = TopupCreate(user_id=f"bench-{user}", amount=10_000_000)
+            done = await create_topup.asyncio_detailed(client=api, body=topup)
+            assert done.status_code in (200, 201), done.content
             # ... and intake, a callback number that is not the customer's verified sender
             await asyncio.to_thread(
                 approve_sender, stack.gateway_url, auth, f"bench-{user}", "0212345678"
@@ -325,10 +339,10 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
     print(f"\nreservations created per second ({n:,} POSTs of 1-{r} recipients, {c} clients)")
     # Warm-up: connections, pools, first-use code paths.
     await post_reservations(
-        stack.gateway_url, total=100, concurrency=c, max_recipients=r, cap_s=10, headers=auth
+        stack.gateway_url, total=100, concurrency=c, max_recipients=r, cap_s=10, token=key
     )
     through = await post_reservations(
-        stack.gateway_url, total=n, concurrency=c, max_recipients=r, cap_s=25, headers=auth
+        stack.gateway_url, total=n, concurrency=c, max_recipients=r, cap_s=25, token=key
     )
     print(f"  through the gateway      {summary(through)}")
     for error in through.errors[:3]:
@@ -373,9 +387,7 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
     print(
         f"\nstatus reads per second (GET /msgReqs/{{id}}, {c} clients, 5 s each, the platform idle)"
     )
-    reads_through = await get_statuses(
-        stack.gateway_url, ids, concurrency=c, seconds=5, headers=auth
-    )
+    reads_through = await get_statuses(stack.gateway_url, ids, concurrency=c, seconds=5, token=key)
     print(f"  through the gateway      {summary(reads_through)}")
     reads_direct = await get_statuses(stack.url("reservation"), ids, concurrency=c, seconds=5)
     print(f"  straight to reservation  {summary(reads_direct)}")
@@ -391,7 +403,7 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
         seconds=6,
         poll_s=0.02,
         max_recipients=r,
-        headers=auth,
+        token=key,
     )
     steady_applied = await projected_at(database_url, list(answered_at), timeout_s=5)
     steady = [steady_applied[i] - t for i, t in answered_at.items() if i in steady_applied]

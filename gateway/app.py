@@ -22,6 +22,7 @@ from msgplat.gateway.passwords import PasswordVerifier
 from msgplat.gateway.proxy import Proxy
 from msgplat.gateway.routing import public_route
 from msgplat.gateway.settings import GatewaySettings, get_settings
+from msgplat.plumbing.api import operation_id
 from msgplat.plumbing.db import create_engine
 from msgplat.plumbing.errors import install_error_handlers
 from msgplat.plumbing.logging import configure_logging, get_logger
@@ -66,7 +67,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     # The merged document replaces FastAPI's own (see api/docs.py). The routes reach
     # what is kept in `app.state` through the typed dependencies of api/deps.py.
-    app = FastAPI(title=TITLE, lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title=TITLE,
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
+    )
     app.state.settings = settings
     app.state.schema = schema
     app.state.started = started

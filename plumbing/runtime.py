@@ -25,6 +25,7 @@ from typing import Annotated, Any, TypeVar
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
 
+from msgplat.plumbing.api import operation_id
 from msgplat.plumbing.consumer import DeadLetterReaction, Handler, IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event
@@ -272,7 +273,7 @@ def create_service_app(
             await runtime.stop(workers=[worker] if worker is not None else [])
         log.info("service_stopped")
 
-    app = FastAPI(title=title, lifespan=lifespan)
+    app = FastAPI(title=title, lifespan=lifespan, generate_unique_id_function=operation_id)
     app.state.runtime = runtime
     app.state.settings = settings
     if tracing_on:  # off: not even a pass-through layer

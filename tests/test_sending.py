@@ -13,6 +13,10 @@ from typing import Any
 
 import httpx
 
+from msgplat_client.api.reservations import cancel_msg_req, create_msg_req, get_msg_req
+from msgplat_client.models import MsgReq, MsgReqCreate
+from msgplat_testsupport.client import all_messages as client_messages
+from msgplat_testsupport.client import answer
 from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.reservations import all_messages, final_view
 from msgplat_testsupport.stack import Stack, arrival_order, received_by_carrier
@@ -179,27 +183,39 @@ def test_duplicate_and_reordered_reports_change_nothing_after_the_first(
 
 
 def test_cancel_during_sending_stops_the_remaining_messages(
-    api: httpx.Client, carrier: httpx.Client
+    stack: Stack, carrier: httpx.Client
 ) -> None:
+    """Reserve, watch, cancel, read the messages: through the generated client."""
     carrier.put("/admin/config", json={"max_per_second": 1000}).raise_for_status()
     count = 5000
-    reservation = reserve(api, numbers(count))
-    wait_until(lambda: len(received_by_carrier(carrier, reservation["id"])) >= 1000, timeout_s=30)
-    cancelled = api.post(f"/msgReqs/{reservation['id']}/cancel")
-    assert cancelled.status_code == 200, cancelled.text
-    wait_until(
-        lambda: all(
-            m["status"] in {"delivered", "failed", "cancelled"}
-            for m in all_messages(api, reservation["id"])
-        ),
-        timeout_s=60,
-    )
-    msgs = all_messages(api, reservation["id"])
-    sent = {item["ref"] for item in received_by_carrier(carrier, reservation["id"])}
-    never_sent = [m for m in msgs if f"{reservation['id']}:{m['seq']}" not in sent]
-    assert never_sent, "the cancel came after everything was sent: slow the carrier down"
-    assert all(m["status"] == "cancelled" for m in never_sent)
-    assert all(
-        m["status"] != "cancelled" for m in msgs if f"{reservation['id']}:{m['seq']}" in sent
-    )
-    assert api.get(f"/msgReqs/{reservation['id']}").json()["status"] == "cancelled"
+    with stack.operator_api(timeout=30, funded=True) as client:
+        created = create_msg_req.sync_detailed(
+            client=client,
+            body=MsgReqCreate(
+                user_id=f"u-{uuid.uuid4().hex[:8]}",
+                msg_title="notice",
+                msg_content="hello from the test",
+                dst_num=numbers(count),
+                callback_num="0212345678",
+            ),
+        )
+        reservation = answer(created, MsgReq, 201)
+        rid = str(reservation.id)
+        wait_until(lambda: len(received_by_carrier(carrier, rid)) >= 1000, timeout_s=30)
+        cancelled = cancel_msg_req.sync_detailed(reservation.id, client=client)
+        assert cancelled.status_code == 200, cancelled.content
+        wait_until(
+            lambda: all(
+                m.status in {"delivered", "failed", "cancelled"}
+                for m in client_messages(client, reservation.id)
+            ),
+            timeout_s=60,
+        )
+        msgs = client_messages(client, reservation.id)
+        sent = {item["ref"] for item in received_by_carrier(carrier, rid)}
+        never_sent = [m for m in msgs if f"{rid}:{m.seq}" not in sent]
+        assert never_sent, "the cancel came after everything was sent: slow the carrier down"
+        assert all(m.status == "cancelled" for m in never_sent)
+        assert all(m.status != "cancelled" for m in msgs if f"{rid}:{m.seq}" in sent)
+        stored = get_msg_req.sync_detailed(reservation.id, client=client)
+        assert answer(stored, MsgReq).status == "cancelled"

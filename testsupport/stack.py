@@ -24,6 +24,7 @@ from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.devstack.services import SERVICES, ServiceProcess, ServiceSpec, wiring_env
 from msgplat.devstack.tcp_proxy import ThreadedTcpProxy
 from msgplat.plumbing.api_keys import new_api_key
+from msgplat_client import AuthenticatedClient
 from msgplat_testsupport import ARTIFACTS
 from msgplat_testsupport.brokers import running_broker
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
@@ -101,15 +102,28 @@ class Stack:
         callback number a reservation of theirs names is approved as their sender first
         (`approve_callback_numbers`) and, `funded`, each new customer is topped up before
         their first reservation (`credit_new_customers`). Use it as a context manager."""
-        hooks = [approve_callback_numbers(self.gateway_url, self.operator_headers)]
-        if funded:
-            hooks.insert(0, credit_new_customers(self.gateway_url, self.operator_headers))
         return httpx.Client(
             base_url=self.gateway_url,
             headers=self.operator_headers,
             timeout=timeout,
-            event_hooks={"request": hooks},
+            event_hooks={"request": self._operator_hooks(funded)},
         )
+
+    def operator_api(self, *, timeout: float = 10, funded: bool = False) -> AuthenticatedClient:
+        """`operator_client` as the generated client (`msgplat_client`, clients/python/),
+        with the same hooks: what a customer's program uses. A context manager too."""
+        return AuthenticatedClient(
+            base_url=self.gateway_url,
+            token=self.operator_key,
+            timeout=httpx.Timeout(timeout),
+            httpx_args={"event_hooks": {"request": self._operator_hooks(funded)}},
+        )
+
+    def _operator_hooks(self, funded: bool) -> list[Callable[[httpx.Request], None]]:
+        hooks = [approve_callback_numbers(self.gateway_url, self.operator_headers)]
+        if funded:
+            hooks.insert(0, credit_new_customers(self.gateway_url, self.operator_headers))
+        return hooks
 
     def top_up(self, user_id: str, amount: int, note: str | None = None) -> dict[str, Any]:
         """Credit for a customer, through the gateway as the operator (the only way in)."""
@@ -151,6 +165,12 @@ class Stack:
     def customer_client(self, customer: Customer, *, timeout: float = 30) -> httpx.Client:
         """The gateway as `customer`, with their own key. Use it as a context manager."""
         return httpx.Client(base_url=self.gateway_url, headers=customer.headers, timeout=timeout)
+
+    def customer_api(self, customer: Customer, *, timeout: float = 30) -> AuthenticatedClient:
+        """The gateway as `customer` through the generated client (`msgplat_client`)."""
+        return AuthenticatedClient(
+            base_url=self.gateway_url, token=customer.api_key, timeout=httpx.Timeout(timeout)
+        )
 
     def url(self, service: str) -> str:
         return self.processes[service].url

@@ -1,0 +1,217 @@
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.msg_summary import MsgSummary
+from ...models.validation_error_body import ValidationErrorBody
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    *,
+    reservation_id: UUID,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_reservation_id = str(reservation_id)
+    params["reservationId"] = json_reservation_id
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/msgs/summary",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | MsgSummary | ValidationErrorBody | None:
+    if response.status_code == 200:
+        response_200 = MsgSummary.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ValidationErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = ErrorBody.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | MsgSummary | ValidationErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    reservation_id: UUID,
+) -> Response[ErrorBody | MsgSummary | ValidationErrorBody]:
+    """Msgs Summary
+
+     How many of a reservation's messages are in each state (for reconciliation).
+
+    Args:
+        reservation_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | MsgSummary | ValidationErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        reservation_id=reservation_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    reservation_id: UUID,
+) -> ErrorBody | MsgSummary | ValidationErrorBody | None:
+    """Msgs Summary
+
+     How many of a reservation's messages are in each state (for reconciliation).
+
+    Args:
+        reservation_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | MsgSummary | ValidationErrorBody
+    """
+
+    return sync_detailed(
+        client=client,
+        reservation_id=reservation_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    reservation_id: UUID,
+) -> Response[ErrorBody | MsgSummary | ValidationErrorBody]:
+    """Msgs Summary
+
+     How many of a reservation's messages are in each state (for reconciliation).
+
+    Args:
+        reservation_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | MsgSummary | ValidationErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        reservation_id=reservation_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    reservation_id: UUID,
+) -> ErrorBody | MsgSummary | ValidationErrorBody | None:
+    """Msgs Summary
+
+     How many of a reservation's messages are in each state (for reconciliation).
+
+    Args:
+        reservation_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | MsgSummary | ValidationErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            reservation_id=reservation_id,
+        )
+    ).parsed

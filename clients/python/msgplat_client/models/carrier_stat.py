@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="CarrierStat")
+
+
+@_attrs_define
+class CarrierStat:
+    """
+    Attributes:
+        carrier (str): The carrier that took the messages
+        delivered (int):
+        failed (int):
+    """
+
+    carrier: str
+    delivered: int
+    failed: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        carrier = self.carrier
+
+        delivered = self.delivered
+
+        failed = self.failed
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "carrier": carrier,
+                "delivered": delivered,
+                "failed": failed,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        carrier = d.pop("carrier")
+
+        delivered = d.pop("delivered")
+
+        failed = d.pop("failed")
+
+        carrier_stat = cls(
+            carrier=carrier,
+            delivered=delivered,
+            failed=failed,
+        )
+
+        carrier_stat.additional_properties = d
+        return carrier_stat
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class MsgMsgtype(StrEnum):
+    LMS = "LMS"
+    SMS = "SMS"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+
+T = TypeVar("T", bound="SenderVerify")
+
+
+@_attrs_define
+class SenderVerify:
+    """`POST /senders/{id}/verify`: the code the number received.
+
+    Attributes:
+        code (str): The six digits sent to the number
+    """
+
+    code: str
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "code": code,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        code = d.pop("code")
+
+        sender_verify = cls(
+            code=code,
+        )
+
+        return sender_verify
