@@ -35,19 +35,25 @@ class Connection:
     async def request(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
     ) -> tuple[int, bytes]:
-        if self.writer is None or self.reader is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         payload = b"" if body is None else json.dumps(body).encode()
         extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
         head = (
             f"{method} {path} HTTP/1.1\r\nhost: {self.host}:{self.port}\r\n{self.fixed}{extra}"
             f"content-type: application/json\r\ncontent-length: {len(payload)}\r\n\r\n"
         )
+        reused = self.writer is not None
+        if self.writer is None or self.reader is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         self.writer.write(head.encode() + payload)
         try:
             return await self._response(self.reader)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            await self.close()  # the server closed a kept-alive connection: the next opens one
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            await self.close()
+            nothing_read = isinstance(exc, ConnectionError) or not exc.partial
+            if reused and nothing_read:
+                # The server had closed the idle kept-alive connection (uvicorn does after
+                # 5 s) before it read the request: send it again on a new one, as browsers do.
+                return await self.request(method, path, body, headers)
             raise
 
     async def _response(self, reader: asyncio.StreamReader) -> tuple[int, bytes]:

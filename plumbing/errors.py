@@ -16,9 +16,12 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from msgplat.plumbing.logging import get_logger
 from msgplat.plumbing.methods import allowed_methods
+from msgplat.plumbing.outages import is_infrastructure_error
 from msgplat.plumbing.responses import code_for
 
 MAX_ECHOED_INPUT = 100
@@ -144,7 +147,29 @@ def invalid_fields(errors: list[FieldError], total: int | None = None) -> JSONRe
     return error_response(422, json_safe([e.as_dict() for e in errors]), **extra)
 
 
+# Seconds a client is told to wait when the database is unavailable for the moment.
+UNAVAILABLE_RETRY_AFTER_S = 1
+
+log = get_logger(__name__)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SQLAlchemyError)
+    @app.exception_handler(OSError)
+    async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+        """The database refused or dropped the connection, has no free slot ("too many
+        clients"), or the pool has none: a 503 the client may retry, not a 500. Any other
+        database error is a bug and stays a 500."""
+        if not is_infrastructure_error(exc):
+            raise exc
+        log.warning("database_unavailable", error=repr(exc)[:300])
+        return error_response(
+            503,
+            "the database is unavailable for the moment; retry after "
+            f"{UNAVAILABLE_RETRY_AFTER_S} s",
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)},
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         """The framework's own: no route (404), an undeclared method (405, with `Allow`
