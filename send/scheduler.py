@@ -1,7 +1,8 @@
 """The durable scheduler: due reservations are claimed with a lease and sent.
 
-Every `SCHEDULER_INTERVAL_S` each replica claims due jobs with a lease
-(`FOR UPDATE SKIP LOCKED`), so several replicas never send the same job at once and
+Every `SCHEDULER_INTERVAL_S`, and at once when a job becomes due now (a `pg_notify` in
+the transaction that scheduled it, heard by every replica), each replica claims due jobs
+with a lease (`FOR UPDATE SKIP LOCKED`), so several replicas never send the same job at once and
 a crashed replica's jobs are taken over when its lease expires. Each claimed job is
 sent by the `JobRunner` (runner.py) in a task of its own, up to `MAX_PARALLEL_JOBS`.
 
@@ -23,11 +24,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from contextlib import suppress
 from functools import partial
 from uuid import UUID
 
 from msgplat.plumbing.db import Database
+from msgplat.plumbing.listen import listen_forever
 from msgplat.plumbing.logging import get_logger
 from msgplat.plumbing.runtime import ServiceRuntime
 from msgplat.send import domain, repository
@@ -47,6 +48,8 @@ class Scheduler(Worker):
     def __post_init__(self) -> None:
         self.runner = JobRunner(self.db, self.settings, self.carrier, stopping=self.stopping)
         self.running: dict[UUID, asyncio.Task[None]] = {}
+        # Set when a job became claimable now (any replica's commit, `listen_for_due`).
+        self.due = asyncio.Event()
 
     @property
     def owner(self) -> str:
@@ -67,10 +70,7 @@ class Scheduler(Worker):
                         await fail_unreported(self.db, timeout_s=self.settings.report_timeout_s)
                 except Exception as exc:
                     log.warning("scheduler_round_failed", error=repr(exc))
-                with suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        self.stopping.wait(), timeout=self.settings.scheduler_interval_s
-                    )
+                await self._wait_for_work()
             running = list(self.running.values())
             log.info("sender_stopping", jobs_in_hand=len(running))
             await asyncio.gather(*running, return_exceptions=True)
@@ -79,6 +79,35 @@ class Scheduler(Worker):
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _wait_for_work(self) -> None:
+        """Until a job is due now (notified), stopping, or the next poll."""
+        waits = {
+            asyncio.ensure_future(self.due.wait()),
+            asyncio.ensure_future(self.stopping.wait()),
+        }
+        try:
+            await asyncio.wait(
+                waits,
+                timeout=self.settings.scheduler_interval_s,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+        self.due.clear()
+
+    async def listen_for_due(self) -> None:
+        """Wake the scheduler when a job becomes claimable now (send-now: no poll wait);
+        listening again after a lost connection, it claims at once (it may have missed
+        some)."""
+        await listen_forever(
+            self.db.settings.database_url,
+            [repository.jobs.DUE_CHANNEL],
+            lambda _channel, _payload: self.due.set(),
+            name="send-due",
+            on_listening=lambda _first: self.due.set(),
+        )
 
     async def claim_due_jobs(self) -> None:
         free = self.settings.max_parallel_jobs - len(self.running)
@@ -149,4 +178,7 @@ async def run_scheduler(
     notices = NoticeSender(runtime.db, settings, resources.carrier, stopping=runtime.stopping)
     async with asyncio.TaskGroup() as tasks:
         tasks.create_task(scheduler.run(), name="scheduler")
+        listening = tasks.create_task(scheduler.listen_for_due(), name="scheduler-wake")
         tasks.create_task(notices.run(), name="notices")
+        await runtime.stopping.wait()
+        listening.cancel()  # it never returns by itself

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, case, func, select, update
+from sqlalchemy import Row, and_, case, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -45,6 +45,21 @@ async def create(
     )
 
 
+# Sent in the transaction that makes a job claimable now (scheduled, every chunk in, due):
+# PostgreSQL delivers it after the commit to every replica's scheduler, which claims at
+# once instead of at its next poll (SCHEDULER_INTERVAL_S; the poll stays, as a fallback).
+DUE_CHANNEL = "send_jobs_due"
+
+
+def _notify_if_due() -> Any:
+    due = and_(
+        jobs.c.status == J.SCHEDULED,
+        jobs.c.due_at <= func.now(),
+        jobs.c.chunks_received == jobs.c.chunk_count,
+    )
+    return case((due, func.pg_notify(literal(DUE_CHANNEL), literal(""))), else_=None)
+
+
 async def count_chunk(conn: AsyncConnection, reservation_id: UUID) -> Row[Any]:
     """One more chunk of recipients arrived: (chunks_received, chunk_count) now."""
     return (
@@ -52,7 +67,7 @@ async def count_chunk(conn: AsyncConnection, reservation_id: UUID) -> Row[Any]:
             update(jobs)
             .where(jobs.c.reservation_id == reservation_id)
             .values(chunks_received=jobs.c.chunks_received + 1)
-            .returning(jobs.c.chunks_received, jobs.c.chunk_count)
+            .returning(jobs.c.chunks_received, jobs.c.chunk_count, _notify_if_due())
         )
     ).one()
 
@@ -62,6 +77,7 @@ async def schedule(conn: AsyncConnection, reservation_id: UUID, due_at: datetime
         update(jobs)
         .where(jobs.c.reservation_id == reservation_id, jobs.c.status == J.WAITING)
         .values(status=J.SCHEDULED, due_at=due_at)
+        .returning(_notify_if_due())
     )
 
 
