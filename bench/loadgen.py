@@ -7,8 +7,8 @@ status line, headers and a body read by length or by chunks), as wrk does.
 
 `paced()` runs a steady rate: request n is due at `start + n / rate`; each connection
 takes the next due request, waits for its time, sends it and reads the answer. A
-platform that falls behind gets no more than `connections` requests in flight, and the
-figures say how far behind it fell (`late`).
+platform that falls behind gets no more than `connections` requests in flight, no
+request is sent after `seconds`, and the figures say how far behind it fell (`late`).
 """
 
 from __future__ import annotations
@@ -121,12 +121,13 @@ async def paced(
     outcome = Outcome()
     next_n = 0
     started = time.perf_counter()
+    stop_at = started + seconds  # a platform behind the rate gets fewer, not a longer run
 
     async def worker() -> None:
         nonlocal next_n
         conn = Connection(base_url, headers or {})
         try:
-            while next_n < total:
+            while next_n < total and time.perf_counter() < stop_at:
                 n, next_n = next_n, next_n + 1
                 due = started + n / rate
                 if (wait := due - time.perf_counter()) > 0:

@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from uuid import UUID
 
-import asyncpg
 import orjson
 
 from msgplat.monitoring import queries
@@ -32,6 +31,7 @@ from msgplat.monitoring.reactions import DELIVERIES_CHANNEL, VIEWS_CHANNEL
 from msgplat.monitoring.schemas import ReservationView
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.db import Database
+from msgplat.plumbing.listen import listen_forever
 from msgplat.plumbing.logging import get_logger
 
 log = get_logger(__name__)
@@ -123,42 +123,20 @@ class LiveHub:
             await asyncio.sleep(pause_s)  # what changes meanwhile goes in the next read
 
     async def _listen(self) -> None:
-        url = self.settings.database_url.replace("postgresql+asyncpg://", "postgresql://")
-        delay = 0.2
-        first = True
-        while True:
-            conn: asyncpg.Connection | None = None
-            try:
-                conn = await asyncpg.connect(url, server_settings={"application_name": "live"})
-                lost = asyncio.Event()
-                conn.add_termination_listener(lambda _conn, lost=lost: lost.set())
+        await listen_forever(
+            self.settings.database_url,
+            [VIEWS_CHANNEL, DELIVERIES_CHANNEL],
+            self.notified,
+            name="live",
+            on_listening=self._listening,
+            on_lost=self.listening.clear,
+        )
 
-                def on_notify(_conn: object, _pid: int, channel: str, payload: str) -> None:
-                    self.notified(channel, payload)
-
-                await conn.add_listener(VIEWS_CHANNEL, on_notify)
-                await conn.add_listener(DELIVERIES_CHANNEL, on_notify)
-                self.listening.set()
-                delay = 0.2
-                if not first:  # changes may have been missed while away
-                    self._resync_all()
-                    self.deliveries_queued.set()
-                first = False
-                log.info("live_listening")
-                while not lost.is_set():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(lost.wait(), timeout=15)
-                    if not lost.is_set():  # a silently dead connection shows here
-                        await asyncio.wait_for(conn.execute("SELECT 1"), timeout=5)
-            except Exception as exc:  # connection refused, lost, timed out: reconnect
-                log.warning("live_listen_lost", error=repr(exc), retry_in_s=delay)
-            finally:
-                self.listening.clear()
-                if conn is not None:
-                    with contextlib.suppress(Exception):
-                        await conn.close(timeout=2)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+    def _listening(self, first: bool) -> None:
+        self.listening.set()
+        if not first:  # changes may have been missed while away
+            self._resync_all()
+            self.deliveries_queued.set()
 
     def _resync_all(self) -> None:
         for subscription in self.subscriptions:

@@ -29,9 +29,11 @@ async def listen_forever(
     *,
     name: str,
     on_listening: Callable[[bool], None] | None = None,
+    on_lost: Callable[[], None] | None = None,
 ) -> None:
     """Listen until cancelled; reconnect with backoff after a lost connection.
-    `on_listening(first)` runs once listening (first: the first time)."""
+    `on_listening(first)` runs once listening (first: the first time), `on_lost` once
+    the connection is gone."""
     url = database_url.replace("postgresql+asyncpg://", "postgresql://")
     delay = 0.2
     first = True
@@ -60,6 +62,8 @@ async def listen_forever(
         except Exception as exc:  # connection refused, lost, timed out: reconnect
             log.warning("listen_lost", listener=name, error=repr(exc), retry_in_s=delay)
         finally:
+            if on_lost is not None:
+                on_lost()
             if conn is not None:
                 with contextlib.suppress(Exception):
                     await conn.close(timeout=2)
