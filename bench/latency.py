@@ -85,6 +85,54 @@ async def handed_over(
         await conn.close()
 
 
+# The saga's path of a send-now reservation, stage by stage, from the services' own
+# timestamps: outbox rows (created: the writing transaction; published: the relay's
+# batch), inbox rows (applied: the consuming transaction), send's job and messages.
+STAGES = """
+WITH r AS (SELECT unnest($1::uuid[]) AS rid),
+req AS (SELECT r.rid, o.event_id, o.created_at, o.published_at FROM r
+        JOIN reservation.outbox o ON o.key = r.rid::text AND o.event_type = 'ReservationRequested'),
+held AS (SELECT r.rid, o.event_id, o.created_at, o.published_at FROM r
+         JOIN billing.outbox o ON o.key = r.rid::text AND o.event_type = 'CreditHeld'),
+sch AS (SELECT r.rid, o.event_id, o.created_at, o.published_at FROM r
+        JOIN reservation.outbox o ON o.key = r.rid::text AND o.event_type = 'ReservationScheduled')
+SELECT
+  extract(epoch FROM req.published_at - req.created_at) AS "reservation's relay",
+  extract(epoch FROM bi.applied_at - req.published_at) AS "to billing",
+  extract(epoch FROM held.created_at - bi.applied_at) AS "billing holds",
+  extract(epoch FROM held.published_at - held.created_at) AS "billing's relay",
+  extract(epoch FROM ri.applied_at - held.published_at) AS "back to reservation",
+  extract(epoch FROM sch.published_at - ri.applied_at) AS "scheduled + relay",
+  extract(epoch FROM si.applied_at - sch.published_at) AS "to send",
+  extract(epoch FROM j.started_at - si.applied_at) AS "claimed",
+  extract(epoch FROM m.submitted_at - j.started_at) AS "handed to the carrier",
+  extract(epoch FROM m.submitted_at - req.created_at) AS "all"
+FROM req
+JOIN billing.inbox bi ON bi.event_id = req.event_id
+JOIN held ON held.rid = req.rid
+JOIN reservation.inbox ri ON ri.event_id = held.event_id
+JOIN sch ON sch.rid = req.rid
+JOIN send.inbox si ON si.event_id = sch.event_id
+JOIN send.jobs j ON j.reservation_id = req.rid
+JOIN send.messages m ON m.reservation_id = req.rid
+"""
+
+
+async def stages(database_url: str, ids: list[str]) -> None:
+    """The median and p99 of each stage of the path above, over `ids`."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(STAGES, ids)
+    finally:
+        await conn.close()
+    if not rows:
+        return
+    print(f"    where the time goes (median / p99 of {len(rows)}, the services' timestamps):")
+    for stage in rows[0].keys():  # noqa: SIM118 (a Record iterates over its values)
+        values = [float(r[stage]) for r in rows if r[stage] is not None]
+        print(f"      {stage:24} {ms(pct(values, 50)):>10} {ms(pct(values, 99)):>10}")
+
+
 def answered_ids(outcome: Outcome) -> dict[str, float]:
     return {json.loads(body)["id"]: at for at, body in outcome.answered}
 
@@ -152,6 +200,7 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
             headers=auth,
         )
         report("alone", alone, await handed_over(database_url, answered_ids(alone), 60))
+        await stages(database_url, list(answered_ids(alone)))
 
         print(
             f"\npriority: one {args.bulk:,}-recipient bulk send due now, and "
@@ -209,9 +258,13 @@ def main() -> None:
     parser.add_argument("--bulk", type=int, default=100_000, help="recipients of the bulk send")
     parser.add_argument("--priority-rate", type=float, default=20, help="beside the bulk, /s")
     parser.add_argument("--connections", type=int, default=32, help="connections in flight")
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="NAME=VALUE", help="a setting, again"
+    )
     args = parser.parse_args()
+    env = dict(setting.split("=", 1) for setting in args.env)
     began = time.monotonic()
-    with platform_on_loopback(ZERO_LATENCY_CARRIER) as (stack, database_url):
+    with platform_on_loopback({**ZERO_LATENCY_CARRIER, **env}) as (stack, database_url):
         print(f"stack ready in {time.monotonic() - began:.0f} s (loopback, free ports)")
         asyncio.run(measure(stack, database_url, args))
     print(f"\ndone in {time.monotonic() - began:.0f} s")

@@ -201,7 +201,7 @@ def make_consumer(
         heartbeat_interval_ms=max(settings.kafka_session_timeout_ms // 5, 100),
         metadata_max_age_ms=30_000,
         # Short fetch waits: a new event reaches its consumer in tens of milliseconds.
-        fetch_max_wait_ms=50,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
         **client_security(settings),
     )
 

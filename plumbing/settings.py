@@ -50,6 +50,14 @@ class ServiceSettings(BaseSettings):
     # Off for the local Tansu broker, on for Apache Kafka. Correctness never depends
     # on it: the outbox and the idempotent consumers make effects exactly-once.
     kafka_enable_idempotence: bool = False
+    kafka_fetch_max_wait_ms: int = Field(
+        default=50,
+        ge=0,
+        le=10_000,
+        description="How long a consumer's fetch may wait at the broker for new events. "
+        "Apache Kafka answers once one arrives; the local Tansu broker holds every fetch "
+        "this long, which adds up to it to each hop of an event (bench/latency.py)",
+    )
     kafka_request_timeout_ms: int = Field(default=10_000, ge=1_000)
     # How long a silent consumer keeps its partitions. Tansu holds a group's first
     # JoinGroup for half of it, so it is also about twice a consumer's start-up time.
