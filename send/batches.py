@@ -134,6 +134,8 @@ async def record_unavailable(
     out of budget (P002) or, once `expired`, all of it (P001)."""
     rid = job.reservation_id
     await repository.leases.fence(uow.conn, rid, epoch=job.epoch)
+    if not exc.in_doubt:
+        await repository.leases.not_handed(uow.conn, rid, batch[0].seq, epoch=job.epoch)
     seqs = [row.seq for row in batch]
     if exc.attempted:
         await repository.messages.spend_attempt(uow.conn, rid, seqs)

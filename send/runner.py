@@ -217,8 +217,9 @@ class JobRunner(Worker):
         runner), or the job was cancelled.
 
         A cancelled job may have claimed messages it never handed over (the batch
-        claimed ahead, or one the carrier refused): they are cancelled here, since
-        this runner knows none of them reached the carrier.
+        claimed ahead, or one every carrier refused): they are cancelled here, since
+        this runner knows none of them reached the carrier. A batch in doubt (a
+        timeout) may have: it waits for its report, or the sweep fails it.
         """
         rid = job.reservation_id
         async with self.db.unit_of_work() as uow:
@@ -227,6 +228,9 @@ class JobRunner(Worker):
             unsent = await repository.messages.cancel(
                 uow.conn, rid, pending=False, unconfirmed=True
             )
+            # What may be at a carrier without a recorded answer (a batch in doubt when
+            # the job was cancelled) waits for its report or the sweep, like the rest.
+            await repository.jobs.confirm_handed(uow.conn, rid)
             await record_final(uow, job, unsent)
             await uow.commit()
 

@@ -185,6 +185,20 @@ async def advance(
         raise LeaseLost(reservation_id, epoch)
 
 
+async def not_handed(
+    conn: AsyncConnection, reservation_id: UUID, first_seq: int, *, epoch: int
+) -> None:
+    """The batch from `first_seq` was refused by every carrier (not in doubt: none took
+    it): it is not at a carrier after all, so `handed_seq` moves back before it. Else a
+    cancel during the retry's wait would leave it `submitted` for good, waiting for
+    reports that never come (the cancel ends only what is after `handed_seq`)."""
+    await conn.execute(
+        update(jobs)
+        .where(jobs.c.reservation_id == reservation_id, jobs.c.epoch == epoch)
+        .values(handed_seq=func.least(jobs.c.handed_seq, first_seq - 1))
+    )
+
+
 async def abandoned_cancelled(conn: AsyncConnection, *, limit: int = 100) -> list[UUID]:
     """Cancelled jobs whose runner died holding the lease (it expired): locked (skipping
     those another replica takes), their lease dropped; the caller ends their messages."""

@@ -6,6 +6,7 @@ message."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -20,7 +21,7 @@ from msgplat.contracts.events import ReservationCancelled
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.send import reactions, repository
-from msgplat.send.carrier_client import OutgoingMessage, SubmitResult
+from msgplat.send.carrier_client import CarrierUnavailable, OutgoingMessage, SubmitResult
 from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.domain import LeaseLost, make_ref
 from msgplat.send.models import jobs, messages, tables, tallies
@@ -277,4 +278,56 @@ async def test_a_cancel_while_a_dead_runner_holds_the_lease_still_ends_every_mes
     assert await statuses(db, rid) == ["failed"] * 2 + ["cancelled"] * 4
     row = await job_row(db, rid)
     assert (row.status, row.lease_owner) == ("cancelled", None)
+    await router.close()
+
+
+class RefusingRouter(FakeRouter):
+    """Takes the first batch, then refuses every later one (a 429: `in_doubt` False, or a
+    timeout: True), after `on_refusal` has run (which cancels the job meanwhile)."""
+
+    def __init__(self, settings: SendSettings, *, in_doubt: bool) -> None:
+        super().__init__(settings)
+        self.in_doubt = in_doubt
+        self.on_refusal: Any = None
+
+    async def submit(self, batch: list[OutgoingMessage], *args: Any, **kwargs: Any) -> Any:
+        if not self.handed:
+            return await super().submit(batch, *args, **kwargs)
+        if self.on_refusal is not None:
+            await self.on_refusal()
+        raise CarrierUnavailable(
+            "carrier sim: answered 429", retry_after_s=0.1, attempted=True, in_doubt=self.in_doubt
+        )
+
+
+@pytest.mark.parametrize(("in_doubt", "second_batch"), [(False, "cancelled"), (True, "submitted")])
+async def test_a_cancel_while_a_refused_batch_waits_for_its_retry(
+    db: Database, in_doubt: bool, second_batch: str
+) -> None:
+    """Batch 0-1 is taken, batch 2-3 refused, and the job is cancelled before the retry.
+    A refusal (429) means 2-3 never reached a carrier: they are cancelled, and every
+    message ends (the tests' shared stack once kept 1,000 `submitted` for good). After a
+    timeout (in doubt) they may be at the carrier: they wait for a report, or the sweep."""
+    rid = await new_job(db, 6)
+    settings = settings_for(db)
+    router = RefusingRouter(settings, in_doubt=in_doubt)
+    runner = JobRunner(db, settings, router)
+
+    async def cancel() -> None:
+        envelope = EventEnvelope.model_construct(user_id=job.user_id)
+        async with db.unit_of_work() as uow:
+            await reactions.on_reservation_cancelled(
+                uow, envelope, ReservationCancelled.model_construct(reservation_id=rid)
+            )
+            await uow.commit()
+
+    router.on_refusal = cancel
+    # Due now (the claim above dates it years back: its messages would be expired).
+    job = dataclasses.replace(await claim(db, rid, runner.owner), due_at=datetime.now(UTC))
+    await asyncio.wait_for(runner.send(job), timeout=30)
+    assert router.handed == refs(rid, [0, 1])
+    assert await statuses(db, rid) == ["submitted"] * 2 + [second_batch] * 2 + ["cancelled"] * 2
+    if in_doubt:  # no report comes for 2-3 either: the sweep fails them all
+        await fail_unreported(db, timeout_s=0)
+        assert await statuses(db, rid) == ["failed"] * 4 + ["cancelled"] * 2
     await router.close()
