@@ -36,6 +36,7 @@ VariableValue = Annotated[str, Field(max_length=2000)]
 RESERVATION_ID = "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c"
 TEMPLATE_ID = "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a"
 SENDER_ID = "5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716"
+NULL = {"type": "null"}
 
 
 class MsgReqRecipient(ApiInput):
@@ -74,7 +75,19 @@ class MsgReqCreate(ApiInput):
                     "callbackNum": "02-1234-5678",
                     "reserveQt": 2,
                 },
-            ]
+            ],
+            # dstNum or recipients, not both (`check_recipients`; null is as absent).
+            # In an allOf of its own: openapi-python-client reads a model whose schema
+            # has a oneOf at its top as a union of the branches alone, and the client's
+            # MsgReqCreate would lose every other field (msgTitle, callbackNum...).
+            "allOf": [
+                {
+                    "oneOf": [
+                        {"required": ["dstNum"], "properties": {"dstNum": {"not": NULL}}},
+                        {"required": ["recipients"], "properties": {"recipients": {"not": NULL}}},
+                    ]
+                }
+            ],
         },
     )
 
@@ -111,7 +124,7 @@ class MsgReqCreate(ApiInput):
     recipients: list[MsgReqRecipient] | None = Field(
         default=None,
         description="Personalised recipients, in sending order, each with its variables "
-        "(instead of dstNum)",
+        "(instead of dstNum: one of the two, not both)",
     )
     callback_num: PhoneText = Field(
         min_length=1, max_length=30, description="The sender number (a verified one)"
