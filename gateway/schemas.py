@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field
 
-from msgplat.plumbing.api import ApiInput, ApiModel
+from msgplat.plumbing.api import ApiInput, ApiModel, NoNulText
 from msgplat.plumbing.caller import USER_ID_PATTERN
 
 
@@ -35,9 +35,10 @@ class Login(ApiInput):
         },
     )
 
-    user_id: str | None = Field(default=None, min_length=1, max_length=64)
-    password: str | None = Field(default=None, min_length=1, max_length=200)
-    api_key: str | None = Field(default=None, min_length=1, max_length=200)
+    # No NUL character (every body's rule: ApiInput), stated: the route answers 422.
+    user_id: NoNulText | None = Field(default=None, min_length=1, max_length=64)
+    password: NoNulText | None = Field(default=None, min_length=1, max_length=200)
+    api_key: NoNulText | None = Field(default=None, min_length=1, max_length=200)
 
 
 class Token(ApiModel):

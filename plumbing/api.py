@@ -59,6 +59,8 @@ class Documented:
 # and the seed's comma-separated list of them.
 PhoneText = Annotated[str, Documented(pattern=PHONE_PATTERN)]
 PhoneListText = Annotated[str, Documented(pattern=PHONE_LIST_PATTERN)]
+# Text without the NUL character (what ApiInput refuses), where the document says so.
+NoNulText = Annotated[str, Documented(pattern=r"^[^\x00]*$")]
 
 
 class ApiModel(BaseModel):
