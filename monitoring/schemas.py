@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, HttpUrl, UrlConstraints
+from pydantic import AfterValidator, ConfigDict, Field, HttpUrl, UrlConstraints
 
 from msgplat.plumbing.api import ApiInput, ApiModel, PhoneText
 from msgplat.plumbing.caller import ClaimedUserId
@@ -103,7 +103,22 @@ class ReservationView(ApiModel):
     version: int = Field(description="Incremented on every change of the view")
 
 
-WebhookUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000, allowed_schemes=["http", "https"])]
+URL_MAX_LENGTH = 2000  # the column's (webhooks.url)
+
+
+def _stored_length(url: HttpUrl) -> HttpUrl:
+    """The URL as stored (normalised: an IDN host in punycode, a path's escapes) fits
+    the column: the limit of the input alone let a longer one through, a 500."""
+    if len(str(url)) > URL_MAX_LENGTH:
+        raise ValueError(f"is longer than {URL_MAX_LENGTH} characters once normalised")
+    return url
+
+
+WebhookUrl = Annotated[
+    HttpUrl,
+    UrlConstraints(max_length=URL_MAX_LENGTH, allowed_schemes=["http", "https"]),
+    AfterValidator(_stored_length),
+]
 
 
 class WebhookCreate(ApiInput):
