@@ -14,6 +14,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from msgplat.contracts.events import MsgType, Purpose
@@ -36,7 +37,7 @@ VariableValue = Annotated[str, Field(max_length=2000)]
 RESERVATION_ID = "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c"
 TEMPLATE_ID = "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a"
 SENDER_ID = "5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716"
-NULL = {"type": "null"}
+NULL: JsonDict = {"type": "null"}
 
 
 class MsgReqRecipient(ApiInput):
