@@ -17,6 +17,22 @@ class Balance(ApiModel):
     """`GET /billings?userId=`: what the customer can spend, what is held for reservations
     not yet sent, and what was charged for delivered messages."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "acme",
+                    "currency": "KRW",
+                    "available": 99960,
+                    "held": 20,
+                    "charged": 20,
+                    "toppedUp": 100000,
+                    "updatedAt": "2027-03-02T00:30:04.900Z",
+                }
+            ]
+        }
+    )
+
     user_id: str
     currency: Literal["KRW"] = "KRW"
     available: int
@@ -31,7 +47,14 @@ class TopupCreate(ApiInput):
     if new)."""
 
     # Only camelCase on the wire; a float or a numeric string is not an amount of won.
-    model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_by_name=False)
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=False,
+        validate_by_name=False,
+        json_schema_extra={
+            "examples": [{"userId": "acme", "amount": 100000, "note": "Invoice 2027-02-0042"}]
+        },
+    )
 
     user_id: ClaimedUserId = None
     amount: StrictInt = Field(ge=MIN_TOPUP, le=MAX_TOPUP, description="KRW, a whole number")
@@ -44,6 +67,27 @@ class TopupCreate(ApiInput):
 
 
 class Topup(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ledgerEntryId": 311,
+                    "userId": "acme",
+                    "amount": 100000,
+                    "balance": {
+                        "userId": "acme",
+                        "currency": "KRW",
+                        "available": 199960,
+                        "held": 20,
+                        "charged": 20,
+                        "toppedUp": 200000,
+                        "updatedAt": "2027-03-02T01:00:00Z",
+                    },
+                }
+            ]
+        }
+    )
+
     ledger_entry_id: int
     user_id: str
     amount: int
@@ -52,6 +96,28 @@ class Topup(ApiModel):
 
 class LedgerEntry(ApiModel):
     """One append-only ledger entry; the balance is the sum of them."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 312,
+                    "kind": "capture",
+                    "amount": 20,
+                    "count": 1,
+                    "msgType": "SMS",
+                    "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
+                    "eventId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                    "note": None,
+                    "actor": None,
+                    "availableAfter": 99960,
+                    "heldAfter": 20,
+                    "chargedAfter": 20,
+                    "at": "2027-03-02T00:30:04.900Z",
+                }
+            ]
+        }
+    )
 
     id: int
     kind: Literal["topup", "hold", "capture", "release"]
@@ -75,6 +141,27 @@ class ReservationLedger(ApiModel):
     """A reservation's ledger entries summed up: what was held for it, charged for its
     delivered messages and released for the others."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
+                    "msgType": "SMS",
+                    "held": 40,
+                    "charged": 20,
+                    "released": 0,
+                    "stillHeld": 20,
+                    "heldMessages": 2,
+                    "chargedMessages": 1,
+                    "releasedMessages": 0,
+                    "firstAt": "2027-03-01T06:12:45.600Z",
+                    "lastAt": "2027-03-02T00:30:04.900Z",
+                    "entries": 2,
+                }
+            ]
+        }
+    )
+
     reservation_id: UUID
     msg_type: str | None
     held: int = Field(description="KRW taken from the available balance and held")
@@ -90,6 +177,14 @@ class ReservationLedger(ApiModel):
 
 
 class UsageByType(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"msgType": "SMS", "messages": 1200, "amount": 24000, "releasedMessages": 14}
+            ]
+        }
+    )
+
     msg_type: str
     messages: int = Field(description="Delivered (charged) messages")
     amount: int = Field(description="KRW charged")
@@ -99,6 +194,12 @@ class UsageByType(ApiModel):
 
 
 class UsageByCarrier(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"carrier": "carrier-a", "msgType": "SMS", "count": 1200, "amount": 24000}]
+        }
+    )
+
     carrier: str = Field(description="The carrier that took the messages")
     msg_type: str
     count: int = Field(description="Delivered (charged) messages")
@@ -108,6 +209,32 @@ class UsageByCarrier(ApiModel):
 class Usage(ApiModel):
     """The month's charges by message type and by carrier (Asia/Seoul months): the
     aggregated billing."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "acme",
+                    "month": "2027-02",
+                    "messages": 1300,
+                    "amount": 30500,
+                    "byType": [
+                        {
+                            "msgType": "SMS",
+                            "messages": 1200,
+                            "amount": 24000,
+                            "releasedMessages": 14,
+                        },
+                        {"msgType": "LMS", "messages": 100, "amount": 6500, "releasedMessages": 0},
+                    ],
+                    "byCarrier": [
+                        {"carrier": "carrier-a", "msgType": "SMS", "count": 1200, "amount": 24000},
+                        {"carrier": "carrier-a", "msgType": "LMS", "count": 100, "amount": 6500},
+                    ],
+                }
+            ]
+        }
+    )
 
     user_id: str
     month: str
@@ -123,6 +250,22 @@ class Usage(ApiModel):
 class ChargesByType(ApiModel):
     """One message type of a reservation's hold, at its price when held."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "msgType": "SMS",
+                    "unitPrice": 20,
+                    "count": 2,
+                    "capturedCount": 1,
+                    "capturedAmount": 20,
+                    "releasedCount": 0,
+                    "releasedAmount": 0,
+                }
+            ]
+        }
+    )
+
     msg_type: str
     unit_price: int
     count: int = Field(description="Messages of this type held for")
@@ -134,6 +277,41 @@ class ChargesByType(ApiModel):
 
 class ReservationCharges(ApiModel):
     """What billing held, captured and released for one reservation (reconciliation)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
+                    "userId": "acme",
+                    "status": "open",
+                    "msgType": "SMS",
+                    "unitPrice": 20,
+                    "count": 2,
+                    "amount": 40,
+                    "held": 20,
+                    "capturedCount": 1,
+                    "capturedAmount": 20,
+                    "releasedCount": 0,
+                    "releasedAmount": 0,
+                    "reason": None,
+                    "createdAt": "2027-03-01T06:12:45.600Z",
+                    "closedAt": None,
+                    "byType": [
+                        {
+                            "msgType": "SMS",
+                            "unitPrice": 20,
+                            "count": 2,
+                            "capturedCount": 1,
+                            "capturedAmount": 20,
+                            "releasedCount": 0,
+                            "releasedAmount": 0,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
 
     reservation_id: UUID
     user_id: str
@@ -158,6 +336,22 @@ class ReservationCharges(ApiModel):
 class Quote(ApiModel):
     """`GET /billings/quote`: what a reservation would cost and whether the available
     balance covers it now (the saga's hold decides for good)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "acme",
+                    "msgType": "SMS",
+                    "count": 2,
+                    "unitPrice": 20,
+                    "required": 40,
+                    "available": 99960,
+                    "sufficient": True,
+                }
+            ]
+        }
+    )
 
     user_id: str
     msg_type: Literal["SMS", "LMS"] = Field(

@@ -6,15 +6,53 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field, HttpUrl, UrlConstraints
+from pydantic import AfterValidator, ConfigDict, Field, HttpUrl, UrlConstraints
 
-from msgplat.plumbing.api import ApiInput, ApiModel
+from msgplat.plumbing.api import ApiInput, ApiModel, PhoneText
 from msgplat.plumbing.caller import ClaimedUserId
 
 
 class ReservationView(ApiModel):
     """One reservation as the dashboard shows it; also the `data` of an SSE event and the
     `reservation` of a webhook body."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
+                    "userId": "acme",
+                    "msgTitle": "Delivery notice",
+                    "msgType": "SMS",
+                    "purpose": "normal",
+                    "status": "sending",
+                    "statusReason": None,
+                    "recipientCount": 2,
+                    "recipientsReceived": 2,
+                    "pendingCount": 0,
+                    "submittedCount": 1,
+                    "deliveredCount": 1,
+                    "failedCount": 0,
+                    "cancelledCount": 0,
+                    "optedOutCount": 0,
+                    "progress": 0.5,
+                    "pausedUntil": None,
+                    "pauseReason": None,
+                    "amountHeld": 20,
+                    "amountCharged": 20,
+                    "amountReleased": 0,
+                    "reserveDt": "2027-03-02T00:30:00Z",
+                    "requestedAt": "2027-03-01T06:12:45.120Z",
+                    "scheduledAt": "2027-03-01T06:12:45.700Z",
+                    "startedAt": "2027-03-02T00:30:00.800Z",
+                    "finishedAt": None,
+                    "cancelledAt": None,
+                    "updatedAt": "2027-03-02T00:30:04.950Z",
+                    "version": 6,
+                }
+            ]
+        }
+    )
 
     reservation_id: UUID
     user_id: str
@@ -65,10 +103,33 @@ class ReservationView(ApiModel):
     version: int = Field(description="Incremented on every change of the view")
 
 
-WebhookUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000, allowed_schemes=["http", "https"])]
+URL_MAX_LENGTH = 2000  # the column's (webhooks.url)
+
+
+def _stored_length(url: HttpUrl) -> HttpUrl:
+    """The URL as stored (normalised: an IDN host in punycode, a path's escapes) fits
+    the column: the limit of the input alone let a longer one through, a 500."""
+    if len(str(url)) > URL_MAX_LENGTH:
+        raise ValueError(f"is longer than {URL_MAX_LENGTH} characters once normalised")
+    return url
+
+
+WebhookUrl = Annotated[
+    HttpUrl,
+    UrlConstraints(max_length=URL_MAX_LENGTH, allowed_schemes=["http", "https"]),
+    AfterValidator(_stored_length),
+]
 
 
 class WebhookCreate(ApiInput):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"url": "https://hooks.example.com/msgplat", "secret": "whsec-4f1c9a7e2b8d6035"}
+            ]
+        }
+    )
+
     url: WebhookUrl
     secret: str | None = Field(
         default=None,
@@ -80,6 +141,19 @@ class WebhookCreate(ApiInput):
 
 
 class Webhook(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                    "userId": "acme",
+                    "url": "https://hooks.example.com/msgplat",
+                    "createdAt": "2027-02-20T01:00:00Z",
+                }
+            ]
+        }
+    )
+
     id: UUID
     user_id: str
     url: str
@@ -87,10 +161,44 @@ class Webhook(ApiModel):
 
 
 class WebhookCreated(Webhook):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                    "userId": "acme",
+                    "url": "https://hooks.example.com/msgplat",
+                    "createdAt": "2027-02-20T01:00:00Z",
+                    "secret": "whsec-4f1c9a7e2b8d6035",
+                }
+            ]
+        }
+    )
+
     secret: str = Field(description="Shown this once: keep it to verify the signatures")
 
 
 class WebhookDelivery(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "deliveryId": "6f5e4d3c-2b1a-4098-a7b6-c5d4e3f2a1b0",
+                    "event": "reservation.completed",
+                    "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
+                    "status": "completed",
+                    "state": "delivered",
+                    "attempts": 1,
+                    "lastStatusCode": 200,
+                    "lastError": None,
+                    "nextAttemptAt": None,
+                    "createdAt": "2027-03-02T00:30:09.400Z",
+                    "finishedAt": "2027-03-02T00:30:09.650Z",
+                }
+            ]
+        }
+    )
+
     delivery_id: UUID
     event: str
     reservation_id: UUID
@@ -105,7 +213,11 @@ class WebhookDelivery(ApiModel):
 
 
 class AlertSettingsUpdate(ApiInput):
-    callback_num: str = Field(
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"callbackNum": "010-1234-5678", "enabled": True}]}
+    )
+
+    callback_num: PhoneText = Field(
         min_length=1,
         max_length=32,
         description="The customer's mobile number for the alerts: one of their verified "
@@ -116,6 +228,19 @@ class AlertSettingsUpdate(ApiInput):
 
 
 class AlertSettings(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "acme",
+                    "callbackNum": "01012345678",
+                    "enabled": True,
+                    "updatedAt": "2027-02-20T01:00:00Z",
+                }
+            ]
+        }
+    )
+
     user_id: str
     callback_num: str | None = None
     enabled: bool = False
@@ -125,6 +250,25 @@ class AlertSettings(ApiModel):
 class AlertDelivery(ApiModel):
     """One status alert: the text sent to the customer's number when a reservation ended,
     and what became of it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "noticeId": "7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9",
+                    "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
+                    "status": "completed",
+                    "to": "+821012345678",
+                    "text": "[msgplat] Delivery notice: completed (2 of 2 delivered)",
+                    "state": "delivered",
+                    "resultCode": "0000",
+                    "reason": None,
+                    "createdAt": "2027-03-02T00:30:09.400Z",
+                    "finishedAt": "2027-03-02T00:30:12.100Z",
+                }
+            ]
+        }
+    )
 
     notice_id: UUID | None = Field(
         description="Its id at the send service (the carrier's ref is `notice:<id>`)"

@@ -11,11 +11,21 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
 from fastapi.routing import APIRoute
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from msgplat.plumbing.bounds import date_out_of_bounds
 from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.plumbing.phones import PHONE_LIST_PATTERN, PHONE_PATTERN
 
 NUL = "\x00"
 
@@ -26,6 +36,31 @@ def operation_id(route: APIRoute) -> str:
     path and the method (`create_msg_req_msg_reqs_post`). An explicit `operation_id`
     (the targets of the document's links) still wins."""
     return route.name
+
+
+@dataclass(frozen=True)
+class Documented:
+    """JSON Schema keywords the document states of a value whose rule the code checks
+    itself (`Annotated[str, Documented(pattern=...)]`): the schema says it, the
+    validation stays the code's, with its own errors (a 422 naming the rule)."""
+
+    pattern: str | None = None
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        if self.pattern is not None:
+            schema["pattern"] = self.pattern
+        return schema
+
+
+# A phone number as typed (libphonenumber decides whether it is one: `plumbing.phones`),
+# and the seed's comma-separated list of them.
+PhoneText = Annotated[str, Documented(pattern=PHONE_PATTERN)]
+PhoneListText = Annotated[str, Documented(pattern=PHONE_LIST_PATTERN)]
+# Text without the NUL character (what ApiInput refuses), where the document says so.
+NoNulText = Annotated[str, Documented(pattern=r"^[^\x00]*$")]
 
 
 class ApiModel(BaseModel):
@@ -80,6 +115,20 @@ class Page(ApiModel, Generic[T]):
     page: int = Field(ge=1)
     size: int = Field(ge=1)
     total: int = Field(ge=0)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """A page's example: the first page holding its item model's first example."""
+        schema = handler(core_schema)
+        (item,) = cls.__pydantic_generic_metadata__["args"] or (None,)
+        extra = getattr(item, "model_config", {}).get("json_schema_extra")
+        if isinstance(extra, dict) and extra.get("examples"):
+            example = extra["examples"][0]
+            target = handler.resolve_ref_schema(schema)
+            target["examples"] = [{"items": [example], "page": 1, "size": 20, "total": 1}]
+        return schema
 
 
 # --- a period asked for in a list's query (`?from=&to=`) ---------------------------------

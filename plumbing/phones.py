@@ -24,6 +24,16 @@ _KR_010 = re.compile(r"(?:\+82|82|0)?10(?!59[7-9])([0-9]{8})")
 # letters as keypad digits and drops trailing text ("010-1234-567a" would become the
 # valid 010-123-4567, someone else's number), so anything else is refused first.
 _PHONE_CHARS = re.compile(r"\s*[+\uff0b]?[\d\s\-.()\u2010-\u2015\u2212\uff0d]+")
+# What the document states of a phone number's characters (a JSON Schema `pattern`, for
+# a client to check before it asks): the union of what the fast path reads (separators
+# around a +82 10 number) and what `_PHONE_CHARS` lets through to `phonenumbers`. Wider
+# than the rule, never narrower: whether it is a real number is libphonenumber's to say
+# (a 422 naming it). `\d` is any script's digit here, as in Python's `re`; a client whose
+# regular expressions read it as 0-9 only (ECMAScript) checks the common form.
+_ONE_PHONE = r"[\s\-.()]*[+\uff0b]?[\d\s\-.()\u2010-\u2015\u2212\uff0d]+"
+PHONE_PATTERN = f"^{_ONE_PHONE}$"
+# The seed's comma-separated `dstNum`: such numbers, separated by commas.
+PHONE_LIST_PATTERN = f"^{_ONE_PHONE}(,{_ONE_PHONE})*$"
 _RECIPIENT_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 

@@ -50,7 +50,24 @@ class FieldErrorItem(BaseModel):
 class ValidationErrorBody(BaseModel):
     """422: the request is well-formed but some fields are wrong, each listed."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": [
+                        {
+                            "loc": ["body", "dstNum", 1],
+                            "msg": "is not a valid phone number",
+                            "type": "phone_number",
+                            "input": "010-0000",
+                        }
+                    ],
+                    "code": "request_invalid",
+                }
+            ]
+        },
+    )
 
     detail: list[FieldErrorItem]
     code: str = Field(description="request_invalid")
@@ -62,7 +79,18 @@ class ValidationErrorBody(BaseModel):
 class ErrorBody(BaseModel):
     """Every other error: what went wrong, for people and for programs."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {"detail": "Not found", "code": "not_found"},
+                {
+                    "detail": "too late to cancel: the reservation is due in less than 60 s",
+                    "code": "cancel_cutoff",
+                },
+            ]
+        },
+    )
 
     detail: str = Field(description="What went wrong, in words")
     code: str = Field(description="Stable and machine-readable: e.g. not_found, cancel_cutoff")

@@ -14,10 +14,11 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from msgplat.contracts.events import MsgType, Purpose
-from msgplat.plumbing.api import ApiDatetime, ApiInput, ApiModel
+from msgplat.plumbing.api import ApiDatetime, ApiInput, ApiModel, PhoneListText, PhoneText
 from msgplat.plumbing.caller import ClaimedUserId
 
 # Only the seed's camelCase names on the wire: `user_id` is an unknown field, not a
@@ -32,13 +33,19 @@ ReadOnlyText = Annotated[
 VariableName = Annotated[str, Field(min_length=1, max_length=50)]
 VariableValue = Annotated[str, Field(max_length=2000)]
 
+# The examples' reservation, customer and times (one story across the bodies).
+RESERVATION_ID = "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c"
+TEMPLATE_ID = "8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a"
+SENDER_ID = "5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716"
+NULL: JsonDict = {"type": "null"}
+
 
 class MsgReqRecipient(ApiInput):
     """One recipient of a personalised reservation, with the values of its variables."""
 
     model_config = ConfigDict(**_STRICT_NAMES, coerce_numbers_to_str=True)
 
-    dst_num: str = Field(min_length=1, max_length=30, description="The recipient's number")
+    dst_num: PhoneText = Field(min_length=1, max_length=30, description="The recipient's number")
     variables: dict[VariableName, VariableValue] = Field(
         default_factory=dict,
         max_length=100,
@@ -49,7 +56,41 @@ class MsgReqRecipient(ApiInput):
 class MsgReqCreate(ApiInput):
     """`POST /msgReqs`: a reserved send to an ordered list of recipients."""
 
-    model_config = _STRICT_NAMES
+    model_config = ConfigDict(
+        **_STRICT_NAMES,
+        json_schema_extra={
+            "examples": [
+                {
+                    "msgTitle": "Delivery notice",
+                    "msgContent": "Your parcel arrives today between 2 and 4 pm.",
+                    "reserveDt": "2027-03-02T09:30:00+09:00",
+                    "dstNum": ["010-1234-5678", "010-2345-6789"],
+                    "callbackNum": "02-1234-5678",
+                },
+                {
+                    "templateId": TEMPLATE_ID,
+                    "recipients": [
+                        {"dstNum": "010-1234-5678", "variables": {"name": "Kim"}},
+                        {"dstNum": "+82 10 2345 6789", "variables": {"name": "Lee"}},
+                    ],
+                    "callbackNum": "02-1234-5678",
+                    "reserveQt": 2,
+                },
+            ],
+            # dstNum or recipients, not both (`check_recipients`; null is as absent).
+            # In an allOf of its own: openapi-python-client reads a model whose schema
+            # has a oneOf at its top as a union of the branches alone, and the client's
+            # MsgReqCreate would lose every other field (msgTitle, callbackNum...).
+            "allOf": [
+                {
+                    "oneOf": [
+                        {"required": ["dstNum"], "properties": {"dstNum": {"not": NULL}}},
+                        {"required": ["recipients"], "properties": {"recipients": {"not": NULL}}},
+                    ]
+                }
+            ],
+        },
+    )
 
     user_id: ClaimedUserId = None
     msg_title: str | None = Field(
@@ -76,7 +117,7 @@ class MsgReqCreate(ApiInput):
     reserve_dt: ApiDatetime | None = Field(
         default=None, description="ISO 8601; without an offset it is Asia/Seoul; absent = now"
     )
-    dst_num: list[str] | str | None = Field(
+    dst_num: list[PhoneText] | PhoneListText | None = Field(
         default=None,
         description="Recipients: a JSON array or a comma-separated string, in sending order "
         "(or give recipients instead)",
@@ -84,9 +125,11 @@ class MsgReqCreate(ApiInput):
     recipients: list[MsgReqRecipient] | None = Field(
         default=None,
         description="Personalised recipients, in sending order, each with its variables "
-        "(instead of dstNum)",
+        "(instead of dstNum: one of the two, not both)",
     )
-    callback_num: str = Field(min_length=1, max_length=30, description="The sender number")
+    callback_num: PhoneText = Field(
+        min_length=1, max_length=30, description="The sender number (a verified one)"
+    )
     reserve_qt: int | None = Field(
         default=None,
         ge=1,
@@ -154,7 +197,10 @@ def _details(exc: ValidationError) -> list[InitErrorDetails]:
 class MsgReqReschedule(ApiInput):
     """`PATCH /msgReqs/{id}`: a new due time for a reservation not yet sending."""
 
-    model_config = _STRICT_NAMES
+    model_config = ConfigDict(
+        **_STRICT_NAMES,
+        json_schema_extra={"examples": [{"reserveDt": "2027-03-02T14:00:00+09:00"}]},
+    )
 
     reserve_dt: ApiDatetime = Field(
         description="ISO 8601; without an offset it is Asia/Seoul. The rules of a new "
@@ -163,6 +209,32 @@ class MsgReqReschedule(ApiInput):
 
 
 class MsgReq(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": RESERVATION_ID,
+                    "userId": "acme",
+                    "msgTitle": "Delivery notice",
+                    "msgContent": "Your parcel arrives today between 2 and 4 pm.",
+                    "msgType": "SMS",
+                    "purpose": "normal",
+                    "templateId": None,
+                    "personalised": False,
+                    "msgCounts": {"SMS": 2},
+                    "callbackNum": "0212345678",
+                    "reserveDt": "2027-03-02T00:30:00Z",
+                    "status": "scheduled",
+                    "statusReason": None,
+                    "recipientCount": 2,
+                    "duplicatesDropped": 0,
+                    "createdAt": "2027-03-01T06:12:45.120Z",
+                    "updatedAt": "2027-03-01T06:12:45.480Z",
+                }
+            ]
+        }
+    )
+
     id: UUID
     user_id: str
     msg_title: str
@@ -189,7 +261,19 @@ class MsgReq(ApiModel):
 class TemplateWrite(ApiInput):
     """`POST /templates`, `PUT /templates/{id}`: a reusable title and content."""
 
-    model_config = _STRICT_NAMES
+    model_config = ConfigDict(
+        **_STRICT_NAMES,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "order-shipped",
+                    "msgTitle": "Order shipped",
+                    "msgContent": "Hello #{name}, your order #{order} is on its way.",
+                    "purpose": "normal",
+                }
+            ]
+        },
+    )
 
     user_id: ClaimedUserId = None
     name: str = Field(min_length=1, max_length=100, description="Unique per customer")
@@ -204,6 +288,24 @@ class TemplateWrite(ApiInput):
 
 
 class Template(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": TEMPLATE_ID,
+                    "userId": "acme",
+                    "name": "order-shipped",
+                    "msgTitle": "Order shipped",
+                    "msgContent": "Hello #{name}, your order #{order} is on its way.",
+                    "purpose": "normal",
+                    "variables": ["name", "order"],
+                    "createdAt": "2027-02-20T01:00:00Z",
+                    "updatedAt": "2027-02-20T01:00:00Z",
+                }
+            ]
+        }
+    )
+
     id: UUID
     user_id: str
     name: str
@@ -221,10 +323,13 @@ class Template(ApiModel):
 class SenderCreate(ApiInput):
     """`POST /senders`: register a callback number."""
 
-    model_config = _STRICT_NAMES
+    model_config = ConfigDict(
+        **_STRICT_NAMES,
+        json_schema_extra={"examples": [{"number": "010-1234-5678", "verifyBy": "code"}]},
+    )
 
     user_id: ClaimedUserId = None
-    number: str = Field(
+    number: PhoneText = Field(
         min_length=1,
         max_length=30,
         description="The callback number, e.g. 02-1234-5678, 010-1234-5678 or 1588-1234",
@@ -240,7 +345,7 @@ class SenderCreate(ApiInput):
 class SenderVerify(ApiInput):
     """`POST /senders/{id}/verify`: the code the number received."""
 
-    model_config = _STRICT_NAMES
+    model_config = ConfigDict(**_STRICT_NAMES, json_schema_extra={"examples": [{"code": "482913"}]})
 
     code: str = Field(pattern=r"^[0-9]{6}$", description="The six digits sent to the number")
 
@@ -248,7 +353,12 @@ class SenderVerify(ApiInput):
 class SenderApprove(ApiInput):
     """`POST /senders/{id}/approve` (operators): approve a number without a code."""
 
-    model_config = _STRICT_NAMES
+    model_config = ConfigDict(
+        **_STRICT_NAMES,
+        json_schema_extra={
+            "examples": [{"note": "Subscription certificate checked (ticket OPS-1234)"}]
+        },
+    )
 
     note: str = Field(
         min_length=1, max_length=500, description="What was checked (kept with the sender)"
@@ -256,6 +366,26 @@ class SenderApprove(ApiInput):
 
 
 class Sender(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": SENDER_ID,
+                    "userId": "acme",
+                    "number": "01012345678",
+                    "status": "pending",
+                    "method": None,
+                    "note": None,
+                    "codeExpiresAt": "2027-02-20T01:10:00Z",
+                    "attemptsLeft": 5,
+                    "codeDelivery": "delivered",
+                    "createdAt": "2027-02-20T01:00:00Z",
+                    "verifiedAt": None,
+                }
+            ]
+        }
+    )
+
     id: UUID
     user_id: str
     number: str = Field(description="National digits, as callbackNum is kept")
@@ -278,6 +408,10 @@ class Sender(ApiModel):
 
 
 class AdvertisingRules(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"hours": "08:00-21:00", "timeZone": "Asia/Seoul"}]}
+    )
+
     hours: str = Field(description="When advertising may be sent, every day: HH:MM-HH:MM")
     time_zone: str = Field(description="The time zone of `hours`")
 
@@ -285,6 +419,27 @@ class AdvertisingRules(ApiModel):
 class ReservationRules(ApiModel):
     """`GET /msgReqs/rules`: the public rules a reservation is held to, for a client to
     show and check before it asks (the server checks them again)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "now": "2027-03-01T06:12:45Z",
+                    "timeZone": "Asia/Seoul",
+                    "minLeadS": 60,
+                    "cancelCutoffS": 60,
+                    "horizonDays": 90,
+                    "earliest": "2027-03-01T06:13:45Z",
+                    "latest": "2027-05-30T06:12:45Z",
+                    "maxRecipients": 100000,
+                    "titleMaxBytes": 40,
+                    "smsMaxBytes": 90,
+                    "lmsMaxBytes": 2000,
+                    "advertising": {"hours": "08:00-21:00", "timeZone": "Asia/Seoul"},
+                }
+            ]
+        }
+    )
 
     now: datetime = Field(description="The server's time, to count from")
     time_zone: str = Field(description="The zone of a reserveDt given without an offset")

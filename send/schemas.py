@@ -18,9 +18,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from msgplat.contracts.events import MsgType, Purpose
-from msgplat.plumbing.api import ApiInput, ApiModel
+from msgplat.plumbing.api import ApiInput, ApiModel, Documented
 from msgplat.plumbing.caller import ClaimedUserId
-from msgplat.plumbing.phones import NumberInvalid, normalise_recipient
+from msgplat.plumbing.phones import PHONE_PATTERN, NumberInvalid, normalise_recipient
 from msgplat.plumbing.windows import ZoneName, parse_clock
 
 MAX_OPTOUTS_PER_REQUEST = 1000
@@ -28,6 +28,30 @@ MAX_OPTOUTS_PER_REQUEST = 1000
 
 class Msg(ApiModel):
     """One message of a reservation (the seed's `msgs`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 1042,
+                    "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
+                    "userId": "acme",
+                    "seq": 0,
+                    "dstNum": "+821012345678",
+                    "msgType": "SMS",
+                    "text": None,
+                    "status": "delivered",
+                    "attempts": 1,
+                    "carrier": "carrier-a",
+                    "carrierMsgId": "A-20270302-000187",
+                    "resultCode": "0000",
+                    "reason": None,
+                    "submittedAt": "2027-03-02T00:30:01.204Z",
+                    "finalAt": "2027-03-02T00:30:04.870Z",
+                }
+            ]
+        }
+    )
 
     id: int
     reservation_id: UUID
@@ -53,6 +77,29 @@ class Msg(ApiModel):
 
 
 class MsgSummary(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
+                    "userId": "acme",
+                    "recipientCount": 2,
+                    "pending": 0,
+                    "submitted": 1,
+                    "delivered": 1,
+                    "failed": 0,
+                    "cancelled": 0,
+                    "optedOut": 0,
+                    "finished": False,
+                    "pauseRule": None,
+                    "pauseReason": None,
+                    "pausedUntil": None,
+                    "stuckReason": None,
+                }
+            ]
+        }
+    )
+
     reservation_id: UUID
     user_id: str
     recipient_count: int
@@ -97,6 +144,10 @@ class CarrierReports(BaseModel):
 
 
 class ReportsApplied(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"received": 3, "applied": 2, "ignored": 1, "refused": 0}]}
+    )
+
     received: int
     applied: int
     ignored: int = Field(description="Already final (duplicates or late reports)")
@@ -114,10 +165,19 @@ def _e164(value: str) -> str:
         raise PydanticCustomError("phone_number", str(exc)) from None
 
 
-OptoutNumber = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_e164)]
+OptoutNumber = Annotated[
+    str,
+    Field(min_length=1, max_length=40),
+    Documented(pattern=PHONE_PATTERN),
+    AfterValidator(_e164),
+]
 
 
 class OptoutNumbers(ApiInput):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"numbers": ["010-1234-5678", "+82 10 2345 6789"]}]}
+    )
+
     user_id: ClaimedUserId = None
     numbers: list[OptoutNumber] = Field(
         min_length=1,
@@ -127,6 +187,8 @@ class OptoutNumbers(ApiInput):
 
 
 class OptoutsAdded(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"added": 2, "alreadyListed": 0}]})
+
     added: int
     already_listed: int = Field(
         description="Already on the list (a number given twice counts once)"
@@ -134,11 +196,21 @@ class OptoutsAdded(ApiModel):
 
 
 class OptoutsRemoved(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"removed": 1, "notListed": 1}]})
+
     removed: int
     not_listed: int = Field(description="Not on the list (a number given twice counts once)")
 
 
 class Optout(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"userId": "acme", "number": "+821012345678", "createdAt": "2027-02-20T01:00:00Z"}
+            ]
+        }
+    )
+
     user_id: str
     number: str = Field(description="E.164")
     created_at: datetime
@@ -178,6 +250,24 @@ class SendingWindow(ApiInput):
 
 
 class SendingWindowsInput(ApiInput):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "timeZone": "Asia/Seoul",
+                    "windows": [
+                        {
+                            "days": ["mon", "tue", "wed", "thu", "fri"],
+                            "start": "09:00",
+                            "end": "18:00",
+                        }
+                    ],
+                    "purposes": ["normal", "advertising"],
+                }
+            ]
+        }
+    )
+
     user_id: ClaimedUserId = None
     time_zone: ZoneName = Field(max_length=64, examples=["Asia/Seoul"])
     windows: list[SendingWindow] = Field(
@@ -200,6 +290,27 @@ class SendingWindowsInput(ApiInput):
 class SendingWindowsView(ApiModel):
     """A customer's sending windows; `windows` is empty (and the times null) when none
     are set: sending is not limited."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "acme",
+                    "timeZone": "Asia/Seoul",
+                    "windows": [
+                        {
+                            "days": ["mon", "tue", "wed", "thu", "fri"],
+                            "start": "09:00",
+                            "end": "18:00",
+                        }
+                    ],
+                    "purposes": ["normal", "advertising"],
+                    "createdAt": "2027-02-20T01:00:00Z",
+                    "updatedAt": "2027-02-20T01:00:00Z",
+                }
+            ]
+        }
+    )
 
     user_id: str
     time_zone: str

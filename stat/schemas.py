@@ -5,13 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from msgplat.plumbing.api import ApiModel
 
 
 class Counts(ApiModel):
     """Messages by outcome over some scope (a period, a day, a reservation)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "requested": 2,
+                    "delivered": 1,
+                    "failed": 1,
+                    "cancelled": 0,
+                    "rejected": 0,
+                    "optedOut": 0,
+                    "rate": 0.5,
+                    "failuresByCode": {"E301": 1},
+                }
+            ]
+        }
+    )
 
     requested: int = Field(description="Recipients of the reservations requested")
     delivered: int
@@ -30,11 +47,64 @@ class Counts(ApiModel):
 
 
 class DayStat(Counts):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "date": "2027-03-02",
+                    "requested": 2,
+                    "delivered": 1,
+                    "failed": 1,
+                    "cancelled": 0,
+                    "rejected": 0,
+                    "optedOut": 0,
+                    "rate": 0.5,
+                    "failuresByCode": {"E301": 1},
+                }
+            ]
+        }
+    )
+
     date: dt.date = Field(description="A calendar day in Asia/Seoul")
 
 
 class UserStats(ApiModel):
     """A customer's statistics over a period (the seed's `stats`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "acme",
+                    "from": "2027-03-01",
+                    "to": "2027-03-31",
+                    "stat": {
+                        "requested": 2,
+                        "delivered": 1,
+                        "failed": 1,
+                        "cancelled": 0,
+                        "rejected": 0,
+                        "optedOut": 0,
+                        "rate": 0.5,
+                        "failuresByCode": {"E301": 1},
+                    },
+                    "history": [
+                        {
+                            "date": "2027-03-02",
+                            "requested": 2,
+                            "delivered": 1,
+                            "failed": 1,
+                            "cancelled": 0,
+                            "rejected": 0,
+                            "optedOut": 0,
+                            "rate": 0.5,
+                            "failuresByCode": {"E301": 1},
+                        }
+                    ],
+                }
+            ]
+        }
+    )
 
     user_id: str
     from_: dt.date = Field(alias="from")
@@ -44,6 +114,10 @@ class UserStats(ApiModel):
 
 
 class CarrierStat(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"carrier": "carrier-a", "delivered": 1, "failed": 1}]}
+    )
+
     carrier: str = Field(description="The carrier that took the messages")
     delivered: int
     failed: int
@@ -53,6 +127,19 @@ class CarrierStats(ApiModel):
     """`GET /stats/carriers`: a customer's delivered and failed messages per carrier over
     a period (messages no carrier took are in no carrier's counts)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "userId": "acme",
+                    "from": "2027-03-01",
+                    "to": "2027-03-31",
+                    "items": [{"carrier": "carrier-a", "delivered": 1, "failed": 1}],
+                }
+            ]
+        }
+    )
+
     user_id: str
     from_: dt.date = Field(alias="from")
     to: dt.date
@@ -61,6 +148,27 @@ class CarrierStats(ApiModel):
 
 class ReservationStat(Counts):
     """The counts of one reservation (what reconciliation compares)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
+                    "userId": "acme",
+                    "requested": 2,
+                    "delivered": 1,
+                    "failed": 1,
+                    "cancelled": 0,
+                    "rejected": 0,
+                    "optedOut": 0,
+                    "rate": 0.5,
+                    "failuresByCode": {"E301": 1},
+                    "requestedAt": "2027-03-01T06:12:45.120Z",
+                    "updatedAt": "2027-03-02T00:30:09.300Z",
+                }
+            ]
+        }
+    )
 
     reservation_id: UUID
     user_id: str

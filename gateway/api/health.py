@@ -13,7 +13,10 @@ from msgplat.gateway.auth import Authenticator
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health/live")
+@router.get(
+    "/health/live",
+    responses={200: {"content": {"application/json": {"example": {"status": "live"}}}}},
+)
 async def live() -> dict[str, str]:
     return {"status": "live"}
 
@@ -21,10 +24,24 @@ async def live() -> dict[str, str]:
 @router.get(
     "/health/ready",
     responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {
+                        "status": "ready",
+                        "database": True,
+                        "services": {
+                            "reservation": {"ready": True, "detail": "ok"},
+                            "send": {"ready": True, "detail": "ok"},
+                        },
+                    }
+                }
+            }
+        },
         503: {
             "description": "Not ready: the gateway's schema is behind its code (the migration "
             "Job has not run) or its own database does not answer"
-        }
+        },
     },
 )
 async def ready(request: Request, proxy: ProxyDep, authenticator: AuthenticatorDep) -> JSONResponse:

@@ -242,3 +242,18 @@ def test_alert_texts_say_how_many_were_opted_out() -> None:
     assert domain.alert_text(view) == (
         "[msgplat] 'hello' completed: 4 delivered, 0 not, 1 opted out, of 5"
     )
+
+
+def test_a_webhook_url_longer_than_its_column_once_normalised_is_refused() -> None:
+    """2,000 characters typed, 2,001 stored (the trailing / pydantic adds): a 422 naming
+    url, not the database's 'value too long' (a 500)."""
+    import pytest
+    from pydantic import ValidationError
+
+    from msgplat.monitoring.schemas import WebhookCreate
+
+    typed = ("https://" + ".".join(["a" * 63] * 40))[:1999] + "a"
+    assert len(typed) == 2000 and "a." not in typed[-2:]
+    with pytest.raises(ValidationError, match="once normalised"):
+        WebhookCreate.model_validate({"url": typed})
+    assert str(WebhookCreate.model_validate({"url": "https://hooks.example.com"}).url)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import random
+import re
 
 import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from msgplat.plumbing.phones import NumberInvalid, normalise_callback, normalise_recipient
+from msgplat.plumbing.phones import (
+    PHONE_LIST_PATTERN,
+    PHONE_PATTERN,
+    NumberInvalid,
+    normalise_callback,
+    normalise_recipient,
+)
 from msgplat.reservation.recipients import (
     MAX_LISTED_ERRORS,
     build_recipient_list,
@@ -225,3 +234,32 @@ def test_callback_numbers_are_normalised_to_national_digits(raw: str, national: 
 def test_invalid_callback_numbers_are_refused(raw: str, reason: str) -> None:
     with pytest.raises(NumberInvalid, match=reason):
         normalise_callback(raw)
+
+
+# --- what the document states: the pattern of a phone number (PHONE_PATTERN) ---------
+
+
+ACCEPTED = [*SAME_MOBILE, "011-123-4567", "+1 650-253-0000", "(+82) 10 1234 5678", "1588-1234"]
+
+
+@pytest.mark.parametrize("raw", ACCEPTED)
+def test_the_documented_pattern_admits_every_accepted_form(raw: str) -> None:
+    assert re.search(PHONE_PATTERN, raw)
+
+
+@settings(max_examples=500, derandomize=True)
+@given(st.text(alphabet="0123456789０１+＋ -.()－a", max_size=20))
+def test_the_documented_pattern_is_never_narrower_than_the_rule(raw: str) -> None:
+    """A number the code accepts (as a recipient or a callback) matches the pattern the
+    document states: a client checking the pattern never refuses a good number."""
+    for normalise in (normalise_recipient, normalise_callback):
+        try:
+            normalise(raw)
+        except NumberInvalid:
+            continue
+        assert re.search(PHONE_PATTERN, raw), raw
+
+
+def test_the_comma_separated_form_has_its_pattern() -> None:
+    assert re.search(PHONE_LIST_PATTERN, "010-1234-5678, +82 10 2345 6789")
+    assert not re.search(PHONE_LIST_PATTERN, "010-1234-5678; 010-2345-6789")

@@ -22,7 +22,7 @@ class MsgReqCreate:
     """`POST /msgReqs`: a reserved send to an ordered list of recipients.
 
     Attributes:
-        callback_num (str): The sender number
+        callback_num (str): The sender number (a verified one)
         user_id (None | str | Unset): Optional: the customer comes from the credentials. If given, it must be the
             authenticated customer; an operator names the customer acted for.
         msg_title (None | str | Unset): Up to 40 EUC-KR bytes; required unless templateId is given
@@ -35,7 +35,7 @@ class MsgReqCreate:
         dst_num (list[str] | None | str | Unset): Recipients: a JSON array or a comma-separated string, in sending order
             (or give recipients instead)
         recipients (list[MsgReqRecipient] | None | Unset): Personalised recipients, in sending order, each with its
-            variables (instead of dstNum)
+            variables (instead of dstNum: one of the two, not both)
         reserve_qt (int | None | Unset): The quantity of the reservation, as a check: when given, it must equal the
             number of recipients after duplicates are dropped (else a 422 naming it)
         id (None | str | Unset): Read-only: set by the server; ignored when sent
