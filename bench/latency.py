@@ -247,6 +247,7 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
         report(
             "beside the bulk", outcome, await handed_over(database_url, answered_ids(outcome), 120)
         )
+        await stages(database_url, list(answered_ids(outcome)))
         print(f"  the bulk when they were done: {handed:,} of {args.bulk:,} handed over")
         print(f"  (reservation {status})")
 

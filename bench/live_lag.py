@@ -84,7 +84,12 @@ async def create(
     stack: Stack, headers: dict[str, str], rate: float, seconds: float, recipients: int
 ) -> list[str]:
     async with httpx.AsyncClient(base_url=stack.gateway_url, headers=headers, timeout=30) as api:
-        topup = await api.post("/billings/topups", json={"amount": 10_000_000})
+        # Only an operator tops a customer up (issue 15).
+        topup = await api.post(
+            "/billings/topups",
+            json={"userId": USER, "amount": 10_000_000},
+            headers=stack.operator_headers,
+        )
         topup.raise_for_status()
         ids: list[str] = []
         count = int(rate * seconds)
