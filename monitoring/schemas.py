@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, ConfigDict, Field, HttpUrl, UrlConstraints
+from pydantic import AfterValidator, ConfigDict, Field, HttpUrl, StrictBool, UrlConstraints
 
 from msgplat.plumbing.api import ApiInput, ApiModel, PhoneText
 from msgplat.plumbing.caller import ClaimedUserId
@@ -223,7 +223,8 @@ class AlertSettingsUpdate(ApiInput):
         description="The customer's mobile number for the alerts: one of their verified "
         "sender numbers (POST /senders)",
     )
-    enabled: bool = True
+    # Strict: `true` or `false`, not 0/1 or "yes" (the document says boolean).
+    enabled: StrictBool = True
     user_id: ClaimedUserId = None
 
 

@@ -92,6 +92,18 @@ def test_the_alert_goes_only_to_a_verified_number_of_the_customer(
     assert client.get("/monitorings/alerts").json()["enabled"] is False
 
 
+@pytest.mark.parametrize("enabled", [0, 1, "true", "yes", None])
+def test_enabled_is_a_json_boolean(
+    stack: Stack, customer: Customer, client: httpx.Client, enabled: object
+) -> None:
+    """The document says boolean: 0, 1 or a string is a 422 naming `enabled`, even with a
+    verified alert number (it was read loosely, the contract test saw 0 accepted)."""
+    number = alerts_to(stack, client, customer)
+    refused = client.put("/monitorings/alerts", json={"callbackNum": number, "enabled": enabled})
+    assert refused.status_code == 422, refused.text
+    assert [e["loc"] for e in refused.json()["detail"]] == [["body", "enabled"]]
+
+
 def test_the_alert_is_sent_by_send_and_charged_like_an_sms(
     stack: Stack, customer: Customer, client: httpx.Client, carrier: httpx.Client
 ) -> None:
