@@ -23,7 +23,6 @@ import os
 import random
 import re
 import socket
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -32,16 +31,14 @@ from typing import Any
 
 import asyncpg
 import httpx
-
-sys.path.insert(0, str(Path(__file__).parent))
-from loadgen import Outcome, ms, paced, pct
+from figures import cpu_by_name, ms, pct, platform_pids
+from loadgen import Outcome, paced
 
 from msgplat_testsupport.senders import approve_sender
 from msgplat_testsupport.stack import Stack, platform_on_loopback
 
 CALLBACK = "0212345678"
 SMS_PRICE = 20
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def reservation_body(customers: int) -> Any:
@@ -63,32 +60,6 @@ def reservation_body(customers: int) -> Any:
         )
 
     return body
-
-
-def cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process and its reaped children."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(f) for f in fields[11:15]) / TICKS
-
-
-def processes(stack: Stack) -> dict[str, int]:
-    found = {name: p.process.pid for name, p in stack.processes.items() if p.process}
-    for name in ("tansu", "postgres"):
-        pids = subprocess.run(["pgrep", "-f", name], capture_output=True, text=True).stdout
-        found.update({f"{name}:{pid}": int(pid) for pid in pids.split()})
-    return found
-
-
-def cpu_by_service(pids: dict[str, int]) -> dict[str, float]:
-    seen: dict[str, float] = {}
-    for name, pid in pids.items():
-        try:
-            used = cpu_s(pid)
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        group = name.split(":")[0]
-        seen[group] = seen.get(group, 0.0) + used
-    return seen
 
 
 METRIC = re.compile(r"^(outbox_backlog_events|consumer_lag_events)(\{[^}]*\})? ([0-9.e+]+)$")
@@ -202,8 +173,8 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
         headers=auth,
         keep_bodies=False,
     )
-    pids = processes(stack)
-    before = cpu_by_service(pids)
+    pids = platform_pids(stack, database_url)
+    before = cpu_by_name(pids)
     print(
         f"\nintake: {args.rate:,.0f} POST /msgReqs per second for {args.seconds:.0f} s "
         f"(one recipient, a day ahead, {args.connections} connections, operator's key)"
@@ -230,7 +201,7 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
                 f"consumer lag {lag:,.0f}"
             )
     outcome = running.result()
-    after = cpu_by_service(pids)
+    after = cpu_by_name(pids)
     ids = [json.loads(answer)["id"] for _, answer in outcome.answered]
     print(
         f"  answered: {dict(sorted(outcome.statuses.items()))}, transport errors "

@@ -24,16 +24,13 @@ import argparse
 import asyncio
 import json
 import random
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
-
-sys.path.insert(0, str(Path(__file__).parent))
-from loadgen import Outcome, ms, paced, pct
+from figures import ms, pct
+from loadgen import Outcome, paced
 
 from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.senders import approve_sender

@@ -153,14 +153,3 @@ async def paced(
     await asyncio.gather(*(worker() for _ in range(connections)))
     outcome.wall_s = time.perf_counter() - started
     return outcome
-
-
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"

@@ -26,6 +26,7 @@ from uuid import UUID
 
 import asyncpg
 import httpx
+from figures import ms, pct
 
 from msgplat_client import AuthenticatedClient, Client
 from msgplat_client.api.billing import create_topup
@@ -301,15 +302,6 @@ async def polled_lags(
 
 def lag_summary(lags: list[float]) -> str:
     return f"median {ms(statistics.median(lags))}, p99 {ms(pct(lags, 99))}, max {ms(max(lags))}"
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms"
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def summary(run: Run) -> str:

@@ -26,26 +26,14 @@ import os
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import asyncpg
 import httpx
+from figures import cpu_seconds, peak_rss_mib
 
 from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.senders import approve_sender
 from msgplat_testsupport.stack import ZERO_LATENCY_CARRIER, Stack, platform_on_loopback
-
-
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def plain_body(dst: list[str]) -> dict[str, object]:

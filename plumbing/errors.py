@@ -155,6 +155,8 @@ log = get_logger(__name__)
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SQLAlchemyError)
+    # asyncpg raises a refused connection as it is (OSError, "Multiple exceptions" when a
+    # host name has several addresses), not wrapped by SQLAlchemy.
     @app.exception_handler(OSError)
     async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
         """The database refused or dropped the connection, has no free slot ("too many
