@@ -4,7 +4,7 @@ A notification is sent in the transaction that made the change, so PostgreSQL de
 it after the commit, to every replica listening. Listening is a shortcut, never the only
 way work is found: while the connection is lost (and until it is back) notifications
 are missed, so what listens also polls, and `on_listening` is told each time it listens
-anew (it may catch up then).
+anew (it may catch up then). `pg_listener_connected{listener}` says whether it listens.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 import asyncpg
 
 from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.metrics import LISTENING
 
 log = get_logger(__name__)
 
@@ -50,6 +51,7 @@ async def listen_forever(
             for channel in channels:
                 await conn.add_listener(channel, notified)
             delay = 0.2
+            LISTENING.labels(name).set(1)
             if on_listening is not None:
                 on_listening(first)
             first = False
@@ -62,6 +64,7 @@ async def listen_forever(
         except Exception as exc:  # connection refused, lost, timed out: reconnect
             log.warning("listen_lost", listener=name, error=repr(exc), retry_in_s=delay)
         finally:
+            LISTENING.labels(name).set(0)
             if on_lost is not None:
                 on_lost()
             if conn is not None:

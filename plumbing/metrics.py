@@ -104,6 +104,11 @@ CARRIER_RESULTS = Counter(
     "Messages a carrier answered at submit: accepted, or its rejection code",
     ["carrier", "code"],
 )
+LISTENING = Gauge(
+    "pg_listener_connected",
+    "1 while a PostgreSQL LISTEN connection is open (the live view, send's wake-up)",
+    ["listener"],
+)
 SAGA_INSTANCES = Gauge("saga_instances", "Instances of a saga per state", ["saga", "state"])
 CIRCUIT_STATE = Gauge(
     "circuit_breaker_state",

@@ -10,6 +10,7 @@ import uuid
 import asyncpg
 
 from msgplat.plumbing.listen import listen_forever
+from msgplat.plumbing.metrics import LISTENING
 
 
 async def test_it_hears_commits_and_comes_back_after_its_connection_is_killed(
@@ -32,6 +33,7 @@ async def test_it_hears_commits_and_comes_back_after_its_connection_is_killed(
     conn = await asyncpg.connect(database_url)
     try:
         assert await asyncio.wait_for(states.get(), 10) == "first"
+        assert LISTENING.labels(name)._value.get() == 1
         async with conn.transaction():
             await conn.execute(f"SELECT pg_notify('{channel}', 'one')")
         assert await asyncio.wait_for(heard.get(), 5) == "one"
@@ -48,6 +50,7 @@ async def test_it_hears_commits_and_comes_back_after_its_connection_is_killed(
         )
         assert killed == 1
         assert await asyncio.wait_for(states.get(), 10) == "lost"
+        assert LISTENING.labels(name)._value.get() == 0
         assert await asyncio.wait_for(states.get(), 10) == "again"
         async with conn.transaction():
             await conn.execute(f"SELECT pg_notify('{channel}', 'two')")
