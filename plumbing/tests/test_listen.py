@@ -52,6 +52,7 @@ async def test_it_hears_commits_and_comes_back_after_its_connection_is_killed(
         assert await asyncio.wait_for(states.get(), 10) == "lost"
         assert LISTENING.labels(name)._value.get() == 0
         assert await asyncio.wait_for(states.get(), 10) == "again"
+        assert LISTENING.labels(name)._value.get() == 1
         async with conn.transaction():
             await conn.execute(f"SELECT pg_notify('{channel}', 'two')")
         assert await asyncio.wait_for(heard.get(), 5) == "two"  # not "rolled back"
