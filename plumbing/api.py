@@ -190,7 +190,9 @@ def period(raw_from: str | None, raw_to: str | None, *, zone: ZoneInfo = SEOUL) 
     return Period(start, end)
 
 
-def _period_query(
+# `async def`, like every dependency here: FastAPI runs a plain `def` dependency in a
+# worker thread, a thread hop and GIL handover per request.
+async def _period_query(
     from_: Annotated[
         str | None,
         Query(

@@ -122,7 +122,7 @@ class Caller:
 INTERNAL = Caller(role="internal")
 
 
-def get_caller(
+async def get_caller(  # async: a plain def would run in a worker thread per request
     x_caller_id: Annotated[str | None, Header(include_in_schema=False)] = None,
     x_caller_role: Annotated[str | None, Header(include_in_schema=False)] = None,
     x_caller_recipients_per_day: Annotated[str | None, Header(include_in_schema=False)] = None,

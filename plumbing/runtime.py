@@ -288,7 +288,7 @@ def create_service_app(
     return app
 
 
-def get_runtime(request: Request) -> ServiceRuntime:
+async def get_runtime(request: Request) -> ServiceRuntime:  # async: no worker thread
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 
