@@ -171,3 +171,21 @@ async def test_the_service_opens_the_check_once_and_closes_its_connections(
         assert billing.calls == 1
         assert not check.client.is_closed
     assert check.client.is_closed
+
+
+async def test_requests_arriving_together_ask_once(billing: FakeBilling) -> None:
+    check = check_for(billing.port)
+    # 20 requests of 20 KRW each at once: one call, the others covered by its answer.
+    await asyncio.gather(
+        *(check.ensure_affordable(user_id="u1", msg_type="SMS", count=1) for _ in range(20))
+    )
+    assert billing.calls == 1
+    # More than its answer covers: the first asks, one more is covered by what it
+    # remembers, and the three it cannot cover ask billing themselves (none goes
+    # through on memory it does not have).
+    billing.available, billing.calls = 100, 0
+    await asyncio.gather(
+        *(check.ensure_affordable(user_id="u2", msg_type="SMS", count=2) for _ in range(5))
+    )
+    assert billing.calls == 4  # 100 KRW, less the first's 40, covers one more 40
+    await check.close()
