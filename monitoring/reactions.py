@@ -1,9 +1,10 @@
 """What an event makes the monitoring service do: the projection, and the
 notifications a status change queues.
 
-One reaction for every event type: lock the view (or create its placeholder), apply the
-event with the rules of `domain`, write the row back with its version incremented, and
-in the same transaction
+One reaction for every event type, given a polled batch of them at once (`Batched`):
+lock their views (or create their placeholders), apply each event with the rules of
+`domain`, write the changed rows back with their versions incremented (once per event
+that changed them), and in the same transaction
 - `pg_notify` the change (reservation id, user id, version) for the live streams of
   every replica (delivered by PostgreSQL once the transaction commits);
 - on a status change, one webhook delivery per registered webhook; and once the
@@ -30,7 +31,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import orjson
-from sqlalchemy import bindparam, delete, func, literal, select, text, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -45,7 +46,7 @@ from msgplat.monitoring.domain import View
 from msgplat.monitoring.models import alerts, verified_senders
 from msgplat.monitoring.models import reservation_views as views
 from msgplat.monitoring.queries import VIEW_FIELDS, api_of, view_of
-from msgplat.plumbing.consumer import Handler
+from msgplat.plumbing.consumer import Batched, Handler
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.phones import callback_e164
@@ -55,91 +56,138 @@ DELIVERIES_CHANNEL = "monitoring_deliveries"
 STATUS_CHANGED = "reservation.status_changed"
 
 
-def projection_reactions(*, notify: bool = True) -> Mapping[type[Event], Handler]:
+def projection_reactions(*, notify: bool = True) -> Mapping[type[Event], Batched]:
     """The reactions of the projection's consumer group. `notify=False` (a rebuild's
     replay) updates the views and the live streams but queues no webhook or alert."""
 
-    async def handle(uow: UnitOfWork, envelope: EventEnvelope, event: Event) -> None:
-        await project(uow, envelope, event, notify=notify)
+    async def handle(uow: UnitOfWork, events: list[tuple[EventEnvelope, Event]]) -> None:
+        await project(uow, events, notify=notify)
 
-    return dict.fromkeys(domain.PROJECTED_EVENTS, handle)
+    return dict.fromkeys(domain.PROJECTED_EVENTS, Batched(handle))
 
 
 async def project(
-    uow: UnitOfWork, envelope: EventEnvelope, event: Event, *, notify: bool = True
-) -> View | None:
-    """Apply one event to its view; the view written, or None if nothing changed."""
+    uow: UnitOfWork, events: list[tuple[EventEnvelope, Event]], *, notify: bool = True
+) -> list[View]:
+    """Apply a polled batch of events to their views, in order; the views written.
+
+    A few statements for the whole batch, whatever its size: the views locked (and the
+    missing placeholders made) together, each view changed in memory event by event (a
+    webhook or alert queued at each status change, as event by event), then the changed
+    views written back in one executemany and their changes notified in one statement.
+    """
+    owners = {_reservation_of(event): envelope.user_id for envelope, event in events}
+    views = await _lock(uow.conn, owners)
+    first = dict(views)
+    transitions: list[tuple[View, datetime]] = []
+    changes: list[str] = []  # for the live streams: every version, in order
+    for envelope, event in events:
+        before = views[_reservation_of(event)]
+        after = domain.apply(before, event)
+        if after == before:
+            continue
+        after = dataclasses.replace(after, version=before.version + 1)
+        views[after.reservation_id] = after
+        if not after.is_placeholder:  # placeholders are not served: nobody to tell
+            changes.append(_change_of(after))
+        if notify and domain.status_changed(before, after):
+            transitions.append((after, envelope.occurred_at))
+        if notify and domain.alert_due(before, after):
+            await queue_alert(uow, after)
+    changed = [view for rid, view in views.items() if view != first[rid]]
+    await _save(uow.conn, changed, changes)
+    await queue_webhooks(uow, transitions)
+    return changed
+
+
+def _reservation_of(event: Event) -> UUID:
     reservation_id: UUID = getattr(event, "reservation_id")  # noqa: B009 (every projected event)
-    before = await _lock(uow.conn, reservation_id, envelope.user_id)
-    after = domain.apply(before, event)
-    if after == before:
-        return None
-    after = dataclasses.replace(after, version=before.version + 1)
-    await _save(uow.conn, after)
-    if notify and domain.status_changed(before, after):
-        await queue_webhooks(uow, after, occurred_at=envelope.occurred_at)
-    if notify and domain.alert_due(before, after):
-        await queue_alert(uow, after)
-    return after
+    return reservation_id
 
 
-# Built once: each event costs two statements, and building a 25-column UPDATE anew for
-# every event cost more CPU than running it (the compiled form is cached by statement).
-LOCK = select(views).where(views.c.reservation_id == bindparam("b_rid")).with_for_update()
+# Built once: the compiled form of each is cached by statement.
+LOCK = (
+    select(views)
+    .where(views.c.reservation_id == func.any(bindparam("b_rids")))
+    .order_by(views.c.reservation_id)  # one order of locks for every replica: no deadlock
+    .with_for_update()
+)
 SAVE = (
     update(views)
     .where(views.c.reservation_id == bindparam("b_rid"))
     .values({**{name: bindparam(f"b_{name}") for name in VIEW_FIELDS}, "updated_at": func.now()})
 )
-SAVE_AND_NOTIFY = SAVE.returning(func.pg_notify(literal(VIEWS_CHANNEL), bindparam("b_payload")))
+NOTIFY = text("SELECT pg_notify(:channel, change) FROM unnest(CAST(:changes AS text[])) AS change")
 
 
-async def _lock(conn: AsyncConnection, reservation_id: UUID, user_id: str) -> View:
-    """The view, locked for this transaction; a new placeholder if there is none yet."""
-    row = (await conn.execute(LOCK, {"b_rid": reservation_id})).first()
-    if row is None:
-        # Another replica may create it at the same moment (events of another topic):
+async def _lock(conn: AsyncConnection, owners: Mapping[UUID, str]) -> dict[UUID, View]:
+    """The views of these reservations (id -> owner), locked for this transaction; a new
+    placeholder for each that has none yet."""
+    wanted = sorted(owners)
+    found = {
+        row.reservation_id: view_of(row) for row in await conn.execute(LOCK, {"b_rids": wanted})
+    }
+    missing = [rid for rid in wanted if rid not in found]
+    if missing:
+        # Another replica may create one at the same moment (events of another topic):
         # whoever comes second waits for the first one's row, then locks it.
-        new = domain.placeholder(reservation_id, user_id)
-        row = (
-            await conn.execute(
-                insert(views)
-                .values(_columns(new))
-                .on_conflict_do_nothing(index_elements=[views.c.reservation_id])
-                .returning(views)
-            )
-        ).first() or (await conn.execute(LOCK, {"b_rid": reservation_id})).one()
-    return view_of(row)
+        made = await conn.execute(
+            insert(views)
+            .values([_columns(domain.placeholder(rid, owners[rid])) for rid in missing])
+            .on_conflict_do_nothing(index_elements=[views.c.reservation_id])
+            .returning(views)
+        )
+        found.update((row.reservation_id, view_of(row)) for row in made)
+        raced = [rid for rid in missing if rid not in found]
+        if raced:
+            rows = await conn.execute(LOCK, {"b_rids": raced})
+            found.update((row.reservation_id, view_of(row)) for row in rows)
+    return found
 
 
-async def _save(conn: AsyncConnection, view: View) -> None:
-    params = {f"b_{name}": value for name, value in _columns(view).items()}
-    params["b_rid"] = view.reservation_id
-    if view.is_placeholder:  # placeholders are not served: nobody to tell
-        await conn.execute(SAVE, params)
+async def _save(conn: AsyncConnection, changed: list[View], changes: list[str]) -> None:
+    """Write the changed views back; tell the live streams of every replica."""
+    if not changed:
         return
-    params["b_payload"] = orjson.dumps(
+    rows = []
+    for view in changed:
+        params = {f"b_{name}": value for name, value in _columns(view).items()}
+        params["b_rid"] = view.reservation_id
+        rows.append(params)
+    await conn.execute(SAVE, rows)
+    if changes:
+        await conn.execute(NOTIFY, {"channel": VIEWS_CHANNEL, "changes": changes})
+
+
+def _change_of(view: View) -> str:
+    return orjson.dumps(
         {"r": str(view.reservation_id), "u": view.user_id, "v": view.version}
     ).decode()
-    await conn.execute(SAVE_AND_NOTIFY, params)
 
 
 def _columns(view: View) -> dict[str, Any]:
     return {name: getattr(view, name) for name in VIEW_FIELDS}
 
 
+# One delivery per webhook of the customer's for each status change of the batch.
 QUEUE_DELIVERIES_SQL = text(
     """
-    WITH queued AS (
+    WITH changes AS (
+        SELECT * FROM unnest(
+            CAST(:rids AS uuid[]), CAST(:uids AS text[]), CAST(:statuses AS text[]),
+            CAST(:payloads AS jsonb[])) WITH ORDINALITY AS c(rid, uid, status, payload, n)),
+    queued AS (
         INSERT INTO monitoring.webhook_deliveries
             (delivery_id, webhook_id, reservation_id, event, status, payload)
-        SELECT gen_random_uuid(), w.id, :rid, :event, :status, CAST(:payload AS jsonb)
-        FROM monitoring.webhooks w WHERE w.user_id = :uid
+        SELECT gen_random_uuid(), w.id, c.rid, :event, c.status, c.payload
+        FROM changes c JOIN monitoring.webhooks w ON w.user_id = c.uid
+        ORDER BY c.n, w.id  -- ids in the order of the changes: the dispatcher's order
         ON CONFLICT (webhook_id, reservation_id, status) DO NOTHING
         RETURNING 1)
     SELECT pg_notify(:channel, 'webhook') FROM (SELECT 1 FROM queued LIMIT 1) AS any_queued
     """
 )
+HOOKED = text("SELECT DISTINCT user_id FROM monitoring.webhooks WHERE user_id = ANY(:uids)")
 
 # The alert goes only to a number that is still a verified sender of the customer's;
 # otherwise it is kept as `skipped`, saying why.
@@ -174,16 +222,27 @@ def webhook_body(view: View, *, occurred_at: datetime) -> dict[str, object]:
     }
 
 
-async def queue_webhooks(uow: UnitOfWork, view: View, *, occurred_at: datetime) -> None:
-    common = {"rid": view.reservation_id, "uid": view.user_id, "channel": DELIVERIES_CHANNEL}
-    body = webhook_body(view, occurred_at=occurred_at)
+async def queue_webhooks(uow: UnitOfWork, transitions: list[tuple[View, datetime]]) -> None:
+    """A delivery per webhook for each status change (the view then, and when it
+    happened); the bodies are made only for customers who have a webhook."""
+    if not transitions:
+        return
+    owners = sorted({view.user_id for view, _ in transitions})
+    hooked = set((await uow.conn.execute(HOOKED, {"uids": owners})).scalars())
+    wanted = [(view, at) for view, at in transitions if view.user_id in hooked]
+    if not wanted:
+        return
     await uow.conn.execute(
         QUEUE_DELIVERIES_SQL,
         {
-            **common,
+            "rids": [view.reservation_id for view, _ in wanted],
+            "uids": [view.user_id for view, _ in wanted],
+            "statuses": [view.status for view, _ in wanted],
+            "payloads": [
+                orjson.dumps(webhook_body(view, occurred_at=at)).decode() for view, at in wanted
+            ],
             "event": STATUS_CHANGED,
-            "status": view.status,
-            "payload": orjson.dumps(body).decode(),
+            "channel": DELIVERIES_CHANNEL,
         },
     )
 

@@ -26,7 +26,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
 
 from msgplat.plumbing.api import operation_id
-from msgplat.plumbing.consumer import DeadLetterReaction, Handler, IdempotentConsumer
+from msgplat.plumbing.consumer import Batched, DeadLetterReaction, Handler, IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event
 from msgplat.plumbing.errors import install_error_handlers
@@ -45,7 +45,7 @@ from msgplat.plumbing.tracing import TracingMiddleware, configure_tracing
 log = get_logger(__name__)
 
 # consumer group name -> {event class -> handler}
-Subscriptions = Mapping[str, Mapping[type[Event], Handler]]
+Subscriptions = Mapping[str, Mapping[type[Event], Handler | Batched]]
 # event class -> what the service does when one is dead-lettered (in every group)
 DeadLetterReactions = Mapping[type[Event], DeadLetterReaction]
 

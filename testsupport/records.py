@@ -15,7 +15,7 @@ from aiokafka import ConsumerRecord
 from sqlalchemy import select
 
 from msgplat.contracts.events import CATALOGUE
-from msgplat.plumbing.consumer import Handler, IdempotentConsumer
+from msgplat.plumbing.consumer import Batched, Handler, IdempotentConsumer
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.settings import ServiceSettings
@@ -66,7 +66,7 @@ def database_fixture(
 
 
 def private_consumer(
-    db: Database, group: str, handlers: Mapping[type[Event], Handler]
+    db: Database, group: str, handlers: Mapping[type[Event], Handler | Batched]
 ) -> IdempotentConsumer:
     """A consumer in a group of its own (`<group>-<8 hex>`): its inbox rows apart from
     every other test's and from the running service's."""
