@@ -6,29 +6,29 @@ import datetime as dt
 from uuid import UUID
 
 from pydantic import ConfigDict, Field
+from pydantic.config import JsonDict
 
 from msgplat.plumbing.api import ApiModel
+
+
+# The example counts every schema with counts shows (a period's, a day's, a reservation's).
+_COUNTS_EXAMPLE: JsonDict = {
+    "requested": 2,
+    "delivered": 1,
+    "failed": 1,
+    "cancelled": 0,
+    "rejected": 0,
+    "optedOut": 0,
+    "rate": 0.5,
+    "failuresByCode": {"E301": 1},
+}
+_DAY_EXAMPLE: JsonDict = {"date": "2027-03-02", **_COUNTS_EXAMPLE}
 
 
 class Counts(ApiModel):
     """Messages by outcome over some scope (a period, a day, a reservation)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "requested": 2,
-                    "delivered": 1,
-                    "failed": 1,
-                    "cancelled": 0,
-                    "rejected": 0,
-                    "optedOut": 0,
-                    "rate": 0.5,
-                    "failuresByCode": {"E301": 1},
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_COUNTS_EXAMPLE]})
 
     requested: int = Field(description="Recipients of the reservations requested")
     delivered: int
@@ -47,23 +47,7 @@ class Counts(ApiModel):
 
 
 class DayStat(Counts):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "date": "2027-03-02",
-                    "requested": 2,
-                    "delivered": 1,
-                    "failed": 1,
-                    "cancelled": 0,
-                    "rejected": 0,
-                    "optedOut": 0,
-                    "rate": 0.5,
-                    "failuresByCode": {"E301": 1},
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_DAY_EXAMPLE]})
 
     date: dt.date = Field(description="A calendar day in Asia/Seoul")
 
@@ -78,29 +62,8 @@ class UserStats(ApiModel):
                     "userId": "acme",
                     "from": "2027-03-01",
                     "to": "2027-03-31",
-                    "stat": {
-                        "requested": 2,
-                        "delivered": 1,
-                        "failed": 1,
-                        "cancelled": 0,
-                        "rejected": 0,
-                        "optedOut": 0,
-                        "rate": 0.5,
-                        "failuresByCode": {"E301": 1},
-                    },
-                    "history": [
-                        {
-                            "date": "2027-03-02",
-                            "requested": 2,
-                            "delivered": 1,
-                            "failed": 1,
-                            "cancelled": 0,
-                            "rejected": 0,
-                            "optedOut": 0,
-                            "rate": 0.5,
-                            "failuresByCode": {"E301": 1},
-                        }
-                    ],
+                    "stat": _COUNTS_EXAMPLE,
+                    "history": [_DAY_EXAMPLE],
                 }
             ]
         }
@@ -155,14 +118,7 @@ class ReservationStat(Counts):
                 {
                     "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
                     "userId": "acme",
-                    "requested": 2,
-                    "delivered": 1,
-                    "failed": 1,
-                    "cancelled": 0,
-                    "rejected": 0,
-                    "optedOut": 0,
-                    "rate": 0.5,
-                    "failuresByCode": {"E301": 1},
+                    **_COUNTS_EXAMPLE,
                     "requestedAt": "2027-03-01T06:12:45.120Z",
                     "updatedAt": "2027-03-02T00:30:09.300Z",
                 }
