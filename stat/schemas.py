@@ -10,7 +10,6 @@ from pydantic.config import JsonDict
 
 from msgplat.plumbing.api import ApiModel
 
-
 # The example counts every schema with counts shows (a period's, a day's, a reservation's).
 _COUNTS_EXAMPLE: JsonDict = {
     "requested": 2,
@@ -23,6 +22,7 @@ _COUNTS_EXAMPLE: JsonDict = {
     "failuresByCode": {"E301": 1},
 }
 _DAY_EXAMPLE: JsonDict = {"date": "2027-03-02", **_COUNTS_EXAMPLE}
+_PERIOD_EXAMPLE: JsonDict = {"userId": "acme", "from": "2027-03-01", "to": "2027-03-31"}
 
 
 class Counts(ApiModel):
@@ -52,16 +52,22 @@ class DayStat(Counts):
     date: dt.date = Field(description="A calendar day in Asia/Seoul")
 
 
-class UserStats(ApiModel):
+class CustomerPeriod(ApiModel):
+    """What a customer's statistics over a period start with: whose, and which days."""
+
+    user_id: str
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+
+
+class UserStats(CustomerPeriod):
     """A customer's statistics over a period (the seed's `stats`)."""
 
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {
-                    "userId": "acme",
-                    "from": "2027-03-01",
-                    "to": "2027-03-31",
+                    **_PERIOD_EXAMPLE,
                     "stat": _COUNTS_EXAMPLE,
                     "history": [_DAY_EXAMPLE],
                 }
@@ -69,9 +75,6 @@ class UserStats(ApiModel):
         }
     )
 
-    user_id: str
-    from_: dt.date = Field(alias="from")
-    to: dt.date
     stat: Counts = Field(description="Totals over the whole period")
     history: list[DayStat] = Field(description="One per day with data, oldest first")
 
@@ -86,7 +89,7 @@ class CarrierStat(ApiModel):
     failed: int
 
 
-class CarrierStats(ApiModel):
+class CarrierStats(CustomerPeriod):
     """`GET /stats/carriers`: a customer's delivered and failed messages per carrier over
     a period (messages no carrier took are in no carrier's counts)."""
 
@@ -94,18 +97,13 @@ class CarrierStats(ApiModel):
         json_schema_extra={
             "examples": [
                 {
-                    "userId": "acme",
-                    "from": "2027-03-01",
-                    "to": "2027-03-31",
+                    **_PERIOD_EXAMPLE,
                     "items": [{"carrier": "carrier-a", "delivered": 1, "failed": 1}],
                 }
             ]
         }
     )
 
-    user_id: str
-    from_: dt.date = Field(alias="from")
-    to: dt.date
     items: list[CarrierStat] = Field(description="One per carrier with data, by name")
 
 
