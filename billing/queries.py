@@ -49,14 +49,7 @@ async def list_balances(db: Database, user_ids: list[str]) -> list[Balance]:
 
 
 def _balance(row: Any) -> Balance:
-    return Balance(
-        user_id=row.user_id,
-        available=row.available,
-        held=row.held,
-        charged=row.charged,
-        topped_up=row.topped_up,
-        updated_at=row.updated_at,
-    )
+    return Balance.model_validate(row, from_attributes=True)  # its columns, by name
 
 
 async def balance_of(conn: AsyncConnection, user_id: str) -> Balance:

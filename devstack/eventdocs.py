@@ -24,6 +24,7 @@ from pydantic.fields import FieldInfo
 
 from msgplat.contracts.events import CATALOGUE, versions
 from msgplat.contracts.topics import ALL_TOPICS, PRODUCERS
+from msgplat.devstack.bounds import numeric_bound
 from msgplat.devstack.services import SERVICES
 from msgplat.plumbing.envelope import MAX_EVENT_BYTES, Event, EventEnvelope
 from msgplat.plumbing.settings import ServiceSettings
@@ -89,15 +90,10 @@ def wire_form(annotation: Any) -> str:
 def constraints(info: FieldInfo) -> list[str]:
     rules = []
     for item in info.metadata:
+        if (bound := numeric_bound(item)) is not None:
+            comparison, value = bound
+            rules.append(f"{comparison} {value}")
         match item:
-            case annotated_types.Ge(ge=bound):
-                rules.append(f">= {bound}")
-            case annotated_types.Gt(gt=bound):
-                rules.append(f"> {bound}")
-            case annotated_types.Le(le=bound):
-                rules.append(f"<= {bound}")
-            case annotated_types.Lt(lt=bound):
-                rules.append(f"< {bound}")
             case annotated_types.MinLen(min_length=length):
                 rules.append(
                     f"at least {_items(length)}" if _is_list(info) else f"min length {length}"

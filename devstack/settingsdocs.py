@@ -17,11 +17,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import annotated_types
 from pydantic import AliasChoices
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings
 
+from msgplat.devstack.bounds import Comparison, numeric_bounds
 from msgplat.devstack.services import SERVICES
 from msgplat.plumbing.settings import ServiceSettings
 
@@ -203,18 +203,11 @@ def _literal(value: object) -> str:
     return str(value)
 
 
+_IN_WORDS: dict[Comparison, str] = {">=": "at least", ">": "above", "<=": "at most", "<": "below"}
+
+
 def _bounds(info: FieldInfo) -> str:
-    words = []
-    for item in info.metadata:
-        match item:
-            case annotated_types.Ge(ge=bound):
-                words.append(f"at least {bound}")
-            case annotated_types.Gt(gt=bound):
-                words.append(f"above {bound}")
-            case annotated_types.Le(le=bound):
-                words.append(f"at most {bound}")
-            case annotated_types.Lt(lt=bound):
-                words.append(f"below {bound}")
+    words = [f"{_IN_WORDS[comparison]} {value}" for comparison, value in numeric_bounds(info)]
     return (", ".join(words).capitalize() + ".") if words else ""
 
 

@@ -37,16 +37,6 @@ class ApiKeyInfo:
     revoked_at: datetime | None
 
 
-def _identity(row: object, api_key_id: UUID | None = None) -> Identity:
-    return Identity(
-        user_id=row.user_id,  # type: ignore[attr-defined]
-        role=row.role,  # type: ignore[attr-defined]
-        requests_per_second=row.requests_per_second,  # type: ignore[attr-defined]
-        recipients_per_day=row.recipients_per_day,  # type: ignore[attr-defined]
-        api_key_id=api_key_id,
-    )
-
-
 async def _hash_password(password: str | None) -> str | None:
     """Off the event loop (about 0.2 s of CPU): creating accounts is rare, and operators'."""
     return await asyncio.to_thread(hash_password, password) if password else None
@@ -122,7 +112,7 @@ async def identity_for_key(engine: AsyncEngine, key: str) -> Identity | None:
                 .where(api_keys.c.key_hash == key_hash(key), api_keys.c.revoked_at.is_(None))
             )
         ).first()
-    return None if row is None else _identity(row, api_key_id=row.api_key_id)
+    return None if row is None else Identity.of_customer(row, api_key_id=row.api_key_id)
 
 
 async def password_login(engine: AsyncEngine, user_id: str) -> tuple[Identity | None, str | None]:
@@ -132,7 +122,7 @@ async def password_login(engine: AsyncEngine, user_id: str) -> tuple[Identity | 
         row = (await conn.execute(select(customers).where(customers.c.user_id == user_id))).first()
     if row is None:
         return None, None
-    return _identity(row), row.password_hash
+    return Identity.of_customer(row), row.password_hash
 
 
 async def create_key(engine: AsyncEngine, user_id: str, name: str) -> tuple[ApiKeyInfo, str]:

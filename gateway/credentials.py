@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 import jwt
@@ -43,6 +43,26 @@ class Identity:
     via: Via = "api_key"
     api_key_id: UUID | None = None  # the key used, or the one the token was made from
     session_id: UUID | None = None  # a login token's session
+
+    @classmethod
+    def of_customer(
+        cls,
+        row: Any,
+        *,
+        via: Via = "api_key",
+        api_key_id: UUID | None = None,
+        session_id: UUID | None = None,
+    ) -> Identity:
+        """The caller a row of `customers` names (its role and limits), authenticated so."""
+        return cls(
+            user_id=row.user_id,
+            role=row.role,
+            requests_per_second=row.requests_per_second,
+            recipients_per_day=row.recipients_per_day,
+            via=via,
+            api_key_id=api_key_id,
+            session_id=session_id,
+        )
 
 
 @dataclass(frozen=True)

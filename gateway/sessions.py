@@ -27,20 +27,6 @@ TICKET_TTL_S = 30
 TICKET_PREFIX = "st_"
 
 
-def _identity(
-    row: object, *, via: Via, api_key_id: UUID | None = None, session_id: UUID | None = None
-) -> Identity:
-    return Identity(
-        user_id=row.user_id,  # type: ignore[attr-defined]
-        role=row.role,  # type: ignore[attr-defined]
-        requests_per_second=row.requests_per_second,  # type: ignore[attr-defined]
-        recipients_per_day=row.recipients_per_day,  # type: ignore[attr-defined]
-        via=via,
-        api_key_id=api_key_id,
-        session_id=session_id,
-    )
-
-
 async def open_session(engine: AsyncEngine, identity: Identity, ttl_s: int) -> UUID:
     """A new session for a token of `identity` (from a login), valid for `ttl_s`."""
     session_id = uuid4()
@@ -84,7 +70,7 @@ async def identity_for_session(
     if row is None:
         return None
     via: Via = "password_login" if row.api_key_id is None else "api_key_login"
-    return _identity(row, via=via, api_key_id=row.api_key_id, session_id=session_id)
+    return Identity.of_customer(row, via=via, api_key_id=row.api_key_id, session_id=session_id)
 
 
 async def end_session(engine: AsyncEngine, session_id: UUID) -> None:
@@ -139,4 +125,4 @@ async def redeem_ticket(engine: AsyncEngine, ticket: str) -> Identity | None:
                 .returning(customers)
             )
         ).first()
-    return None if row is None else _identity(row, via="stream_ticket")
+    return None if row is None else Identity.of_customer(row, via="stream_ticket")

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
@@ -22,10 +21,10 @@ from msgplat.monitoring.schemas import (
     Webhook,
     WebhookDelivery,
 )
-from msgplat.plumbing.api import Period, word_patterns
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.errors import FieldError, NotFound, RequestInvalid
+from msgplat.plumbing.listing import ReservationListFilter
 
 SERVED = views.c.requested_at.is_not(None)  # placeholders are not served
 
@@ -42,43 +41,19 @@ async def get_view(db: Database, reservation_id: UUID) -> ReservationView:
     return to_api(row)
 
 
-@dataclass(frozen=True)
-class ViewFilter:
-    """What a list of views is narrowed to: the filters of `GET /msgReqs`."""
-
-    statuses: tuple[str, ...] = ()
-    purpose: str | None = None
-    period: Period = dataclasses.field(default_factory=Period)  # of reserve_dt
-    text: str | None = None  # words of the title
-    sort: Literal["newest", "due"] = "newest"
-
-
 async def list_views(
     db: Database,
     *,
     user_id: str | None,
     page: int,
     size: int,
-    narrowed: ViewFilter | None = None,
+    narrowed: ReservationListFilter | None = None,
 ) -> tuple[list[ReservationView], int]:
-    f = narrowed or ViewFilter()
+    f = narrowed or ReservationListFilter()
     v = views.c
     conditions = [SERVED] if user_id is None else [SERVED, v.user_id == user_id]
-    if f.statuses:
-        conditions.append(v.status.in_(f.statuses))
-    if f.purpose is not None:
-        conditions.append(v.purpose == f.purpose)
-    if f.period.start is not None:
-        conditions.append(v.reserve_dt >= f.period.start)
-    if f.period.end is not None:
-        conditions.append(v.reserve_dt < f.period.end)
-    if f.text:
-        conditions += [v.title.ilike(pattern, escape="\\") for pattern in word_patterns(f.text)]
-    order = (
-        (v.reserve_dt, v.reservation_id)
-        if f.sort == "due"
-        else (v.requested_at.desc(), v.reservation_id)
-    )
+    conditions += f.conditions(v)
+    order = f.order(v, newest=v.requested_at, key=v.reservation_id)
     query = select(views).where(*conditions).order_by(*order)
     async with db.engine.connect() as conn:
         rows, total = await fetch_page(conn, query, page=page, size=size)
@@ -167,19 +142,11 @@ async def list_deliveries(
 
 
 def delivery_of(row: Any) -> WebhookDelivery:
-    return WebhookDelivery(
-        delivery_id=row.delivery_id,
-        event=row.event,
-        reservation_id=row.reservation_id,
-        status=row.status,
-        state=row.state,
-        attempts=row.attempts,
-        last_status_code=row.last_status_code,
-        last_error=row.last_error,
-        next_attempt_at=row.next_attempt_at if row.state == "pending" else None,
-        created_at=row.created_at,
-        finished_at=row.finished_at,
-    )
+    """The delivery's columns, by name; a next attempt only while it is pending."""
+    delivery = WebhookDelivery.model_validate(row, from_attributes=True)
+    if row.state != "pending":
+        return delivery.model_copy(update={"next_attempt_at": None})
+    return delivery
 
 
 async def get_alert_settings(db: Database, caller: Caller, user_id: str | None) -> AlertSettings:
@@ -222,14 +189,10 @@ async def list_alert_deliveries(
     return items, int(total or 0)
 
 
+# The schemas below are their rows' columns, by name (the secret is no field of Webhook).
 def webhook_of(row: Any) -> Webhook:
-    return Webhook(id=row.id, user_id=row.user_id, url=row.url, created_at=row.created_at)
+    return Webhook.model_validate(row, from_attributes=True)
 
 
 def alert_settings_of(row: Any) -> AlertSettings:
-    return AlertSettings(
-        user_id=row.user_id,
-        callback_num=row.callback_num,
-        enabled=row.enabled,
-        updated_at=row.updated_at,
-    )
+    return AlertSettings.model_validate(row, from_attributes=True)

@@ -3,19 +3,19 @@ answered only to its customer (another customer's answers 404) or an operator.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 from fastapi.responses import StreamingResponse
 from sqlalchemy import Select, String, cast, select
 
 from msgplat.contracts.messages import LMS_MAX_BYTES, SMS_MAX_BYTES, TITLE_MAX_BYTES
-from msgplat.plumbing.api import Period, word_patterns
 from msgplat.plumbing.caller import Caller
 from msgplat.plumbing.db import Database, fetch_page
 from msgplat.plumbing.export import copy_response, inert, seoul_time
+from msgplat.plumbing.listing import ReservationListFilter
 from msgplat.reservation.domain import SenderStatus, variables
 from msgplat.reservation.models import reservations, senders, templates
 from msgplat.reservation.schemas import (
@@ -39,34 +39,18 @@ async def get_reservation(db: Database, caller: Caller, reservation_id: UUID) ->
 
 
 @dataclass(frozen=True)
-class ReservationFilter:
-    """What a list of reservations is narrowed to (None or empty: not narrowed)."""
+class ReservationFilter(ReservationListFilter):
+    """The filters of `GET /msgReqs`, and whose reservations (None: anyone's)."""
 
     user_id: str | None = None
-    statuses: tuple[str, ...] = ()
-    purpose: str | None = None
-    period: Period = field(default_factory=Period)  # of reserve_dt
-    text: str | None = None  # words of the title, anywhere, any case
-    sort: Literal["newest", "due"] = "newest"
 
 
 def _filtered(f: ReservationFilter, query: Select[Any] | None = None) -> Select[Any]:
     """`query` (the reservations' rows by default) narrowed and ordered as `f` says."""
     r = reservations.c
-    conditions = []
-    if f.user_id is not None:
-        conditions.append(r.user_id == f.user_id)
-    if f.statuses:
-        conditions.append(r.status.in_(f.statuses))
-    if f.purpose is not None:
-        conditions.append(r.purpose == f.purpose)
-    if f.period.start is not None:
-        conditions.append(r.reserve_dt >= f.period.start)
-    if f.period.end is not None:
-        conditions.append(r.reserve_dt < f.period.end)
-    if f.text:
-        conditions += [r.title.ilike(pattern, escape="\\") for pattern in word_patterns(f.text)]
-    order = (r.reserve_dt, r.id) if f.sort == "due" else (r.created_at.desc(), r.id)
+    conditions = [] if f.user_id is None else [r.user_id == f.user_id]
+    conditions += f.conditions(r)
+    order = f.order(r, newest=r.created_at, key=r.id)
     base = select(reservations) if query is None else query
     return base.where(*conditions).order_by(*order)
 

@@ -255,11 +255,4 @@ async def get_sending_windows(db: Database, *, user_id: str) -> SendingWindowsVi
 
 
 def windows_view(row: Any) -> SendingWindowsView:
-    return SendingWindowsView(
-        user_id=row.user_id,
-        time_zone=row.time_zone,
-        windows=row.windows,
-        purposes=row.purposes,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return SendingWindowsView.model_validate(row, from_attributes=True)  # its columns, by name

@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from msgplat.contracts.events import MsgType, Purpose
@@ -249,24 +250,16 @@ class SendingWindow(ApiInput):
         return self
 
 
+# Office hours on weekdays: the windows both the request and the answer show.
+_WINDOWS_EXAMPLE: JsonDict = {
+    "timeZone": "Asia/Seoul",
+    "windows": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "18:00"}],
+    "purposes": ["normal", "advertising"],
+}
+
+
 class SendingWindowsInput(ApiInput):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "timeZone": "Asia/Seoul",
-                    "windows": [
-                        {
-                            "days": ["mon", "tue", "wed", "thu", "fri"],
-                            "start": "09:00",
-                            "end": "18:00",
-                        }
-                    ],
-                    "purposes": ["normal", "advertising"],
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_WINDOWS_EXAMPLE]})
 
     user_id: ClaimedUserId = None
     time_zone: ZoneName = Field(max_length=64, examples=["Asia/Seoul"])
@@ -296,15 +289,7 @@ class SendingWindowsView(ApiModel):
             "examples": [
                 {
                     "userId": "acme",
-                    "timeZone": "Asia/Seoul",
-                    "windows": [
-                        {
-                            "days": ["mon", "tue", "wed", "thu", "fri"],
-                            "start": "09:00",
-                            "end": "18:00",
-                        }
-                    ],
-                    "purposes": ["normal", "advertising"],
+                    **_WINDOWS_EXAMPLE,
                     "createdAt": "2027-02-20T01:00:00Z",
                     "updatedAt": "2027-02-20T01:00:00Z",
                 }

@@ -6,29 +6,29 @@ import datetime as dt
 from uuid import UUID
 
 from pydantic import ConfigDict, Field
+from pydantic.config import JsonDict
 
 from msgplat.plumbing.api import ApiModel
+
+# The example counts every schema with counts shows (a period's, a day's, a reservation's).
+_COUNTS_EXAMPLE: JsonDict = {
+    "requested": 2,
+    "delivered": 1,
+    "failed": 1,
+    "cancelled": 0,
+    "rejected": 0,
+    "optedOut": 0,
+    "rate": 0.5,
+    "failuresByCode": {"E301": 1},
+}
+_DAY_EXAMPLE: JsonDict = {"date": "2027-03-02", **_COUNTS_EXAMPLE}
+_PERIOD_EXAMPLE: JsonDict = {"userId": "acme", "from": "2027-03-01", "to": "2027-03-31"}
 
 
 class Counts(ApiModel):
     """Messages by outcome over some scope (a period, a day, a reservation)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "requested": 2,
-                    "delivered": 1,
-                    "failed": 1,
-                    "cancelled": 0,
-                    "rejected": 0,
-                    "optedOut": 0,
-                    "rate": 0.5,
-                    "failuresByCode": {"E301": 1},
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_COUNTS_EXAMPLE]})
 
     requested: int = Field(description="Recipients of the reservations requested")
     delivered: int
@@ -47,68 +47,34 @@ class Counts(ApiModel):
 
 
 class DayStat(Counts):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "date": "2027-03-02",
-                    "requested": 2,
-                    "delivered": 1,
-                    "failed": 1,
-                    "cancelled": 0,
-                    "rejected": 0,
-                    "optedOut": 0,
-                    "rate": 0.5,
-                    "failuresByCode": {"E301": 1},
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_DAY_EXAMPLE]})
 
     date: dt.date = Field(description="A calendar day in Asia/Seoul")
 
 
-class UserStats(ApiModel):
+class CustomerPeriod(ApiModel):
+    """What a customer's statistics over a period start with: whose, and which days."""
+
+    user_id: str
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+
+
+class UserStats(CustomerPeriod):
     """A customer's statistics over a period (the seed's `stats`)."""
 
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {
-                    "userId": "acme",
-                    "from": "2027-03-01",
-                    "to": "2027-03-31",
-                    "stat": {
-                        "requested": 2,
-                        "delivered": 1,
-                        "failed": 1,
-                        "cancelled": 0,
-                        "rejected": 0,
-                        "optedOut": 0,
-                        "rate": 0.5,
-                        "failuresByCode": {"E301": 1},
-                    },
-                    "history": [
-                        {
-                            "date": "2027-03-02",
-                            "requested": 2,
-                            "delivered": 1,
-                            "failed": 1,
-                            "cancelled": 0,
-                            "rejected": 0,
-                            "optedOut": 0,
-                            "rate": 0.5,
-                            "failuresByCode": {"E301": 1},
-                        }
-                    ],
+                    **_PERIOD_EXAMPLE,
+                    "stat": _COUNTS_EXAMPLE,
+                    "history": [_DAY_EXAMPLE],
                 }
             ]
         }
     )
 
-    user_id: str
-    from_: dt.date = Field(alias="from")
-    to: dt.date
     stat: Counts = Field(description="Totals over the whole period")
     history: list[DayStat] = Field(description="One per day with data, oldest first")
 
@@ -123,7 +89,7 @@ class CarrierStat(ApiModel):
     failed: int
 
 
-class CarrierStats(ApiModel):
+class CarrierStats(CustomerPeriod):
     """`GET /stats/carriers`: a customer's delivered and failed messages per carrier over
     a period (messages no carrier took are in no carrier's counts)."""
 
@@ -131,18 +97,13 @@ class CarrierStats(ApiModel):
         json_schema_extra={
             "examples": [
                 {
-                    "userId": "acme",
-                    "from": "2027-03-01",
-                    "to": "2027-03-31",
+                    **_PERIOD_EXAMPLE,
                     "items": [{"carrier": "carrier-a", "delivered": 1, "failed": 1}],
                 }
             ]
         }
     )
 
-    user_id: str
-    from_: dt.date = Field(alias="from")
-    to: dt.date
     items: list[CarrierStat] = Field(description="One per carrier with data, by name")
 
 
@@ -155,14 +116,7 @@ class ReservationStat(Counts):
                 {
                     "reservationId": "3f2b8c1e-7a4d-4e5b-9c6f-1d2e3f4a5b6c",
                     "userId": "acme",
-                    "requested": 2,
-                    "delivered": 1,
-                    "failed": 1,
-                    "cancelled": 0,
-                    "rejected": 0,
-                    "optedOut": 0,
-                    "rate": 0.5,
-                    "failuresByCode": {"E301": 1},
+                    **_COUNTS_EXAMPLE,
                     "requestedAt": "2027-03-01T06:12:45.120Z",
                     "updatedAt": "2027-03-02T00:30:09.300Z",
                 }

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from msgplat_testsupport.stack import Stack
+from msgplat_testsupport.stack import Customer, Stack
 
 
 @pytest.fixture()
@@ -16,6 +16,14 @@ def api(stack: Stack) -> Iterator[httpx.Client]:
     approves the callback number a reservation of theirs names as their sender)."""
     with stack.operator_client(timeout=30) as client:
         yield client
+
+
+@pytest.fixture()
+def client(stack: Stack, customer: Customer) -> Iterator[httpx.Client]:
+    """The gateway as `customer`, with their own key (the module's `customer` fixture
+    says who: what credit, which senders)."""
+    with stack.customer_client(customer) as http:
+        yield http
 
 
 @pytest.fixture()

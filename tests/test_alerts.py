@@ -4,7 +4,6 @@ verified numbers when a reservation ends, sent by the send service like any mess
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,12 +24,6 @@ PRICE_SMS = 20
 @pytest.fixture()
 def customer(stack: Stack) -> Customer:
     return stack.new_customer(credit=100_000)
-
-
-@pytest.fixture()
-def client(stack: Stack, customer: Customer) -> Iterator[httpx.Client]:
-    with stack.customer_client(customer) as http:
-        yield http
 
 
 def alerts_to(stack: Stack, client: httpx.Client, customer: Customer) -> str:

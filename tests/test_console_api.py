@@ -168,34 +168,30 @@ def test_the_public_rules_come_from_the_settings(alice: httpx.Client, stack: Sta
     assert rules["cancelCutoffS"] >= 0 and rules["horizonDays"] >= 1
 
 
-def test_a_refused_time_says_which_rule_and_its_bounds(alice: httpx.Client) -> None:
-    """The console words these itself, in Seoul time and the customer's language."""
-    past = alice.post(
+def reserve_at(client: httpx.Client, reserve_dt: datetime) -> httpx.Response:
+    """A one-message reservation for `reserve_dt`, as the console sends it."""
+    return client.post(
         "/msgReqs",
         json={
             "msgTitle": "t",
             "msgContent": "c",
             "dstNum": ["010-7000-0001"],
             "callbackNum": "02-1234-5678",
-            "reserveDt": (datetime.now(UTC) - timedelta(hours=2)).isoformat(),
+            "reserveDt": reserve_dt.isoformat(),
         },
     )
+
+
+def test_a_refused_time_says_which_rule_and_its_bounds(alice: httpx.Client) -> None:
+    """The console words these itself, in Seoul time and the customer's language."""
+    past = reserve_at(alice, datetime.now(UTC) - timedelta(hours=2))
     assert past.status_code == 422
     (error,) = [e for e in past.json()["detail"] if e["loc"] == ["body", "reserveDt"]]
     assert error["type"] == "reserve_in_past"
     assert datetime.fromisoformat(error["ctx"]["earliest"]) > datetime.now(UTC) - timedelta(
         minutes=1
     )
-    far = alice.post(
-        "/msgReqs",
-        json={
-            "msgTitle": "t",
-            "msgContent": "c",
-            "dstNum": ["010-7000-0001"],
-            "callbackNum": "02-1234-5678",
-            "reserveDt": (datetime.now(UTC) + timedelta(days=4000)).isoformat(),
-        },
-    )
+    far = reserve_at(alice, datetime.now(UTC) + timedelta(days=4000))
     (error,) = [e for e in far.json()["detail"] if e["loc"] == ["body", "reserveDt"]]
     assert error["type"] == "reserve_too_far" and "latest" in error["ctx"]
     ad = alice.post(

@@ -30,12 +30,6 @@ def customer(stack: Stack) -> Customer:
     return stack.new_customer(credit=1_000_000)
 
 
-@pytest.fixture()
-def client(stack: Stack, customer: Customer) -> Any:
-    with stack.customer_client(customer) as http:
-        yield http
-
-
 def listed(client: httpx.Client, **params: Any) -> dict[str, Any]:
     response = client.get("/optouts", params=params)
     assert response.status_code == 200, response.text

@@ -4,7 +4,6 @@ only then may a reservation name it as its `callbackNum`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -27,12 +26,6 @@ FINAL = {"completed", "partially_failed", "failed", "cancelled", "rejected"}
 def customer(stack: Stack) -> Customer:
     """A funded customer with no sender number of their own yet."""
     return stack.new_customer(senders=(), credit=100_000)
-
-
-@pytest.fixture()
-def client(stack: Stack, customer: Customer) -> Iterator[httpx.Client]:
-    with stack.customer_client(customer) as http:
-        yield http
 
 
 def reservation(callback: str, **extra: Any) -> dict[str, Any]:

@@ -25,12 +25,6 @@ def customer(stack: Stack) -> Customer:
     return stack.new_customer(credit=10_000_000)
 
 
-@pytest.fixture()
-def client(stack: Stack, customer: Customer) -> Any:
-    with stack.customer_client(customer) as http:
-        yield http
-
-
 def clock(moment: datetime) -> str:
     return f"{moment.astimezone(SEOUL):%H:%M:%S}"
 

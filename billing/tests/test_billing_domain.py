@@ -47,35 +47,31 @@ def test_the_refusal_says_how_much_and_how_to_get_credit() -> None:
 PRICES = {"SMS": 20, "LMS": 50}
 
 
-def test_a_hold_has_a_line_per_type_at_its_price() -> None:
-    lines = hold_lines(
-        msg_type="LMS",
-        recipient_count=5,
-        msg_counts={"SMS": 3, "LMS": 2},
+def held(msg_type: str, recipient_count: int, msg_counts: dict[str, int] | None) -> dict[str, Line]:
+    """The hold's lines of a reservation at PRICES."""
+    return hold_lines(
+        msg_type=msg_type,
+        recipient_count=recipient_count,
+        msg_counts=msg_counts,
         unit_price=PRICES.__getitem__,
     )
+
+
+def test_a_hold_has_a_line_per_type_at_its_price() -> None:
+    lines = held("LMS", 5, {"SMS": 3, "LMS": 2})
     assert lines == {"LMS": Line(50, 2), "SMS": Line(20, 3)}
     assert sum(line.held for line in lines.values()) == 160
 
 
 def test_without_counts_every_recipient_is_held_at_the_reservation_s_type() -> None:
-    lines = hold_lines(
-        msg_type="SMS", recipient_count=4, msg_counts=None, unit_price=PRICES.__getitem__
-    )
+    lines = held("SMS", 4, None)
     assert lines == {"SMS": Line(20, 4)}
 
 
 def test_recipients_left_out_of_the_counts_are_held_at_the_largest_type() -> None:
-    lines = hold_lines(
-        msg_type="LMS",
-        recipient_count=5,
-        msg_counts={"SMS": 2, "LMS": 0},
-        unit_price=PRICES.__getitem__,
-    )
+    lines = held("LMS", 5, {"SMS": 2, "LMS": 0})
     assert lines == {"LMS": Line(50, 3), "SMS": Line(20, 2)}
-    negative = hold_lines(
-        msg_type="SMS", recipient_count=1, msg_counts={"SMS": -4}, unit_price=PRICES.__getitem__
-    )
+    negative = held("SMS", 1, {"SMS": -4})
     assert negative == {"SMS": Line(20, 1)}
 
 

@@ -26,6 +26,7 @@ from msgplat.plumbing.api import (
 )
 from msgplat.plumbing.caller import CallerDep, UserIdFilter, UserIdQuery
 from msgplat.plumbing.db import Database
+from msgplat.plumbing.listing import ReservationListFilter
 
 router = APIRouter(prefix="/monitorings", tags=["monitoring"])
 
@@ -132,7 +133,7 @@ async def list_monitorings(
     """A customer's reservations, newest first (an operator: anyone's, or all), narrowed
     as `GET /msgReqs` is: by status, purpose, reserveDt period (`from`, `to`) and title
     words (`q`)."""
-    narrowed = queries.ViewFilter(
+    narrowed = ReservationListFilter(
         statuses=tuple(status_ or ()), purpose=purpose, period=period, text=q, sort=sort
     )
     items, total = await queries.list_views(

@@ -95,6 +95,11 @@ async def tls_broker(context: ssl.SSLContext) -> AsyncIterator[TlsBroker]:
         await asyncio.to_thread(broker.stop)
 
 
+def settings_with(**kafka: Any) -> ServiceSettings:
+    """A service's settings with these broker settings (no database is reached)."""
+    return ServiceSettings(service_name="t", database_url="postgresql://u@h/d", **kafka)
+
+
 def tls_settings(bootstrap: str, **overrides: Any) -> ServiceSettings:
     return ServiceSettings(
         service_name="tls-test",
@@ -213,7 +218,7 @@ def test_a_wrong_combination_is_refused_at_start(
     monkeypatch.delenv("AWS_REGION", raising=False)
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     with pytest.raises(ValidationError) as refused:
-        ServiceSettings(service_name="t", database_url="postgresql://u@h/d", **overrides)
+        settings_with(**overrides)
     assert says in str(refused.value)
 
 
@@ -222,16 +227,14 @@ def test_msk_iam_without_a_region_is_refused(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.delenv(name, raising=False)
     iam = {"kafka_security_protocol": "SASL_SSL", "kafka_sasl_mechanism": "OAUTHBEARER"}
     with pytest.raises(ValidationError, match="region"):
-        ServiceSettings(service_name="t", database_url="postgresql://u@h/d", **iam)
+        settings_with(**iam)
     monkeypatch.setenv("AWS_REGION", "ap-northeast-2")  # what EKS sets with IRSA
-    settings = ServiceSettings(service_name="t", database_url="postgresql://u@h/d", **iam)
+    settings = settings_with(**iam)
     assert settings.kafka_region() == "ap-northeast-2"
 
 
 def test_scram_and_iam_client_options() -> None:
-    scram = ServiceSettings(
-        service_name="t",
-        database_url="postgresql://u@h/d",
+    scram = settings_with(
         kafka_security_protocol="SASL_SSL",
         kafka_sasl_mechanism="SCRAM-SHA-512",
         kafka_sasl_username="msgplat",
@@ -242,9 +245,7 @@ def test_scram_and_iam_client_options() -> None:
     assert options["sasl_mechanism"] == "SCRAM-SHA-512"
     assert (options["sasl_plain_username"], options["sasl_plain_password"]) == ("msgplat", "secret")
     assert options["ssl_context"].check_hostname  # system CAs: they sign MSK's brokers
-    iam = ServiceSettings(
-        service_name="t",
-        database_url="postgresql://u@h/d",
+    iam = settings_with(
         kafka_security_protocol="SASL_SSL",
         kafka_sasl_mechanism="OAUTHBEARER",
         kafka_aws_region="ap-northeast-2",
@@ -252,9 +253,7 @@ def test_scram_and_iam_client_options() -> None:
     options = client_security(iam)
     assert options["sasl_mechanism"] == "OAUTHBEARER"
     assert isinstance(options["sasl_oauth_token_provider"], MskIamTokenProvider)
-    assert client_security(
-        ServiceSettings(service_name="t", database_url="postgresql://u@h/d")
-    ) == {"security_protocol": "PLAINTEXT"}
+    assert client_security(settings_with()) == {"security_protocol": "PLAINTEXT"}
 
 
 async def test_the_msk_iam_token_is_signed_for_the_region_and_reused(

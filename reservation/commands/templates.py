@@ -10,6 +10,8 @@ not touch reservations already made.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -17,7 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database
+from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.errors import Conflict, FieldError, RequestInvalid
 from msgplat.reservation.models import templates
 from msgplat.reservation.queries import template_of
@@ -28,18 +30,14 @@ from msgplat.reservation.schemas import Template, TemplateWrite
 async def create_template(db: Database, caller: Caller, body: TemplateWrite) -> Template:
     user_id = caller.claim(body.user_id, ("body", "userId"))
     _check(body)
-    try:
-        async with db.unit_of_work() as uow:
-            row = (
-                await uow.conn.execute(
-                    insert(templates)
-                    .values(id=uuid4(), user_id=user_id, **_written(body))
-                    .returning(*templates.c)
-                )
-            ).one()
-            await uow.commit()
-    except IntegrityError:
-        raise _name_taken(body.name) from None
+    async with _writing(db, body.name) as uow:
+        row = (
+            await uow.conn.execute(
+                insert(templates)
+                .values(id=uuid4(), user_id=user_id, **_written(body))
+                .returning(*templates.c)
+            )
+        ).one()
     return template_of(row)
 
 
@@ -50,35 +48,31 @@ async def update_template(
     if not caller.sees_all:
         caller.claim(body.user_id, ("body", "userId"))  # 403 for another customer's id
     _check(body)
-    try:
-        async with db.unit_of_work() as uow:
-            row = (
-                await uow.conn.execute(
-                    select(templates).where(templates.c.id == template_id).with_for_update()
-                )
-            ).first()
-            caller.check_owner(row and row.user_id, f"template {template_id}")
-            if body.user_id is not None and body.user_id != row.user_id:
-                raise RequestInvalid(
-                    [
-                        FieldError(
-                            ("body", "userId"),
-                            f"the template belongs to {row.user_id}: it cannot change customer",
-                            input=body.user_id,
-                        )
-                    ]
-                )
-            row = (
-                await uow.conn.execute(
-                    update(templates)
-                    .where(templates.c.id == template_id)
-                    .values(**_written(body), updated_at=func.now())
-                    .returning(*templates.c)
-                )
-            ).one()
-            await uow.commit()
-    except IntegrityError:
-        raise _name_taken(body.name) from None
+    async with _writing(db, body.name) as uow:
+        row = (
+            await uow.conn.execute(
+                select(templates).where(templates.c.id == template_id).with_for_update()
+            )
+        ).first()
+        caller.check_owner(row and row.user_id, f"template {template_id}")
+        if body.user_id is not None and body.user_id != row.user_id:
+            raise RequestInvalid(
+                [
+                    FieldError(
+                        ("body", "userId"),
+                        f"the template belongs to {row.user_id}: it cannot change customer",
+                        input=body.user_id,
+                    )
+                ]
+            )
+        row = (
+            await uow.conn.execute(
+                update(templates)
+                .where(templates.c.id == template_id)
+                .values(**_written(body), updated_at=func.now())
+                .returning(*templates.c)
+            )
+        ).one()
     return template_of(row)
 
 
@@ -90,6 +84,18 @@ async def delete_template(db: Database, caller: Caller, template_id: UUID) -> No
         caller.check_owner(owner, f"template {template_id}")
         await uow.conn.execute(delete(templates).where(templates.c.id == template_id))
         await uow.commit()
+
+
+@asynccontextmanager
+async def _writing(db: Database, name: str) -> AsyncIterator[UnitOfWork]:
+    """A unit of work that writes the template `name`, committed once the block is done;
+    the name already one of the customer's templates (the unique index) is a 409."""
+    try:
+        async with db.unit_of_work() as uow:
+            yield uow
+            await uow.commit()
+    except IntegrityError:
+        raise _name_taken(name) from None
 
 
 def _written(body: TemplateWrite) -> dict[str, Any]:

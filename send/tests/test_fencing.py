@@ -131,6 +131,48 @@ def refs(rid: uuid.UUID, seqs: Sequence[int]) -> list[str]:
     return [make_ref(rid, seq) for seq in seqs]
 
 
+async def runner_holding_the_lease(
+    db: Database, settings: SendSettings, router: CarrierRouter, rid: uuid.UUID, owner: str
+) -> tuple[JobRunner, Job]:
+    """A runner named `owner` that has claimed the job (as its scheduler would), and the job."""
+    runner = JobRunner(db, settings, router)
+    runner.owner = owner
+    return runner, await claim(db, rid, owner)
+
+
+async def die_holding_the_lease(
+    db: Database, settings: SendSettings, router: CarrierRouter, rid: uuid.UUID
+) -> Job:
+    """A runner ("dead") hands batch 0-1 over and claims 2-3 ahead, then dies with the
+    lease: 0-1 may be at the carrier, 2-3 never left. Its job."""
+    dead, job = await runner_holding_the_lease(db, settings, router, rid, "dead")
+    first = await dead.claim(job, from_seq=None)
+    assert first is not None
+    assert await dead.hand(job, first)
+    assert await dead.claim(job, from_seq=2) is not None
+    return job
+
+
+def take_over_at_first_submit(db: Database, router: FakeRouter, rid: uuid.UUID) -> None:
+    """Another replica ("other") claims the job as its first batch reaches the carrier."""
+
+    async def taken_over() -> None:
+        router.on_submit = None
+        await claim(db, rid, "other")
+
+    router.on_submit = taken_over
+
+
+async def cancel(db: Database, job: Job) -> None:
+    """The reservation is cancelled: send's reaction to its ReservationCancelled."""
+    envelope = EventEnvelope.model_construct(user_id=job.user_id)
+    async with db.unit_of_work() as uow:
+        await reactions.on_reservation_cancelled(
+            uow, envelope, ReservationCancelled.model_construct(reservation_id=job.reservation_id)
+        )
+        await uow.commit()
+
+
 async def test_each_claim_moves_the_epoch(db: Database) -> None:
     rid = await new_job(db, 2)
     first = await claim(db, rid, "a")
@@ -144,9 +186,7 @@ async def test_a_runner_whose_lease_was_taken_writes_nothing_and_submits_nothing
     rid = await new_job(db, 4)
     settings = settings_for(db)
     router = FakeRouter(settings)
-    stale = JobRunner(db, settings, router)
-    stale.owner = "stale"
-    job = await claim(db, rid, "stale")
+    stale, job = await runner_holding_the_lease(db, settings, router, rid, "stale")
     batch = await stale.claim(job, from_seq=None)
     assert batch is not None and [m.seq for m in batch] == [0, 1]
     assert await stale.hand(job, batch)
@@ -180,13 +220,7 @@ async def test_what_may_be_at_the_carrier_is_never_handed_over_again(db: Databas
     rid = await new_job(db, 4)
     settings = settings_for(db)
     dead_router = FakeRouter(settings)
-    dead = JobRunner(db, settings, dead_router)
-    dead.owner = "dead"
-    job = await claim(db, rid, "dead")
-    first = await dead.claim(job, from_seq=None)
-    assert first is not None
-    assert await dead.hand(job, first)
-    assert await dead.claim(job, from_seq=2) is not None  # claimed ahead, never handed
+    await die_holding_the_lease(db, settings, dead_router, rid)
 
     router = FakeRouter(settings)
     runner = JobRunner(db, settings, router)
@@ -207,12 +241,7 @@ async def test_a_stale_runner_stops_before_the_carrier_and_the_job_ends(db: Data
     router = FakeRouter(settings)
     runner = JobRunner(db, settings, router)
     job = await claim(db, rid, runner.owner)
-
-    async def taken_over() -> None:
-        router.on_submit = None
-        await claim(db, rid, "other")
-
-    router.on_submit = taken_over
+    take_over_at_first_submit(db, router, rid)
     await asyncio.wait_for(runner.send(job), timeout=30)
     assert router.handed == refs(rid, [0, 1])
     row = await job_row(db, rid)
@@ -228,12 +257,7 @@ async def test_a_submit_longer_than_the_lease_is_stopped_by_the_renewal(db: Data
     router = FakeRouter(settings, delay_s=20)
     runner = JobRunner(db, settings, router)
     job = await claim(db, rid, runner.owner)
-
-    async def taken_over() -> None:
-        router.on_submit = None
-        await claim(db, rid, "other")
-
-    router.on_submit = taken_over
+    take_over_at_first_submit(db, router, rid)
     started = time.monotonic()
     await asyncio.wait_for(runner.send(job), timeout=15)
     assert time.monotonic() - started < 10
@@ -248,20 +272,9 @@ async def test_a_cancel_while_a_dead_runner_holds_the_lease_still_ends_every_mes
     rid = await new_job(db, 6)
     settings = settings_for(db)
     router = FakeRouter(settings)
-    dead = JobRunner(db, settings, router)
-    dead.owner = "dead"
-    job = await claim(db, rid, "dead")
-    first = await dead.claim(job, from_seq=None)
-    assert first is not None
-    assert await dead.hand(job, first)  # 0-1 may be at the carrier
-    assert await dead.claim(job, from_seq=2) is not None  # 2-3 never left; 4-5 pending
+    job = await die_holding_the_lease(db, settings, router, rid)  # 4-5 pending
 
-    envelope = EventEnvelope.model_construct(user_id=job.user_id)
-    async with db.unit_of_work() as uow:
-        await reactions.on_reservation_cancelled(
-            uow, envelope, ReservationCancelled.model_construct(reservation_id=rid)
-        )
-        await uow.commit()
+    await cancel(db, job)
     assert await statuses(db, rid) == ["submitted"] * 4 + ["cancelled"] * 2
 
     assert await finish_abandoned_cancels(db) == 0  # the lease is still live
@@ -312,16 +325,7 @@ async def test_a_cancel_while_a_refused_batch_waits_for_its_retry(
     settings = settings_for(db)
     router = RefusingRouter(settings, in_doubt=in_doubt)
     runner = JobRunner(db, settings, router)
-
-    async def cancel() -> None:
-        envelope = EventEnvelope.model_construct(user_id=job.user_id)
-        async with db.unit_of_work() as uow:
-            await reactions.on_reservation_cancelled(
-                uow, envelope, ReservationCancelled.model_construct(reservation_id=rid)
-            )
-            await uow.commit()
-
-    router.on_refusal = cancel
+    router.on_refusal = lambda: cancel(db, job)
     # Due now (the claim above dates it years back: its messages would be expired).
     job = dataclasses.replace(await claim(db, rid, runner.owner), due_at=datetime.now(UTC))
     await asyncio.wait_for(runner.send(job), timeout=30)
