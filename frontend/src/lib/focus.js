@@ -29,3 +29,14 @@ export async function revealAtTop(target) {
 
 // The id that ties a field to its errors (aria-describedby).
 export const errorId = (field) => `error-${field}`
+
+// The attributes of a field's control (`v-bind` them): its id, aria-invalid (the field has
+// errors, or is `invalid` for a reason of its own) and aria-describedby (the errors' id
+// when there are errors, then the `describedBy` ids).
+export function controlOf(id, field, errors, { invalid = false, describedBy = [] } = {}) {
+  return {
+    id,
+    'aria-invalid': errors.length > 0 || invalid,
+    'aria-describedby': [errors.length ? errorId(field) : '', ...describedBy].filter(Boolean).join(' ') || undefined,
+  }
+}
