@@ -28,13 +28,24 @@ function waitFor(seconds) {
   return t('units.h', { n: Math.ceil(s / 3600) }, Math.ceil(s / 3600))
 }
 
+// The error types said the same way every time (nothing of the error in the message).
+const SAID_AS = {
+  missing: 'errors.missing',
+  title_variables: 'errors.titleVariables',
+  callback_number: 'errors.callbackNumber',
+  phone_number: 'errors.phoneNumber',
+  no_recipients: 'errors.noRecipients',
+  date_invalid: 'errors.dateInvalid',
+  period_reversed: 'errors.periodReversed',
+  sender_not_verified: 'errors.senderNotVerified',
+}
+
 // One error of a 422 body, said for the customer.
 export function sayError(error) {
   const type = error?.type
   const ctx = error?.ctx || {}
+  if (Object.hasOwn(SAID_AS, type)) return t(SAID_AS[type])
   switch (type) {
-    case 'missing':
-      return t('errors.missing')
     case 'string_too_short':
       return (ctx.min_length ?? 1) <= 1 ? t('errors.missing') : t('errors.tooShort', { n: ctx.min_length })
     case 'string_too_long':
@@ -61,20 +72,6 @@ export function sayError(error) {
     }
     case 'title_too_long':
       return t('errors.titleTooLong', { n: ctx.maxBytes })
-    case 'title_variables':
-      return t('errors.titleVariables')
-    case 'callback_number':
-      return t('errors.callbackNumber')
-    case 'phone_number':
-      return t('errors.phoneNumber')
-    case 'no_recipients':
-      return t('errors.noRecipients')
-    case 'date_invalid':
-      return t('errors.dateInvalid')
-    case 'period_reversed':
-      return t('errors.periodReversed')
-    case 'sender_not_verified':
-      return t('errors.senderNotVerified')
     case 'wrong_code': {
       // The tries left: from ctx when the server gives it, else from its message.
       const said = /(\d+) attempts? left/.exec(String(error.msg ?? ''))
