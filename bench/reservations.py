@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypeAlias
+from typing import Any, TypeAlias
 from uuid import UUID
 
 import asyncpg
@@ -34,6 +34,7 @@ from msgplat_client.api.health import live
 from msgplat_client.api.monitoring import get_monitoring
 from msgplat_client.api.reservations import create_msg_req, get_msg_req
 from msgplat_client.models import MsgReq, MsgReqCreate, TopupCreate
+from msgplat_client.types import Response
 from msgplat_testsupport.senders import approve_sender
 from msgplat_testsupport.stack import Stack, platform_on_loopback
 
@@ -88,25 +89,18 @@ async def post_reservations(
     """
     rng = random.Random(total)
     bodies = [reservation(rng, max_recipients) for _ in range(total)]
-    run = Run()
-    async with clients_for(base_url, concurrency, token) as clients:
 
-        async def client_loop(client: Api) -> None:
-            while bodies and time.monotonic() < deadline:
-                body = bodies.pop()
-                started = time.perf_counter()
-                response = await create_msg_req.asyncio_detailed(client=client, body=body)
-                run.latencies.append(time.perf_counter() - started)
-                if isinstance(response.parsed, MsgReq):
-                    run.created[str(response.parsed.id)] = time.time()
-                else:
-                    run.errors.append(f"{response.status_code} {response.content[:200]!r}")
+    def post(client: Api) -> Awaitable[Response[Any]] | None:
+        return create_msg_req.asyncio_detailed(client=client, body=bodies.pop()) if bodies else None
 
-        started = time.perf_counter()
-        deadline = time.monotonic() + cap_s
-        await asyncio.gather(*(client_loop(clients[i % len(clients)]) for i in range(concurrency)))
-        run.wall_s = time.perf_counter() - started
-    return run
+    return await answered_in_turn(
+        base_url,
+        post,
+        key=lambda answer, _: str(answer.id),
+        concurrency=concurrency,
+        seconds=cap_s,
+        token=token,
+    )
 
 
 async def get_statuses(
@@ -118,18 +112,40 @@ async def get_statuses(
     token: str | None = None,
 ) -> Run:
     """`GET /msgReqs/{id}` of existing reservations, as fast as answered, for `seconds`."""
-    run = Run()
     turn = itertools.cycle(ids)
+    return await answered_in_turn(
+        base_url,
+        lambda client: get_msg_req.asyncio_detailed(UUID(next(turn)), client=client),
+        key=lambda answer, n: f"{answer.id}-{n}",  # each read counts
+        concurrency=concurrency,
+        seconds=seconds,
+        token=token,
+    )
+
+
+async def answered_in_turn(
+    base_url: str,
+    next_call: Callable[[Api], Awaitable[Response[Any]] | None],
+    *,
+    key: Callable[[MsgReq, int], str],
+    concurrency: int,
+    seconds: float,
+    token: str | None,
+) -> Run:
+    """Calls from `concurrency` clients, each making its next (`next_call`) as soon as its
+    last was answered, for `seconds` or until `next_call` has none left (None). The run:
+    each call's latency, each reservation answered under its `key` (of the reservation
+    and the call's number), any other answer as an error."""
+    run = Run()
     async with clients_for(base_url, concurrency, token) as clients:
 
         async def client_loop(client: Api) -> None:
-            while time.monotonic() < deadline:
-                rid = next(turn)
+            while time.monotonic() < deadline and (call := next_call(client)) is not None:
                 started = time.perf_counter()
-                response = await get_msg_req.asyncio_detailed(UUID(rid), client=client)
+                response = await call
                 run.latencies.append(time.perf_counter() - started)
                 if isinstance(response.parsed, MsgReq):
-                    run.created[f"{rid}-{len(run.latencies)}"] = time.time()
+                    run.created[key(response.parsed, len(run.latencies))] = time.time()
                 else:
                     run.errors.append(f"{response.status_code} {response.content[:200]!r}")
 

@@ -58,10 +58,25 @@ class FakeRouter(CarrierRouter):
         return [SubmitResult(m.ref, True, "carrier", f"id-{m.ref}") for m in batch]
 
 
-def settings_for(db: Database) -> SendSettings:
+@pytest.fixture
+def settings(db: Database) -> SendSettings:
+    """Batches of two, a lease of a second."""
     return SendSettings(
         database_url=db.settings.database_url, carrier_batch_size=2, lease_s=1, **SEND_CREDENTIALS
     )
+
+
+@pytest_asyncio.fixture
+async def router(settings: SendSettings) -> AsyncIterator[FakeRouter]:
+    """A carrier that takes every message at once."""
+    router = FakeRouter(settings)
+    yield router
+    await router.close()
+
+
+@pytest.fixture
+def runner(db: Database, settings: SendSettings, router: FakeRouter) -> JobRunner:
+    return JobRunner(db, settings, router)
 
 
 async def new_job(db: Database, count: int) -> uuid.UUID:
@@ -181,11 +196,9 @@ async def test_each_claim_moves_the_epoch(db: Database) -> None:
 
 
 async def test_a_runner_whose_lease_was_taken_writes_nothing_and_submits_nothing(
-    db: Database,
+    db: Database, settings: SendSettings, router: FakeRouter
 ) -> None:
     rid = await new_job(db, 4)
-    settings = settings_for(db)
-    router = FakeRouter(settings)
     stale, job = await runner_holding_the_lease(db, settings, router, rid, "stale")
     batch = await stale.claim(job, from_seq=None)
     assert batch is not None and [m.seq for m in batch] == [0, 1]
@@ -202,7 +215,6 @@ async def test_a_runner_whose_lease_was_taken_writes_nothing_and_submits_nothing
     assert (row.lease_owner, row.next_seq, row.handed_seq) == ("new", 2, 1)
     await stale.release(job)
     assert (await job_row(db, rid)).lease_owner == "new"
-    await router.close()
 
 
 async def test_the_cursor_only_moves_forward(db: Database) -> None:
@@ -214,46 +226,43 @@ async def test_the_cursor_only_moves_forward(db: Database) -> None:
     assert (await job_row(db, rid)).next_seq == 4
 
 
-async def test_what_may_be_at_the_carrier_is_never_handed_over_again(db: Database) -> None:
+async def test_what_may_be_at_the_carrier_is_never_handed_over_again(
+    db: Database, settings: SendSettings, router: FakeRouter, runner: JobRunner
+) -> None:
     """A runner dies after handing batch 0-1 over and claiming 2-3: the next runner sends
     2-3 only, and 0-1 wait for their reports (else the sweep)."""
     rid = await new_job(db, 4)
-    settings = settings_for(db)
     dead_router = FakeRouter(settings)
     await die_holding_the_lease(db, settings, dead_router, rid)
 
-    router = FakeRouter(settings)
-    runner = JobRunner(db, settings, router)
     job = await claim(db, rid, runner.owner)
     await asyncio.wait_for(runner.send(job), timeout=30)
     assert router.handed == refs(rid, [2, 3])
     row = await job_row(db, rid)
     assert (row.status, row.next_seq, row.lease_owner) == ("submitted", 4, None)
     await dead_router.close()
-    await router.close()
 
 
-async def test_a_stale_runner_stops_before_the_carrier_and_the_job_ends(db: Database) -> None:
+async def test_a_stale_runner_stops_before_the_carrier_and_the_job_ends(
+    db: Database, router: FakeRouter, runner: JobRunner
+) -> None:
     """Another replica takes the job while the first batch is at the carrier: the first
     runner records nothing, hands no further batch over, and its send ends."""
     rid = await new_job(db, 6)
-    settings = settings_for(db)
-    router = FakeRouter(settings)
-    runner = JobRunner(db, settings, router)
     job = await claim(db, rid, runner.owner)
     take_over_at_first_submit(db, router, rid)
     await asyncio.wait_for(runner.send(job), timeout=30)
     assert router.handed == refs(rid, [0, 1])
     row = await job_row(db, rid)
     assert (row.lease_owner, row.next_seq) == ("other", 2)
-    await router.close()
 
 
-async def test_a_submit_longer_than_the_lease_is_stopped_by_the_renewal(db: Database) -> None:
+async def test_a_submit_longer_than_the_lease_is_stopped_by_the_renewal(
+    db: Database, settings: SendSettings
+) -> None:
     """The background renewal (every lease / 3) finds the lease taken and stops the job
     while its batch is still at the carrier."""
     rid = await new_job(db, 4)
-    settings = settings_for(db)
     router = FakeRouter(settings, delay_s=20)
     runner = JobRunner(db, settings, router)
     job = await claim(db, rid, runner.owner)
@@ -267,11 +276,9 @@ async def test_a_submit_longer_than_the_lease_is_stopped_by_the_renewal(db: Data
 
 
 async def test_a_cancel_while_a_dead_runner_holds_the_lease_still_ends_every_message(
-    db: Database,
+    db: Database, settings: SendSettings, router: FakeRouter
 ) -> None:
     rid = await new_job(db, 6)
-    settings = settings_for(db)
-    router = FakeRouter(settings)
     job = await die_holding_the_lease(db, settings, router, rid)  # 4-5 pending
 
     await cancel(db, job)
@@ -291,7 +298,6 @@ async def test_a_cancel_while_a_dead_runner_holds_the_lease_still_ends_every_mes
     assert await statuses(db, rid) == ["failed"] * 2 + ["cancelled"] * 4
     row = await job_row(db, rid)
     assert (row.status, row.lease_owner) == ("cancelled", None)
-    await router.close()
 
 
 class RefusingRouter(FakeRouter):
@@ -315,14 +321,13 @@ class RefusingRouter(FakeRouter):
 
 @pytest.mark.parametrize(("in_doubt", "second_batch"), [(False, "cancelled"), (True, "submitted")])
 async def test_a_cancel_while_a_refused_batch_waits_for_its_retry(
-    db: Database, in_doubt: bool, second_batch: str
+    db: Database, settings: SendSettings, in_doubt: bool, second_batch: str
 ) -> None:
     """Batch 0-1 is taken, batch 2-3 refused, and the job is cancelled before the retry.
     A refusal (429) means 2-3 never reached a carrier: they are cancelled, and every
     message ends (the tests' shared stack once kept 1,000 `submitted` for good). After a
     timeout (in doubt) they may be at the carrier: they wait for a report, or the sweep."""
     rid = await new_job(db, 6)
-    settings = settings_for(db)
     router = RefusingRouter(settings, in_doubt=in_doubt)
     runner = JobRunner(db, settings, router)
     router.on_refusal = lambda: cancel(db, job)
