@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+import pytest_asyncio
 
+from msgplat.plumbing.db import Database
+from msgplat.send.models import tables
+from msgplat.send.settings import SendSettings
+from msgplat_testsupport.carrier import SEND_CREDENTIALS
 from msgplat_testsupport.databases import own_database
 
 
@@ -16,3 +21,13 @@ def own_database_url() -> Iterator[str]:
     would claim the jobs they make."""
     with own_database("send") as url:
         yield url
+
+
+@pytest_asyncio.fixture(scope="module")
+async def db(own_database_url: str) -> AsyncIterator[Database]:
+    """Send's tables in the module's own database: no replica of the shared stack claims
+    its jobs, sends its notices or sweeps its messages. A module that needs other settings
+    has a `db` of its own."""
+    database = Database(SendSettings(database_url=own_database_url, **SEND_CREDENTIALS), tables)
+    yield database
+    await database.dispose()

@@ -15,18 +15,11 @@ from sqlalchemy import update
 from msgplat.plumbing.db import Database
 from msgplat.send import repository
 from msgplat.send.carrier_router import CarrierRouter
-from msgplat.send.models import jobs, tables
+from msgplat.send.models import jobs
 from msgplat.send.scheduler import Scheduler
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import SEND_CREDENTIALS
 from msgplat_testsupport.send_jobs import insert_job
-
-
-@pytest_asyncio.fixture(scope="module")
-async def db(own_database_url: str) -> AsyncIterator[Database]:
-    database = Database(SendSettings(database_url=own_database_url, **SEND_CREDENTIALS), tables)
-    yield database
-    await database.dispose()
 
 
 @pytest_asyncio.fixture

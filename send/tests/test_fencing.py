@@ -24,20 +24,13 @@ from msgplat.send import reactions, repository
 from msgplat.send.carrier_client import CarrierUnavailable, OutgoingMessage, SubmitResult
 from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.domain import LeaseLost, make_ref
-from msgplat.send.models import jobs, messages, tables, tallies
+from msgplat.send.models import jobs, messages, tallies
 from msgplat.send.repository.rows import Job
 from msgplat.send.runner import JobRunner
 from msgplat.send.scheduler import fail_unreported, finish_abandoned_cancels
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import SEND_CREDENTIALS
 from msgplat_testsupport.send_jobs import insert_job
-
-
-@pytest_asyncio.fixture(scope="module")
-async def db(own_database_url: str) -> AsyncIterator[Database]:
-    database = Database(SendSettings(database_url=own_database_url, **SEND_CREDENTIALS), tables)
-    yield database
-    await database.dispose()
 
 
 class FakeRouter(CarrierRouter):

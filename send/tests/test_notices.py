@@ -6,7 +6,7 @@ and final once, by its carrier's report, with one result event billing can charg
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-import pytest_asyncio
 from sqlalchemy import select, update
 
 from msgplat.devstack.broker import free_port
@@ -25,7 +24,6 @@ from msgplat.send import commands, domain, notices
 from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.domain import NoticeKind
 from msgplat.send.models import notices as notices_table
-from msgplat.send.models import tables
 from msgplat.send.notice_sender import NoticeSender
 from msgplat.send.results import apply_reports
 from msgplat.send.schemas import CarrierReport, SendingWindowsInput
@@ -35,14 +33,6 @@ from msgplat_testsupport.records import outbox_of
 
 SEOUL = ZoneInfo("Asia/Seoul")
 EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-@pytest_asyncio.fixture(scope="module")
-async def db(own_database_url: str) -> AsyncIterator[Database]:
-    """A database of this module's own (see conftest): no other replica sends its notices."""
-    database = Database(SendSettings(database_url=own_database_url, **SEND_CREDENTIALS), tables)
-    yield database
-    await database.dispose()
 
 
 @pytest.fixture(scope="module")

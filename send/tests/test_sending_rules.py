@@ -24,7 +24,7 @@ from msgplat.plumbing.db import Database
 from msgplat.send import batches, commands, queries, reactions
 from msgplat.send.carrier_client import CarrierUnavailable
 from msgplat.send.carrier_router import CarrierRouter
-from msgplat.send.models import jobs, messages, optouts, tables, tallies
+from msgplat.send.models import jobs, messages, optouts, tallies
 from msgplat.send.repository.leases import CLAIM_SQL
 from msgplat.send.repository.rows import Job
 from msgplat.send.runner import JobRunner
@@ -38,14 +38,6 @@ from msgplat_testsupport.waiting import eventually
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-@pytest_asyncio.fixture(scope="module")
-async def db(own_database_url: str) -> AsyncIterator[Database]:
-    """A database of this module's own (see conftest): no other scheduler claims its jobs."""
-    database = Database(SendSettings(database_url=own_database_url, **SEND_CREDENTIALS), tables)
-    yield database
-    await database.dispose()
 
 
 @pytest_asyncio.fixture

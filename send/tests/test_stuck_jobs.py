@@ -6,10 +6,8 @@ clears it. A dead-letter reaction that fails too never keeps the dead letter out
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest_asyncio
 from sqlalchemy import func, select
 
 from msgplat.contracts.events import ReservationRecipientsAdded, ReservationRequested
@@ -22,19 +20,10 @@ from msgplat.plumbing.metrics import SAGA_INSTANCES, StateCounts
 from msgplat.send import queries, reactions
 from msgplat.send.app import JOB_STATE
 from msgplat.send.consumers import ON_DEAD_LETTER, SUBSCRIPTIONS
-from msgplat.send.models import messages, tables
-from msgplat.send.settings import SendSettings
-from msgplat_testsupport.carrier import SEND_CREDENTIALS
+from msgplat.send.models import messages
 from msgplat_testsupport.records import record_of
 
 GROUP = "send-reservations"
-
-
-@pytest_asyncio.fixture(scope="module")
-async def db(own_database_url: str) -> AsyncIterator[Database]:
-    database = Database(SendSettings(database_url=own_database_url, **SEND_CREDENTIALS), tables)
-    yield database
-    await database.dispose()
 
 
 def envelope_of(event: ReservationRequested | ReservationRecipientsAdded) -> EventEnvelope:

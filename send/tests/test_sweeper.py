@@ -4,31 +4,15 @@ finishes and its credit is released: against the real PostgreSQL."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import orjson
-import pytest_asyncio
 from sqlalchemy import insert, select
 
 from msgplat.plumbing.db import Database
-from msgplat.send.models import messages, tables, tallies
+from msgplat.send.models import messages, tallies
 from msgplat.send.scheduler import fail_unreported
-from msgplat.send.settings import SendSettings
-from msgplat_testsupport.carrier import SEND_CREDENTIALS
 from msgplat_testsupport.send_jobs import insert_job
-
-
-@pytest_asyncio.fixture(scope="module")
-async def db(own_database_url: str) -> AsyncIterator[Database]:
-    """A database of its own: the sweep fails every unreported message it finds."""
-    settings = SendSettings(
-        database_url=own_database_url,
-        **SEND_CREDENTIALS,
-    )
-    database = Database(settings, tables)
-    yield database
-    await database.dispose()
 
 
 async def test_unreported_messages_fail_and_the_job_finishes(db: Database) -> None:
