@@ -78,6 +78,14 @@ class SagaDriver:
         )
         return self.envelope(event, rid, user_id)
 
+    async def held(self, user_id: str, *args: Any, **kwargs: Any) -> uuid.UUID:
+        """A new reservation of the customer's (`requested`'s arguments) applied after a
+        top-up of 1,000: its id."""
+        rid = uuid.uuid4()
+        await self.top_up(user_id, 1_000)
+        await self.apply(self.requested(rid, user_id, *args, **kwargs))
+        return rid
+
     def results(
         self, rid: uuid.UUID, user_id: str, outcomes: Iterable[tuple[Any, ...]]
     ) -> EventEnvelope:

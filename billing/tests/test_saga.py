@@ -94,9 +94,7 @@ async def test_a_request_redelivered_or_re_emitted_holds_once(saga: Any, user: s
 async def test_delivered_messages_are_captured_failed_and_cancelled_released(
     saga: Any, user: str
 ) -> None:
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, recipients=6))  # 120 held
+    rid = await saga.held(user, recipients=6)  # 120 held
     results = saga.results(
         rid,
         user,
@@ -138,9 +136,7 @@ async def test_delivered_messages_are_captured_failed_and_cancelled_released(
 
 
 async def test_redelivered_results_change_nothing(saga: Any, user: str) -> None:
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, recipients=4))
+    rid = await saga.held(user, recipients=4)
     results = saga.results(rid, user, [(0, "delivered"), (1, "failed")])
     await saga.apply(results)
     before = (await saga.account(user), len(await saga.entries(user)), await saga.emitted(rid))
@@ -157,9 +153,7 @@ async def test_redelivered_results_change_nothing(saga: Any, user: str) -> None:
 async def test_a_failure_after_a_delivery_is_ignored_and_logged(
     saga: Any, user: str, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, recipients=3))
+    rid = await saga.held(user, recipients=3)
     await saga.apply(saga.results(rid, user, [(0, "delivered")]))
     capsys.readouterr()
 
@@ -195,18 +189,14 @@ async def test_results_of_a_refused_or_unknown_reservation_are_ignored(
 async def test_results_beyond_the_recipient_list_never_take_more_than_the_hold(
     saga: Any, user: str
 ) -> None:
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, recipients=2))
+    rid = await saga.held(user, recipients=2)
     await saga.apply(saga.results(rid, user, [(0, "delivered"), (2, "delivered"), (9, "failed")]))
     hold = await saga.hold(rid)
     assert (hold.captured_count, hold.released_count, hold.held) == (1, 0, 20)
 
 
 async def test_a_cancel_before_scheduling_releases_the_whole_hold(saga: Any, user: str) -> None:
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, recipients=7))
+    rid = await saga.held(user, recipients=7)
     cancel = saga.cancelled(rid, user, "requested")
     await saga.apply(cancel)
 
@@ -237,9 +227,7 @@ async def test_a_cancel_before_scheduling_releases_the_whole_hold(saga: Any, use
 async def test_a_cancel_while_sending_waits_for_the_per_message_results(
     saga: Any, user: str
 ) -> None:
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, recipients=4))
+    rid = await saga.held(user, recipients=4)
     await saga.apply(saga.results(rid, user, [(0, "delivered")]))
     await saga.apply(saga.cancelled(rid, user, "sending"))
     assert (await saga.account(user)).held == 60  # nothing released by the cancel itself
@@ -253,9 +241,7 @@ async def test_a_cancel_while_sending_waits_for_the_per_message_results(
 
 
 async def test_sending_finished_releases_what_results_never_settled(saga: Any, user: str) -> None:
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, recipients=5))
+    rid = await saga.held(user, recipients=5)
     await saga.apply(saga.results(rid, user, [(0, "delivered"), (1, "failed")]))
     finished = saga.finished(rid, user, delivered=4, failed=1)
     await saga.apply(finished, finished)
@@ -323,9 +309,7 @@ async def test_a_mixed_reservation_short_of_credit_is_refused_for_the_mixed_pric
 async def test_each_result_of_a_mixed_reservation_settles_at_its_type_s_price(
     saga: Any, user: str
 ) -> None:
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, 5, "LMS", msg_counts={"SMS": 3, "LMS": 2}))
+    rid = await saga.held(user, 5, "LMS", msg_counts={"SMS": 3, "LMS": 2})
     results = saga.results(
         rid,
         user,
@@ -368,9 +352,7 @@ async def test_each_result_of_a_mixed_reservation_settles_at_its_type_s_price(
 
 
 async def test_a_result_without_a_type_is_priced_at_the_hold_s_type(saga: Any, user: str) -> None:
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, 3, "LMS", msg_counts={"SMS": 1, "LMS": 2}))
+    rid = await saga.held(user, 3, "LMS", msg_counts={"SMS": 1, "LMS": 2})
     await saga.apply(saga.results(rid, user, [(0, "delivered"), (1, "failed")]))
     hold = await saga.hold(rid)
     assert (hold.captured_amount, hold.released_amount, hold.held) == (LMS, LMS, SMS)
@@ -380,9 +362,7 @@ async def test_results_of_a_type_not_held_never_take_more_than_the_hold(
     saga: Any, user: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Two SMS held; results claiming LMS are priced as SMS, the only type held."""
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, 2, "SMS"))
+    rid = await saga.held(user, 2, "SMS")
     capsys.readouterr()
     await saga.apply(
         saga.results(rid, user, [(0, "delivered", "LMS", "sim"), (1, "failed", "LMS", "sim")])
@@ -400,9 +380,7 @@ async def test_results_of_a_type_not_held_never_take_more_than_the_hold(
 
 
 async def test_opted_out_messages_are_released_never_charged(saga: Any, user: str) -> None:
-    rid = uuid.uuid4()
-    await saga.top_up(user, 1_000)
-    await saga.apply(saga.requested(rid, user, 3))
+    rid = await saga.held(user, 3)
     await saga.apply(
         saga.results(rid, user, [(0, "opted_out", None, None), (1, "opted_out", None, None)])
     )
