@@ -3,13 +3,14 @@ answered only to its customer (another customer's answers 404) or an operator.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Select, String, cast, select
+from sqlalchemy import Select, String, Table, cast, select
 
 from msgplat.contracts.messages import LMS_MAX_BYTES, SMS_MAX_BYTES, TITLE_MAX_BYTES
 from msgplat.plumbing.caller import Caller
@@ -29,13 +30,29 @@ from msgplat.reservation.settings import ReservationSettings
 from msgplat.reservation.validation import StoredTemplate
 
 
-async def get_reservation(db: Database, caller: Caller, reservation_id: UUID) -> MsgReq:
+async def _owned(db: Database, caller: Caller, table: Table, row_id: UUID, what: str) -> Any:
+    """The row of `table` with the id `row_id`, when it is the caller's to see (another
+    customer's, or none: NotFound, a 404 naming `what`)."""
     async with db.engine.connect() as conn:
-        row = (
-            await conn.execute(select(reservations).where(reservations.c.id == reservation_id))
-        ).first()
-    caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
-    return msg_req_of(row)
+        row = (await conn.execute(select(table).where(table.c.id == row_id))).first()
+    caller.check_owner(row and row.user_id, f"{what} {row_id}")
+    return row
+
+
+async def _page(
+    db: Database, table: Table, order: Sequence[Any], *, page: int, size: int, **equal: Any
+) -> tuple[list[Any], int]:
+    """A page of `table`'s rows in `order`, those whose columns equal the values given in
+    `equal` (a None: any value), and how many there are in all."""
+    conditions = [table.c[name] == value for name, value in equal.items() if value is not None]
+    async with db.engine.connect() as conn:
+        return await fetch_page(
+            conn, select(table).where(*conditions).order_by(*order), page=page, size=size
+        )
+
+
+async def get_reservation(db: Database, caller: Caller, reservation_id: UUID) -> MsgReq:
+    return msg_req_of(await _owned(db, caller, reservations, reservation_id, "reservation"))
 
 
 @dataclass(frozen=True)
@@ -127,25 +144,17 @@ def msg_req_of(row: Any) -> MsgReq:
 
 
 async def get_template(db: Database, caller: Caller, template_id: UUID) -> Template:
-    async with db.engine.connect() as conn:
-        row = (await conn.execute(select(templates).where(templates.c.id == template_id))).first()
-    caller.check_owner(row and row.user_id, f"template {template_id}")
-    return template_of(row)
+    return template_of(await _owned(db, caller, templates, template_id, "template"))
 
 
 async def list_templates(
     db: Database, *, user_id: str | None, purpose: str | None, page: int, size: int
 ) -> tuple[list[Template], int]:
-    conditions = []
-    if user_id is not None:
-        conditions.append(templates.c.user_id == user_id)
-    if purpose is not None:
-        conditions.append(templates.c.purpose == purpose)
-    query = (
-        select(templates).where(*conditions).order_by(templates.c.created_at.desc(), templates.c.id)
+    t = templates.c
+    order = (t.created_at.desc(), t.id)
+    rows, total = await _page(
+        db, templates, order, page=page, size=size, user_id=user_id, purpose=purpose
     )
-    async with db.engine.connect() as conn:
-        rows, total = await fetch_page(conn, query, page=page, size=size)
     return [template_of(row) for row in rows], total
 
 
@@ -191,23 +200,16 @@ async def verified_numbers(db: Database, user_id: str) -> frozenset[str]:
 
 
 async def get_sender(db: Database, caller: Caller, sender_id: UUID) -> Sender:
-    async with db.engine.connect() as conn:
-        row = (await conn.execute(select(senders).where(senders.c.id == sender_id))).first()
-    caller.check_owner(row and row.user_id, f"sender {sender_id}")
-    return sender_of(row)
+    return sender_of(await _owned(db, caller, senders, sender_id, "sender"))
 
 
 async def list_senders(
     db: Database, *, user_id: str | None, status: str | None, page: int, size: int
 ) -> tuple[list[Sender], int]:
-    conditions = []
-    if user_id is not None:
-        conditions.append(senders.c.user_id == user_id)
-    if status is not None:
-        conditions.append(senders.c.status == status)
-    query = select(senders).where(*conditions).order_by(senders.c.created_at, senders.c.id)
-    async with db.engine.connect() as conn:
-        rows, total = await fetch_page(conn, query, page=page, size=size)
+    order = (senders.c.created_at, senders.c.id)
+    rows, total = await _page(
+        db, senders, order, page=page, size=size, user_id=user_id, status=status
+    )
     return [sender_of(row) for row in rows], total
 
 
