@@ -16,12 +16,12 @@ import argparse
 import asyncio
 import statistics
 import time
-import uuid
 from datetime import datetime
 from typing import Any
 
 import httpx
 
+from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.sse import read_sse
 from msgplat_testsupport.stack import ZERO_LATENCY_CARRIER, Stack, platform_on_loopback
 
@@ -96,13 +96,12 @@ async def create(
         started = time.monotonic()
         for n in range(count):
             await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
-            prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
             response = await api.post(
                 "/msgReqs",
                 json={
                     "msgTitle": "lag",
                     "msgContent": "benchmark",
-                    "dstNum": [f"010{prefix:02d}{i:05d}1" for i in range(recipients)],
+                    "dstNum": numbers(recipients),
                     "callbackNum": "0212345678",
                 },
             )

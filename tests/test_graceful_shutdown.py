@@ -16,6 +16,7 @@ import uuid
 import httpx
 
 from msgplat.plumbing.settings import ServiceSettings
+from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.stack import Stack, arrival_order, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
@@ -37,14 +38,13 @@ def test_send_service_stopped_by_sigterm_mid_send_exits_cleanly_and_loses_nothin
     user = f"stop-{uuid.uuid4().hex[:8]}"
     topup = api.post("/billings/topups", json={"userId": user, "amount": 1_000_000})
     assert topup.status_code == 201, topup.text
-    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
     created = api.post(
         "/msgReqs",
         json={
             "userId": user,
             "msgTitle": "shutdown",
             "msgContent": "sent once, whatever happens to the sender",
-            "dstNum": [f"010{prefix:02d}{i:05d}1" for i in range(count)],
+            "dstNum": numbers(count),
             "callbackNum": "0212345678",
         },
     )

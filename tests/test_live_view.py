@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,6 +12,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from msgplat_testsupport.numbers import numbers
 from msgplat_testsupport.sse import SseEvent, read_sse
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import eventually
@@ -53,14 +53,13 @@ async def new_customer(api: httpx.AsyncClient, stack: Stack) -> str:
 
 
 async def reserve(api: httpx.AsyncClient, user: str, recipients: int = 2) -> dict[str, Any]:
-    prefix = uuid.uuid4().int % 40 + 60  # 0106..0109: 01059[7-9] is no number
     response = await api.post(
         "/msgReqs",
         json={
             "userId": user,
             "msgTitle": "live",
             "msgContent": "hello",
-            "dstNum": [f"010{prefix:02d}{i:05d}1" for i in range(recipients)],
+            "dstNum": numbers(recipients),
             "callbackNum": "0212345678",
         },
     )
