@@ -18,7 +18,7 @@ import pytest
 
 from msgplat.devstack.reconcile import check
 from msgplat_testsupport.numbers import numbers
-from msgplat_testsupport.reservations import final_view
+from msgplat_testsupport.reservations import all_counted, final_view
 from msgplat_testsupport.stack import Stack, arrival_order, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
@@ -73,16 +73,7 @@ def settled(api: httpx.Client, rid: str) -> dict[str, Any]:
 
 
 def counted(api: httpx.Client, rid: str, total: int) -> dict[str, Any]:
-    return wait_until(
-        lambda: (
-            (s := api.get(f"/stats/reservations/{rid}").json())["delivered"]
-            + s["failed"]
-            + s["cancelled"]
-            == total
-            and s
-        ),
-        timeout_s=30,
-    )
+    return wait_until(lambda: all_counted(api, rid, total), timeout_s=30)
 
 
 async def reconciled(stack: Stack, reservation: dict[str, Any]) -> list[str]:

@@ -20,6 +20,7 @@ import httpx
 
 from msgplat.devstack.reconcile import reconcile
 from msgplat_testsupport.numbers import numbers
+from msgplat_testsupport.reservations import all_counted
 from msgplat_testsupport.senders import TEST_CALLBACK_NUM
 from msgplat_testsupport.stack import Stack, received_by_carrier
 
@@ -151,16 +152,7 @@ def send_with_faults(
             ),
             timeout_s=120,
         )
-        stat = wait_for(
-            lambda: (
-                (s := api.get(f"/stats/reservations/{rid}").json())["delivered"]
-                + s["failed"]
-                + s["cancelled"]
-                == count
-                and s
-            ),
-            timeout_s=120,
-        )
+        stat = wait_for(lambda: all_counted(api, rid, count), timeout_s=120)
         messages = asyncio.run(_message_statuses(database_url, rid))
         outcome.not_final = sum(1 for s in messages if s not in ("delivered", "failed"))
         outcome.delivered = messages.count("delivered")

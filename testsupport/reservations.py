@@ -27,6 +27,13 @@ def final_view(
     )
 
 
+def all_counted(api: httpx.Client, rid: str, total: int) -> dict[str, Any] | None:
+    """The reservation's statistics (`GET /stats/reservations/{rid}`) once they count all
+    `total` of its messages delivered, failed or cancelled; None before."""
+    stats: dict[str, Any] = api.get(f"/stats/reservations/{rid}").json()
+    return stats if stats["delivered"] + stats["failed"] + stats["cancelled"] == total else None
+
+
 def all_messages(api: httpx.Client, rid: str) -> list[dict[str, Any]]:
     """A reservation's messages, page by page ([] while the send service has not had them
     yet)."""
