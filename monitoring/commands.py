@@ -26,7 +26,7 @@ from msgplat.monitoring.schemas import (
 )
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database
+from msgplat.plumbing.db import Database, owned_row
 from msgplat.plumbing.errors import FieldError, RequestInvalid
 
 MAX_WEBHOOKS_PER_CUSTOMER = 10
@@ -87,10 +87,7 @@ async def check_destination(
 async def delete_webhook(db: Database, caller: Caller, webhook_id: UUID) -> None:
     """Deletes it with its pending deliveries and its log."""
     async with db.unit_of_work() as uow:
-        owner = await uow.conn.scalar(
-            select(webhooks.c.user_id).where(webhooks.c.id == webhook_id).with_for_update()
-        )
-        caller.check_owner(owner, f"webhook {webhook_id}")
+        await owned_row(uow.conn, caller, webhooks, webhook_id, "webhook", lock=True)
         await uow.conn.execute(delete(webhooks).where(webhooks.c.id == webhook_id))
         await uow.commit()
 

@@ -9,19 +9,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 import asyncpg
-from sqlalchemy import Row, Select, func, insert, select, text
+from sqlalchemy import Row, Select, Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from msgplat.plumbing.envelope import Event, EventEnvelope
+from msgplat.plumbing.errors import NotFound
 from msgplat.plumbing.logging import current_correlation_id
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import PlumbingTables
 from msgplat.plumbing.tracing import TRACEPARENT, current_traceparent
+
+if TYPE_CHECKING:
+    from msgplat.plumbing.caller import Caller
 
 
 def libpq_url(url: str) -> str:
@@ -187,3 +191,23 @@ async def fetch_page(
     total = await conn.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = await conn.execute(query.offset((page - 1) * size).limit(size))
     return list(rows), int(total or 0)
+
+
+async def owned_row(
+    conn: AsyncConnection,
+    caller: Caller,
+    table: Table,
+    row_id: UUID,
+    what: str,
+    *,
+    lock: bool = False,
+) -> Any:
+    """`table`'s row whose `id` is `row_id` (`lock`: locked for the transaction), when it is
+    the caller's: NotFound (a 404 naming it `what`) when there is none or it is another
+    customer's."""
+    query = select(table).where(table.c.id == row_id)
+    row = (await conn.execute(query.with_for_update() if lock else query)).first()
+    caller.check_owner(row and row.user_id, f"{what} {row_id}")
+    if row is None:  # check_owner raised; for the type checker
+        raise NotFound(f"{what} {row_id}")
+    return row

@@ -14,7 +14,7 @@ from sqlalchemy import Select, String, Table, cast, select
 
 from msgplat.contracts.messages import LMS_MAX_BYTES, SMS_MAX_BYTES, TITLE_MAX_BYTES
 from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database, fetch_page
+from msgplat.plumbing.db import Database, fetch_page, owned_row
 from msgplat.plumbing.export import copy_response, inert, seoul_time
 from msgplat.plumbing.listing import ReservationListFilter
 from msgplat.reservation.domain import SenderStatus, variables
@@ -30,15 +30,6 @@ from msgplat.reservation.settings import ReservationSettings
 from msgplat.reservation.validation import StoredTemplate
 
 
-async def _owned(db: Database, caller: Caller, table: Table, row_id: UUID, what: str) -> Any:
-    """The row of `table` with the id `row_id`, when it is the caller's to see (another
-    customer's, or none: NotFound, a 404 naming `what`)."""
-    async with db.engine.connect() as conn:
-        row = (await conn.execute(select(table).where(table.c.id == row_id))).first()
-    caller.check_owner(row and row.user_id, f"{what} {row_id}")
-    return row
-
-
 async def _page(
     db: Database, table: Table, order: Sequence[Any], *, page: int, size: int, **equal: Any
 ) -> tuple[list[Any], int]:
@@ -52,7 +43,9 @@ async def _page(
 
 
 async def get_reservation(db: Database, caller: Caller, reservation_id: UUID) -> MsgReq:
-    return msg_req_of(await _owned(db, caller, reservations, reservation_id, "reservation"))
+    async with db.engine.connect() as conn:
+        row = await owned_row(conn, caller, reservations, reservation_id, "reservation")
+    return msg_req_of(row)
 
 
 @dataclass(frozen=True)
@@ -144,7 +137,9 @@ def msg_req_of(row: Any) -> MsgReq:
 
 
 async def get_template(db: Database, caller: Caller, template_id: UUID) -> Template:
-    return template_of(await _owned(db, caller, templates, template_id, "template"))
+    async with db.engine.connect() as conn:
+        row = await owned_row(conn, caller, templates, template_id, "template")
+    return template_of(row)
 
 
 async def list_templates(
@@ -200,7 +195,9 @@ async def verified_numbers(db: Database, user_id: str) -> frozenset[str]:
 
 
 async def get_sender(db: Database, caller: Caller, sender_id: UUID) -> Sender:
-    return sender_of(await _owned(db, caller, senders, sender_id, "sender"))
+    async with db.engine.connect() as conn:
+        row = await owned_row(conn, caller, senders, sender_id, "sender")
+    return sender_of(row)
 
 
 async def list_senders(

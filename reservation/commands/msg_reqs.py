@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 
 from msgplat.contracts.events import (
@@ -16,7 +16,7 @@ from msgplat.contracts.events import (
 )
 from msgplat.plumbing import idempotency
 from msgplat.plumbing.caller import INTERNAL, Caller
-from msgplat.plumbing.db import Database, UnitOfWork
+from msgplat.plumbing.db import Database, UnitOfWork, owned_row
 from msgplat.plumbing.errors import Conflict, RequestInvalid
 from msgplat.reservation import domain, queries
 from msgplat.reservation.billing_check import BillingCheck
@@ -105,7 +105,9 @@ async def cancel_reservation(
     time (409 cancel_cutoff) unless it is already being sent."""
     now = now or datetime.now(UTC)
     async with db.unit_of_work() as uow:
-        row = await _lock(uow, caller, reservation_id)
+        row = await owned_row(
+            uow.conn, caller, reservations, reservation_id, "reservation", lock=True
+        )
         current = domain.ReservationStatus(row.status)
         try:
             status = domain.transition(current, domain.ReservationStatus.CANCELLED)
@@ -152,7 +154,9 @@ async def reschedule_reservation(
     held stays held; send and monitoring follow ReservationRescheduled."""
     now = now or datetime.now(UTC)
     async with db.unit_of_work() as uow:
-        row = await _lock(uow, caller, reservation_id)
+        row = await owned_row(
+            uow.conn, caller, reservations, reservation_id, "reservation", lock=True
+        )
         current = domain.ReservationStatus(row.status)
         if current not in domain.NOT_YET_SENDING:
             raise Conflict(
@@ -200,17 +204,6 @@ async def reschedule_reservation(
             )
         await uow.commit()
     return queries.msg_req_of(updated)
-
-
-async def _lock(uow: UnitOfWork, caller: Caller, reservation_id: UUID) -> Any:
-    """The reservation, locked for this transaction; 404 when it is not the caller's."""
-    row = (
-        await uow.conn.execute(
-            select(reservations).where(reservations.c.id == reservation_id).with_for_update()
-        )
-    ).first()
-    caller.check_owner(row and row.user_id, f"reservation {reservation_id}")
-    return row
 
 
 async def _update(uow: UnitOfWork, reservation_id: UUID, **values: Any) -> Any:

@@ -25,12 +25,11 @@ from sqlalchemy.exc import IntegrityError
 
 from msgplat.contracts.events import SenderRemoved, SenderVerified
 from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database, UnitOfWork
+from msgplat.plumbing.db import Database, UnitOfWork, owned_row
 from msgplat.plumbing.errors import (
     Conflict,
     FieldError,
     Forbidden,
-    NotFound,
     RequestInvalid,
     TooManyRequests,
 )
@@ -93,7 +92,7 @@ async def resend_code(
     """A new code to the number (the outstanding one no longer counts)."""
     now = datetime.now(UTC)
     async with db.unit_of_work() as uow:
-        row = await _lock(uow, caller, sender_id)
+        row = await owned_row(uow.conn, caller, senders, sender_id, "sender", lock=True)
         if row.status == SenderStatus.VERIFIED:
             raise Conflict("the number is verified already", code="already_verified")
         if row.codes_sent >= settings.sender_codes_max:
@@ -122,7 +121,7 @@ async def verify_sender(db: Database, caller: Caller, sender_id: UUID, code: str
     now = datetime.now(UTC)
     left: int | None = None
     async with db.unit_of_work() as uow:
-        row = await _lock(uow, caller, sender_id)
+        row = await owned_row(uow.conn, caller, senders, sender_id, "sender", lock=True)
         if row.status == SenderStatus.VERIFIED:
             return sender_of(row)
         state = domain.CodeState(row.code_hash, row.code_expires_at, row.code_attempts_left)
@@ -155,7 +154,7 @@ async def approve_sender(
     if not caller.sees_all:
         raise Forbidden("only an operator approves a sender number without its code")
     async with db.unit_of_work() as uow:
-        row = await _lock(uow, caller, sender_id)
+        row = await owned_row(uow.conn, caller, senders, sender_id, "sender", lock=True)
         if row.status != SenderStatus.VERIFIED:
             row = await _verify(
                 uow,
@@ -171,7 +170,7 @@ async def approve_sender(
 
 async def delete_sender(db: Database, caller: Caller, sender_id: UUID) -> None:
     async with db.unit_of_work() as uow:
-        row = await _lock(uow, caller, sender_id)
+        row = await owned_row(uow.conn, caller, senders, sender_id, "sender", lock=True)
         await uow.conn.execute(delete(senders).where(senders.c.id == sender_id))
         if row.status == SenderStatus.VERIFIED:
             uow.emit(
@@ -190,17 +189,6 @@ def _number(settings: ReservationSettings, raw: str) -> str:
         return normalise_callback(raw, settings.phone_default_region)
     except NumberInvalid as exc:
         raise RequestInvalid([FieldError(("body", "number"), str(exc), input=raw)]) from None
-
-
-async def _lock(uow: UnitOfWork, caller: Caller, sender_id: UUID) -> Any:
-    """The sender, locked for this transaction; 404 when it is not the caller's."""
-    row = (
-        await uow.conn.execute(select(senders).where(senders.c.id == sender_id).with_for_update())
-    ).first()
-    caller.check_owner(row and row.user_id, f"sender {sender_id}")
-    if row is None:  # check_owner raised; for the type checker
-        raise NotFound(f"sender {sender_id}")
-    return row
 
 
 async def _verify(

@@ -15,11 +15,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from msgplat.plumbing.caller import Caller
-from msgplat.plumbing.db import Database, UnitOfWork
+from msgplat.plumbing.db import Database, UnitOfWork, owned_row
 from msgplat.plumbing.errors import Conflict, FieldError, RequestInvalid
 from msgplat.reservation.models import templates
 from msgplat.reservation.queries import template_of
@@ -49,12 +49,7 @@ async def update_template(
         caller.claim(body.user_id, ("body", "userId"))  # 403 for another customer's id
     _check(body)
     async with _writing(db, body.name) as uow:
-        row = (
-            await uow.conn.execute(
-                select(templates).where(templates.c.id == template_id).with_for_update()
-            )
-        ).first()
-        caller.check_owner(row and row.user_id, f"template {template_id}")
+        row = await owned_row(uow.conn, caller, templates, template_id, "template", lock=True)
         if body.user_id is not None and body.user_id != row.user_id:
             raise RequestInvalid(
                 [
@@ -78,10 +73,7 @@ async def update_template(
 
 async def delete_template(db: Database, caller: Caller, template_id: UUID) -> None:
     async with db.unit_of_work() as uow:
-        owner = await uow.conn.scalar(
-            select(templates.c.user_id).where(templates.c.id == template_id).with_for_update()
-        )
-        caller.check_owner(owner, f"template {template_id}")
+        await owned_row(uow.conn, caller, templates, template_id, "template", lock=True)
         await uow.conn.execute(delete(templates).where(templates.c.id == template_id))
         await uow.commit()
 
