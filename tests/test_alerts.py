@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from msgplat_testsupport.reservations import created_reservation
 from msgplat_testsupport.senders import approve_sender, e164, new_mobile
 from msgplat_testsupport.stack import Customer, Stack
 from msgplat_testsupport.waiting import wait_until
@@ -49,18 +50,14 @@ def alerts_to(stack: Stack, client: httpx.Client, customer: Customer) -> str:
 
 
 def reserve(client: httpx.Client, **extra: Any) -> str:
-    response = client.post(
-        "/msgReqs",
-        json={
-            "msgTitle": "alerted",
-            "msgContent": "hello",
-            "dstNum": ["01023450001", "01023450002"],
-            "callbackNum": "0212345678",
-            **extra,
-        },
+    created = created_reservation(
+        client,
+        msgTitle="alerted",
+        msgContent="hello",
+        dstNum=["01023450001", "01023450002"],
+        **extra,
     )
-    assert response.status_code == 201, response.text
-    rid: str = response.json()["id"]
+    rid: str = created["id"]
     return rid
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from msgplat.devstack.reconcile import reconcile
 from msgplat_testsupport.numbers import numbers
-from msgplat_testsupport.reservations import all_messages, final_view
+from msgplat_testsupport.reservations import all_messages, created_reservation, final_view
 from msgplat_testsupport.stack import (
     Stack,
     arrival_order,
@@ -95,18 +95,9 @@ def customer(api: httpx.Client) -> str:
 
 
 def reserve(api: httpx.Client, user: str, dst: list[str]) -> dict[str, Any]:
-    response = api.post(
-        "/msgReqs",
-        json={
-            "userId": user,
-            "msgTitle": "failover",
-            "msgContent": "one carrier or the other",
-            "dstNum": dst,
-            "callbackNum": "0212345678",
-        },
+    return created_reservation(
+        api, userId=user, msgTitle="failover", msgContent="one carrier or the other", dstNum=dst
     )
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def wait_final(api: httpx.Client, rid: str, timeout_s: float = 120) -> dict[str, Any]:

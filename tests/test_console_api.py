@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from msgplat_testsupport.reservations import created_reservation
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
@@ -53,10 +54,7 @@ def reserve(client: httpx.Client, **body: Any) -> dict[str, Any]:
         "callbackNum": "02-1234-5678",
         **body,
     }
-    response = client.post("/msgReqs", json=full)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_reservation(client, **full)
 
 
 def finished(client: httpx.Client, reservation_id: str) -> dict[str, Any]:

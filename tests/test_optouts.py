@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from msgplat_testsupport.reservations import final_view
+from msgplat_testsupport.reservations import created_reservation, final_view
 from msgplat_testsupport.senders import e164
 from msgplat_testsupport.stack import Customer, Stack, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
@@ -141,18 +141,7 @@ def test_each_customer_sees_and_changes_only_their_own_list(
 
 
 def reserve(client: httpx.Client, dst: list[str], **body: Any) -> dict[str, Any]:
-    response = client.post(
-        "/msgReqs",
-        json={
-            "msgTitle": "sale",
-            "msgContent": AD_CONTENT,
-            "dstNum": dst,
-            "callbackNum": "0212345678",
-            **body,
-        },
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
+    return created_reservation(client, msgTitle="sale", msgContent=AD_CONTENT, dstNum=dst, **body)
 
 
 def wait_final(client: httpx.Client, rid: str) -> dict[str, Any]:

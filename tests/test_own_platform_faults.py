@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from msgplat_testsupport.reservations import created_reservation
 from msgplat_testsupport.senders import approve_callback_numbers
 from msgplat_testsupport.stack import Stack, platform_on_loopback, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
@@ -45,11 +46,7 @@ def customer(stack: Stack, credit: int) -> str:
 
 
 def reserve(api: httpx.Client, user: str, content: str, dst: list[str]) -> dict[str, Any]:
-    body = {"userId": user, "msgTitle": "t", "msgContent": content, "dstNum": dst}
-    response = api.post("/msgReqs", json={**body, "callbackNum": "0212345678"})
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_reservation(api, userId=user, msgTitle="t", msgContent=content, dstNum=dst)
 
 
 def final(api: httpx.Client, rid: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from msgplat_client.models import MsgReq, MsgReqCreate
 from msgplat_testsupport.client import all_messages as client_messages
 from msgplat_testsupport.client import answer
 from msgplat_testsupport.numbers import numbers
-from msgplat_testsupport.reservations import all_messages, final_view
+from msgplat_testsupport.reservations import all_messages, created_reservation, final_view
 from msgplat_testsupport.stack import Stack, arrival_order, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
@@ -40,13 +40,10 @@ def reserve(api: httpx.Client, dst: list[str], *, due_in_s: float = 0.0) -> dict
         "msgTitle": "notice",
         "msgContent": "hello from the test",
         "dstNum": dst,
-        "callbackNum": "0212345678",
     }
     if due_in_s:
         body["reserveDt"] = (datetime.now(UTC) + timedelta(seconds=due_in_s)).isoformat()
-    response = api.post("/msgReqs", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
+    return created_reservation(api, **body)
 
 
 def wait_final(api: httpx.Client, reservation_id: str, timeout_s: float = 60) -> dict[str, Any]:

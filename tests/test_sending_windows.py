@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from msgplat_testsupport.numbers import numbers
-from msgplat_testsupport.reservations import final_view
+from msgplat_testsupport.reservations import created_reservation, final_view
 from msgplat_testsupport.stack import Customer, Stack, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
@@ -42,17 +42,7 @@ def put(client: httpx.Client, *windows: dict[str, Any], **body: Any) -> dict[str
 
 
 def reserve(client: httpx.Client, dst: list[str]) -> dict[str, Any]:
-    response = client.post(
-        "/msgReqs",
-        json={
-            "msgTitle": "notice",
-            "msgContent": "window test",
-            "dstNum": dst,
-            "callbackNum": "0212345678",
-        },
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
+    return created_reservation(client, msgTitle="notice", msgContent="window test", dstNum=dst)
 
 
 def summary(client: httpx.Client, rid: str) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ import pytest
 
 from msgplat.monitoring import signing
 from msgplat_testsupport.numbers import numbers
+from msgplat_testsupport.reservations import created_reservation
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 from msgplat_testsupport.webhooks import WebhookReceiver
@@ -52,18 +53,10 @@ def new_customer(api: httpx.Client, stack: Stack) -> str:
 
 
 def reserve(api: httpx.Client, user: str, numbers: list[str]) -> str:
-    response = api.post(
-        "/msgReqs",
-        json={
-            "userId": user,
-            "msgTitle": "hooked",
-            "msgContent": "hello",
-            "dstNum": numbers,
-            "callbackNum": "0212345678",
-        },
+    created = created_reservation(
+        api, userId=user, msgTitle="hooked", msgContent="hello", dstNum=numbers
     )
-    assert response.status_code == 201, response.text
-    rid: str = response.json()["id"]
+    rid: str = created["id"]
     return rid
 
 

@@ -8,7 +8,17 @@ from typing import Any
 
 import httpx
 
+from msgplat_testsupport.senders import TEST_CALLBACK_NUM
 from msgplat_testsupport.waiting import wait_until
+
+
+def created_reservation(client: httpx.Client, **body: Any) -> dict[str, Any]:
+    """`POST /msgReqs` of `body` (its camelCase fields; the test customers' callback
+    number unless it names one), asserted created: the reservation."""
+    response = client.post("/msgReqs", json={"callbackNum": TEST_CALLBACK_NUM, **body})
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
 
 
 def final_view(
