@@ -50,13 +50,8 @@ def alerts_to(stack: Stack, client: httpx.Client, customer: Customer) -> str:
 
 
 def reserve(client: httpx.Client, **extra: Any) -> str:
-    created = created_reservation(
-        client,
-        msgTitle="alerted",
-        msgContent="hello",
-        dstNum=["01023450001", "01023450002"],
-        **extra,
-    )
+    body = {"msgTitle": "alerted", "msgContent": "hello", "dstNum": ["01023450001", "01023450002"]}
+    created = created_reservation(client, **{**body, **extra})
     rid: str = created["id"]
     return rid
 

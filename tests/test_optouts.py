@@ -141,7 +141,9 @@ def test_each_customer_sees_and_changes_only_their_own_list(
 
 
 def reserve(client: httpx.Client, dst: list[str], **body: Any) -> dict[str, Any]:
-    return created_reservation(client, msgTitle="sale", msgContent=AD_CONTENT, dstNum=dst, **body)
+    return created_reservation(
+        client, **{"msgTitle": "sale", "msgContent": AD_CONTENT, "dstNum": dst, **body}
+    )
 
 
 def wait_final(client: httpx.Client, rid: str) -> dict[str, Any]:
