@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
+from typing import cast
 from uuid import UUID
 
 from sqlalchemy import func, update
@@ -19,6 +20,7 @@ from msgplat.contracts.events import (
     ReservationRejected,
     ReservationRequested,
 )
+from msgplat.plumbing.consumer import Polled
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.logging import get_logger
@@ -28,15 +30,14 @@ from msgplat.stat.models import daily_stats, reservation_stats
 log = get_logger(__name__)
 
 
-async def on_reservations_requested(
-    uow: UnitOfWork, events: list[tuple[EventEnvelope, ReservationRequested]]
-) -> None:
+async def on_reservations_requested(uow: UnitOfWork, polled: list[Polled]) -> None:
     """Their recipients count as requested on the Seoul day each was requested (a polled
     batch at once, `Batched`: one statement for the reservations, one for the days)."""
     # One row per reservation: a statement may touch a row only once.
     first: dict[UUID, tuple[str, ReservationRequested]] = {}
-    for envelope, event in events:
-        first.setdefault(event.reservation_id, (envelope.user_id, event))
+    for p in polled:
+        event = cast(ReservationRequested, p.event)
+        first.setdefault(event.reservation_id, (p.envelope.user_id, event))
     stmt = insert(reservation_stats).values(
         [
             {
