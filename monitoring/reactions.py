@@ -117,6 +117,7 @@ SAVE = (
     .where(views.c.reservation_id == bindparam("b_rid"))
     .values({**{name: bindparam(f"b_{name}") for name in VIEW_FIELDS}, "updated_at": func.now()})
 )
+PLACEHOLD = insert(views).on_conflict_do_nothing(index_elements=[views.c.reservation_id])
 NOTIFY = text("SELECT pg_notify(:channel, change) FROM unnest(CAST(:changes AS text[])) AS change")
 
 
@@ -130,18 +131,13 @@ async def _lock(conn: AsyncConnection, owners: Mapping[UUID, str]) -> dict[UUID,
     missing = [rid for rid in wanted if rid not in found]
     if missing:
         # Another replica may create one at the same moment (events of another topic):
-        # whoever comes second waits for the first one's row, then locks it.
-        made = await conn.execute(
-            insert(views)
-            .values([_columns(domain.placeholder(rid, owners[rid])) for rid in missing])
-            .on_conflict_do_nothing(index_elements=[views.c.reservation_id])
-            .returning(views)
+        # whoever comes second waits for the first one's row, then locks it. (Made, then
+        # locked: an executemany, compiled once, returns nothing.)
+        await conn.execute(
+            PLACEHOLD, [_columns(domain.placeholder(rid, owners[rid])) for rid in missing]
         )
-        found.update((row.reservation_id, view_of(row)) for row in made)
-        raced = [rid for rid in missing if rid not in found]
-        if raced:
-            rows = await conn.execute(LOCK, {"b_rids": raced})
-            found.update((row.reservation_id, view_of(row)) for row in rows)
+        rows = await conn.execute(LOCK, {"b_rids": missing})
+        found.update((row.reservation_id, view_of(row)) for row in rows)
     return found
 
 

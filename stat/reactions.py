@@ -30,6 +30,22 @@ from msgplat.stat.models import daily_stats, reservation_stats
 log = get_logger(__name__)
 
 
+# Built once and run as executemany (compiled once; a multi-row VALUES was compiled anew
+# for every batch size).
+_requested = insert(reservation_stats)
+COUNT_REQUESTED = _requested.on_conflict_do_update(
+    index_elements=[reservation_stats.c.reservation_id],
+    set_={
+        "requested": _requested.excluded.requested,
+        "requested_at": _requested.excluded.requested_at,
+        "updated_at": func.now(),
+    },
+    # A row made by results that overtook the request has no requested_at; one with it
+    # was counted before (the same request under another event id).
+    where=reservation_stats.c.requested_at.is_(None),
+).returning(reservation_stats.c.reservation_id)
+
+
 async def on_reservations_requested(uow: UnitOfWork, polled: list[Polled]) -> None:
     """Their recipients count as requested on the Seoul day each was requested (a polled
     batch at once, `Batched`: one statement for the reservations, one for the days)."""
@@ -38,30 +54,16 @@ async def on_reservations_requested(uow: UnitOfWork, polled: list[Polled]) -> No
     for p in polled:
         event = cast(ReservationRequested, p.event)
         first.setdefault(event.reservation_id, (p.envelope.user_id, event))
-    stmt = insert(reservation_stats).values(
-        [
-            {
-                "reservation_id": rid,
-                "user_id": user_id,
-                "requested": event.recipient_count,
-                "requested_at": event.requested_at,
-            }
-            for rid, (user_id, event) in sorted(first.items())
-        ]
-    )
-    counted = await uow.conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[reservation_stats.c.reservation_id],
-            set_={
-                "requested": stmt.excluded.requested,
-                "requested_at": stmt.excluded.requested_at,
-                "updated_at": func.now(),
-            },
-            # A row made by results that overtook the request has no requested_at; one
-            # with it was counted before (the same request under another event id).
-            where=reservation_stats.c.requested_at.is_(None),
-        ).returning(reservation_stats.c.reservation_id)
-    )
+    rows = [
+        {
+            "reservation_id": rid,
+            "user_id": user_id,
+            "requested": event.recipient_count,
+            "requested_at": event.requested_at,
+        }
+        for rid, (user_id, event) in sorted(first.items())
+    ]
+    counted = await uow.conn.execute(COUNT_REQUESTED, rows)
     days: Counter[tuple[str, date]] = Counter()
     for rid in counted.scalars():
         user_id, event = first[rid]
@@ -124,12 +126,14 @@ async def _add_to_days(uow: UnitOfWork, days: Counter[tuple[str, date]], counter
     replica locks the rows in the same order)."""
     if not days:
         return
-    stmt = insert(daily_stats).values(
-        [{"user_id": user_id, "day": day, counter: n} for (user_id, day), n in sorted(days.items())]
-    )
+    stmt = insert(daily_stats)
     await uow.conn.execute(
         stmt.on_conflict_do_update(
             index_elements=[daily_stats.c.user_id, daily_stats.c.day],
             set_={counter: daily_stats.c[counter] + stmt.excluded[counter]},
-        )
+        ),
+        [
+            {"user_id": user_id, "day": day, counter: n}
+            for (user_id, day), n in sorted(days.items())
+        ],
     )
