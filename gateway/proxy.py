@@ -61,6 +61,9 @@ NOT_FORWARDED = HOP_BY_HOP | CALLER_HEADERS | {"authorization", "cookie", REQUES
 
 # uvicorn closes an idle connection after 5 s (`--timeout-keep-alive`).
 UPSTREAM_KEEPALIVE_S = 4.0
+# An answer of at most this declared length is read whole before it is passed on; a
+# longer one, one of unknown length (an export) or the live stream goes on as it comes.
+BUFFERED_MAX_BYTES = 256 * 1024
 
 
 class Proxy:
@@ -172,6 +175,19 @@ class Proxy:
             for k, v in upstream.headers.items()
             if k.lower() not in HOP_BY_HOP and k.lower() != REQUEST_ID_HEADER
         }
+        declared = upstream.headers.get("content-length", "")
+        if not stream and declared.isdigit() and int(declared) <= BUFFERED_MAX_BYTES:
+            # Most answers: small, their length known. Read whole and answered as one
+            # body: a StreamingResponse's task group per request cost more CPU than the
+            # forwarding itself.
+            try:
+                body = b"".join([part async for part in upstream.aiter_raw()])
+            except httpx.HTTPError as exc:
+                log.warning("upstream_body_failed", upstream=service, error=repr(exc))
+                return _unavailable(service, "broke off its answer", 5)
+            finally:
+                await upstream.aclose()
+            return Response(body, status_code=upstream.status_code, headers=response_headers)
         return StreamingResponse(
             upstream.aiter_raw(),
             status_code=upstream.status_code,

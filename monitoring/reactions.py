@@ -46,7 +46,8 @@ from msgplat.monitoring.domain import View
 from msgplat.monitoring.models import alerts, verified_senders
 from msgplat.monitoring.models import reservation_views as views
 from msgplat.monitoring.queries import VIEW_FIELDS, api_of, view_of
-from msgplat.plumbing.consumer import Batched, Handler
+from msgplat.plumbing import tracing
+from msgplat.plumbing.consumer import Batched, Handler, Polled
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.plumbing.phones import callback_e164
@@ -60,15 +61,13 @@ def projection_reactions(*, notify: bool = True) -> Mapping[type[Event], Batched
     """The reactions of the projection's consumer group. `notify=False` (a rebuild's
     replay) updates the views and the live streams but queues no webhook or alert."""
 
-    async def handle(uow: UnitOfWork, events: list[tuple[EventEnvelope, Event]]) -> None:
-        await project(uow, events, notify=notify)
+    async def handle(uow: UnitOfWork, polled: list[Polled]) -> None:
+        await project(uow, polled, notify=notify)
 
     return dict.fromkeys(domain.PROJECTED_EVENTS, Batched(handle))
 
 
-async def project(
-    uow: UnitOfWork, events: list[tuple[EventEnvelope, Event]], *, notify: bool = True
-) -> list[View]:
+async def project(uow: UnitOfWork, polled: list[Polled], *, notify: bool = True) -> list[View]:
     """Apply a polled batch of events to their views, in order; the views written.
 
     A few statements for the whole batch, whatever its size: the views locked (and the
@@ -76,14 +75,14 @@ async def project(
     webhook or alert queued at each status change, as event by event), then the changed
     views written back in one executemany and their changes notified in one statement.
     """
-    owners = {_reservation_of(event): envelope.user_id for envelope, event in events}
+    owners = {_reservation_of(p.event): p.envelope.user_id for p in polled}
     views = await _lock(uow.conn, owners)
     first = dict(views)
     transitions: list[tuple[View, datetime]] = []
     changes: list[str] = []  # for the live streams: every version, in order
-    for envelope, event in events:
-        before = views[_reservation_of(event)]
-        after = domain.apply(before, event)
+    for p in polled:
+        before = views[_reservation_of(p.event)]
+        after = domain.apply(before, p.event)
         if after == before:
             continue
         after = dataclasses.replace(after, version=before.version + 1)
@@ -91,9 +90,10 @@ async def project(
         if not after.is_placeholder:  # placeholders are not served: nobody to tell
             changes.append(_change_of(after))
         if notify and domain.status_changed(before, after):
-            transitions.append((after, envelope.occurred_at))
+            transitions.append((after, p.envelope.occurred_at))
         if notify and domain.alert_due(before, after):
-            await queue_alert(uow, after)
+            with tracing.span("queue status alert", parent=p.traceparent):
+                await queue_alert(uow, after)  # its StatusAlertRequested: in that trace
     changed = [view for rid, view in views.items() if view != first[rid]]
     await _save(uow.conn, changed, changes)
     await queue_webhooks(uow, transitions)
@@ -117,6 +117,7 @@ SAVE = (
     .where(views.c.reservation_id == bindparam("b_rid"))
     .values({**{name: bindparam(f"b_{name}") for name in VIEW_FIELDS}, "updated_at": func.now()})
 )
+PLACEHOLD = insert(views).on_conflict_do_nothing(index_elements=[views.c.reservation_id])
 NOTIFY = text("SELECT pg_notify(:channel, change) FROM unnest(CAST(:changes AS text[])) AS change")
 
 
@@ -130,18 +131,13 @@ async def _lock(conn: AsyncConnection, owners: Mapping[UUID, str]) -> dict[UUID,
     missing = [rid for rid in wanted if rid not in found]
     if missing:
         # Another replica may create one at the same moment (events of another topic):
-        # whoever comes second waits for the first one's row, then locks it.
-        made = await conn.execute(
-            insert(views)
-            .values([_columns(domain.placeholder(rid, owners[rid])) for rid in missing])
-            .on_conflict_do_nothing(index_elements=[views.c.reservation_id])
-            .returning(views)
+        # whoever comes second waits for the first one's row, then locks it. (Made, then
+        # locked: an executemany, compiled once, returns nothing.)
+        await conn.execute(
+            PLACEHOLD, [_columns(domain.placeholder(rid, owners[rid])) for rid in missing]
         )
-        found.update((row.reservation_id, view_of(row)) for row in made)
-        raced = [rid for rid in missing if rid not in found]
-        if raced:
-            rows = await conn.execute(LOCK, {"b_rids": raced})
-            found.update((row.reservation_id, view_of(row)) for row in rows)
+        rows = await conn.execute(LOCK, {"b_rids": missing})
+        found.update((row.reservation_id, view_of(row)) for row in rows)
     return found
 
 

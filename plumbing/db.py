@@ -7,7 +7,8 @@ events it emits (outbox rows) together, or neither. It rolls back unless committ
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit, urlunsplit
@@ -85,6 +86,14 @@ class Database:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self)
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for one read-only statement, outside any transaction: no BEGIN
+        and ROLLBACK round trips around it (two of the three a read in a transaction
+        costs). Several statements that must see one snapshot belong in `engine.begin()`."""
+        async with self.engine.connect() as conn:
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -13,13 +13,13 @@ and no span, context or header is made.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.context import Context
-from opentelemetry.trace import SpanKind, Tracer, TracerProvider
+from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer, TracerProvider
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -123,17 +123,53 @@ def consumer_span(headers: Iterable[tuple[str, bytes]] | None, name: str, group:
     """The span of one consumed event: a child of the `traceparent` it carries."""
     if _tracer is None:
         return _OFF
-    traceparent = None
-    for key, value in headers or ():
-        if key == TRACEPARENT:
-            traceparent = bytes(value).decode(errors="replace")
-            break
     return span(
         f"consume {name}",
-        parent=traceparent,
+        parent=traceparent_of(headers),
         kind=SpanKind.CONSUMER,
         attributes={"messaging.consumer.group.name": group, "messaging.system": "kafka"},
     )
+
+
+@contextmanager
+def batch_consumer_spans(events: list[tuple[str | None, str]], group: str) -> Iterator[None]:
+    """One `consume <event>` span per event (its record's `traceparent`, its event type)
+    of a batch applied at once: each a child of its own producer's span, so each stays in
+    its reservation's trace, and each covering the batch's apply. None is made current:
+    the batch's statements belong to no single trace (an event emitted there starts
+    its own unless the handler continues one)."""
+    if _tracer is None:
+        yield
+        return
+    attributes: dict[str, Any] = {
+        "messaging.consumer.group.name": group,
+        "messaging.system": "kafka",
+        "messaging.batch.message_count": len(events),
+    }
+    spans = [
+        _tracer.start_span(
+            f"consume {name}", context=_parent(tp), kind=SpanKind.CONSUMER, attributes=attributes
+        )
+        for tp, name in events
+    ]
+    try:
+        yield
+    except BaseException as exc:
+        for each in spans:
+            each.record_exception(exc)
+            each.set_status(Status(StatusCode.ERROR, repr(exc)))
+        raise
+    finally:
+        for each in spans:
+            each.end()
+
+
+def traceparent_of(headers: Iterable[tuple[str, bytes]] | None) -> str | None:
+    """The `traceparent` a consumed record carries, if any."""
+    for key, value in headers or ():
+        if key == TRACEPARENT:
+            return bytes(value).decode(errors="replace")
+    return None
 
 
 def outgoing_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Select, String, Table, cast, select
+from sqlalchemy import Select, String, Table, bindparam, cast, select
 
 from msgplat.contracts.messages import LMS_MAX_BYTES, SMS_MAX_BYTES, TITLE_MAX_BYTES
 from msgplat.plumbing.caller import Caller
@@ -185,13 +185,15 @@ def template_of(row: Any) -> Template:
 async def verified_numbers(db: Database, user_id: str) -> frozenset[str]:
     """The customer's verified sender numbers (national digits): the callbackNums a new
     reservation of theirs may name."""
-    async with db.engine.connect() as conn:
-        numbers = await conn.scalars(
-            select(senders.c.number).where(
-                senders.c.user_id == user_id, senders.c.status == SenderStatus.VERIFIED
-            )
-        )
+    async with db.reading() as conn:
+        numbers = await conn.scalars(VERIFIED_NUMBERS, {"b_user": user_id})
         return frozenset(numbers.all())
+
+
+# Built once: every reservation asks (see reactions.LOCK).
+VERIFIED_NUMBERS = select(senders.c.number).where(
+    senders.c.user_id == bindparam("b_user"), senders.c.status == SenderStatus.VERIFIED
+)
 
 
 async def get_sender(db: Database, caller: Caller, sender_id: UUID) -> Sender:

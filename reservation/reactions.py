@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from msgplat.contracts.events import (
     CreditHeld,
@@ -114,11 +114,7 @@ async def _move(
     reason: str | None = None,
 ) -> Any:
     """Apply one transition; None when the reservation is unknown or already past it."""
-    row = (
-        await uow.conn.execute(
-            select(reservations).where(reservations.c.id == reservation_id).with_for_update()
-        )
-    ).first()
+    row = (await uow.conn.execute(LOCK, {"b_id": reservation_id})).first()
     if row is None:
         log.warning("saga_unknown_reservation", reservation_id=str(reservation_id))
         return None
@@ -136,14 +132,23 @@ async def _move(
             reason=str(exc),
         )
         return None
-    return (
-        await uow.conn.execute(
-            update(reservations)
-            .where(reservations.c.id == reservation_id)
-            .values(status=target, status_reason=reason, updated_at=func.now())
-            .returning(reservations)
-        )
-    ).one()
+    moved = await uow.conn.execute(
+        MOVE, {"b_id": reservation_id, "b_status": target, "b_reason": reason}
+    )
+    return moved.one()
+
+
+# Built once (every step of every reservation runs them): building a statement anew cost
+# more CPU than running it; the compiled form is cached by statement.
+LOCK = select(reservations).where(reservations.c.id == bindparam("b_id")).with_for_update()
+MOVE = (
+    update(reservations)
+    .where(reservations.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"), status_reason=bindparam("b_reason"), updated_at=func.now()
+    )
+    .returning(reservations)
+)
 
 
 async def on_notice_result(

@@ -6,20 +6,18 @@ from msgplat.contracts.events import (
     ReservationCancelled,
     ReservationRecipientsAdded,
     ReservationRejected,
-    ReservationRequested,
     ReservationRescheduled,
-    ReservationScheduled,
     SenderVerificationRequested,
     StatusAlertRequested,
 )
+from msgplat.plumbing.consumer import Batched
 from msgplat.plumbing.runtime import DeadLetterReactions, Subscriptions
 from msgplat.send import reactions
 
 SUBSCRIPTIONS: Subscriptions = {
     "send-reservations": {
-        ReservationRequested: reactions.on_reservation_requested,
-        ReservationRecipientsAdded: reactions.on_recipients_added,
-        ReservationScheduled: reactions.on_reservation_scheduled,
+        # A polled batch of these at once (`Batched`): a few statements for all of it.
+        **dict.fromkeys(reactions.ARRIVAL, Batched(reactions.on_reservations_arriving)),
         ReservationRescheduled: reactions.on_reservation_rescheduled,
         ReservationRejected: reactions.on_reservation_rejected,
         ReservationCancelled: reactions.on_reservation_cancelled,

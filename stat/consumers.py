@@ -7,13 +7,14 @@ from msgplat.contracts.events import (
     ReservationRejected,
     ReservationRequested,
 )
+from msgplat.plumbing.consumer import Batched
 from msgplat.plumbing.runtime import Subscriptions
 from msgplat.stat import reactions
 
 # Cancellations need no reaction: send reports every cancelled message as a result.
 SUBSCRIPTIONS: Subscriptions = {
     "stat-counters": {
-        ReservationRequested: reactions.on_reservation_requested,
+        ReservationRequested: Batched(reactions.on_reservations_requested),
         ReservationRejected: reactions.on_reservation_rejected,
         MessageResultsReported: reactions.on_message_results_reported,
     },

@@ -7,7 +7,10 @@ so a fact re-emitted under a new event id cannot be counted twice either.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import Counter
+from datetime import date, datetime
+from typing import cast
+from uuid import UUID
 
 from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert
@@ -17,6 +20,7 @@ from msgplat.contracts.events import (
     ReservationRejected,
     ReservationRequested,
 )
+from msgplat.plumbing.consumer import Polled
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.logging import get_logger
@@ -26,34 +30,45 @@ from msgplat.stat.models import daily_stats, reservation_stats
 log = get_logger(__name__)
 
 
-async def on_reservation_requested(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRequested
-) -> None:
-    """Its recipients count as requested on the Seoul day it was requested."""
-    stmt = insert(reservation_stats).values(
-        reservation_id=event.reservation_id,
-        user_id=envelope.user_id,
-        requested=event.recipient_count,
-        requested_at=event.requested_at,
-    )
-    first_time = (
-        await uow.conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[reservation_stats.c.reservation_id],
-                set_={
-                    "requested": stmt.excluded.requested,
-                    "requested_at": stmt.excluded.requested_at,
-                    "updated_at": func.now(),
-                },
-                # A row made by results that overtook the request has no requested_at.
-                where=reservation_stats.c.requested_at.is_(None),
-            ).returning(reservation_stats.c.reservation_id)
-        )
-    ).first()
-    if first_time is not None:
-        await _add_to_day(
-            uow, envelope.user_id, event.requested_at, requested=event.recipient_count
-        )
+# Built once and run as executemany (compiled once; a multi-row VALUES was compiled anew
+# for every batch size).
+_requested = insert(reservation_stats)
+COUNT_REQUESTED = _requested.on_conflict_do_update(
+    index_elements=[reservation_stats.c.reservation_id],
+    set_={
+        "requested": _requested.excluded.requested,
+        "requested_at": _requested.excluded.requested_at,
+        "updated_at": func.now(),
+    },
+    # A row made by results that overtook the request has no requested_at; one with it
+    # was counted before (the same request under another event id).
+    where=reservation_stats.c.requested_at.is_(None),
+).returning(reservation_stats.c.reservation_id)
+
+
+async def on_reservations_requested(uow: UnitOfWork, polled: list[Polled]) -> None:
+    """Their recipients count as requested on the Seoul day each was requested (a polled
+    batch at once, `Batched`: one statement for the reservations, one for the days)."""
+    # One row per reservation: a statement may touch a row only once.
+    first: dict[UUID, tuple[str, ReservationRequested]] = {}
+    for p in polled:
+        event = cast(ReservationRequested, p.event)
+        first.setdefault(event.reservation_id, (p.envelope.user_id, event))
+    rows = [
+        {
+            "reservation_id": rid,
+            "user_id": user_id,
+            "requested": event.recipient_count,
+            "requested_at": event.requested_at,
+        }
+        for rid, (user_id, event) in sorted(first.items())
+    ]
+    counted = await uow.conn.execute(COUNT_REQUESTED, rows)
+    days: Counter[tuple[str, date]] = Counter()
+    for rid in counted.scalars():
+        user_id, event = first[rid]
+        days[user_id, domain.local_day(event.requested_at)] += event.recipient_count
+    await _add_to_days(uow, days, "requested")
 
 
 async def on_reservation_rejected(
@@ -103,4 +118,22 @@ async def _add_to_day(uow: UnitOfWork, user_id: str, at: datetime, **counts: int
             index_elements=[daily_stats.c.user_id, daily_stats.c.day],
             set_={name: daily_stats.c[name] + stmt.excluded[name] for name in counts},
         )
+    )
+
+
+async def _add_to_days(uow: UnitOfWork, days: Counter[tuple[str, date]], counter: str) -> None:
+    """Add to one counter of several customers' days at once (in key order: every
+    replica locks the rows in the same order)."""
+    if not days:
+        return
+    stmt = insert(daily_stats)
+    await uow.conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[daily_stats.c.user_id, daily_stats.c.day],
+            set_={counter: daily_stats.c[counter] + stmt.excluded[counter]},
+        ),
+        [
+            {"user_id": user_id, "day": day, counter: n}
+            for (user_id, day), n in sorted(days.items())
+        ],
     )

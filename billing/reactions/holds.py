@@ -50,6 +50,10 @@ def settings_of(uow: UnitOfWork) -> BillingSettings:
     return cast(BillingSettings, uow.settings)
 
 
+# Built once: every reservation runs it (see repository.MOVE).
+CLAIM = insert(holds).on_conflict_do_nothing().returning(holds.c.reservation_id)
+
+
 async def on_reservation_requested(
     uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRequested
 ) -> None:
@@ -75,20 +79,18 @@ async def on_reservation_requested(
             held_for=count,
         )
     claimed = await uow.conn.execute(
-        insert(holds)
-        .values(
-            reservation_id=rid,
-            user_id=user_id,
-            status=HoldStatus.OPEN,
-            msg_type=event.msg_type,
-            unit_price=unit_price,
-            count=count,
-            amount=amount,
-            held=amount,
-            by_type=lines_to_json(lines),
-        )
-        .on_conflict_do_nothing()
-        .returning(holds.c.reservation_id)
+        CLAIM,
+        {
+            "reservation_id": rid,
+            "user_id": user_id,
+            "status": HoldStatus.OPEN,
+            "msg_type": event.msg_type,
+            "unit_price": unit_price,
+            "count": count,
+            "amount": amount,
+            "held": amount,
+            "by_type": lines_to_json(lines),
+        },
     )
     if claimed.first() is None:  # the natural key: this reservation was decided before
         log.info("reservation_already_decided", reservation_id=str(rid))

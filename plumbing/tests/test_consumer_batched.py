@@ -15,7 +15,7 @@ from aiokafka import TopicPartition
 
 from msgplat.contracts import topics
 from msgplat.contracts.events import ReservationCancelled
-from msgplat.plumbing.consumer import Batched, IdempotentConsumer
+from msgplat.plumbing.consumer import Batched, IdempotentConsumer, Polled
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat_testsupport.records import as_records
@@ -35,10 +35,10 @@ async def test_runs_of_a_batched_handler_come_together_in_order(plumbing: Plumbi
     calls: list[list[str]] = []
     record_effect = plumbing.record_effect(group)
 
-    async def in_bulk(uow: UnitOfWork, events: list[tuple[EventEnvelope, Event]]) -> None:
-        calls.append([label(event) for _, event in events])
-        for envelope, event in events:
-            await record_effect(uow, envelope, event)
+    async def in_bulk(uow: UnitOfWork, events: list[Polled]) -> None:
+        calls.append([label(p.event) for p in events])
+        for p in events:
+            await record_effect(uow, p.envelope, p.event)
 
     async def one_by_one(uow: UnitOfWork, envelope: EventEnvelope, event: Event) -> None:
         calls.append([label(event)])
@@ -72,10 +72,10 @@ async def test_an_event_its_batch_handler_fails_on_is_dead_lettered_alone(
     events = [wrap(chunk(rid, i)) for i in range(5)]
     poison = events[2].event_id
 
-    async def in_bulk(uow: UnitOfWork, batch: list[tuple[EventEnvelope, Event]]) -> None:
-        for envelope, event in batch:
-            await record_effect(uow, envelope, event)  # rolled back with the failure
-            if envelope.event_id == poison:
+    async def in_bulk(uow: UnitOfWork, batch: list[Polled]) -> None:
+        for p in batch:
+            await record_effect(uow, p.envelope, p.event)  # rolled back with the failure
+            if p.envelope.event_id == poison:
                 raise RuntimeError("a bug in the batch handler")
 
     consumer = IdempotentConsumer(

@@ -3,11 +3,12 @@ cancelled, started, resumed, finished. Who runs it (claims, leases) is `leases`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, case, func, literal, select, update
+from sqlalchemy import Row, and_, case, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -45,6 +46,35 @@ async def create(
     )
 
 
+CREATE = insert(jobs).on_conflict_do_nothing()
+
+
+async def create_many(
+    conn: AsyncConnection, requested: list[tuple[ReservationRequested, str, str | None]]
+) -> None:
+    """`create` for several reservations (event, user id, traceparent) in one executemany."""
+    await conn.execute(
+        CREATE,
+        [
+            {
+                "reservation_id": event.reservation_id,
+                "user_id": user_id,
+                "title": event.title,
+                "content": event.content,
+                "msg_type": event.msg_type,
+                "callback_num": event.callback_num,
+                "due_at": event.reserve_dt,
+                "status": J.WAITING,
+                "recipient_count": event.recipient_count,
+                "chunk_count": event.chunk_count,
+                "purpose": event.purpose,
+                "traceparent": traceparent,
+            }
+            for event, user_id, traceparent in requested
+        ],
+    )
+
+
 # Sent in the transaction that makes a job claimable now (scheduled, every chunk in, due):
 # PostgreSQL delivers it after the commit to every replica's scheduler, which claims at
 # once instead of at its next poll (SCHEDULER_INTERVAL_S; the poll stays, as a fallback).
@@ -70,6 +100,44 @@ async def count_chunk(conn: AsyncConnection, reservation_id: UUID) -> Row[Any]:
             .returning(jobs.c.chunks_received, jobs.c.chunk_count, _notify_if_due())
         )
     ).one()
+
+
+_DUE_NOW = f"""CASE WHEN j.status = '{J.SCHEDULED}' AND j.due_at <= now()
+    AND j.chunks_received = j.chunk_count THEN pg_notify('{DUE_CHANNEL}', '') END"""
+
+COUNT_CHUNKS_SQL = text(
+    f"""
+    UPDATE send.jobs AS j
+    SET chunks_received = j.chunks_received + c.n, stuck_reason = NULL, stuck_at = NULL
+    FROM unnest(CAST(:rids AS uuid[]), CAST(:ns AS int[])) AS c(rid, n)
+    WHERE j.reservation_id = c.rid
+    RETURNING j.reservation_id, j.chunks_received, j.chunk_count, {_DUE_NOW}
+    """
+)
+
+
+async def count_chunks(conn: AsyncConnection, chunks: Mapping[UUID, int]) -> list[Row[Any]]:
+    """`count_chunk` (and `stuck.clear`: a chunk arrived) for several jobs at once: their
+    (reservation_id, chunks_received, chunk_count) now."""
+    rids = sorted(chunks)
+    result = await conn.execute(COUNT_CHUNKS_SQL, {"rids": rids, "ns": [chunks[r] for r in rids]})
+    return list(result)
+
+
+SCHEDULE_MANY_SQL = text(
+    f"""
+    UPDATE send.jobs AS j SET status = '{J.SCHEDULED}', due_at = c.due
+    FROM unnest(CAST(:rids AS uuid[]), CAST(:dues AS timestamptz[])) AS c(rid, due)
+    WHERE j.reservation_id = c.rid AND j.status = '{J.WAITING}'
+    RETURNING {_DUE_NOW}
+    """
+)
+
+
+async def schedule_many(conn: AsyncConnection, due: Mapping[UUID, datetime]) -> None:
+    """`schedule` for several jobs at once (reservation id -> due time)."""
+    rids = sorted(due)
+    await conn.execute(SCHEDULE_MANY_SQL, {"rids": rids, "dues": [due[r] for r in rids]})
 
 
 async def schedule(conn: AsyncConnection, reservation_id: UUID, due_at: datetime) -> None:

@@ -140,25 +140,34 @@ CANCEL_SQL = text(
 
 async def copy_chunk(conn: AsyncConnection, event: ReservationRecipientsAdded) -> None:
     """COPY a chunk's messages; a personalised chunk brings each one's text and type."""
-    raw = await conn.get_raw_connection()
-    rid, first = event.reservation_id, event.first_seq
-    columns = ["reservation_id", "seq", "dst_num"]
-    records: list[tuple[Any, ...]]
-    if event.texts is None and event.msg_types is None:
-        records = [(rid, first + i, number) for i, number in enumerate(event.dst_nums)]
-    else:
-        columns += ["text", "msg_type"]
+    await copy_chunks(conn, [event])
+
+
+async def copy_chunks(conn: AsyncConnection, events: list[ReservationRecipientsAdded]) -> None:
+    """COPY the messages of several chunks: the plain ones in one COPY, the personalised
+    ones (each message's own text and type) in another."""
+    plain: list[tuple[Any, ...]] = []
+    personal: list[tuple[Any, ...]] = []
+    for event in events:
+        rid, first = event.reservation_id, event.first_seq
+        if event.texts is None and event.msg_types is None:
+            plain.extend((rid, first + i, number) for i, number in enumerate(event.dst_nums))
+            continue
         count = len(event.dst_nums)
         texts = event.texts or [None] * count
         types = event.msg_types or [None] * count
-        records = [
+        personal.extend(
             (rid, first + i, number, texts[i], types[i]) for i, number in enumerate(event.dst_nums)
-        ]
+        )
+    raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None  # asyncpg's, in the open transaction
-    await driver.copy_records_to_table(
-        "messages", schema_name=SCHEMA, columns=columns, records=records
-    )
+    columns = ["reservation_id", "seq", "dst_num"]
+    for records, names in ((plain, columns), (personal, [*columns, "text", "msg_type"])):
+        if records:
+            await driver.copy_records_to_table(
+                "messages", schema_name=SCHEMA, columns=names, records=records
+            )
 
 
 async def analyze(conn: AsyncConnection) -> None:

@@ -26,6 +26,13 @@ async def start(conn: AsyncConnection, reservation_id: UUID) -> None:
     )
 
 
+START = insert(tallies).on_conflict_do_nothing()
+
+
+async def start_many(conn: AsyncConnection, reservation_ids: list[UUID]) -> None:
+    await conn.execute(START, [{"reservation_id": rid} for rid in reservation_ids])
+
+
 async def add(conn: AsyncConnection, reservation_id: UUID, counts: Counter[str]) -> Row[Any]:
     """Count messages just made final (`counts`: state -> messages); the tally now."""
     return (

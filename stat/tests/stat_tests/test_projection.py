@@ -230,6 +230,25 @@ async def test_seoul_days_decide_where_a_count_falls(
     assert (only_11th.stat.requested, only_11th.stat.failures_by_code) == (2, {"E1": 1})
 
 
+async def test_requests_polled_together_count_once_each_on_their_days(
+    db: Database, consumer: IdempotentConsumer
+) -> None:
+    """One batch: two reservations of a customer on 10 March, one on 11 March, and the
+    first one's request again under a new event id (counted once)."""
+    c = Customer()
+    second, third = Customer(), Customer()
+    second.user_id = third.user_id = c.user_id
+    march_11 = datetime(2026, 3, 11, 3, 0, tzinfo=UTC)
+    again = c.requested(4)
+    again = again.model_copy(update={"event_id": uuid.uuid4()})
+    await consumer.apply(
+        as_records([c.requested(4), second.requested(6), third.requested(1, at=march_11), again])
+    )
+    period = await day_stats(db, c.user_id, MARCH_10, date(2026, 3, 11))
+    assert {d.date: d.requested for d in period.history} == {MARCH_10: 10, date(2026, 3, 11): 1}
+    assert (await queries.reservation_stat(db, c.rid)).requested == 4
+
+
 async def test_the_rate_is_null_until_a_message_is_sent(
     db: Database, consumer: IdempotentConsumer
 ) -> None:
