@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-import pytest_asyncio
 from aiokafka import TopicPartition
 from sqlalchemy import select
 
@@ -29,20 +27,11 @@ from msgplat.contracts.events import (
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.envelope import Event, EventEnvelope
 from msgplat.send.consumers import ON_DEAD_LETTER, SUBSCRIPTIONS
-from msgplat.send.models import jobs, messages, tables
+from msgplat.send.models import jobs, messages
 from msgplat.send.repository.jobs import DUE_CHANNEL
-from msgplat.send.settings import SendSettings
-from msgplat_testsupport.carrier import SEND_CREDENTIALS
 from msgplat_testsupport.records import as_records, private_consumer
 
 PARTITION = TopicPartition(topics.RESERVATION_EVENTS, 0)
-
-
-@pytest_asyncio.fixture(scope="module")
-async def db(own_database_url: str) -> AsyncIterator[Database]:
-    database = Database(SendSettings(database_url=own_database_url, **SEND_CREDENTIALS), tables)
-    yield database
-    await database.dispose()
 
 
 def wrap(event: Event) -> EventEnvelope:
