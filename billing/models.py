@@ -17,7 +17,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
     Identity,
     Index,
     Integer,
@@ -25,10 +24,10 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
-    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from msgplat.plumbing import columns
 from msgplat.plumbing.tables import idempotency_table, plumbing_tables
 
 SCHEMA = "billing"
@@ -37,14 +36,14 @@ metadata = MetaData(schema=SCHEMA)
 accounts = Table(
     "accounts",
     metadata,
-    Column("user_id", String(64), primary_key=True),
-    Column("available", BigInteger, nullable=False, server_default="0"),
-    Column("held", BigInteger, nullable=False, server_default="0"),
-    Column("charged", BigInteger, nullable=False, server_default="0"),
+    columns.user_id_key(),
+    columns.krw("available"),
+    columns.krw("held"),
+    columns.krw("charged"),
     # Sum of every top-up: available + held + charged == topped_up, always.
-    Column("topped_up", BigInteger, nullable=False, server_default="0"),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.krw("topped_up"),
+    columns.created_at(),
+    columns.updated_at(),
     CheckConstraint("available >= 0 AND held >= 0 AND charged >= 0", name="balance_not_negative"),
 )
 
@@ -54,7 +53,7 @@ ledger = Table(
     "ledger",
     metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
-    Column("user_id", String(64), nullable=False),
+    columns.user_id(),
     Column("kind", String(16), nullable=False),
     Column("amount", BigInteger, nullable=False),
     Column("count", Integer, nullable=True, doc="Messages the entry is for"),
@@ -67,7 +66,7 @@ ledger = Table(
     Column("available_after", BigInteger, nullable=False),
     Column("held_after", BigInteger, nullable=False),
     Column("charged_after", BigInteger, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.timestamp_now("at"),
     CheckConstraint("amount >= 0", name="amount_not_negative"),
     Index("ix_ledger_user_id", "user_id", "id"),
     Index("ix_ledger_user_kind_at", "user_id", "kind", "at"),
@@ -80,21 +79,21 @@ ledger = Table(
 holds = Table(
     "holds",
     metadata,
-    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", String(64), nullable=False),
+    columns.uuid_key("reservation_id"),
+    columns.user_id(),
     Column("status", String(16), nullable=False),
     Column("msg_type", String(8), nullable=False),
     Column("unit_price", Integer, nullable=False),
     Column("count", Integer, nullable=False),
     Column("amount", BigInteger, nullable=False),
     Column("held", BigInteger, nullable=False),
-    Column("captured_count", Integer, nullable=False, server_default="0"),
-    Column("captured_amount", BigInteger, nullable=False, server_default="0"),
-    Column("released_count", Integer, nullable=False, server_default="0"),
-    Column("released_amount", BigInteger, nullable=False, server_default="0"),
+    columns.counter("captured_count"),
+    columns.krw("captured_amount"),
+    columns.counter("released_count"),
+    columns.krw("released_amount"),
     Column("reason", String(300), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("closed_at", DateTime(timezone=True), nullable=True),
+    columns.created_at(),
+    columns.timestamp("closed_at"),
     Column("by_type", JSONB, nullable=False, server_default="{}"),
     CheckConstraint("held >= 0", name="held_not_negative"),
 )
@@ -102,7 +101,7 @@ holds = Table(
 settled_messages = Table(
     "settled_messages",
     metadata,
-    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
+    columns.uuid_key("reservation_id"),
     Column("seq", Integer, primary_key=True),
     Column("captured", Boolean, nullable=False, doc="true: delivered and charged; false: released"),
 )
@@ -112,12 +111,12 @@ settled_messages = Table(
 carrier_usage = Table(
     "carrier_usage",
     metadata,
-    Column("user_id", String(64), nullable=False),
+    columns.user_id(),
     Column("day", Date, nullable=False),
     Column("carrier", String(64), nullable=False),
     Column("msg_type", String(8), nullable=False),
-    Column("count", BigInteger, nullable=False, server_default="0"),
-    Column("amount", BigInteger, nullable=False, server_default="0"),
+    columns.counter("count", BigInteger),
+    columns.krw("amount"),
     PrimaryKeyConstraint("user_id", "day", "carrier", "msg_type"),
 )
 
@@ -130,13 +129,13 @@ topup_keys = idempotency_table(metadata, "topup_keys")
 notice_charges = Table(
     "notice_charges",
     metadata,
-    Column("notice_id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", String(64), nullable=False),
+    columns.uuid_key("notice_id"),
+    columns.user_id(),
     Column("msg_type", String(8), nullable=False),
     Column("amount", BigInteger, nullable=False),
     Column("carrier", String(64), nullable=False),
     Column("paid", Boolean, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.timestamp_now("at"),
     Index("ix_notice_charges_user_at", "user_id", "at"),
 )
 

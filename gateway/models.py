@@ -16,9 +16,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    func,
 )
 from sqlalchemy.dialects.postgresql import UUID
+
+from msgplat.plumbing import columns
 
 SCHEMA = "gateway"
 metadata = MetaData(schema=SCHEMA)
@@ -26,13 +27,13 @@ metadata = MetaData(schema=SCHEMA)
 customers = Table(
     "customers",
     metadata,
-    Column("user_id", String(64), primary_key=True),
+    columns.user_id_key(),
     Column("role", String(16), nullable=False, server_default="customer"),
     # argon2id; null: the customer has no dashboard login, only API keys.
     Column("password_hash", String(200), nullable=True),
     Column("requests_per_second", Integer, nullable=True),
     Column("recipients_per_day", Integer, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.created_at(),
     CheckConstraint("role IN ('customer', 'operator')", name="ck_customers_role"),
 )
 
@@ -51,15 +52,15 @@ def _customer_id() -> Column[str]:
 api_keys = Table(
     "api_keys",
     metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
+    columns.uuid_key("id"),
     _customer_id(),
     Column("name", String(100), nullable=False),
     # The key's first characters, shown in listings so a customer can tell keys apart.
     Column("prefix", String(16), nullable=False),
     # SHA-256 of the whole key: keys are 256-bit random, so a slow hash adds nothing.
     Column("key_hash", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    columns.created_at(),
+    columns.timestamp("revoked_at"),
 )
 
 # One row per login token (its `jti`): a token works while its session is neither revoked
@@ -67,13 +68,13 @@ api_keys = Table(
 sessions = Table(
     "sessions",
     metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
+    columns.uuid_key("id"),
     _customer_id(),
     # The API key exchanged for the token; null: a password login.
     Column("api_key_id", UUID(as_uuid=True), ForeignKey(api_keys.c.id, ondelete="CASCADE")),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.created_at(),
     Column("expires_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    columns.timestamp("revoked_at"),
 )
 
 # Short-lived, single-use credentials of the live stream (a browser's EventSource puts
@@ -88,7 +89,7 @@ stream_tickets = Table(
         ForeignKey(customers.c.user_id, ondelete="CASCADE"),
         nullable=False,
     ),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.created_at(),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("used_at", DateTime(timezone=True), nullable=True),
+    columns.timestamp("used_at"),
 )

@@ -18,10 +18,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from msgplat.plumbing import columns
 
 
 @dataclass(frozen=True)
@@ -52,17 +53,17 @@ def plumbing_tables(metadata: MetaData) -> PlumbingTables:
         # Identity order is publish order: the relay reads by id.
         Column("id", BigInteger, Identity(), primary_key=True),
         *_event_columns(),
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("published_at", DateTime(timezone=True), nullable=True),
+        columns.created_at(),
+        columns.timestamp("published_at"),
         Index("ix_outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
     )
     inbox = Table(
         "inbox",
         metadata,
         Column("consumer_group", String(200), primary_key=True),
-        Column("event_id", UUID(as_uuid=True), primary_key=True),
+        columns.uuid_key("event_id"),
         Column("event_type", String(200), nullable=False),
-        Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        columns.timestamp_now("applied_at"),
     )
     dead_letters = Table(
         "dead_letters",
@@ -75,7 +76,7 @@ def plumbing_tables(metadata: MetaData) -> PlumbingTables:
         Column("event_id", UUID(as_uuid=True), nullable=True),
         Column("value", LargeBinary, nullable=False),
         Column("error", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        columns.created_at(),
     )
     # Outbox rows the broker will never take (too large, topic refused): moved here with
     # the error, keeping their outbox id, so that `retry` puts them back in their place.
@@ -87,7 +88,7 @@ def plumbing_tables(metadata: MetaData) -> PlumbingTables:
         *_event_columns(),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("error", Text, nullable=False),
-        Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        columns.timestamp_now("parked_at"),
         Index("ix_outbox_parked_topic_key", "topic", "key"),
     )
     return PlumbingTables(
@@ -102,10 +103,10 @@ def idempotency_table(metadata: MetaData, name: str, *extra: Column[Any]) -> Tab
     return Table(
         name,
         metadata,
-        Column("user_id", String(64), primary_key=True),
+        columns.user_id_key(),
         Column("key", String(200), primary_key=True),
         Column("request_hash", String(64), nullable=False),
         *extra,
         Column("response", JSONB, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        columns.created_at(),
     )

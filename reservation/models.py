@@ -16,10 +16,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from msgplat.plumbing import columns
 from msgplat.plumbing.tables import idempotency_table, plumbing_tables
 
 SCHEMA = "reservation"
@@ -28,8 +28,8 @@ metadata = MetaData(schema=SCHEMA)
 reservations = Table(
     "reservations",
     metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", String(64), nullable=False),
+    columns.uuid_key("id"),
+    columns.user_id(),
     Column("title", String(200), nullable=False),
     Column("content", Text, nullable=False),
     Column("msg_type", String(8), nullable=False),
@@ -39,8 +39,8 @@ reservations = Table(
     Column("status_reason", Text, nullable=True),
     Column("recipient_count", Integer, nullable=False),
     Column("duplicates_dropped", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.created_at(),
+    columns.updated_at(),
     Column("purpose", String(16), nullable=False, server_default="normal"),
     Column("template_id", UUID(as_uuid=True), nullable=True),
     Column("personalised", Boolean, nullable=False, server_default="false"),
@@ -63,7 +63,7 @@ idempotency_keys = idempotency_table(
 daily_recipients = Table(
     "daily_recipients",
     metadata,
-    Column("user_id", String(64), primary_key=True),
+    columns.user_id_key(),
     Column("day", Date, primary_key=True),
     Column("recipients", Integer, nullable=False),
 )
@@ -72,14 +72,14 @@ daily_recipients = Table(
 templates = Table(
     "templates",
     metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", String(64), nullable=False),
+    columns.uuid_key("id"),
+    columns.user_id(),
     Column("name", String(100), nullable=False),
     Column("title", String(200), nullable=False),
     Column("content", Text, nullable=False),
     Column("purpose", String(16), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.created_at(),
+    columns.updated_at(),
     Index("ux_templates_user_name", "user_id", "name", unique=True),
     Index("ix_templates_user_created", "user_id", "created_at"),
 )
@@ -91,23 +91,23 @@ templates = Table(
 senders = Table(
     "senders",
     metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", String(64), nullable=False),
+    columns.uuid_key("id"),
+    columns.user_id(),
     Column("number", String(20), nullable=False),
     Column("status", String(16), nullable=False),  # pending | verified
     Column("method", String(16), nullable=True),  # code | operator, once verified
     Column("note", String(500), nullable=True),  # the operator's, when approved
     Column("approved_by", String(64), nullable=True),
     Column("code_hash", String(64), nullable=True),
-    Column("code_expires_at", DateTime(timezone=True), nullable=True),
+    columns.timestamp("code_expires_at"),
     Column("code_attempts_left", SmallInteger, nullable=False, server_default="0"),
-    Column("codes_sent", Integer, nullable=False, server_default="0"),
-    Column("code_sent_at", DateTime(timezone=True), nullable=True),
+    columns.counter("codes_sent"),
+    columns.timestamp("code_sent_at"),
     Column("code_notice_id", UUID(as_uuid=True), nullable=True),
     Column("code_delivery", String(16), nullable=True),  # sending | delivered | failed
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("verified_at", DateTime(timezone=True), nullable=True),
+    columns.created_at(),
+    columns.updated_at(),
+    columns.timestamp("verified_at"),
     Index("ux_senders_user_number", "user_id", "number", unique=True),
     Index("ix_senders_user_created", "user_id", "created_at"),
 )
@@ -119,9 +119,9 @@ sender_codes = Table(
     "sender_codes",
     metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
-    Column("user_id", String(64), nullable=False),
+    columns.user_id(),
     Column("number", String(20), nullable=False),
-    Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.timestamp_now("sent_at"),
     Index("ix_sender_codes_number_sent", "number", "sent_at"),
     Index("ix_sender_codes_user_sent", "user_id", "sent_at"),
 )

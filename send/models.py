@@ -13,11 +13,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from msgplat.plumbing import columns
 from msgplat.plumbing.tables import plumbing_tables
 
 SCHEMA = "send"
@@ -27,8 +27,8 @@ metadata = MetaData(schema=SCHEMA)
 jobs = Table(
     "jobs",
     metadata,
-    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", String(64), nullable=False),
+    columns.uuid_key("reservation_id"),
+    columns.user_id(),
     Column("title", String(200), nullable=False),
     Column("content", Text, nullable=False),
     Column("msg_type", String(8), nullable=False),
@@ -38,23 +38,23 @@ jobs = Table(
     Column("status", String(16), nullable=False),
     Column("recipient_count", Integer, nullable=False),
     Column("chunk_count", Integer, nullable=False),
-    Column("chunks_received", Integer, nullable=False, server_default="0"),
+    columns.counter("chunks_received"),
     # Every message before this seq has had the carrier's answer recorded: the next
     # batch is looked for from here, not from the start of the list.
-    Column("next_seq", Integer, nullable=False, server_default="0"),
+    columns.counter("next_seq"),
     Column("lease_owner", String(64), nullable=True),
-    Column("lease_until", DateTime(timezone=True), nullable=True),
+    columns.timestamp("lease_until"),
     # The lease's fencing token: one more at each claim. Every write of a runner and
     # every submit names the epoch it claimed with, so a runner whose lease was taken
     # over (a long pause, a slow carrier) changes nothing and submits nothing.
-    Column("epoch", Integer, nullable=False, server_default="0"),
+    columns.counter("epoch"),
     # The last seq a runner was about to hand to a carrier (checked and set right before
     # the submit): a message claimed past the cursor but at or before it may be at the
     # carrier, so it is never submitted again (it waits for its report, else the sweep);
     # one after it never left and may be submitted (or cancelled).
     Column("handed_seq", Integer, nullable=False, server_default="-1"),
-    Column("started_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.timestamp("started_at"),
+    columns.created_at(),
     # The W3C traceparent of the reservation's trace (when tracing is on): the send and
     # its results, which happen later and elsewhere, join that trace.
     Column("traceparent", String(64), nullable=True),
@@ -66,13 +66,13 @@ jobs = Table(
     # Set when the job cannot go on by itself (a recipient chunk was dead-lettered):
     # what the customer and the operator are told; cleared once the chunk is applied.
     Column("stuck_reason", Text, nullable=True),
-    Column("stuck_at", DateTime(timezone=True), nullable=True),
+    columns.timestamp("stuck_at"),
     Column("pause_rule", String(32), nullable=True),
     Column("pause_reason", Text, nullable=True),
-    Column("paused_until", DateTime(timezone=True), nullable=True),
+    columns.timestamp("paused_until"),
     # When it last went on after a pause: a message's expiry counts from then, not from
     # the due time, so a send paused overnight does not expire at its first hiccup.
-    Column("resumed_at", DateTime(timezone=True), nullable=True),
+    columns.timestamp("resumed_at"),
     Index(
         "ix_jobs_due",
         "due_at",
@@ -88,12 +88,12 @@ jobs = Table(
 tallies = Table(
     "tallies",
     metadata,
-    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
-    Column("delivered", Integer, nullable=False, server_default="0"),
-    Column("failed", Integer, nullable=False, server_default="0"),
-    Column("cancelled", Integer, nullable=False, server_default="0"),
-    Column("opted_out", Integer, nullable=False, server_default="0"),
-    Column("finished_at", DateTime(timezone=True), nullable=True),
+    columns.uuid_key("reservation_id"),
+    columns.counter("delivered"),
+    columns.counter("failed"),
+    columns.counter("cancelled"),
+    columns.counter("opted_out"),
+    columns.timestamp("finished_at"),
 )
 
 # One row per recipient, in list order (seq). Written with COPY from the chunk events.
@@ -101,7 +101,7 @@ messages = Table(
     "messages",
     metadata,
     Column("id", BigInteger, Identity(), unique=True, nullable=False),
-    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
+    columns.uuid_key("reservation_id"),
     Column("seq", Integer, primary_key=True),
     Column("dst_num", String(20), nullable=False),
     # Personalised reservations only: this recipient's rendered text and its type (NULL:
@@ -110,13 +110,13 @@ messages = Table(
     Column("msg_type", String(8), nullable=True),
     # pending -> submitted -> delivered | failed; pending -> cancelled | failed | opted_out
     Column("status", String(16), nullable=False, server_default="pending"),
-    Column("attempts", Integer, nullable=False, server_default="0"),
+    columns.counter("attempts"),
     Column("carrier", String(32), nullable=True),
     Column("carrier_msg_id", String(64), nullable=True),
     Column("result_code", String(16), nullable=True),
     Column("reason", Text, nullable=True),
-    Column("submitted_at", DateTime(timezone=True), nullable=True),
-    Column("final_at", DateTime(timezone=True), nullable=True),
+    columns.timestamp("submitted_at"),
+    columns.timestamp("final_at"),
     Index(
         "ix_messages_awaiting_report",
         "submitted_at",
@@ -130,9 +130,9 @@ messages = Table(
 optouts = Table(
     "optouts",
     metadata,
-    Column("user_id", String(64), primary_key=True),
+    columns.user_id_key(),
     Column("number", String(20), primary_key=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.created_at(),
 )
 
 # A customer's sending windows (at most one set): `windows` is the list as given
@@ -140,12 +140,12 @@ optouts = Table(
 sending_windows = Table(
     "sending_windows",
     metadata,
-    Column("user_id", String(64), primary_key=True),
+    columns.user_id_key(),
     Column("time_zone", String(64), nullable=False),
     Column("windows", JSONB, nullable=False),
     Column("purposes", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.created_at(),
+    columns.updated_at(),
 )
 
 # Notices: one message each, sent on the platform's own account (notices.py): a customer's
@@ -155,8 +155,8 @@ sending_windows = Table(
 notices = Table(
     "notices",
     metadata,
-    Column("notice_id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", String(64), nullable=False),
+    columns.uuid_key("notice_id"),
+    columns.user_id(),
     Column("kind", String(32), nullable=False),  # status_alert | sender_verification
     # What it is about: the reservation of a status alert, the sender of a code.
     Column("subject_id", UUID(as_uuid=True), nullable=False),
@@ -166,18 +166,18 @@ notices = Table(
     Column("text", Text, nullable=False),
     Column("msg_type", String(8), nullable=False),
     Column("status", String(16), nullable=False, server_default="pending"),
-    Column("attempts", Integer, nullable=False, server_default="0"),
+    columns.counter("attempts"),
     # pending: when it is due; sending: until when its claim is leased.
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.timestamp_now("next_attempt_at"),
     # Why a pending notice waits (the customer's sending windows); NULL when it does not.
     Column("pause_reason", Text, nullable=True),
     Column("carrier", String(32), nullable=True),
     Column("carrier_msg_id", String(64), nullable=True),
     Column("result_code", String(16), nullable=True),
     Column("reason", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("submitted_at", DateTime(timezone=True), nullable=True),
-    Column("final_at", DateTime(timezone=True), nullable=True),
+    columns.created_at(),
+    columns.timestamp("submitted_at"),
+    columns.timestamp("final_at"),
     Index(
         "ix_notices_due",
         "next_attempt_at",

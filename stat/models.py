@@ -11,16 +11,15 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Date,
-    DateTime,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
-    func,
 )
 from sqlalchemy.dialects.postgresql import UUID
 
+from msgplat.plumbing import columns
 from msgplat.plumbing.tables import plumbing_tables
 
 SCHEMA = "stat"
@@ -28,14 +27,14 @@ metadata = MetaData(schema=SCHEMA)
 
 
 def _counter(name: str) -> Column[int]:
-    return Column(name, BigInteger, nullable=False, server_default="0")
+    return columns.counter(name, BigInteger)
 
 
 # One row per customer and Asia/Seoul day.
 daily_stats = Table(
     "daily_stats",
     metadata,
-    Column("user_id", String(64), nullable=False),
+    columns.user_id(),
     Column("day", Date, nullable=False),
     _counter("requested"),
     _counter("delivered"),
@@ -51,7 +50,7 @@ daily_stats = Table(
 daily_carrier_stats = Table(
     "daily_carrier_stats",
     metadata,
-    Column("user_id", String(64), nullable=False),
+    columns.user_id(),
     Column("day", Date, nullable=False),
     Column("carrier", String(64), nullable=False),
     _counter("delivered"),
@@ -64,7 +63,7 @@ daily_carrier_stats = Table(
 daily_failures = Table(
     "daily_failures",
     metadata,
-    Column("user_id", String(64), nullable=False),
+    columns.user_id(),
     Column("day", Date, nullable=False),
     Column("code", String(32), nullable=False),
     _counter("count"),
@@ -76,17 +75,17 @@ daily_failures = Table(
 reservation_stats = Table(
     "reservation_stats",
     metadata,
-    Column("reservation_id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", String(64), nullable=False),
+    columns.uuid_key("reservation_id"),
+    columns.user_id(),
     _counter("requested"),
     _counter("delivered"),
     _counter("failed"),
     _counter("cancelled"),
     _counter("rejected"),
     _counter("opted_out"),
-    Column("requested_at", DateTime(timezone=True), nullable=True),
-    Column("rejected_at", DateTime(timezone=True), nullable=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    columns.timestamp("requested_at"),
+    columns.timestamp("rejected_at"),
+    columns.updated_at(),
 )
 
 reservation_failures = Table(
