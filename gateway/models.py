@@ -73,7 +73,7 @@ sessions = Table(
     # The API key exchanged for the token; null: a password login.
     Column("api_key_id", UUID(as_uuid=True), ForeignKey(api_keys.c.id, ondelete="CASCADE")),
     columns.created_at(),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    columns.timestamp("expires_at", nullable=False),
     columns.timestamp("revoked_at"),
 )
 

@@ -7,7 +7,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Identity,
     Index,
@@ -164,7 +163,7 @@ verified_senders = Table(
     Column("number", String(20), primary_key=True),  # national digits
     Column("e164", String(20), nullable=False),
     Column("sender_id", UUID(as_uuid=True), nullable=False),
-    Column("verified_at", DateTime(timezone=True), nullable=False),
+    columns.timestamp("verified_at", nullable=False),
     Index("ix_verified_senders_sender", "sender_id"),
 )
 

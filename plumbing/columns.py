@@ -28,9 +28,10 @@ def uuid_key(name: str) -> Column[uuid.UUID]:
     return Column(name, UUID(as_uuid=True), primary_key=True)
 
 
-def timestamp(name: str) -> Column[datetime]:
-    """A time that may not have come yet (null until it has)."""
-    return Column(name, DateTime(timezone=True), nullable=True)
+def timestamp(name: str, *, nullable: bool = True) -> Column[datetime]:
+    """A time with its zone (`timestamptz`); by default one that may not have come yet
+    (null until it has)."""
+    return Column(name, DateTime(timezone=True), nullable=nullable)
 
 
 def timestamp_now(name: str) -> Column[datetime]:

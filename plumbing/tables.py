@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Identity,
     Index,
     Integer,
@@ -86,7 +85,7 @@ def plumbing_tables(metadata: MetaData) -> PlumbingTables:
         metadata,
         Column("id", BigInteger, primary_key=True, autoincrement=False),
         *_event_columns(),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        columns.timestamp("created_at", nullable=False),
         Column("error", Text, nullable=False),
         columns.timestamp_now("parked_at"),
         Index("ix_outbox_parked_topic_key", "topic", "key"),

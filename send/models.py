@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Identity,
     Index,
     Integer,
@@ -33,7 +32,7 @@ jobs = Table(
     Column("content", Text, nullable=False),
     Column("msg_type", String(8), nullable=False),
     Column("callback_num", String(20), nullable=False),
-    Column("due_at", DateTime(timezone=True), nullable=False),
+    columns.timestamp("due_at", nullable=False),
     # waiting (not yet scheduled) -> scheduled -> sending -> finished | cancelled
     Column("status", String(16), nullable=False),
     Column("recipient_count", Integer, nullable=False),

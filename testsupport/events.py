@@ -155,7 +155,9 @@ def requested(
     recipients: int = 3,
     requested_at: datetime | None = None,
     purpose: Purpose = "normal",
+    chunks: int = 1,
 ) -> ReservationRequested:
+    """Due in an hour; its `recipients` to come in `chunks` ReservationRecipientsAdded."""
     now = requested_at or datetime.now(UTC)
     return ReservationRequested(
         reservation_id=rid,
@@ -165,7 +167,7 @@ def requested(
         callback_num="0212345678",
         reserve_dt=now + timedelta(hours=1),
         recipient_count=recipients,
-        chunk_count=1,
+        chunk_count=chunks,
         requested_at=now,
         purpose=purpose,
     )

@@ -6,7 +6,6 @@ clears it. A dead-letter reaction that fails too never keeps the dead letter out
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -21,6 +20,7 @@ from msgplat.send import queries, reactions
 from msgplat.send.app import JOB_STATE
 from msgplat.send.consumers import ON_DEAD_LETTER, SUBSCRIPTIONS
 from msgplat.send.models import messages
+from msgplat_testsupport import events
 from msgplat_testsupport.records import record_of
 
 GROUP = "send-reservations"
@@ -34,17 +34,7 @@ def envelope_of(event: ReservationRequested | ReservationRecipientsAdded) -> Eve
 
 async def requested(db: Database, chunks: int) -> uuid.UUID:
     rid = uuid.uuid4()
-    event = ReservationRequested(
-        reservation_id=rid,
-        title="t",
-        content="hello",
-        msg_type="SMS",
-        callback_num="0212345678",
-        reserve_dt=datetime.now(UTC) + timedelta(hours=1),
-        recipient_count=2 * chunks,
-        chunk_count=chunks,
-        requested_at=datetime.now(UTC),
-    )
+    event = events.requested(rid, recipients=2 * chunks, chunks=chunks)
     async with db.unit_of_work() as uow:
         await reactions.on_reservation_requested(uow, envelope_of(event), event)
         await uow.commit()
