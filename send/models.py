@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -21,6 +23,27 @@ from msgplat.plumbing.tables import plumbing_tables
 
 SCHEMA = "send"
 metadata = MetaData(schema=SCHEMA)
+
+
+def _carrier_answer() -> list[Column[Any]]:
+    """What became of a message at the carrier (a notice is one message too): the carrier
+    that took it, its id there, the result code of its report, why it failed."""
+    return [
+        Column("carrier", String(32), nullable=True),
+        Column("carrier_msg_id", String(64), nullable=True),
+        Column("result_code", String(16), nullable=True),
+        Column("reason", Text, nullable=True),
+    ]
+
+
+def _awaiting_report(table: str) -> Index:
+    """The rows at a carrier, by submit time: those whose report is overdue."""
+    return Index(
+        f"ix_{table}_awaiting_report",
+        "submitted_at",
+        postgresql_where=text("status = 'submitted'"),
+    )
+
 
 # One row per reservation: what to send, when, and the lease of the replica sending it.
 jobs = Table(
@@ -110,17 +133,10 @@ messages = Table(
     # pending -> submitted -> delivered | failed; pending -> cancelled | failed | opted_out
     Column("status", String(16), nullable=False, server_default="pending"),
     columns.counter("attempts"),
-    Column("carrier", String(32), nullable=True),
-    Column("carrier_msg_id", String(64), nullable=True),
-    Column("result_code", String(16), nullable=True),
-    Column("reason", Text, nullable=True),
+    *_carrier_answer(),
     columns.timestamp("submitted_at"),
     columns.timestamp("final_at"),
-    Index(
-        "ix_messages_awaiting_report",
-        "submitted_at",
-        postgresql_where=text("status = 'submitted'"),
-    ),
+    _awaiting_report("messages"),
     # The message search: every message to a number.
     Index("ix_messages_dst_num", "dst_num", "reservation_id"),
 )
@@ -170,10 +186,7 @@ notices = Table(
     columns.timestamp_now("next_attempt_at"),
     # Why a pending notice waits (the customer's sending windows); NULL when it does not.
     Column("pause_reason", Text, nullable=True),
-    Column("carrier", String(32), nullable=True),
-    Column("carrier_msg_id", String(64), nullable=True),
-    Column("result_code", String(16), nullable=True),
-    Column("reason", Text, nullable=True),
+    *_carrier_answer(),
     columns.created_at(),
     columns.timestamp("submitted_at"),
     columns.timestamp("final_at"),
@@ -182,11 +195,7 @@ notices = Table(
         "next_attempt_at",
         postgresql_where=text("status IN ('pending', 'sending')"),
     ),
-    Index(
-        "ix_notices_awaiting_report",
-        "submitted_at",
-        postgresql_where=text("status = 'submitted'"),
-    ),
+    _awaiting_report("notices"),
     Index("ix_notices_user_pending", "user_id", postgresql_where=text("status = 'pending'")),
 )
 

@@ -95,6 +95,11 @@ async def recording_upstream() -> AsyncIterator[RecordingUpstream]:
         server.close()
 
 
+def every_upstream_at(url: str) -> dict[str, str]:
+    """The `<name>_url` setting of every service the gateway routes to, all `url`."""
+    return {f"{name}_url": url for name in GatewaySettings.model_construct().upstreams()}
+
+
 def gateway_settings(
     database_url: str, tmp_path: Path, upstream_url: str, **settings: Any
 ) -> GatewaySettings:
@@ -104,7 +109,7 @@ def gateway_settings(
         "auth_token_secret": SECRET,
         "requests_per_second": 1000,
         "frontend_dir": str(tmp_path),
-        **{f"{name}_url": upstream_url for name in GatewaySettings.model_construct().upstreams()},
+        **every_upstream_at(upstream_url),
     }
     return GatewaySettings(**{**defaults, **settings})
 

@@ -20,11 +20,8 @@ from fastapi import FastAPI
 from msgplat.gateway import accounts
 from msgplat.gateway.app import create_app
 from msgplat.gateway.credentials import Identity, TokenClaims, issue_token, read_token
-from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing.api_keys import new_api_key
-from msgplat_testsupport.gateways import RecordingUpstream
-
-SECRET = "test-secret-" + "s" * 32
+from msgplat_testsupport.gateways import SECRET, RecordingUpstream, gateway_settings
 
 
 @pytest_asyncio.fixture
@@ -32,17 +29,11 @@ async def app(
     database_url: str, tmp_path: Path, upstream: RecordingUpstream
 ) -> AsyncIterator[FastAPI]:
     url = f"http://127.0.0.1:{upstream.port}"
-    settings = GatewaySettings(
-        database_url=database_url,
-        auth_token_secret=SECRET,
+    settings = gateway_settings(
+        database_url,
+        tmp_path,
+        url,
         api_key_cache_s=0,  # a revoked key is refused at once
-        requests_per_second=1000,
-        frontend_dir=str(tmp_path),
-        reservation_url=url,
-        send_url=url,
-        billing_url=url,
-        stat_url=url,
-        monitoring_url=url,
     )
     app = create_app(settings)
     yield app

@@ -23,6 +23,7 @@ from msgplat.gateway.app import create_app
 from msgplat.gateway.routing import own_credentials_for, upstream_for
 from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing.api_keys import new_api_key
+from msgplat_testsupport.gateways import every_upstream_at
 from msgplat_testsupport.waiting import eventually
 
 LIMIT = 4096
@@ -117,11 +118,7 @@ async def gateway(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.Asyn
     settings = gateway_settings(
         database_url,
         tmp_path,
-        reservation_url=closed,
-        send_url=closed,
-        billing_url=closed,
-        stat_url=closed,
-        monitoring_url=closed,
+        **every_upstream_at(closed),
         max_body_bytes=LIMIT,
         breaker_threshold=1000,
         log_json=True,

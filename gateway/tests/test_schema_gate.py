@@ -12,10 +12,10 @@ import httpx
 from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.gateway import accounts
 from msgplat.gateway.app import create_app
-from msgplat.gateway.settings import GatewaySettings
 from msgplat.plumbing.api_keys import new_api_key
 from msgplat.plumbing.migrations import upgrade
 from msgplat_testsupport.databases import fresh_database_url, postgres_server_url
+from msgplat_testsupport.gateways import gateway_settings
 from msgplat_testsupport.waiting import eventually
 
 NOWHERE = "http://127.0.0.1:9"  # no service: the gateway's own readiness is tested
@@ -25,19 +25,7 @@ async def test_not_ready_until_migrated_then_ready_with_its_accounts(tmp_path: P
     url = fresh_database_url(postgres_server_url())
     await ensure_database(url)
     operator_key = new_api_key()
-    app = create_app(
-        GatewaySettings(
-            database_url=url,
-            auth_token_secret="test-secret-" + "s" * 32,
-            operator_api_key=operator_key,
-            frontend_dir=str(tmp_path),
-            reservation_url=NOWHERE,
-            send_url=NOWHERE,
-            billing_url=NOWHERE,
-            stat_url=NOWHERE,
-            monitoring_url=NOWHERE,
-        )
-    )
+    app = create_app(gateway_settings(url, tmp_path, NOWHERE, operator_api_key=operator_key))
     app.state.schema.interval_s = 0.05
     transport = httpx.ASGITransport(app=app)
     try:
