@@ -100,6 +100,14 @@ class Caller:
             raise NotFound(f"customer {requested}")
         return self.user_id
 
+    def scope_one(self, requested: str | None, noun: str) -> str:
+        """As `scope`, for what is always one customer's (a balance, their statistics):
+        an operator must name the one (`userId`); `noun` is what the error calls it."""
+        scoped = self.scope(requested)
+        if scoped is None:
+            raise RequestInvalid([FieldError(("query", "userId"), f"name the {noun}: userId=...")])
+        return scoped
+
     def claim(self, given: str | None, field: tuple[str | int, ...]) -> str:
         """The user id a write is for: a customer's own; a `userId` in the body that
         names someone else is refused. An operator or internal caller must name one."""

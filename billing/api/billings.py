@@ -38,19 +38,12 @@ from msgplat.plumbing.runtime import RuntimeDep
 router = APIRouter(prefix="/billings", tags=["billing"])
 
 
-def _account(caller: Caller, user_id: str | None) -> str:
-    scoped = caller.scope(user_id)
-    if scoped is None:
-        raise RequestInvalid([FieldError(("query", "userId"), "name the account: userId=...")])
-    return scoped
-
-
 @router.get("", response_model=Balance)
 async def get_balance(
     runtime: RuntimeDep, caller: CallerDep, user_id: UserIdQuery = None
 ) -> Balance:
     """The account's balance in KRW: available, held (for reservations), charged."""
-    return await queries.get_balance(runtime.db, _account(caller, user_id))
+    return await queries.get_balance(runtime.db, caller.scope_one(user_id, "account"))
 
 
 AccountId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=USER_ID_PATTERN)]
@@ -89,7 +82,9 @@ async def get_quote(
     (either or both; when given they replace msgType and count), and whether the balance
     covers it."""
     counts = _quoted_counts(msg_type, count, sms_count, lms_count)
-    return await queries.get_quote(runtime.db, settings, _account(caller, user_id), counts)
+    return await queries.get_quote(
+        runtime.db, settings, caller.scope_one(user_id, "account"), counts
+    )
 
 
 def _quoted_counts(
@@ -178,7 +173,7 @@ async def list_ledger(
 ) -> Page[LedgerEntry] | Response:
     """The account's append-only entries, newest first (of a period: `from`, `to`, Seoul
     days or ISO times). With `Accept: text/csv`, every entry as a CSV file."""
-    account = _account(caller, user_id)
+    account = caller.scope_one(user_id, "account")
     if wants_csv(request):
         return await queries.ledger_csv(runtime.db, user_id=account, period=period)
     items, total = await queries.list_ledger(
@@ -198,7 +193,7 @@ async def list_ledger_by_reservation(
     """The ledger summed per reservation (held, charged, released), the reservation with
     the latest entry first. Top-ups are in `/billings/ledger`."""
     items, total = await queries.ledger_by_reservation(
-        runtime.db, user_id=_account(caller, user_id), page=page, size=size
+        runtime.db, user_id=caller.scope_one(user_id, "account"), page=page, size=size
     )
     return Page[ReservationLedger](items=items, page=page, size=size, total=total)
 
@@ -215,7 +210,9 @@ async def get_usage(
 ) -> Usage:
     """Messages charged and amounts by message type and by carrier for one month."""
     chosen = month or current_month(datetime.now(UTC))
-    return await queries.get_usage(runtime.db, user_id=_account(caller, user_id), month=chosen)
+    return await queries.get_usage(
+        runtime.db, user_id=caller.scope_one(user_id, "account"), month=chosen
+    )
 
 
 @router.get("/reservations/{reservation_id}", response_model=ReservationCharges)

@@ -8,8 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from msgplat.plumbing.caller import Caller, CallerDep
-from msgplat.plumbing.errors import FieldError, RequestInvalid
+from msgplat.plumbing.caller import CallerDep
 from msgplat.plumbing.export import CSV_RESPONSE, wants_csv
 from msgplat.plumbing.read_only import refuse_writes
 from msgplat.plumbing.runtime import RuntimeDep
@@ -49,7 +48,7 @@ async def get_stats(
     """A customer's counts over a period (default: the last 30 Seoul days), with history.
     With `Accept: text/csv`: one line a day of the period, then the totals."""
     start, end = domain.period(from_, to, now=datetime.now(UTC))
-    account = _customer(caller, user_id)
+    account = caller.scope_one(user_id, "customer")
     stats = await queries.user_stats(runtime.db, user_id=account, start=start, end=end)
     if wants_csv(request):
         return queries.stats_csv(stats)
@@ -67,16 +66,8 @@ async def get_carrier_stats(
     """A customer's delivered and failed messages per carrier over a period (default: the
     last 30 Seoul days)."""
     start, end = domain.period(from_, to, now=datetime.now(UTC))
-    account = _customer(caller, user_id)
+    account = caller.scope_one(user_id, "customer")
     return await queries.carrier_stats(runtime.db, user_id=account, start=start, end=end)
-
-
-def _customer(caller: Caller, user_id: str | None) -> str:
-    """The customer's own id, or the one an operator names (who must name one)."""
-    account = caller.scope(user_id)
-    if account is None:
-        raise RequestInvalid([FieldError(("query", "userId"), "name the customer: userId=...")])
-    return account
 
 
 @router.get("/reservations/{reservationId}", response_model=ReservationStat)
