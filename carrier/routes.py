@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from msgplat.carrier.schemas import MAX_MESSAGES_PER_REQUEST, SubmitRequest, SubmitResponse
 from msgplat.carrier.simulator import Simulator
+from msgplat.plumbing.health import live
 
 router = APIRouter()
 health_router = APIRouter(prefix="/health", tags=["health"])
@@ -133,9 +134,8 @@ async def _hang(request: Request, sim: Simulator) -> None:
         await asyncio.sleep(HANG_POLL_S)
 
 
-@health_router.get("/live")
-async def live() -> dict[str, str]:
-    return {"status": "live"}
+# The process answers: the liveness probe of every service (plumbing/health.py).
+health_router.add_api_route("/live", live, methods=["GET"])
 
 
 @health_router.get("/ready")
