@@ -16,6 +16,7 @@ import pytest
 
 from msgplat.plumbing.windows import daily
 from msgplat.reservation.settings import ReservationSettings
+from msgplat_testsupport.reservations import overridden
 from msgplat_testsupport.stack import Stack, received_by_carrier
 from msgplat_testsupport.waiting import wait_until
 
@@ -50,12 +51,7 @@ def body(**overrides: Any) -> dict[str, Any]:
         "dstNum": numbers(2),
         "callbackNum": "0212345678",
     }
-    for key, value in overrides.items():
-        if value is ...:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
+    return overridden(data, overrides)
 
 
 def errors_at(response: httpx.Response) -> dict[tuple[Any, ...], dict[str, Any]]:

@@ -12,6 +12,13 @@ from msgplat_testsupport.senders import TEST_CALLBACK_NUM
 from msgplat_testsupport.waiting import wait_until
 
 
+def overridden(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A request body: `data` with `overrides`, where a field given as `...` is left out
+    (to test it missing)."""
+    merged = {**data, **overrides}
+    return {key: value for key, value in merged.items() if value is not ...}
+
+
 def created_reservation(client: httpx.Client, **body: Any) -> dict[str, Any]:
     """`POST /msgReqs` of `body` (its camelCase fields; the test customers' callback
     number unless it names one), asserted created: the reservation."""

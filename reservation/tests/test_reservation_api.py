@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from msgplat_testsupport.reservations import overridden
 from msgplat_testsupport.senders import approve_callback_numbers_async as approve_async
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import eventually, wait_until
@@ -46,12 +47,7 @@ def body(**overrides: Any) -> dict[str, Any]:
         "dstNum": "01012345678,01098765432",
         "callbackNum": "02-1234-5678",
     }
-    for key, value in overrides.items():
-        if value is ...:
-            data.pop(key)
-        else:
-            data[key] = value
-    return data
+    return overridden(data, overrides)
 
 
 def stored_count(client: httpx.Client, user: str, status: str | None = None) -> int:

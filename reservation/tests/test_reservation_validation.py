@@ -13,6 +13,7 @@ from msgplat.plumbing.errors import RequestInvalid
 from msgplat.reservation.schemas import MsgReqCreate, TemplateWrite
 from msgplat.reservation.settings import ReservationSettings
 from msgplat.reservation.validation import StoredTemplate, Validated, validate
+from msgplat_testsupport.reservations import overridden
 
 NOW = datetime(2030, 5, 1, 3, 0, tzinfo=UTC)  # 12:00 in Seoul
 SETTINGS = ReservationSettings(
@@ -33,12 +34,7 @@ def command(**fields: Any) -> MsgReqCreate:
         "dstNum": ["01012345678"],
         "callbackNum": "0212345678",
     }
-    for key, value in fields.items():
-        if value is ...:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return MsgReqCreate.model_validate(data)
+    return MsgReqCreate.model_validate(overridden(data, fields))
 
 
 SENDERS = frozenset({"0212345678"})  # the customer's verified sender numbers
