@@ -3,6 +3,7 @@ is final, and every message of it."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection
 from typing import Any
 
@@ -17,6 +18,14 @@ def overridden(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
     (to test it missing)."""
     merged = {**data, **overrides}
     return {key: value for key, value in merged.items() if value is not ...}
+
+
+def assert_unknown_reservation_is_404(client: httpx.Client, path: str) -> None:
+    """`GET path`, a new reservation id in its `{}`: 404, naming that reservation."""
+    unknown = uuid.uuid4()
+    response = client.get(path.format(unknown))
+    assert response.status_code == 404
+    assert response.json() == {"detail": f"reservation {unknown} not found", "code": "not_found"}
 
 
 def created_reservation(client: httpx.Client, **body: Any) -> dict[str, Any]:

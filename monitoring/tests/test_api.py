@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from msgplat_testsupport.reservations import assert_unknown_reservation_is_404
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
@@ -84,10 +85,7 @@ def test_one_view_by_id(client: httpx.Client) -> None:
 
 
 def test_an_unknown_reservation_is_404(client: httpx.Client) -> None:
-    unknown = uuid.uuid4()
-    response = client.get(f"/monitorings/{unknown}")
-    assert response.status_code == 404
-    assert response.json() == {"detail": f"reservation {unknown} not found", "code": "not_found"}
+    assert_unknown_reservation_is_404(client, "/monitorings/{}")
 
 
 @pytest.mark.parametrize(

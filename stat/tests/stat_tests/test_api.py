@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from msgplat.stat.domain import TIMEZONE
+from msgplat_testsupport.reservations import assert_unknown_reservation_is_404
 from msgplat_testsupport.stack import Stack
 from msgplat_testsupport.waiting import wait_until
 
@@ -120,10 +121,7 @@ def test_a_full_year_of_366_days_is_allowed(client: httpx.Client) -> None:
 
 
 def test_an_unknown_reservation_is_404(client: httpx.Client) -> None:
-    unknown = uuid.uuid4()
-    response = client.get(f"/stats/reservations/{unknown}")
-    assert response.status_code == 404
-    assert response.json() == {"detail": f"reservation {unknown} not found", "code": "not_found"}
+    assert_unknown_reservation_is_404(client, "/stats/reservations/{}")
 
 
 @pytest.mark.parametrize(
