@@ -8,9 +8,7 @@ takes the simulator's report POSTs, records them, and answers what the test scri
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ import httpx
 
 from msgplat.devstack.broker import free_port
 from msgplat.devstack.services import ServiceProcess, ServiceSpec
-from msgplat_testsupport.loopback import LoopbackServer, QuietHandler
+from msgplat_testsupport.loopback import QuietHandler, ScriptedReceiver
 from msgplat_testsupport.waiting import wait_until
 
 T = TypeVar("T")
@@ -61,13 +59,11 @@ class Post:
     reports: list[dict[str, Any]]
 
 
-class ReportReceiver:
+class ReportReceiver(ScriptedReceiver):
     """Collects report POSTs on `url`; `answer_next([503, 503])` scripts the next answers."""
 
     def __init__(self) -> None:
         self.posts: list[Post] = []
-        self._script: deque[int] = deque()
-        self._lock = threading.Lock()
         receiver = self
 
         class Handler(QuietHandler):
@@ -82,12 +78,7 @@ class ReportReceiver:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self._server = LoopbackServer(Handler)
-        self.port = self._server.port
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/reports"
+        super().__init__(Handler, "/reports")
 
     def start(self) -> ReportReceiver:
         self._server.serve()
@@ -101,13 +92,9 @@ class ReportReceiver:
             self.posts = []
             self._script.clear()
 
-    def answer_next(self, statuses: list[int]) -> None:
-        with self._lock:
-            self._script.extend(statuses)
-
     def _take(self, path: str, authorization: str | None, body: bytes) -> int:
         with self._lock:
-            status = self._script.popleft() if self._script else 200
+            status = self._next_status()
             if status < 300:
                 reports = json.loads(body)["reports"]
                 self.posts.append(Post(time.monotonic(), path, authorization, reports))

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from msgplat_testsupport.loopback import LoopbackServer, QuietHandler
+from msgplat_testsupport.loopback import QuietHandler, ScriptedReceiver
 
 # The receivers listen on 127.0.0.1, which no webhook may name unless it is on the
 # monitoring service's allow-list: the environment a stack needs for them (that address
@@ -31,7 +30,7 @@ class ReceivedPost:
         return data
 
 
-class WebhookReceiver:
+class WebhookReceiver(ScriptedReceiver):
     """A real HTTP server on 127.0.0.1 (its own thread) that records every POST and
     answers what the test scripts: `answer_next([500])`, or `hang=True` (never answers
     until stopped: a dead endpoint); a 3xx answer sends `Location: <redirect_to>`."""
@@ -41,8 +40,6 @@ class WebhookReceiver:
         self.hang = hang
         self.redirect_to = redirect_to
         self.hung_at: list[float] = []  # when each POST to a hanging receiver came in
-        self._script: deque[int] = deque()
-        self._lock = threading.Lock()
         self._stopping = threading.Event()
         receiver = self
 
@@ -62,12 +59,7 @@ class WebhookReceiver:
                 self.end_headers()
                 self.wfile.write(b"ok")
 
-        self._server = LoopbackServer(Handler)
-        self.port = self._server.port
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks"
+        super().__init__(Handler, "/hooks")
 
     def __enter__(self) -> WebhookReceiver:
         self._server.serve()
@@ -77,16 +69,12 @@ class WebhookReceiver:
         self._stopping.set()
         self._server.shutdown()
 
-    def answer_next(self, statuses: list[int]) -> None:
-        with self._lock:
-            self._script.extend(statuses)
-
     def accepted(self) -> list[ReceivedPost]:
         with self._lock:
             return [p for p in self.posts if p.answered < 300]
 
     def _take(self, headers: dict[str, str], body: bytes) -> int:
         with self._lock:
-            status = self._script.popleft() if self._script else 200
+            status = self._next_status()
             self.posts.append(ReceivedPost(time.monotonic(), status, headers, body))
             return status
