@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import jwt
 import pytest
+import pytest_asyncio
 
 from msgplat_testsupport.gateways import (
     SECRET,
@@ -62,12 +64,27 @@ async def refused_within(client: httpx.AsyncClient, credential: str, seconds: fl
     return time.monotonic() - started
 
 
-async def test_logout_ends_the_token_on_every_replica(
-    replica: Callable[..., InProcessGateway],
-) -> None:
+@dataclass(frozen=True)
+class TwoReplicas:
+    """A client of each of two replicas, and a customer (password PASSWORD, API key
+    `key`) made on the first."""
+
+    a: httpx.AsyncClient
+    b: httpx.AsyncClient
+    user_id: str
+    key: str
+
+
+@pytest_asyncio.fixture
+async def two(replica: Callable[..., InProcessGateway]) -> TwoReplicas:
     first, second = replica(), replica()
     a, b = first.client(), second.client()
-    user_id, _ = await first.new_customer(password=PASSWORD)
+    user_id, key = await first.new_customer(password=PASSWORD)
+    return TwoReplicas(a, b, user_id, key)
+
+
+async def test_logout_ends_the_token_on_every_replica(two: TwoReplicas) -> None:
+    a, b, user_id = two.a, two.b, two.user_id
     token = await password_token(a, user_id)
     other = await password_token(b, user_id)  # another login: another session
     claims = jwt.decode(token, options={"verify_signature": False})
@@ -83,12 +100,8 @@ async def test_logout_ends_the_token_on_every_replica(
     assert (await a.post("/auth/logout", headers=bearer(token))).status_code == 401
 
 
-async def test_revoking_a_key_ends_the_tokens_made_from_it(
-    replica: Callable[..., InProcessGateway],
-) -> None:
-    first, second = replica(), replica()
-    a, b = first.client(), second.client()
-    user_id, key = await first.new_customer(password=PASSWORD)
+async def test_revoking_a_key_ends_the_tokens_made_from_it(two: TwoReplicas) -> None:
+    a, b, user_id, key = two.a, two.b, two.user_id, two.key
     from_key = await key_token(a, key)
     from_password = await password_token(a, user_id)
     assert await status(b, from_key) == 200  # cached by the other replica
