@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from msgplat.monitoring import pinning, signing
 from msgplat.monitoring.models import alert_settings, verified_senders, webhook_deliveries, webhooks
 from msgplat.monitoring.queries import alert_settings_of, delivery_of, webhook_of
-from msgplat.monitoring.reactions import DELIVERIES_CHANNEL
+from msgplat.monitoring.reactions.status_changes import DELIVERIES_CHANNEL
 from msgplat.monitoring.schemas import (
     AlertSettings,
     AlertSettingsUpdate,

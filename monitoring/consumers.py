@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from msgplat.monitoring.reactions import notification_reactions, projection_reactions
+from msgplat.monitoring.reactions.notifications import notification_reactions
+from msgplat.monitoring.reactions.projection import projection_reactions
 from msgplat.plumbing.runtime import Subscriptions
 
 PROJECTION_GROUP = "monitoring-projection"

@@ -27,7 +27,8 @@ from uuid import UUID
 import orjson
 
 from msgplat.monitoring import queries
-from msgplat.monitoring.reactions import DELIVERIES_CHANNEL, VIEWS_CHANNEL
+from msgplat.monitoring.reactions.projection import VIEWS_CHANNEL
+from msgplat.monitoring.reactions.status_changes import DELIVERIES_CHANNEL
 from msgplat.monitoring.schemas import ReservationView
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.db import Database

@@ -27,7 +27,7 @@ from sqlalchemy import delete, text
 
 from msgplat.monitoring.consumers import PROJECTION_GROUP
 from msgplat.monitoring.models import reservation_views, tables
-from msgplat.monitoring.reactions import projection_reactions
+from msgplat.monitoring.reactions.projection import projection_reactions
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from msgplat.monitoring import commands, pinning, signing
 from msgplat.monitoring.dispatcher import Dispatcher
 from msgplat.monitoring.models import tables, webhook_deliveries, webhooks
-from msgplat.monitoring.reactions import projection_reactions
+from msgplat.monitoring.reactions.projection import projection_reactions
 from msgplat.monitoring.schemas import WebhookCreate
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.caller import INTERNAL

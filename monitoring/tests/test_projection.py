@@ -26,7 +26,8 @@ from msgplat.monitoring.models import (
     webhooks,
 )
 from msgplat.monitoring.models import reservation_views as views
-from msgplat.monitoring.reactions import NOT_VERIFIED, VIEWS_CHANNEL, projection_reactions
+from msgplat.monitoring.reactions.projection import VIEWS_CHANNEL, projection_reactions
+from msgplat.monitoring.reactions.status_changes import NOT_VERIFIED
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.consumer import IdempotentConsumer
 from msgplat.plumbing.db import Database

@@ -21,7 +21,7 @@ from msgplat.devstack.postgres import drop_database, ensure_database
 from msgplat.monitoring import queries
 from msgplat.monitoring.consumers import PROJECTION_GROUP
 from msgplat.monitoring.models import reservation_views, tables, webhook_deliveries, webhooks
-from msgplat.monitoring.reactions import projection_reactions
+from msgplat.monitoring.reactions.projection import projection_reactions
 from msgplat.monitoring.rebuild import rebuild
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.consumer import IdempotentConsumer
