@@ -247,24 +247,21 @@ class Usage(ApiModel):
     )
 
 
+_SMS_CHARGES_EXAMPLE = {
+    "msgType": "SMS",
+    "unitPrice": 20,
+    "count": 2,
+    "capturedCount": 1,
+    "capturedAmount": 20,
+    "releasedCount": 0,
+    "releasedAmount": 0,
+}
+
+
 class ChargesByType(ApiModel):
     """One message type of a reservation's hold, at its price when held."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "msgType": "SMS",
-                    "unitPrice": 20,
-                    "count": 2,
-                    "capturedCount": 1,
-                    "capturedAmount": 20,
-                    "releasedCount": 0,
-                    "releasedAmount": 0,
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_SMS_CHARGES_EXAMPLE]})
 
     msg_type: str
     unit_price: int
@@ -297,17 +294,7 @@ class ReservationCharges(ApiModel):
                     "reason": None,
                     "createdAt": "2027-03-01T06:12:45.600Z",
                     "closedAt": None,
-                    "byType": [
-                        {
-                            "msgType": "SMS",
-                            "unitPrice": 20,
-                            "count": 2,
-                            "capturedCount": 1,
-                            "capturedAmount": 20,
-                            "releasedCount": 0,
-                            "releasedAmount": 0,
-                        }
-                    ],
+                    "byType": [_SMS_CHARGES_EXAMPLE],
                 }
             ]
         }

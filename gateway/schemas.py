@@ -183,20 +183,17 @@ class ApiKeyCreate(ApiInput):
     name: str = Field(default="api key", min_length=1, max_length=100)
 
 
+_API_KEY_EXAMPLE = {
+    "id": "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
+    "name": "crm",
+    "prefix": "mp_Xq3v9T",
+    "createdAt": "2027-01-10T02:00:00Z",
+    "revokedAt": None,
+}
+
+
 class ApiKey(ApiModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
-                    "name": "crm",
-                    "prefix": "mp_Xq3v9T",
-                    "createdAt": "2027-01-10T02:00:00Z",
-                    "revokedAt": None,
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_API_KEY_EXAMPLE]})
 
     id: UUID
     name: str
@@ -208,16 +205,7 @@ class ApiKey(ApiModel):
 class ApiKeyCreated(ApiKey):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [
-                {
-                    "id": "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
-                    "name": "crm",
-                    "prefix": "mp_Xq3v9T",
-                    "createdAt": "2027-01-10T02:00:00Z",
-                    "revokedAt": None,
-                    "apiKey": "mp_Xq3v9TzK2bLw7RfA1cYdE5hN8uJ0sGpM",
-                }
-            ]
+            "examples": [{**_API_KEY_EXAMPLE, "apiKey": "mp_Xq3v9TzK2bLw7RfA1cYdE5hN8uJ0sGpM"}]
         }
     )
 

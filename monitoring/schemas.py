@@ -140,19 +140,16 @@ class WebhookCreate(ApiInput):
     user_id: ClaimedUserId = None
 
 
+_WEBHOOK_EXAMPLE = {
+    "id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+    "userId": "acme",
+    "url": "https://hooks.example.com/msgplat",
+    "createdAt": "2027-02-20T01:00:00Z",
+}
+
+
 class Webhook(ApiModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                    "userId": "acme",
-                    "url": "https://hooks.example.com/msgplat",
-                    "createdAt": "2027-02-20T01:00:00Z",
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_WEBHOOK_EXAMPLE]})
 
     id: UUID
     user_id: str
@@ -162,17 +159,7 @@ class Webhook(ApiModel):
 
 class WebhookCreated(Webhook):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-                    "userId": "acme",
-                    "url": "https://hooks.example.com/msgplat",
-                    "createdAt": "2027-02-20T01:00:00Z",
-                    "secret": "whsec-4f1c9a7e2b8d6035",
-                }
-            ]
-        }
+        json_schema_extra={"examples": [{**_WEBHOOK_EXAMPLE, "secret": "whsec-4f1c9a7e2b8d6035"}]}
     )
 
     secret: str = Field(description="Shown this once: keep it to verify the signatures")

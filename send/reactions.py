@@ -1,12 +1,12 @@
-"""What events make send do, one function per event, each given the unit of work: the
-reservation's make its copy of each reservation (a job and its messages); a status alert
-(monitoring) or a sender's verification code (reservation) becomes a notice."""
+"""What events make send do, each given the unit of work: the reservation's make its copy
+of each reservation (a job and its messages; its arrivals a polled batch at once); a
+status alert (monitoring) or a sender's verification code (reservation) becomes a
+notice."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import cast
 from uuid import UUID
 
 from msgplat.contracts.events import (
@@ -19,7 +19,6 @@ from msgplat.contracts.events import (
     SenderVerificationRequested,
     StatusAlertRequested,
 )
-from msgplat.plumbing import tracing
 from msgplat.plumbing.consumer import Polled
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
@@ -29,27 +28,6 @@ from msgplat.send.domain import NoticeKind
 from msgplat.send.results import record_final
 
 log = get_logger(__name__)
-
-
-async def on_reservation_requested(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRequested
-) -> None:
-    await repository.jobs.create(
-        uow.conn, event, user_id=envelope.user_id, traceparent=tracing.current_traceparent()
-    )
-    await repository.tallies.start(uow.conn, event.reservation_id)
-
-
-async def on_recipients_added(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationRecipientsAdded
-) -> None:
-    """COPY the chunk's messages (the inbox guarantees each chunk is applied once); a
-    personalised chunk brings each message's own text and type."""
-    await repository.messages.copy_chunk(uow.conn, event)
-    await repository.stuck.clear(uow.conn, event.reservation_id)  # a replayed dead letter
-    job = await repository.jobs.count_chunk(uow.conn, event.reservation_id)
-    if job.chunks_received == job.chunk_count and job.chunk_count > 1:
-        await repository.messages.analyze(uow.conn)
 
 
 # The events that make a reservation's job, in the order each reservation has them: the
@@ -67,14 +45,13 @@ async def on_reservations_arriving(uow: UnitOfWork, polled: list[Polled]) -> Non
     this module's to promise) is applied one event at a time.
     """
     if not _in_arrival_order(polled):
-        for p in polled:
-            if isinstance(p.event, ReservationRequested):
-                await on_reservation_requested(uow, p.envelope, p.event)
-            elif isinstance(p.event, ReservationRecipientsAdded):
-                await on_recipients_added(uow, p.envelope, p.event)
-            else:
-                await on_reservation_scheduled(uow, p.envelope, cast(ReservationScheduled, p.event))
+        for one in polled:
+            await _arrive(uow, [one])
         return
+    await _arrive(uow, polled)
+
+
+async def _arrive(uow: UnitOfWork, polled: list[Polled]) -> None:
     requested = [
         (p.event, p.envelope.user_id, p.traceparent)
         for p in polled
@@ -87,21 +64,20 @@ async def on_reservations_arriving(uow: UnitOfWork, polled: list[Polled]) -> Non
         if isinstance(p.event, ReservationScheduled)
     }
     if requested:
-        await repository.jobs.create_many(uow.conn, requested)
-        await repository.tallies.start_many(
-            uow.conn, [event.reservation_id for event, *_ in requested]
+        await repository.jobs.create(uow.conn, requested)
+        await repository.tallies.start(
+            uow.conn, [event.reservation_id for event, _, _ in requested]
         )
     if chunks:
+        # COPY the chunks' messages (the inbox guarantees each chunk is applied once); a
+        # personalised chunk brings each message's own text and type.
         await repository.messages.copy_chunks(uow.conn, chunks)
         per_job = Counter(event.reservation_id for event in chunks)
         counted = await repository.jobs.count_chunks(uow.conn, per_job)
-        if len(counted) != len(per_job):  # as `count_chunk`: a chunk of no job is an error
-            unknown = set(per_job) - {row.reservation_id for row in counted}
-            raise LookupError(f"chunks of unknown jobs: {sorted(map(str, unknown))}")
         if any(row.chunks_received == row.chunk_count > 1 for row in counted):
             await repository.messages.analyze(uow.conn)
     if due:
-        await repository.jobs.schedule_many(uow.conn, due)
+        await repository.jobs.schedule(uow.conn, due)
 
 
 def _in_arrival_order(polled: list[Polled]) -> bool:
@@ -132,12 +108,6 @@ async def on_recipients_dead_lettered(uow: UnitOfWork, envelope: EventEnvelope, 
             next_step="fix the cause, then: python -m msgplat.plumbing.consumer dead-letters "
             "replay <id> --service send",
         )
-
-
-async def on_reservation_scheduled(
-    uow: UnitOfWork, envelope: EventEnvelope, event: ReservationScheduled
-) -> None:
-    await repository.jobs.schedule(uow.conn, event.reservation_id, event.reserve_dt)
 
 
 async def on_reservation_rescheduled(

@@ -8,7 +8,7 @@ so a fact re-emitted under a new event id cannot be counted twice either.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from typing import cast
 from uuid import UUID
 
@@ -96,7 +96,8 @@ async def on_reservation_rejected(
     if row is None:
         log.warning("stat_rejection_skipped", reservation_id=str(event.reservation_id))
         return
-    await _add_to_day(uow, row.user_id, event.rejected_at, rejected=row.rejected)
+    day = (row.user_id, domain.local_day(event.rejected_at))
+    await _add_to_days(uow, Counter({day: row.rejected}), "rejected")
 
 
 async def on_message_results_reported(
@@ -110,20 +111,9 @@ async def on_message_results_reported(
     )
 
 
-async def _add_to_day(uow: UnitOfWork, user_id: str, at: datetime, **counts: int) -> None:
-    """Add to the customer's counters of the Seoul day of `at`."""
-    stmt = insert(daily_stats).values(user_id=user_id, day=domain.local_day(at), **counts)
-    await uow.conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[daily_stats.c.user_id, daily_stats.c.day],
-            set_={name: daily_stats.c[name] + stmt.excluded[name] for name in counts},
-        )
-    )
-
-
 async def _add_to_days(uow: UnitOfWork, days: Counter[tuple[str, date]], counter: str) -> None:
-    """Add to one counter of several customers' days at once (in key order: every
-    replica locks the rows in the same order)."""
+    """Add to one counter of customers' Seoul days ((user id, day) -> how many), at once
+    and in key order (every replica locks the rows in the same order)."""
     if not days:
         return
     stmt = insert(daily_stats)

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, case, func, literal, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import DateTime, Integer, Row, and_, bindparam, case, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msgplat.contracts.events import ReservationRequested
@@ -23,36 +24,14 @@ J = JobState
 # -- from the reservation's events ------------------------------------------------------
 
 
-async def create(
-    conn: AsyncConnection, event: ReservationRequested, *, user_id: str, traceparent: str | None
-) -> None:
-    await conn.execute(
-        insert(jobs)
-        .values(
-            reservation_id=event.reservation_id,
-            user_id=user_id,
-            title=event.title,
-            content=event.content,
-            msg_type=event.msg_type,
-            callback_num=event.callback_num,
-            due_at=event.reserve_dt,
-            status=J.WAITING,
-            recipient_count=event.recipient_count,
-            chunk_count=event.chunk_count,
-            purpose=event.purpose,
-            traceparent=traceparent,
-        )
-        .on_conflict_do_nothing()
-    )
-
-
 CREATE = insert(jobs).on_conflict_do_nothing()
 
 
-async def create_many(
+async def create(
     conn: AsyncConnection, requested: list[tuple[ReservationRequested, str, str | None]]
 ) -> None:
-    """`create` for several reservations (event, user id, traceparent) in one executemany."""
+    """The jobs of these reservations (event, user id, traceparent), in one executemany;
+    one already made is left as it is."""
     await conn.execute(
         CREATE,
         [
@@ -90,63 +69,50 @@ def _notify_if_due() -> Any:
     return case((due, func.pg_notify(literal(DUE_CHANNEL), literal(""))), else_=None)
 
 
-async def count_chunk(conn: AsyncConnection, reservation_id: UUID) -> Row[Any]:
-    """One more chunk of recipients arrived: (chunks_received, chunk_count) now."""
+def _per_job(name: str, type_: Any) -> Any:
+    """`unnest(:rids, :<name>) AS c(rid, <name>)`: one value per job, joined by id."""
     return (
-        await conn.execute(
-            update(jobs)
-            .where(jobs.c.reservation_id == reservation_id)
-            .values(chunks_received=jobs.c.chunks_received + 1)
-            .returning(jobs.c.chunks_received, jobs.c.chunk_count, _notify_if_due())
-        )
-    ).one()
+        func.unnest(bindparam("rids", type_=ARRAY(PG_UUID)), bindparam(name, type_=ARRAY(type_)))
+        .table_valued("rid", name)
+        .render_derived(name="c")
+    )
 
 
-_DUE_NOW = f"""CASE WHEN j.status = '{J.SCHEDULED}' AND j.due_at <= now()
-    AND j.chunks_received = j.chunk_count THEN pg_notify('{DUE_CHANNEL}', '') END"""
-
-COUNT_CHUNKS_SQL = text(
-    f"""
-    UPDATE send.jobs AS j
-    SET chunks_received = j.chunks_received + c.n, stuck_reason = NULL, stuck_at = NULL
-    FROM unnest(CAST(:rids AS uuid[]), CAST(:ns AS int[])) AS c(rid, n)
-    WHERE j.reservation_id = c.rid
-    RETURNING j.reservation_id, j.chunks_received, j.chunk_count, {_DUE_NOW}
-    """
+_chunks = _per_job("n", Integer)
+# A chunk arrived: counted, and the job is no longer stuck (a replayed dead letter).
+COUNT_CHUNKS = (
+    update(jobs)
+    .where(jobs.c.reservation_id == _chunks.c.rid)
+    .values(chunks_received=jobs.c.chunks_received + _chunks.c.n, stuck_reason=None, stuck_at=None)
+    .returning(jobs.c.reservation_id, jobs.c.chunks_received, jobs.c.chunk_count, _notify_if_due())
 )
 
 
 async def count_chunks(conn: AsyncConnection, chunks: Mapping[UUID, int]) -> list[Row[Any]]:
-    """`count_chunk` (and `stuck.clear`: a chunk arrived) for several jobs at once: their
-    (reservation_id, chunks_received, chunk_count) now."""
+    """More chunks of recipients arrived (reservation id -> how many): each job's
+    (reservation_id, chunks_received, chunk_count) now. A chunk of no job is an error."""
     rids = sorted(chunks)
-    result = await conn.execute(COUNT_CHUNKS_SQL, {"rids": rids, "ns": [chunks[r] for r in rids]})
-    return list(result)
+    counted = list(await conn.execute(COUNT_CHUNKS, {"rids": rids, "n": [chunks[r] for r in rids]}))
+    unknown = set(chunks) - {row.reservation_id for row in counted}
+    if unknown:
+        raise LookupError(f"chunks of unknown jobs: {sorted(map(str, unknown))}")
+    return counted
 
 
-SCHEDULE_MANY_SQL = text(
-    f"""
-    UPDATE send.jobs AS j SET status = '{J.SCHEDULED}', due_at = c.due
-    FROM unnest(CAST(:rids AS uuid[]), CAST(:dues AS timestamptz[])) AS c(rid, due)
-    WHERE j.reservation_id = c.rid AND j.status = '{J.WAITING}'
-    RETURNING {_DUE_NOW}
-    """
+_due = _per_job("due", DateTime(timezone=True))
+SCHEDULE = (
+    update(jobs)
+    .where(jobs.c.reservation_id == _due.c.rid, jobs.c.status == J.WAITING)
+    .values(status=J.SCHEDULED, due_at=_due.c.due)
+    .returning(_notify_if_due())
 )
 
 
-async def schedule_many(conn: AsyncConnection, due: Mapping[UUID, datetime]) -> None:
-    """`schedule` for several jobs at once (reservation id -> due time)."""
+async def schedule(conn: AsyncConnection, due: Mapping[UUID, datetime]) -> None:
+    """Waiting jobs scheduled (reservation id -> due time); a job due now wakes the
+    schedulers once every chunk is in."""
     rids = sorted(due)
-    await conn.execute(SCHEDULE_MANY_SQL, {"rids": rids, "dues": [due[r] for r in rids]})
-
-
-async def schedule(conn: AsyncConnection, reservation_id: UUID, due_at: datetime) -> None:
-    await conn.execute(
-        update(jobs)
-        .where(jobs.c.reservation_id == reservation_id, jobs.c.status == J.WAITING)
-        .values(status=J.SCHEDULED, due_at=due_at)
-        .returning(_notify_if_due())
-    )
+    await conn.execute(SCHEDULE, {"rids": rids, "due": [due[r] for r in rids]})
 
 
 async def reschedule(conn: AsyncConnection, reservation_id: UUID, due_at: datetime) -> bool:

@@ -138,11 +138,6 @@ CANCEL_SQL = text(
 )
 
 
-async def copy_chunk(conn: AsyncConnection, event: ReservationRecipientsAdded) -> None:
-    """COPY a chunk's messages; a personalised chunk brings each one's text and type."""
-    await copy_chunks(conn, [event])
-
-
 async def copy_chunks(conn: AsyncConnection, events: list[ReservationRecipientsAdded]) -> None:
     """COPY the messages of several chunks: the plain ones in one COPY, the personalised
     ones (each message's own text and type) in another."""

@@ -1,7 +1,7 @@
 """Jobs that cannot go on by themselves: a recipient chunk was dead-lettered, so the job
 would wait for it forever. Marked, so the customer (`/msgs/summary`) and the operator
 (`saga_instances{saga="send_job",state="stuck"}`, the alert) see it; a chunk applied
-later (the dead letter replayed) clears it."""
+later (the dead letter replayed) clears it (`jobs.count_chunks`)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,3 @@ async def mark(conn: AsyncConnection, reservation_id: UUID, reason: str) -> bool
         .values(stuck_reason=reason, stuck_at=func.now())
     )
     return bool(result.rowcount)
-
-
-async def clear(conn: AsyncConnection, reservation_id: UUID) -> None:
-    await conn.execute(
-        update(jobs)
-        .where(jobs.c.reservation_id == reservation_id, jobs.c.stuck_reason.is_not(None))
-        .values(stuck_reason=None, stuck_at=None)
-    )

@@ -20,16 +20,10 @@ from msgplat.send.models import tallies
 M = MessageState
 
 
-async def start(conn: AsyncConnection, reservation_id: UUID) -> None:
-    await conn.execute(
-        insert(tallies).values(reservation_id=reservation_id).on_conflict_do_nothing()
-    )
-
-
 START = insert(tallies).on_conflict_do_nothing()
 
 
-async def start_many(conn: AsyncConnection, reservation_ids: list[UUID]) -> None:
+async def start(conn: AsyncConnection, reservation_ids: list[UUID]) -> None:
     await conn.execute(START, [{"reservation_id": rid} for rid in reservation_ids])
 
 

@@ -64,7 +64,7 @@ async def test_scheduling_a_job_due_now_wakes_the_scheduler_after_the_commit(
 ) -> None:
     rid = await waiting_job(db, due_at=datetime.now(UTC) - timedelta(seconds=1))
     async with db.engine.connect() as conn, conn.begin() as tx:
-        await repository.jobs.schedule(conn, rid, datetime.now(UTC) - timedelta(seconds=1))
+        await repository.jobs.schedule(conn, {rid: datetime.now(UTC) - timedelta(seconds=1)})
         assert not await heard(listening, within_s=0.5)  # not before the commit
         await tx.commit()
     assert await heard(listening)
@@ -76,16 +76,16 @@ async def test_a_job_due_later_or_still_waiting_for_chunks_wakes_nobody(
     later = datetime.now(UTC) + timedelta(hours=1)
     rid = await waiting_job(db, due_at=later)
     async with db.engine.begin() as conn:
-        await repository.jobs.schedule(conn, rid, later)
+        await repository.jobs.schedule(conn, {rid: later})
     assert not await heard(listening, within_s=1.0)
 
     # Due now, but one chunk of two in: the last chunk wakes it.
     now = datetime.now(UTC) - timedelta(seconds=1)
     rid = await waiting_job(db, due_at=now, chunks_received=0)
     async with db.engine.begin() as conn:
-        await repository.jobs.schedule(conn, rid, now)
-        await repository.jobs.count_chunk(conn, rid)
+        await repository.jobs.schedule(conn, {rid: now})
+        await repository.jobs.count_chunks(conn, {rid: 1})
     assert not await heard(listening, within_s=1.0)
     async with db.engine.begin() as conn:
-        await repository.jobs.count_chunk(conn, rid)
+        await repository.jobs.count_chunks(conn, {rid: 1})
     assert await heard(listening)

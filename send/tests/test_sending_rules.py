@@ -20,6 +20,7 @@ from sqlalchemy import insert, select, update
 from msgplat.contracts.events import ReservationRecipientsAdded
 from msgplat.devstack.services import ServiceProcess
 from msgplat.plumbing.caller import INTERNAL
+from msgplat.plumbing.consumer import Polled
 from msgplat.plumbing.db import Database
 from msgplat.send import batches, commands, queries, reactions
 from msgplat.send.carrier_client import CarrierUnavailable
@@ -386,7 +387,7 @@ async def test_personalised_chunks_keep_each_messages_text_and_type(
         msg_types=["SMS", "LMS"],
     )
     async with db.unit_of_work() as uow:
-        await reactions.on_recipients_added(uow, None, chunk)  # type: ignore[arg-type]
+        await reactions.on_reservations_arriving(uow, [Polled(None, chunk, None)])  # type: ignore[arg-type]
         await uow.commit()
     async with db.engine.begin() as conn:
         await conn.execute(

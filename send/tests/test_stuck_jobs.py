@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from msgplat.contracts.events import ReservationRecipientsAdded, ReservationRequested
 from msgplat.plumbing import admin
 from msgplat.plumbing.caller import INTERNAL
-from msgplat.plumbing.consumer import IdempotentConsumer
+from msgplat.plumbing.consumer import IdempotentConsumer, Polled
 from msgplat.plumbing.db import Database, UnitOfWork
 from msgplat.plumbing.envelope import EventEnvelope
 from msgplat.plumbing.metrics import SAGA_INSTANCES, StateCounts
@@ -36,7 +36,7 @@ async def requested(db: Database, chunks: int) -> uuid.UUID:
     rid = uuid.uuid4()
     event = events.requested(rid, recipients=2 * chunks, chunks=chunks)
     async with db.unit_of_work() as uow:
-        await reactions.on_reservation_requested(uow, envelope_of(event), event)
+        await reactions.on_reservations_arriving(uow, [Polled(envelope_of(event), event, None)])
         await uow.commit()
     return rid
 
