@@ -7,6 +7,7 @@ from typing import Literal
 from uuid import UUID
 
 from pydantic import ConfigDict, Field, StrictInt
+from pydantic.config import JsonDict
 
 from msgplat.billing.domain import MAX_TOPUP, MIN_TOPUP
 from msgplat.plumbing.api import ApiInput, ApiModel
@@ -247,7 +248,7 @@ class Usage(ApiModel):
     )
 
 
-_SMS_CHARGES_EXAMPLE = {
+_SMS_CHARGES_EXAMPLE: JsonDict = {
     "msgType": "SMS",
     "unitPrice": 20,
     "count": 2,

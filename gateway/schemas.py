@@ -8,6 +8,7 @@ from typing import Literal
 from uuid import UUID
 
 from pydantic import ConfigDict, Field
+from pydantic.config import JsonDict
 
 from msgplat.plumbing.api import ApiInput, ApiModel, NoNulText
 from msgplat.plumbing.caller import USER_ID_PATTERN
@@ -183,7 +184,7 @@ class ApiKeyCreate(ApiInput):
     name: str = Field(default="api key", min_length=1, max_length=100)
 
 
-_API_KEY_EXAMPLE = {
+_API_KEY_EXAMPLE: JsonDict = {
     "id": "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
     "name": "crm",
     "prefix": "mp_Xq3v9T",

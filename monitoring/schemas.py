@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, ConfigDict, Field, HttpUrl, StrictBool, UrlConstraints
+from pydantic.config import JsonDict
 
 from msgplat.plumbing.api import ApiInput, ApiModel, PhoneText
 from msgplat.plumbing.caller import ClaimedUserId
@@ -140,7 +141,7 @@ class WebhookCreate(ApiInput):
     user_id: ClaimedUserId = None
 
 
-_WEBHOOK_EXAMPLE = {
+_WEBHOOK_EXAMPLE: JsonDict = {
     "id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
     "userId": "acme",
     "url": "https://hooks.example.com/msgplat",
