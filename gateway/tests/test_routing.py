@@ -204,7 +204,10 @@ async def test_a_full_gateway_pool_is_not_counted_against_the_service(
         reservation_url=f"http://127.0.0.1:{port}",
         upstream_pools=1,
         upstream_pool_connections=1,
-        upstream_connect_timeout_s=0.2,
+        # Also the pool's wait. Not shorter: on a loaded machine the first request's
+        # connect, accepted by the server, was still timed out before the loop resumed it,
+        # and the second found the connection free (a 504 after the read timeout).
+        upstream_connect_timeout_s=1.0,
         upstream_read_timeout_s=5,
         breaker_threshold=1,
     )
@@ -219,6 +222,7 @@ async def test_a_full_gateway_pool_is_not_counted_against_the_service(
         ) as client:
             hanging = asyncio.create_task(client.get("/msgReqs/first"))
             await eventually(connected, timeout_s=2)
+            assert not hanging.done(), "the first request was to hold the pool's connection"
             busy = await client.get("/msgReqs/second")
             assert busy.status_code == 503
             assert "no free connection" in busy.json()["detail"]
