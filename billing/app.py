@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from msgplat.billing.api import billings
 from msgplat.billing.commands import ensure_demo_accounts_with_retry
-from msgplat.billing.consumers import SUBSCRIPTIONS
+from msgplat.billing.consumers import LOOP_PER_TOPIC, SUBSCRIPTIONS
 from msgplat.billing.models import holds, tables
 from msgplat.billing.settings import BillingSettings, get_settings
 from msgplat.contracts.topics import ALL_TOPICS
@@ -25,6 +25,7 @@ def create_app() -> FastAPI:
         tables=tables,
         routers=[billings.router],
         subscriptions=SUBSCRIPTIONS,
+        loop_per_topic=LOOP_PER_TOPIC,
         topics=ALL_TOPICS,
         scrape_hooks=lambda runtime: [StateCounts(runtime.db, "billing_hold", holds.c.status)],
         title="Billing service",

@@ -91,6 +91,7 @@ class IdempotentConsumer:
         group_id: str,
         handlers: Mapping[type[Event], Handler | Batched],
         on_dead_letter: Mapping[type[Event], DeadLetterReaction] | None = None,
+        loop_per_topic: bool = False,
     ) -> None:
         self.db = db
         self.group_id = group_id
@@ -100,12 +101,18 @@ class IdempotentConsumer:
         # catalogue holds for its type, see tests/test_docs.py): plumbing knows no catalogue.
         self.event_classes = {cls.event_type: cls for cls in handlers}
         self.topics = sorted({cls.topic for cls in handlers})
+        # Each loop is one member of the group polling its topics and applying what it
+        # polled; with `loop_per_topic`, one per topic: a long batch of one topic (a
+        # bulk send's settlement) never holds back the events of another (the next
+        # reservation's hold). Same group, same inbox: each event is still applied once.
+        self.loops = [[topic] for topic in self.topics] if loop_per_topic else [self.topics]
         self.inbox = db.tables.inbox
         self._record = (
             pg_insert(self.inbox).on_conflict_do_nothing().returning(self.inbox.c.event_id)
         )
         self.stats = ConsumerStats()
-        self._consumer: AIOKafkaConsumer | None = None
+        self._consumers: list[AIOKafkaConsumer] = []
+        self._joined = 0  # loops that hold their partitions
         # Set once the consumer is connected, and once its group gave it its partitions
         # (even none: more replicas than partitions): both part of readiness.
         self.started = asyncio.Event()
@@ -124,8 +131,20 @@ class IdempotentConsumer:
         self.stopping.set()
 
     async def run(self) -> None:
-        consumer = make_consumer(self.db.settings, group_id=self.group_id, topics=self.topics)
-        self._consumer = consumer
+        """Run every loop until `stop()`; one that dies ends the others (the runtime
+        starts the consumer again)."""
+        self._consumers = []  # this run's Kafka clients (left in the list once closed)
+        try:
+            async with asyncio.TaskGroup() as loops:
+                for topics in self.loops:
+                    loops.create_task(self._run_loop(topics), name=f"{self.group_id}:{topics}")
+        except BaseExceptionGroup as group:
+            raise group.exceptions[0] from group  # the first failure, as one loop raised it
+
+    async def _run_loop(self, topics: list[str]) -> None:
+        consumer = make_consumer(self.db.settings, group_id=self.group_id, topics=topics)
+        self._consumers.append(consumer)
+        joined = False
         try:
             # Inside the try: a consumer cancelled while it joins its group is stopped too.
             await retry_forever(consumer.start, what=f"start consumer {self.group_id}")
@@ -135,7 +154,10 @@ class IdempotentConsumer:
             await retry_forever(
                 partial(_positions, consumer), what=f"partitions of consumer {self.group_id}"
             )
-            self.assigned.set()
+            joined = True
+            self._joined += 1
+            if self._joined == len(self.loops):
+                self.assigned.set()
             while not self.stopping.is_set():
                 batch = await consumer.getmany(
                     timeout_ms=500, max_records=self.db.settings.consumer_batch_size
@@ -151,24 +173,25 @@ class IdempotentConsumer:
         finally:
             self.started.clear()
             self.assigned.clear()
+            self._joined -= joined
             # Leaves the group: its partitions move to another replica at once.
             await consumer.stop()
 
     async def report_lag(self) -> None:
         """Refresh `consumer_lag_events` for the partitions this consumer holds."""
-        consumer = self._consumer
-        if consumer is None or not self.started.is_set():
+        if not self.started.is_set():
             return
         reported: set[tuple[str, str, str]] = set()
-        for tp in consumer.assignment():
-            highwater = consumer.highwater(tp)
-            if highwater is None:
-                continue  # nothing fetched from it yet
-            with contextlib.suppress(Exception):
-                position = await asyncio.wait_for(consumer.position(tp), timeout=0.5)
-                labels = (self.group_id, tp.topic, str(tp.partition))
-                CONSUMER_LAG.labels(*labels).set(max(0, highwater - position))
-                reported.add(labels)
+        for consumer in list(self._consumers):
+            for tp in consumer.assignment():
+                highwater = consumer.highwater(tp)
+                if highwater is None:
+                    continue  # nothing fetched from it yet
+                with contextlib.suppress(Exception):
+                    position = await asyncio.wait_for(consumer.position(tp), timeout=0.5)
+                    labels = (self.group_id, tp.topic, str(tp.partition))
+                    CONSUMER_LAG.labels(*labels).set(max(0, highwater - position))
+                    reported.add(labels)
         # Partitions that moved to another replica are that replica's to report.
         for labels in self._lag_reported - reported:
             with contextlib.suppress(KeyError):

@@ -18,7 +18,7 @@ step is idempotent), so a stop at any moment loses and doubles nothing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, suppress
 from typing import Annotated, Any, TypeVar
 
@@ -58,6 +58,7 @@ class ServiceRuntime:
         subscriptions: Subscriptions,
         topics: Sequence[str],
         on_dead_letter: DeadLetterReactions | None = None,
+        loop_per_topic: Collection[str] = (),
     ) -> None:
         self.settings = settings
         # Every topic of the platform (the app's `contracts.topics.ALL_TOPICS`): created at
@@ -72,7 +73,11 @@ class ServiceRuntime:
         )
         self.consumers = [
             IdempotentConsumer(
-                self.db, group_id=group, handlers=handlers, on_dead_letter=on_dead_letter
+                self.db,
+                group_id=group,
+                handlers=handlers,
+                on_dead_letter=on_dead_letter,
+                loop_per_topic=group in loop_per_topic,
             )
             for group, handlers in subscriptions.items()
         ]
@@ -227,6 +232,7 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     subscriptions: Subscriptions | None = None,
     on_dead_letter: DeadLetterReactions | None = None,
+    loop_per_topic: Collection[str] = (),
     topics: Sequence[str],
     title: str,
     resources: ResourcesFactory[R] = no_resources,  # type: ignore[assignment]
@@ -236,7 +242,8 @@ def create_service_app(
 ) -> FastAPI:
     """`topics` are every topic of the platform (`contracts.topics.ALL_TOPICS`), created
     at start; plumbing names none itself. `on_dead_letter` says what the service does
-    when an event of a class is dead-lettered (see `plumbing.consumer`).
+    when an event of a class is dead-lettered (see `plumbing.consumer`); the groups in
+    `loop_per_topic` poll and apply each topic in a loop of its own.
 
     `resources(runtime)` opens the service's long-lived clients at start-up; what it
     yields is `app.state.resources` (reached by routes through a typed dependency, see
@@ -253,7 +260,9 @@ def create_service_app(
         settings.otel_exporter_otlp_endpoint,
         settings.otel_traces_sampler_arg,
     )
-    runtime = ServiceRuntime(settings, tables, subscriptions or {}, topics, on_dead_letter)
+    runtime = ServiceRuntime(
+        settings, tables, subscriptions or {}, topics, on_dead_letter, loop_per_topic
+    )
     runtime.scrape_hooks += scrape_hooks(runtime) if scrape_hooks else []
 
     @asynccontextmanager

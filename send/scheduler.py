@@ -4,7 +4,11 @@ Every `SCHEDULER_INTERVAL_S`, and at once when a job becomes due now (a `pg_noti
 the transaction that scheduled it, heard by every replica), each replica claims due jobs
 with a lease (`FOR UPDATE SKIP LOCKED`), so several replicas never send the same job at once and
 a crashed replica's jobs are taken over when its lease expires. Each claimed job is
-sent by the `JobRunner` (runner.py) in a task of its own, up to `MAX_PARALLEL_JOBS`.
+sent by the `JobRunner` (runner.py) in a task of its own.
+
+Two lanes. Jobs of the `PRIORITY_PURPOSES` (verification codes) are claimed first and
+run in slots of their own (`PRIORITY_PARALLEL_JOBS`); the others share
+`MAX_PARALLEL_JOBS`. So bulk sends that fill their slots never hold a code back.
 
 On shutdown (`stopping` set) no job is claimed any more, and each running job stops
 after the batch at the carrier and hands its lease back (see runner.py).
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import suppress
 from functools import partial
 from uuid import UUID
 
@@ -48,6 +53,7 @@ class Scheduler(Worker):
     def __post_init__(self) -> None:
         self.runner = JobRunner(self.db, self.settings, self.carrier, stopping=self.stopping)
         self.running: dict[UUID, asyncio.Task[None]] = {}
+        self.priority: set[UUID] = set()  # the running jobs of the priority lane
         # Set when a job became claimable now (any replica's commit, `listen_for_due`).
         self.due = asyncio.Event()
 
@@ -58,16 +64,11 @@ class Scheduler(Worker):
 
     async def run(self) -> None:
         """Claim due jobs until `stopping` is set, then let the running jobs stop after
-        their batch in hand; on cancel, hand every lease back. Now and then, sweep."""
-        last_sweep = 0.0
+        their batch in hand; on cancel, hand every lease back."""
         try:
             while not self.stopping.is_set():
                 try:
                     await self.claim_due_jobs()
-                    await finish_abandoned_cancels(self.db)
-                    if time.monotonic() - last_sweep > SWEEP_EVERY_S:
-                        last_sweep = time.monotonic()
-                        await fail_unreported(self.db, timeout_s=self.settings.report_timeout_s)
                 except Exception as exc:
                     log.warning("scheduler_round_failed", error=repr(exc))
                 await self._wait_for_work()
@@ -79,6 +80,24 @@ class Scheduler(Worker):
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def keep_house(self) -> None:
+        """Until `stopping`: every round, end the cancels a dead runner left; now and
+        then, sweep. Beside the claims, not between them: a sweep of a large send's
+        messages takes a while, and a code due meanwhile is claimed at once."""
+        last_sweep = 0.0
+        while not self.stopping.is_set():
+            try:
+                await finish_abandoned_cancels(self.db)
+                if time.monotonic() - last_sweep > SWEEP_EVERY_S:
+                    last_sweep = time.monotonic()
+                    await fail_unreported(self.db, timeout_s=self.settings.report_timeout_s)
+            except Exception as exc:
+                log.warning("housekeeping_round_failed", error=repr(exc))
+            with suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self.stopping.wait(), timeout=self.settings.scheduler_interval_s
+                )
 
     async def _wait_for_work(self) -> None:
         """Until a job is due now (notified), stopping, or the next poll."""
@@ -110,24 +129,37 @@ class Scheduler(Worker):
         )
 
     async def claim_due_jobs(self) -> None:
-        free = self.settings.max_parallel_jobs - len(self.running)
-        if free <= 0 or self.stopping.is_set():
+        if self.stopping.is_set():
             return
+        for of_priority, slots in (
+            (True, self.settings.priority_parallel_jobs - len(self.priority)),
+            (False, self.settings.max_parallel_jobs - (len(self.running) - len(self.priority))),
+        ):
+            if slots > 0:
+                await self._claim(of_priority=of_priority, limit=slots)
+
+    async def _claim(self, *, of_priority: bool, limit: int) -> None:
         async with self.db.engine.begin() as conn:
             claimed = await repository.leases.claim_due(
                 conn,
                 owner=self.owner,
                 lease_s=self.settings.lease_s,
                 running=list(self.running),
-                limit=free,
+                limit=limit,
+                purposes=list(self.settings.priority_purposes),
+                of_purposes=of_priority,
             )
         for job in claimed:
-            task = asyncio.create_task(self.runner.send(job), name=f"send-{job.reservation_id}")
-            self.running[job.reservation_id] = task
-            task.add_done_callback(partial(self._forget, job.reservation_id))
+            rid = job.reservation_id
+            task = asyncio.create_task(self.runner.send(job), name=f"send-{rid}")
+            self.running[rid] = task
+            if of_priority:
+                self.priority.add(rid)
+            task.add_done_callback(partial(self._forget, rid))
 
     def _forget(self, reservation_id: UUID, _: asyncio.Task[None]) -> None:
         self.running.pop(reservation_id, None)
+        self.priority.discard(reservation_id)
         self.runner.forget(reservation_id)
 
 
@@ -178,6 +210,7 @@ async def run_scheduler(
     notices = NoticeSender(runtime.db, settings, resources.carrier, stopping=runtime.stopping)
     async with asyncio.TaskGroup() as tasks:
         tasks.create_task(scheduler.run(), name="scheduler")
+        tasks.create_task(scheduler.keep_house(), name="scheduler-housekeeping")
         listening = tasks.create_task(scheduler.listen_for_due(), name="scheduler-wake")
         tasks.create_task(notices.run(), name="notices")
         await runtime.stopping.wait()

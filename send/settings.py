@@ -5,7 +5,7 @@ from typing import Self, get_args
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from msgplat.contracts.events import MsgType
+from msgplat.contracts.events import MsgType, Purpose
 from msgplat.plumbing.settings import ServiceSettings, load_settings
 from msgplat.plumbing.windows import HoursText, Windows, ZoneName, daily
 
@@ -119,7 +119,23 @@ class SendSettings(ServiceSettings):
     breaker_open_s: float = Field(default=5.0, gt=0)
     scheduler_interval_s: float = Field(default=0.2, gt=0, le=5)
     lease_s: float = Field(default=15.0, ge=1)
-    max_parallel_jobs: int = Field(default=8, ge=1, le=256)
+    max_parallel_jobs: int = Field(
+        default=8,
+        ge=1,
+        le=256,
+        description="Reservations a replica sends at once, besides those of its priority lane",
+    )
+    priority_purposes: list[Purpose] = Field(
+        default=["authentication"],
+        description="The purposes sent in a lane of their own (`PRIORITY_PARALLEL_JOBS` "
+        "slots, claimed first): a bulk send never holds back a verification code",
+    )
+    priority_parallel_jobs: int = Field(
+        default=32,
+        ge=1,
+        le=256,
+        description="Jobs of the `PRIORITY_PURPOSES` a replica sends at once",
+    )
 
     # When messages may go out (gating.py); the same names as reservation's.
     ad_sending_hours: HoursText = Field(

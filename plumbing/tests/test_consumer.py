@@ -160,7 +160,7 @@ async def test_poison_events_are_dead_lettered_and_do_not_block_the_partition(
     partition = TopicPartition(topics.RESERVATION_EVENTS, 0)
 
     async def offsets_past_the_end() -> bool:
-        client = consumer._consumer
+        client = next(iter(consumer._consumers), None)
         return client is not None and await client.committed(partition) == len(messages)
 
     await eventually(offsets_past_the_end, timeout_s=15)
@@ -202,13 +202,13 @@ async def test_consumer_cancelled_while_it_cannot_start_is_closed(
     task = plumbing.start(consumer.run(), "consumer")
 
     async def trying_to_start() -> bool:
-        return consumer._consumer is not None
+        return bool(consumer._consumers)
 
     await eventually(trying_to_start)
     await stop(task)
     assert not consumer.started.is_set()
-    assert consumer._consumer is not None
-    assert consumer._consumer._closed, "the Kafka client was left open"
+    [client] = consumer._consumers
+    assert client._closed, "the Kafka client was left open"
 
     proxied_kafka.proxy.restore()
     [event] = await plumbing.commit_events(uuid4(), [0])

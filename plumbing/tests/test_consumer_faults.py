@@ -208,8 +208,8 @@ async def test_readiness_waits_for_the_partitions_of_the_group(plumbing: Plumbin
         return runtime.consumer_state(consumer) == "ok"
 
     await eventually(ready, timeout_s=20)
-    client = consumer._consumer
-    assert client is not None and client.assignment()
+    [client] = consumer._consumers
+    assert client.assignment()
     for tp in client.assignment():  # every position already known: no wait
         await asyncio.wait_for(client.position(tp), timeout=0.05)
     await runtime.db.dispose()

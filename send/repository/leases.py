@@ -28,6 +28,7 @@ CLAIM_SQL = text(
           AND (lease_until IS NULL OR lease_until < now())
           AND (pause_rule IS NULL OR paused_until <= now())
           AND NOT (reservation_id = ANY(:running))
+          AND (purpose = ANY(:purposes)) = :of_purposes
         ORDER BY due_at
         LIMIT :limit
         FOR UPDATE SKIP LOCKED)
@@ -61,12 +62,27 @@ def _held(reservation_id: UUID, owner: str, epoch: int) -> tuple[ColumnElement[b
 
 
 async def claim_due(
-    conn: AsyncConnection, *, owner: str, lease_s: float, running: list[UUID], limit: int
+    conn: AsyncConnection,
+    *,
+    owner: str,
+    lease_s: float,
+    running: list[UUID],
+    limit: int,
+    purposes: list[str],
+    of_purposes: bool,
 ) -> list[Job]:
-    """Lease up to `limit` due jobs to `owner` (none of those it runs already)."""
+    """Lease up to `limit` due jobs to `owner` (none of those it runs already): of
+    `purposes` when `of_purposes`, else of any other."""
     rows = await conn.execute(
         CLAIM_SQL,
-        {"owner": owner, "lease": timedelta(seconds=lease_s), "running": running, "limit": limit},
+        {
+            "owner": owner,
+            "lease": timedelta(seconds=lease_s),
+            "running": running,
+            "limit": limit,
+            "purposes": purposes,
+            "of_purposes": of_purposes,
+        },
     )
     return [Job.from_row(row) for row in rows]
 

@@ -106,7 +106,13 @@ async def claim(db: Database, rid: uuid.UUID, owner: str) -> Job:
             .values(due_at=datetime.now(UTC) - timedelta(days=3650), lease_until=None)
         )
         claimed = await repository.leases.claim_due(
-            conn, owner=owner, lease_s=60, running=[], limit=1000
+            conn,
+            owner=owner,
+            lease_s=60,
+            running=[],
+            limit=1000,
+            purposes=[],
+            of_purposes=False,  # every job: of none of no purposes
         )
         # hand the others back as they were (another test's)
         others = [j.reservation_id for j in claimed if j.reservation_id != rid]
