@@ -51,13 +51,16 @@ class JobRunner(Worker):
 
     def __post_init__(self) -> None:
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        rate = self.settings.send_rate_per_s
-        self.batch_size = self.settings.carrier_batch_size
-        self.limiter: AsyncLimiter | None = None
-        if rate > 0:
-            self.batch_size = max(1, min(self.batch_size, int(rate)))
-            self.limiter = AsyncLimiter(rate, time_period=1)
+        # Each lane its own rate (the carrier's quota for it): the bulk's limit never
+        # delays a code (scheduler.py's lanes).
+        self.lanes = {
+            False: _Lane(self.settings.carrier_batch_size, self.settings.send_rate_per_s),
+            True: _Lane(self.settings.carrier_batch_size, self.settings.priority_rate_per_s),
+        }
         self.gate = Gate(self.settings, self.owner)
+
+    def lane(self, purpose: str) -> _Lane:
+        return self.lanes[purpose in self.settings.priority_purposes]
 
     def forget(self, reservation_id: UUID) -> None:
         """The job's task ended."""
@@ -128,8 +131,8 @@ class JobRunner(Worker):
                     await self.pause(job, pause)
                     return
                 claiming = asyncio.create_task(self.claim(job, from_seq=batch[-1].seq + 1))
-                if self.limiter is not None:
-                    await self.limiter.acquire(len(batch))
+                if (limiter := self.lane(job.purpose).limiter) is not None:
+                    await limiter.acquire(len(batch))
                 if not await self.hand(job, batch):
                     # Cancelled: `batch` never left; the handover cancels it.
                     await _settle(claiming)
@@ -201,7 +204,7 @@ class JobRunner(Worker):
                 progress,
                 from_seq=progress.next_seq if from_seq is None else from_seq,
                 carrier=self.carrier.first_choice(job.msg_type),
-                limit=self.batch_size,
+                limit=self.lane(job.purpose).batch_size,
             )
             await uow.commit()
         return batch or None
@@ -280,6 +283,17 @@ class JobRunner(Worker):
     async def release(self, job: Job) -> None:
         """Hand the lease back so another replica (or this one) resumes at once."""
         await lease.release(self.db, job, owner=self.owner)
+
+
+class _Lane:
+    """A lane's batch size and rate limit (none when `rate` is 0)."""
+
+    def __init__(self, batch_size: int, rate: float) -> None:
+        self.batch_size = batch_size
+        self.limiter: AsyncLimiter | None = None
+        if rate > 0:
+            self.batch_size = max(1, min(batch_size, int(rate)))
+            self.limiter = AsyncLimiter(rate, time_period=1)
 
 
 async def _settle(*tasks: asyncio.Task[Any] | None) -> None:

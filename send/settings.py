@@ -94,7 +94,16 @@ class SendSettings(ServiceSettings):
     carrier_timeout_s: float = Field(default=5.0, gt=0)
     carrier_batch_size: int = Field(default=1000, ge=1, le=1000)
     send_rate_per_s: float = Field(
-        default=0, ge=0, description="Messages per second per carrier and replica; 0 = no cap"
+        default=0,
+        ge=0,
+        description="Messages per second per replica, of every purpose but the "
+        "`PRIORITY_PURPOSES`; 0 = no cap",
+    )
+    priority_rate_per_s: float = Field(
+        default=0,
+        ge=0,
+        description="Messages per second per replica of the `PRIORITY_PURPOSES` (a lane "
+        "of its own: the bulk's cap never delays a code); 0 = no cap",
     )
     max_attempts: int = Field(
         default=10, ge=1, description="Failed submit attempts before a message fails"

@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from msgplat.plumbing.db import Database
 from msgplat.send.carrier_router import CarrierRouter
-from msgplat.send.models import jobs
+from msgplat.send.models import jobs, tables
 from msgplat.send.repository.rows import Job
 from msgplat.send.scheduler import Scheduler
 from msgplat.send.settings import SendSettings
@@ -84,3 +84,16 @@ async def test_codes_have_slots_bulk_cannot_take(db: Database) -> None:
                 .where(jobs.c.reservation_id.in_([*bulk, *ads, *codes]))
                 .values(status="completed", lease_owner=None, lease_until=None)
             )
+
+
+def test_the_bulks_rate_cap_is_not_the_codes() -> None:
+    settings = SendSettings(
+        database_url="postgresql://unused/db",
+        send_rate_per_s=50,
+        priority_rate_per_s=0,
+        **SEND_CREDENTIALS,
+    )
+    runner = Scheduler(Database(settings, tables), settings, CarrierRouter(settings)).runner
+    bulk, ads, code = (runner.lane(p) for p in ("normal", "advertising", "authentication"))
+    assert bulk is ads and bulk.limiter is not None and bulk.batch_size == 50
+    assert code.limiter is None and code.batch_size == settings.carrier_batch_size
