@@ -22,11 +22,10 @@ from msgplat.devstack.services import ServiceProcess
 from msgplat.plumbing.caller import INTERNAL
 from msgplat.plumbing.consumer import Polled
 from msgplat.plumbing.db import Database
-from msgplat.send import batches, commands, queries, reactions
+from msgplat.send import batches, commands, queries, reactions, repository
 from msgplat.send.carrier_client import CarrierUnavailable
 from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.models import jobs, messages, optouts, tallies
-from msgplat.send.repository.leases import CLAIM_SQL
 from msgplat.send.repository.rows import Job
 from msgplat.send.runner import JobRunner
 from msgplat.send.scheduler import Scheduler
@@ -123,11 +122,16 @@ async def claimable(db: Database, rid: uuid.UUID) -> bool:
     """Would a scheduler claim the job now? (The claim is rolled back.)"""
     async with db.engine.connect() as conn:
         transaction = await conn.begin()
-        claimed = await conn.execute(
-            CLAIM_SQL,
-            {"owner": "probe", "lease": timedelta(seconds=1), "running": [], "limit": 1000},
+        claimed = await repository.leases.claim_due(
+            conn,
+            owner="probe",
+            lease_s=1,
+            running=[],
+            limit=1000,
+            purposes=[],
+            of_purposes=False,  # every purpose
         )
-        found = rid in {row.reservation_id for row in claimed}
+        found = rid in {job.reservation_id for job in claimed}
         await transaction.rollback()
     return found
 
