@@ -109,6 +109,11 @@ LISTENING = Gauge(
     "1 while a PostgreSQL LISTEN connection is open (the live view, send's wake-up)",
     ["listener"],
 )
+SEND_JOBS_RUNNING = Gauge(
+    "send_jobs_running",
+    "Jobs this replica is sending now, per lane (priority: the PRIORITY_PURPOSES)",
+    ["lane"],
+)
 SAGA_INSTANCES = Gauge("saga_instances", "Instances of a saga per state", ["saga", "state"])
 CIRCUIT_STATE = Gauge(
     "circuit_breaker_state",

@@ -35,6 +35,7 @@ from uuid import UUID
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.listen import listen_forever
 from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.metrics import SEND_JOBS_RUNNING
 from msgplat.plumbing.runtime import ServiceRuntime
 from msgplat.send import domain, repository
 from msgplat.send.notice_sender import NoticeSender
@@ -156,10 +157,16 @@ class Scheduler(Worker):
             if of_priority:
                 self.priority.add(rid)
             task.add_done_callback(partial(self._forget, rid))
+        self._report_lanes()
+
+    def _report_lanes(self) -> None:
+        SEND_JOBS_RUNNING.labels("priority").set(len(self.priority))
+        SEND_JOBS_RUNNING.labels("bulk").set(len(self.running) - len(self.priority))
 
     def _forget(self, reservation_id: UUID, _: asyncio.Task[None]) -> None:
         self.running.pop(reservation_id, None)
         self.priority.discard(reservation_id)
+        self._report_lanes()
         self.runner.forget(reservation_id)
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 
 from msgplat.plumbing.db import Database
+from msgplat.plumbing.metrics import SEND_JOBS_RUNNING
 from msgplat.send.carrier_router import CarrierRouter
 from msgplat.send.models import jobs, tables
 from msgplat.send.repository.rows import Job
@@ -19,6 +20,11 @@ from msgplat.send.scheduler import Scheduler
 from msgplat.send.settings import SendSettings
 from msgplat_testsupport.carrier import SEND_CREDENTIALS
 from msgplat_testsupport.send_jobs import insert_job
+
+
+def running_in(lane: str) -> float:
+    value: float = SEND_JOBS_RUNNING.labels(lane)._value.get()
+    return value
 
 
 async def due_jobs(db: Database, purpose: str, count: int, *, age_s: float) -> list[uuid.UUID]:
@@ -62,6 +68,7 @@ async def test_codes_have_slots_bulk_cannot_take(db: Database) -> None:
         assert set(scheduler.priority) == {codes[0]} or set(scheduler.priority) == {codes[1]}
         others = set(scheduler.running) - scheduler.priority
         assert len(others) == 2 and others <= set(bulk), "the bulk lane, oldest first"
+        assert running_in("priority") == 1 and running_in("bulk") == 2
 
         await scheduler.claim_due_jobs()  # every slot taken: nothing more
         assert len(scheduler.running) == 3
@@ -70,6 +77,7 @@ async def test_codes_have_slots_bulk_cannot_take(db: Database) -> None:
         gates[-1].set()  # the jobs end: their slots are free
         gates.append(asyncio.Event())
         await asyncio.gather(*scheduler.running.values())
+        assert running_in("priority") == 0 and running_in("bulk") == 0
         await scheduler.claim_due_jobs()
         await asyncio.sleep(0)
         assert scheduler.priority == set(codes) - set(first_round), "the other code"
