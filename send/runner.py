@@ -130,7 +130,11 @@ class JobRunner(Worker):
                         await recording
                     await self.pause(job, pause)
                     return
-                claiming = asyncio.create_task(self.claim(job, from_seq=batch[-1].seq + 1))
+                # The next batch is claimed while this one is at the carrier, unless
+                # this one ends the list (a code's one message: one transaction less).
+                last = batch[-1].seq >= job.recipient_count - 1
+                if not last:
+                    claiming = asyncio.create_task(self.claim(job, from_seq=batch[-1].seq + 1))
                 if (limiter := self.lane(job.purpose).limiter) is not None:
                     await limiter.acquire(len(batch))
                 if not await self.hand(job, batch):
@@ -162,10 +166,11 @@ class JobRunner(Worker):
                 if recording is not None:
                     await recording  # answers are recorded in order: the cursor only grows
                 recording = asyncio.create_task(self.record(job, batch, results))
+                if claiming is None:
+                    break  # this batch ended the list
             if recording is not None:
                 await recording
             await self.finish_handover(job)
-            await self.release(job)
         except asyncio.CancelledError:
             await _settle(claiming, recording)
             await self.release(job)
@@ -217,7 +222,8 @@ class JobRunner(Worker):
 
     async def finish_handover(self, job: Job) -> None:
         """The loop ended: every message is with the carrier (wait for reports, not a
-        runner), or the job was cancelled.
+        runner), or the job was cancelled; the lease is handed back in the same
+        transaction.
 
         A cancelled job may have claimed messages it never handed over (the batch
         claimed ahead, or one every carrier refused): they are cancelled here, since
@@ -235,6 +241,7 @@ class JobRunner(Worker):
             # the job was cancelled) waits for its report or the sweep, like the rest.
             await repository.jobs.confirm_handed(uow.conn, rid)
             await record_final(uow, job, unsent)
+            await repository.leases.release(uow.conn, rid, owner=self.owner, epoch=job.epoch)
             await uow.commit()
 
     async def record(
