@@ -18,7 +18,11 @@ schema behind the code (an undefined column or table: the migration Job has not 
 yet), which the next attempt after the migration gets right. If writing the dead
 letter itself fails, the batch is retried too (what was applied is in the inbox).
 
-`started` is set once the consumer has joined its group, `assigned` once it holds its
+A consumer polls in one loop, or with `loop_per_topic` in one loop per topic (each a
+member of the same group, with the same inbox): then a long batch of one topic never
+holds back another topic's events.
+
+`started` is set once the consumer has joined its group, `assigned` once every loop holds its
 partitions and knows its read position in each (readiness waits for that: a service
 whose consumers are not reading yet would answer "ready" and apply events late).
 """
