@@ -24,6 +24,10 @@ def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
     for route in _each(routes):
         if getattr(route, "name", None) == REFUSING:
             continue
+        # A path that matches nothing matches with no method: one call, not five (the
+        # gateway asks this of every request it forwards).
+        if route.matches(scope)[0] is Match.NONE:
+            continue
         for method in METHODS:
             if route.matches({**scope, "method": method})[0] is Match.FULL:
                 found.setdefault(getattr(route, "path", ""), []).append(method)
