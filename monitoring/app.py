@@ -23,6 +23,7 @@ def create_app() -> FastAPI:
     async def background(runtime: ServiceRuntime, live: LiveHub) -> None:
         """The live streams' LISTEN connection, and the notification dispatcher."""
         dispatcher = Dispatcher(runtime.db, settings, wake=live.deliveries_queued)
+        runtime.watch(dispatcher.health)
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(live.run(runtime.db), name="live-hub")
             tasks.create_task(dispatcher.run(), name="dispatcher")

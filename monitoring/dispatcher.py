@@ -38,6 +38,7 @@ from msgplat.monitoring import domain, pinning, signing
 from msgplat.monitoring.settings import MonitoringSettings
 from msgplat.plumbing.db import Database
 from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.workers import WorkerHealth
 
 log = get_logger(__name__)
 
@@ -106,6 +107,7 @@ class Dispatcher:
         self.in_flight: Counter[UUID] = Counter()
         self._tasks: set[asyncio.Task[None]] = set()
         self._client: httpx.AsyncClient | None = None
+        self.health = WorkerHealth("webhook-dispatcher", settings.worker_stall_s)
 
     async def run(self) -> None:
         s = self.settings
@@ -129,8 +131,10 @@ class Dispatcher:
             claimed = 0
             try:
                 claimed = await self.dispatch_due()
+                self.health.round_done()
             except Exception as exc:  # the database is away: try again later
                 log.warning("dispatch_failed", error=repr(exc))
+                self.health.round_failed(exc)
             if claimed:
                 await asyncio.sleep(0)  # more may be due: claim again at once
                 continue

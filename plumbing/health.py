@@ -1,6 +1,7 @@
 """`/health/live` (the process answers) and `/health/ready` (database and broker
 reachable, the schema at the revision the code needs, the outbox relay making progress,
-the consumers in their groups)."""
+the consumers in their groups, the background work running and its workers' rounds
+coming)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,10 @@ async def ready(request: Request) -> JSONResponse:
     for consumer in runtime.consumers:
         # "ok" once the group gave it its partitions: ready means events are read now.
         checks[f"consumer:{consumer.group_id}"] = runtime.consumer_state(consumer)
+    if runtime.background_state is not None:  # "down: ..." while it waits to restart
+        checks["background"] = runtime.background_state
+    for worker in runtime.workers.values():  # "failing: ...", "stalled: ..."
+        checks[f"worker:{worker.name}"] = worker.state()
     ok = all(v == "ok" for v in checks.values())
     body = {"status": "ready" if ok else "not ready", "service": runtime.settings.service_name}
     return JSONResponse(status_code=200 if ok else 503, content={**body, "checks": checks})

@@ -114,6 +114,20 @@ SEND_JOBS_RUNNING = Gauge(
     "Jobs this replica is sending now, per lane (priority: the PRIORITY_PURPOSES)",
     ["lane"],
 )
+WORKER_SINCE_ROUND = Gauge(
+    "worker_seconds_since_round",
+    "Seconds since a background worker last finished a round, done or failed (send's "
+    "scheduler, its housekeeping, the notice sender, monitoring's webhook dispatcher): "
+    "growing, it is stuck",
+    ["worker"],
+)
+WORKER_ROUND_FAILURES = Counter(
+    "worker_round_failures_total", "Rounds of a background worker that failed", ["worker"]
+)
+BACKGROUND_RESTARTS = Counter(
+    "background_restarts_total",
+    "Times the service's background work died of an error and was started again",
+)
 SAGA_INSTANCES = Gauge("saga_instances", "Instances of a saga per state", ["saga", "state"])
 CIRCUIT_STATE = Gauge(
     "circuit_breaker_state",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, suppress
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
@@ -33,7 +34,12 @@ from msgplat.plumbing.errors import install_error_handlers
 from msgplat.plumbing.health import health_router
 from msgplat.plumbing.kafka import ensure_topics, make_producer
 from msgplat.plumbing.logging import configure_logging, get_logger
-from msgplat.plumbing.metrics import HttpMetricsMiddleware, ScrapeHook, metrics_router
+from msgplat.plumbing.metrics import (
+    BACKGROUND_RESTARTS,
+    HttpMetricsMiddleware,
+    ScrapeHook,
+    metrics_router,
+)
 from msgplat.plumbing.middleware import RequestIdMiddleware
 from msgplat.plumbing.outbox import OutboxRelay
 from msgplat.plumbing.responses import PUBLIC_RESPONSES
@@ -41,6 +47,7 @@ from msgplat.plumbing.schema_gate import SchemaGate
 from msgplat.plumbing.settings import ServiceSettings
 from msgplat.plumbing.tables import PlumbingTables
 from msgplat.plumbing.tracing import TracingMiddleware, configure_tracing
+from msgplat.plumbing.workers import WorkerHealth
 
 log = get_logger(__name__)
 
@@ -96,6 +103,11 @@ class ServiceRuntime:
         self._consumer_tasks: dict[IdempotentConsumer, asyncio.Task[None]] = {}
         # group -> why it is down, while a dead consumer waits to be started again.
         self.consumer_down: dict[str, str] = {}
+        # The background work's state for readiness (None: the service has none).
+        self.background_state: str | None = None
+        # The workers that report their rounds (`watch`), by name.
+        self.workers: dict[str, WorkerHealth] = {}
+        self.scrape_hooks.append(self._report_workers)
 
     @property
     def producer(self) -> AIOKafkaProducer:
@@ -147,6 +159,36 @@ class ServiceRuntime:
             self.consumer_down.pop(consumer.group_id, None)
             if consumer.stopping.is_set():
                 return
+
+    def watch(self, *workers: WorkerHealth) -> None:
+        """List these workers in readiness and `/metrics` (one of the same name that ran
+        before a restart is replaced)."""
+        self.workers.update((w.name, w) for w in workers)
+
+    async def _report_workers(self) -> None:
+        for worker in self.workers.values():
+            worker.report()
+
+    async def supervise_background(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run the service's background work (`create_service_app(background=...)`); if it
+        dies of an error, start it again with backoff, readiness saying so meanwhile. One
+        that returns has done its work (e.g. the demo accounts opened) and is not rerun."""
+        delay = 0.5
+        self.background_state = "ok"
+        while not self.stopping.is_set():
+            try:
+                await work()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.background_state = f"down: {exc!r}"[:300]
+                BACKGROUND_RESTARTS.inc()
+                log.error("background_died", error=repr(exc), restart_in_s=delay)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), timeout=delay)
+            delay = min(delay * 2, 30.0)
+            self.background_state = "ok"
 
     def consumer_state(self, consumer: IdempotentConsumer) -> str:
         """For readiness: "ok" once it holds its partitions, else what it waits for."""
@@ -249,7 +291,8 @@ def create_service_app(
     yields is `app.state.resources` (reached by routes through a typed dependency, see
     each service's `api/deps.py`) and is handed to `background`. It is closed last.
 
-    `background`, if given, runs as a task beside the consumers (e.g. a scheduler).
+    `background`, if given, runs as a task beside the consumers (e.g. a scheduler),
+    started again if it dies of an error (`supervise_background`).
     On shutdown it is cancelled first, unless `background_graceful`: then it returns
     by itself once `runtime.stopping` is set, finishing its work in hand (it is still
     cancelled if it overruns `shutdown_grace_s`). `scrape_hooks` refresh gauges before
@@ -271,7 +314,14 @@ def create_service_app(
             opened = await stack.enter_async_context(resources(runtime))
             app.state.resources = opened
             await runtime.start()
-            worker = asyncio.create_task(background(runtime, opened)) if background else None
+            worker = (
+                asyncio.create_task(
+                    runtime.supervise_background(partial(background, runtime, opened)),
+                    name="background",
+                )
+                if background
+                else None
+            )
             log.info("service_started")
             yield
             log.info("service_stopping", grace_s=settings.shutdown_grace_s)

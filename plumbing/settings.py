@@ -117,6 +117,13 @@ class ServiceSettings(BaseSettings):
         description="With rows to publish and none published for this long, the relay "
         "reports the service not ready (`outbox` in /health/ready)",
     )
+    worker_stall_s: float = Field(
+        default=60,
+        gt=0,
+        description="A background worker (send's scheduler, its housekeeping, the notice "
+        "sender, monitoring's webhook dispatcher) that has finished no round for this long "
+        "reports the service not ready (`worker:<name>` in /health/ready)",
+    )
     consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
 
     shutdown_grace_s: float = Field(

@@ -12,6 +12,7 @@ from functools import partial
 
 from msgplat.plumbing.db import UnitOfWork
 from msgplat.plumbing.logging import get_logger
+from msgplat.plumbing.workers import WorkerHealth
 from msgplat.send import domain, repository
 from msgplat.send.carrier_client import CarrierUnavailable, OutgoingMessage, SubmitResult
 from msgplat.send.gating import CustomerWindows, customer_windows, pause_for
@@ -36,6 +37,7 @@ class NoticeSender(Worker):
         # A claim outlives a submit and its retries (3 calls of CARRIER_TIMEOUT_S), so
         # another replica does not take a notice whose answer is still on its way.
         self.lease_s = self.settings.lease_s + 3 * self.settings.carrier_timeout_s
+        self.health = WorkerHealth("notices", self.settings.worker_stall_s)
 
     async def run(self) -> None:
         last_sweep = 0.0
@@ -47,8 +49,10 @@ class NoticeSender(Worker):
                 if loop.time() - last_sweep > SWEEP_EVERY_S:
                     last_sweep = loop.time()
                     await fail_unreported(self.db, timeout_s=self.settings.report_timeout_s)
+                self.health.round_done()
             except Exception as exc:
                 log.warning("notices_round_failed", error=repr(exc))
+                self.health.round_failed(exc)
             if claimed:
                 continue
             with suppress(TimeoutError):

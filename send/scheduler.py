@@ -37,6 +37,7 @@ from msgplat.plumbing.listen import listen_forever
 from msgplat.plumbing.logging import get_logger
 from msgplat.plumbing.metrics import SEND_JOBS_RUNNING
 from msgplat.plumbing.runtime import ServiceRuntime
+from msgplat.plumbing.workers import WorkerHealth
 from msgplat.send import domain, repository
 from msgplat.send.notice_sender import NoticeSender
 from msgplat.send.resources import Resources
@@ -57,6 +58,9 @@ class Scheduler(Worker):
         self.priority: set[UUID] = set()  # the running jobs of the priority lane
         # Set when a job became claimable now (any replica's commit, `listen_for_due`).
         self.due = asyncio.Event()
+        # Readiness and /metrics: the claims' rounds and the housekeeping's.
+        self.claims = WorkerHealth("scheduler", self.settings.worker_stall_s)
+        self.housekeeping = WorkerHealth("scheduler-housekeeping", self.settings.worker_stall_s)
 
     @property
     def owner(self) -> str:
@@ -70,8 +74,10 @@ class Scheduler(Worker):
             while not self.stopping.is_set():
                 try:
                     await self.claim_due_jobs()
+                    self.claims.round_done()
                 except Exception as exc:
                     log.warning("scheduler_round_failed", error=repr(exc))
+                    self.claims.round_failed(exc)
                 await self._wait_for_work()
             running = list(self.running.values())
             log.info("sender_stopping", jobs_in_hand=len(running))
@@ -93,8 +99,10 @@ class Scheduler(Worker):
                 if time.monotonic() - last_sweep > SWEEP_EVERY_S:
                     last_sweep = time.monotonic()
                     await fail_unreported(self.db, timeout_s=self.settings.report_timeout_s)
+                self.housekeeping.round_done()
             except Exception as exc:
                 log.warning("housekeeping_round_failed", error=repr(exc))
+                self.housekeeping.round_failed(exc)
             with suppress(TimeoutError):
                 await asyncio.wait_for(
                     self.stopping.wait(), timeout=self.settings.scheduler_interval_s
@@ -215,6 +223,7 @@ async def run_scheduler(
     the same carriers. Both return once `runtime.stopping` is set."""
     scheduler = Scheduler(runtime.db, settings, resources.carrier, stopping=runtime.stopping)
     notices = NoticeSender(runtime.db, settings, resources.carrier, stopping=runtime.stopping)
+    runtime.watch(scheduler.claims, scheduler.housekeeping, notices.health)
     async with asyncio.TaskGroup() as tasks:
         tasks.create_task(scheduler.run(), name="scheduler")
         tasks.create_task(scheduler.keep_house(), name="scheduler-housekeeping")

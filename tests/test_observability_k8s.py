@@ -52,6 +52,8 @@ def test_alerts_cover_the_outbox_the_consumer_lag_and_open_circuits() -> None:
         "outbox_oldest_unsent_age_seconds",
         "consumer_lag_events",
         "circuit_breaker_state",
+        "worker_seconds_since_round",
+        "background_restarts_total",
     ):
         assert metric in exprs
     assert all(rule["annotations"]["summary"] for rule in rules())
