@@ -11,7 +11,9 @@ far, the outbox backlog and the consumer lag summed over the services (from thei
 `/metrics`). Then it waits for the pipeline to drain and reconciles: every 201 is a
 reservation scheduled by the saga, a billing hold of the right amount, a monitoring view
 and a send job, and nothing more. It prints each service's CPU per reservation (from
-/proc), which says where the time goes. bench/README.md says what each figure means.
+/proc), which says where the time goes. Last, the raw limits of the same machine: one
+FastAPI + PostgreSQL app alone, then behind the thinnest gateway (one_hop_proxy.py).
+bench/README.md says what each figure means.
 """
 
 from __future__ import annotations
@@ -84,24 +86,41 @@ async def pipeline(stack: Stack, client: httpx.AsyncClient) -> tuple[float, floa
     return backlog, lag
 
 
-async def raw_limit(database_url: str, connections: int, seconds: float) -> Outcome:
-    """The one-row FastAPI + PostgreSQL POST rate, with the same load generator."""
+def free_local_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
+
+
+async def serve(module: str, port: int, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """One of the bench's own apps under uvicorn (uvloop, httptools), once it answers."""
     app = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent),
-        "one_row_app:app", "--port", str(port), "--no-access-log", "--log-level", "warning",
-        env={**os.environ, "DATABASE_URL": database_url},
+        f"{module}:app", "--port", str(port), "--no-access-log", "--log-level", "warning",
+        env={**os.environ, **env},
     )  # fmt: skip
+    async with httpx.AsyncClient() as client:
+        for _ in range(100):
+            try:
+                await client.get(f"http://127.0.0.1:{port}/docs")
+                return app
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+    return app
+
+
+async def raw_limit(
+    database_url: str, connections: int, seconds: float, *, via_proxy: bool = False
+) -> Outcome:
+    """The one-row FastAPI + PostgreSQL POST rate, with the same load generator; with
+    `via_proxy`, through the thinnest gateway (one_hop_proxy.py) in front of it."""
+    port = free_local_port()
+    apps = [await serve("one_row_app", port, {"DATABASE_URL": database_url})]
+    if via_proxy:
+        upstream, port = f"http://127.0.0.1:{port}", free_local_port()
+        apps.append(await serve("one_hop_proxy", port, {"UPSTREAM_URL": upstream}))
     try:
-        async with httpx.AsyncClient() as client:
-            for _ in range(100):
-                try:
-                    await client.get(f"http://127.0.0.1:{port}/docs")
-                    break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.1)
 
         def row(n: int) -> tuple[str, str, Any]:
             return "POST", "/rows", {"title": "order", "number": f"010{n:08d}"}
@@ -115,8 +134,9 @@ async def raw_limit(database_url: str, connections: int, seconds: float) -> Outc
             keep_bodies=False,
         )
     finally:
-        app.terminate()
-        await asyncio.wait_for(app.wait(), timeout=10)
+        for app in reversed(apps):
+            app.terminate()
+            await asyncio.wait_for(app.wait(), timeout=10)
 
 
 async def prepare(stack: Stack, customers: int) -> None:
@@ -249,6 +269,13 @@ async def measure(stack: Stack, database_url: str, args: argparse.Namespace) -> 
         "\nthe raw limit, measured now with the same load generator: FastAPI + one pydantic "
         f"body + one asyncpg INSERT\n  {raw.rate:,.0f} /s (p50 {ms(pct(raw.latencies, 50))}); "
         f"intake = {outcome.rate / raw.rate:.0%} of it"
+    )
+    hop = await raw_limit(database_url, args.connections, seconds=10, via_proxy=True)
+    print(
+        "the same behind the thinnest gateway (one_hop_proxy.py: FastAPI + one aiohttp "
+        f"session, nothing else)\n  {hop.rate:,.0f} /s (p50 {ms(pct(hop.latencies, 50))}); "
+        f"intake = {outcome.rate / hop.rate:.0%} of it: the most any design with a gateway "
+        "hop could take here, before a single event"
     )
 
 
