@@ -10,11 +10,19 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
-import httpx
+import aiohttp
 
 from msgplat.gateway.routing import upstream_for
+
+
+class JsonGetter(Protocol):
+    """What fetches the services' documents (the gateway's proxy, `Proxy.get_json`)."""
+
+    get_json: Callable[[str, float], Awaitable[tuple[int, Any]]]
+
 
 BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "API key or token"}}
 
@@ -26,7 +34,7 @@ class OpenApiMerger:
         self.cache_s = cache_s
         self._cached: tuple[float, dict[str, Any]] | None = None
 
-    async def document(self, client: httpx.AsyncClient) -> dict[str, Any]:
+    async def document(self, client: JsonGetter) -> dict[str, Any]:
         if self._cached is not None and self._cached[0] > time.monotonic():
             return self._cached[1]
         names = list(self.upstreams)
@@ -35,14 +43,12 @@ class OpenApiMerger:
         self._cached = (time.monotonic() + self.cache_s, merged)
         return merged
 
-    async def _fetch(self, client: httpx.AsyncClient, service: str) -> dict[str, Any] | None:
+    async def _fetch(self, client: JsonGetter, service: str) -> dict[str, Any] | None:
         try:
-            response = await client.get(self.upstreams[service] + "/openapi.json", timeout=3.0)
-            response.raise_for_status()
-            document: dict[str, Any] = response.json()
-            return document
-        except (httpx.HTTPError, ValueError):
+            status, document = await client.get_json(self.upstreams[service] + "/openapi.json", 3.0)
+        except (aiohttp.ClientError, TimeoutError, ValueError):
             return None
+        return document if status == 200 and isinstance(document, dict) else None
 
 
 def merge(own: dict[str, Any], services: dict[str, dict[str, Any] | None]) -> dict[str, Any]:

@@ -9,21 +9,32 @@ Request bodies are streamed on as they come (MAX_BODY_BYTES is counted as they a
 received, body_limit.py), and responses streamed back as they come, so Server-Sent
 Events pass unbuffered. The live stream is idle between its keep-alives: it has no read
 timeout (a dead service closes its connection; a keep-alive comes every LIVE_PING_S).
+
+The client is aiohttp's: behind the same FastAPI, an httpx client took three times its
+CPU per forwarded request (bench/intake.py's thinnest gateway; httpcore's pool also
+scans every connection on every request). It keeps no cookies, adds no header the
+client did not send, and passes bodies on as they are (no decompression).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import math
 import ssl
 import time
+import weakref
 from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import unquote_plus
 
+import aiohttp
 import certifi
-import httpx
 import structlog
+import yarl
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
+from multidict import MultiDict
 from purgatory import AsyncCircuitBreakerFactory
 from purgatory.domain.model import OpenedState
 from starlette.background import BackgroundTask
@@ -64,6 +75,12 @@ UPSTREAM_KEEPALIVE_S = 4.0
 # An answer of at most this declared length is read whole before it is passed on; a
 # longer one, one of unknown length (an export) or the live stream goes on as it comes.
 BUFFERED_MAX_BYTES = 256 * 1024
+# Never added by the client library: only what the caller sent goes on.
+NOT_ADDED = ("Accept", "Accept-Encoding", "Content-Type", "User-Agent")
+
+
+class ReplicaRefused(Exception):
+    """Every replica of the service refused the connection."""
 
 
 class Proxy:
@@ -72,44 +89,42 @@ class Proxy:
         self.upstreams = settings.upstreams()
         self.replicas = settings.upstream_replicas()
         self._next_replica = {name: itertools.cycle(urls) for name, urls in self.replicas.items()}
-        # Several small pools rather than one large one: httpcore's pool scans every
-        # queued request against every connection on each request (quadratic), which at
-        # 32 requests in flight costs more CPU than the forwarding itself.
-        tls = ssl.create_default_context(cafile=certifi.where())  # built once: ~40 ms each
-        timeouts = {
-            "connect": settings.upstream_connect_timeout_s,
-            "write": settings.upstream_read_timeout_s,
-            "pool": settings.upstream_connect_timeout_s,
-        }
-        self.timeout = httpx.Timeout(read=settings.upstream_read_timeout_s, **timeouts)
-        self.stream_timeout = httpx.Timeout(read=None, **timeouts)
-        self.clients = [
-            httpx.AsyncClient(
-                verify=tls,
-                timeout=self.timeout,
-                limits=httpx.Limits(
-                    max_connections=settings.upstream_pool_connections,
-                    max_keepalive_connections=settings.upstream_pool_connections,
-                    # Below uvicorn's keep-alive (5 s): a connection the service is about
-                    # to close is never reused (a "disconnected" 503 the breaker counts).
-                    keepalive_expiry=UPSTREAM_KEEPALIVE_S,
-                ),
-            )
-            for _ in range(settings.upstream_pools)
-        ]
-        self._round_robin = itertools.cycle(self.clients)
+        self._tls = ssl.create_default_context(cafile=certifi.where())  # built once: ~40 ms
+        connect = settings.upstream_connect_timeout_s
+        read = settings.upstream_read_timeout_s
+        self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
+        self.stream_timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect)
+        # Made in the running loop, on first use (aiohttp binds a session to its loop).
+        self._session: aiohttp.ClientSession | None = None
+        # The connections in use: a request waits at most UPSTREAM_CONNECT_TIMEOUT_S for one.
+        self._slots = asyncio.Semaphore(settings.upstream_pool_connections)
+        self._finished: weakref.WeakSet[aiohttp.ClientResponse] = weakref.WeakSet()
         self.breakers = AsyncCircuitBreakerFactory(
             default_threshold=settings.breaker_threshold,
             default_ttl=settings.breaker_open_s,
             exclude=[BodyTooLarge, ClientDisconnect],  # the client's doing, not the service's
         )
 
-    def _client(self) -> httpx.AsyncClient:
-        return next(self._round_robin)
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    limit=0,  # the slots above are the limit
+                    ssl=self._tls,
+                    # Below uvicorn's keep-alive (5 s): a connection the service is about
+                    # to close is never reused (a "disconnected" 503 the breaker counts).
+                    keepalive_timeout=UPSTREAM_KEEPALIVE_S,
+                ),
+                cookie_jar=aiohttp.DummyCookieJar(),  # one customer's cookie is not another's
+                auto_decompress=False,
+                skip_auto_headers=NOT_ADDED,
+                trust_env=False,
+            )
+        return self._session
 
     async def close(self) -> None:
-        for client in self.clients:
-            await client.aclose()
+        if self._session is not None:
+            await self._session.close()
 
     async def forward(
         self,
@@ -133,37 +148,42 @@ class Proxy:
         content, length = _body(request)
         if length is not None:  # passed on as declared: the body goes on unchunked
             headers.append(("content-length", length))
-        # The path as the client encoded it: decoding would turn `%2F` into a separator.
-        raw_path = request.scope.get("raw_path") or request.url.path.encode()
-        client = self._client()
+        # The path and query as the client encoded them: decoding would turn `%2F` into a
+        # separator.
+        raw_path = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
+        query = _query_without_credentials(request)
+        target = raw_path + ("?" + query if query else "")
         stream = request.method == "GET" and request.url.path == STREAM_PATH
         breaker = await self.breakers.get_breaker(service)
         started = time.perf_counter()
         try:
+            async with asyncio.timeout(self.settings.upstream_connect_timeout_s):
+                await self._slots.acquire()
+        except TimeoutError:
+            # The gateway's own overload: not a failure of the service (its circuit).
+            log.warning("gateway_pool_full", upstream=service)
+            return _unavailable(service, "is busy: the gateway has no free connection", 1)
+        upstream: aiohttp.ClientResponse | None = None
+        try:
             async with breaker:
-                try:
-                    upstream = await self._send(
-                        client, service, request.method, raw_path.decode("latin-1"),
-                        params=_without_credentials(request), headers=headers,
-                        content=content, limits=self.stream_timeout if stream else self.timeout,
-                    )  # fmt: skip
-                except httpx.PoolTimeout:
-                    # The gateway's own pool is full: not a failure of the service.
-                    upstream = None
+                upstream = await self._send(
+                    service, request.method, target, headers=headers, content=content,
+                    limits=self.stream_timeout if stream else self.timeout,
+                )  # fmt: skip
         except OpenedState as exc:
             retry_after = max(
                 1, math.ceil(exc.opened_at + self.settings.breaker_open_s - time.time())
             )
             return _unavailable(service, "circuit open after repeated failures", retry_after)
-        except httpx.TimeoutException:
+        except TimeoutError:
             log.warning("upstream_timeout", upstream=service)
             return _unavailable(service, "did not answer in time", 5, status=504)
-        except httpx.TransportError as exc:
+        except (aiohttp.ClientError, ReplicaRefused) as exc:
             log.warning("upstream_unreachable", upstream=service, error=repr(exc))
             return _unavailable(service, "is unreachable", 5)
-        if upstream is None:
-            log.warning("gateway_pool_full", upstream=service)
-            return _unavailable(service, "is busy: the gateway has no free connection", 1)
+        finally:
+            if upstream is None:
+                self._slots.release()
         # Carried by the request's one log line (plumbing.middleware).
         structlog.contextvars.bind_contextvars(
             upstream=service,
@@ -181,52 +201,80 @@ class Proxy:
             # body: a StreamingResponse's task group per request cost more CPU than the
             # forwarding itself.
             try:
-                body = b"".join([part async for part in upstream.aiter_raw()])
-            except httpx.HTTPError as exc:
+                body = await upstream.read()
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 log.warning("upstream_body_failed", upstream=service, error=repr(exc))
                 return _unavailable(service, "broke off its answer", 5)
             finally:
-                await upstream.aclose()
-            return Response(body, status_code=upstream.status_code, headers=response_headers)
+                self._done(upstream)
+            return Response(body, status_code=upstream.status, headers=response_headers)
         return StreamingResponse(
-            upstream.aiter_raw(),
-            status_code=upstream.status_code,
+            self._passed_on(upstream, service),
+            status_code=upstream.status,
             headers=response_headers,
-            background=BackgroundTask(upstream.aclose),
+            background=BackgroundTask(self._done, upstream),
         )
+
+    async def _passed_on(
+        self, upstream: aiohttp.ClientResponse, service: str
+    ) -> AsyncIterator[bytes]:
+        """A long or endless answer (an export, the live stream), as its bytes come."""
+        try:
+            async for part in upstream.content.iter_any():
+                yield part
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            # The headers are sent: the client sees the answer end early.
+            log.warning("upstream_body_failed", upstream=service, error=repr(exc))
+        finally:  # also when the client left first (the background task may not run)
+            self._done(upstream)
+
+    def _done(self, upstream: aiohttp.ClientResponse) -> None:
+        """The answer is passed on or given up: its connection and its slot are free
+        (once, whoever comes first)."""
+        if upstream in self._finished:
+            return
+        self._finished.add(upstream)
+        upstream.release()
+        self._slots.release()
 
     async def _send(
         self,
-        client: httpx.AsyncClient,
         service: str,
         method: str,
-        path: str,
+        target: str,
         *,
-        params: httpx.QueryParams,
         headers: list[tuple[str, str]],
         content: AsyncIterator[bytes] | bytes | None,
-        limits: httpx.Timeout,
-    ) -> httpx.Response:
+        limits: aiohttp.ClientTimeout,
+    ) -> aiohttp.ClientResponse:
         """To the service's replicas in turn; on to the next one that refuses the
         connection (each replica at most once): a refused connection read nothing of a
         streamed body, so it can still go to the next one."""
         replicas = self._next_replica[service]
-        for attempt in range(len(self.replicas[service])):
-            upstream_request = client.build_request(
-                method,
-                next(replicas) + path,
-                params=params,
-                headers=headers,
-                content=content,
-                timeout=limits,
-            )
+        for _ in range(len(self.replicas[service])):
+            url = yarl.URL(next(replicas) + target, encoded=True)
             try:
-                return await client.send(upstream_request, stream=True)
-            except httpx.ConnectError:
-                if attempt == len(self.replicas[service]) - 1:
+                return await self.session().request(
+                    method, url, headers=MultiDict(headers), data=content, timeout=limits,
+                    allow_redirects=False,
+                )  # fmt: skip
+            except aiohttp.ClientConnectorError as exc:
+                if isinstance(exc, aiohttp.ClientConnectorCertificateError):
                     raise
-                log.info("upstream_replica_refused", upstream=service)
-        raise AssertionError("unreachable")  # every service has at least one URL
+                log.info("upstream_replica_refused", upstream=service, error=repr(exc))
+            except aiohttp.ClientConnectionError as exc:
+                # Reading the client's body failed (too large, the client left): theirs.
+                if isinstance(exc.__cause__, (BodyTooLarge, ClientDisconnect)):
+                    raise exc.__cause__ from None
+                raise
+        raise ReplicaRefused(f"every replica of {service} refused the connection")
+
+    async def get_json(self, url: str, timeout_s: float) -> tuple[int, Any]:
+        """A GET of the gateway's own (readiness, the OpenAPI documents): (status, JSON)."""
+        async with self.session().get(
+            url, timeout=aiohttp.ClientTimeout(total=timeout_s)
+        ) as response:
+            return response.status, await response.json(content_type=None)
 
     async def report_circuits(self) -> None:
         """A scrape hook: `circuit_breaker_state{upstream=<service>}` for each service."""
@@ -235,11 +283,9 @@ class Proxy:
 
     async def ready(self, service: str) -> tuple[bool, object]:
         try:
-            response = await self._client().get(
-                self.upstreams[service] + "/health/ready", timeout=2.0
-            )
-            return response.status_code == 200, response.json()
-        except (httpx.HTTPError, ValueError) as exc:
+            status, body = await self.get_json(self.upstreams[service] + "/health/ready", 2.0)
+            return status == 200, body
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             return False, {"status": "unreachable", "error": repr(exc)[:200]}
 
 
@@ -256,13 +302,17 @@ def _body(request: Request) -> tuple[AsyncIterator[bytes] | bytes | None, str | 
     return None, None
 
 
-def _without_credentials(request: Request) -> httpx.QueryParams:
+def _query_without_credentials(request: Request) -> str:
     """The query as sent, less a stream ticket or token (credentials stay here)."""
+    query: str = request.url.query
     if not CREDENTIAL_QUERY_PARAMS.intersection(request.query_params):
-        return httpx.QueryParams(request.url.query)
-    return httpx.QueryParams(
-        [(k, v) for k, v in request.query_params.multi_items() if k not in CREDENTIAL_QUERY_PARAMS]
-    )
+        return query
+    kept = [
+        part
+        for part in query.split("&")
+        if unquote_plus(part.split("=", 1)[0]) not in CREDENTIAL_QUERY_PARAMS
+    ]
+    return "&".join(kept)
 
 
 def _unavailable(service: str, reason: str, retry_after: int, status: int = 503) -> Response:

@@ -134,15 +134,13 @@ class GatewaySettings(_UpstreamSettings):
     # Consecutive failures that open a service's circuit, and how long it stays open.
     breaker_threshold: int = Field(default=5, ge=1)
     breaker_open_s: float = Field(default=10.0, gt=0)
-    upstream_pools: int = Field(
-        default=8,
-        ge=1,
-        le=64,
-        description="Connection pools from the gateway to the services, used in turn "
-        "(one large pool costs CPU per request in proportion to its size)",
-    )
     upstream_pool_connections: int = Field(
-        default=64, ge=1, le=10_000, description="Most connections of each of those pools"
+        default=512,
+        ge=1,
+        le=10_000,
+        description="Most requests the gateway has in flight to the services at once; "
+        "one more waits UPSTREAM_CONNECT_TIMEOUT_S for a free connection, then is answered "
+        "503 (the gateway's overload: not counted against the service's circuit)",
     )
     # Larger request bodies are refused with 413 (100,000 recipients take about 1.4 MB).
     max_body_bytes: int = Field(

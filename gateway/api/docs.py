@@ -25,7 +25,7 @@ SWAGGER_UI = "/swagger-ui"
 
 @router.get("/openapi.json")
 async def openapi(merger: OpenApiMergerDep, proxy: ProxyDep) -> dict[str, Any]:
-    return await merger.document(proxy._client())
+    return await merger.document(proxy)
 
 
 @router.get("/docs")

@@ -202,7 +202,6 @@ async def test_a_full_gateway_pool_is_not_counted_against_the_service(
         database_url,
         tmp_path,
         reservation_url=f"http://127.0.0.1:{port}",
-        upstream_pools=1,
         upstream_pool_connections=1,
         # Also the pool's wait. Not shorter: on a loaded machine the first request's
         # connect, accepted by the server, was still timed out before the loop resumed it,
