@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from msgplat.gateway.proxy import Proxy
-from msgplat.gateway.settings import GatewaySettings
+
+from .test_upstream_replicas import proxy_for
 
 ZIPPED = gzip.compress(b'{"compressed": true}')
 
@@ -44,16 +45,6 @@ def echo() -> Iterator[str]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
-
-
-def proxy_for(stat_url: str) -> Proxy:
-    return Proxy(
-        GatewaySettings(
-            auth_token_secret="x" * 40,
-            database_url="postgresql://u@127.0.0.1:1/none",
-            stat_url=stat_url,
-        )
-    )
 
 
 async def get(proxy: Proxy, path: str, headers: list[tuple[str, str]]) -> tuple[bytes, object]:
