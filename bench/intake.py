@@ -107,7 +107,8 @@ async def serve(module: str, port: int, env: dict[str, str]) -> asyncio.subproce
                 return app
             except httpx.TransportError:
                 await asyncio.sleep(0.1)
-    return app
+    app.terminate()
+    raise RuntimeError(f"bench/{module}.py did not answer on port {port} within 10 s")
 
 
 async def raw_limit(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import aiohttp
@@ -19,9 +18,9 @@ from msgplat.gateway.routing import upstream_for
 
 
 class JsonGetter(Protocol):
-    """What fetches the services' documents (the gateway's proxy, `Proxy.get_json`)."""
+    """What fetches the services' documents: the gateway's proxy."""
 
-    get_json: Callable[[str, float], Awaitable[tuple[int, Any]]]
+    async def get_json(self, url: str, timeout_s: float) -> tuple[int, Any]: ...
 
 
 BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "API key or token"}}

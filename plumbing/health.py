@@ -47,8 +47,8 @@ async def ready(request: Request) -> JSONResponse:
     for consumer in runtime.consumers:
         # "ok" once the group gave it its partitions: ready means events are read now.
         checks[f"consumer:{consumer.group_id}"] = runtime.consumer_state(consumer)
-    if runtime.background_state is not None:  # "down: ..." while it waits to restart
-        checks["background"] = runtime.background_state
+    if (background := runtime.background_state()) is not None:  # "down: ..." meanwhile
+        checks["background"] = background
     for worker in runtime.workers.values():  # "failing: ...", "stalled: ..."
         checks[f"worker:{worker.name}"] = worker.state()
     ok = all(v == "ok" for v in checks.values())

@@ -124,9 +124,11 @@ WORKER_SINCE_ROUND = Gauge(
 WORKER_ROUND_FAILURES = Counter(
     "worker_round_failures_total", "Rounds of a background worker that failed", ["worker"]
 )
-BACKGROUND_RESTARTS = Counter(
-    "background_restarts_total",
-    "Times the service's background work died of an error and was started again",
+RESTARTS = Counter(
+    "work_restarts_total",
+    "Times supervised work died of an error and was started again: the service's "
+    "background work (work=background) or a consumer (work=consumer:<group>)",
+    ["work"],
 )
 SAGA_INSTANCES = Gauge("saga_instances", "Instances of a saga per state", ["saga", "state"])
 CIRCUIT_STATE = Gauge(

@@ -18,7 +18,15 @@ step is idempotent), so a stop at any moment loses and doubles nothing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Coroutine,
+    Mapping,
+    Sequence,
+)
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, suppress
 from functools import partial
 from typing import Annotated, Any, TypeVar
@@ -35,7 +43,7 @@ from msgplat.plumbing.health import health_router
 from msgplat.plumbing.kafka import ensure_topics, make_producer
 from msgplat.plumbing.logging import configure_logging, get_logger
 from msgplat.plumbing.metrics import (
-    BACKGROUND_RESTARTS,
+    RESTARTS,
     HttpMetricsMiddleware,
     ScrapeHook,
     metrics_router,
@@ -50,6 +58,8 @@ from msgplat.plumbing.tracing import TracingMiddleware, configure_tracing
 from msgplat.plumbing.workers import WorkerHealth
 
 log = get_logger(__name__)
+
+BACKGROUND = "background"  # the name of the background work in `down` and the metrics
 
 # consumer group name -> {event class -> handler}
 Subscriptions = Mapping[str, Mapping[type[Event], Handler | Batched]]
@@ -101,10 +111,10 @@ class ServiceRuntime:
         self._connect_task: asyncio.Task[None] | None = None
         self._relay_task: asyncio.Task[None] | None = None
         self._consumer_tasks: dict[IdempotentConsumer, asyncio.Task[None]] = {}
-        # group -> why it is down, while a dead consumer waits to be started again.
-        self.consumer_down: dict[str, str] = {}
-        # The background work's state for readiness (None: the service has none).
-        self.background_state: str | None = None
+        # Supervised work (a consumer, the background work) -> why it is down, while it
+        # waits to be started again (`_run_restarting`).
+        self.down: dict[str, str] = {}
+        self.has_background = False
         # The workers that report their rounds (`watch`), by name.
         self.workers: dict[str, WorkerHealth] = {}
         self.scrape_hooks.append(self._report_workers)
@@ -140,25 +150,44 @@ class ServiceRuntime:
         self._tasks += [self._relay_task, *self._consumer_tasks.values()]
 
     async def _supervise(self, consumer: IdempotentConsumer) -> None:
-        """Run a consumer; if it dies, start it again with backoff (readiness says it is
-        down meanwhile, `consumer_state`)."""
+        """Run a consumer, started again if it dies (`consumer_state` says it is down)."""
+        await self._run_restarting(
+            f"consumer:{consumer.group_id}",
+            consumer.run,  # returns once asked to stop
+            stopped=lambda: self.stopping.is_set() or consumer.stopping.is_set(),
+        )
+
+    async def supervise_background(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run the service's background work (`create_service_app(background=...)`),
+        started again if it dies (`background_state` says it is down). One that returns
+        has done its work (e.g. the demo accounts opened) and is not run again."""
+        self.has_background = True
+        await self._run_restarting(BACKGROUND, work, stopped=self.stopping.is_set)
+
+    async def _run_restarting(
+        self, name: str, work: Callable[[], Awaitable[None]], *, stopped: Callable[[], bool]
+    ) -> None:
+        """Run `work` until it returns; if it dies of an error, it is `down[name]` (for
+        readiness) and counted, and runs again after 0.5 s doubling to 30 s."""
         delay = 0.5
-        while not self.stopping.is_set() and not consumer.stopping.is_set():
+        while not stopped():
             try:
-                await consumer.run()
-                return  # asked to stop
+                await work()
+                return
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                self.consumer_down[consumer.group_id] = f"down: {exc!r}"[:300]
-                log.error(
-                    "consumer_died", group=consumer.group_id, error=repr(exc), restart_in_s=delay
-                )
-            await asyncio.sleep(delay)
+                self.down[name] = f"down: {exc!r}"[:300]
+                RESTARTS.labels(name).inc()
+                log.error("work_died", work=name, error=repr(exc), restart_in_s=delay)
+            with suppress(TimeoutError):  # a service stopping meanwhile waits no longer
+                await asyncio.wait_for(self.stopping.wait(), timeout=delay)
             delay = min(delay * 2, 30.0)
-            self.consumer_down.pop(consumer.group_id, None)
-            if consumer.stopping.is_set():
-                return
+            self.down.pop(name, None)
+
+    def background_state(self) -> str | None:
+        """For readiness: "ok", or why the background work is down; None: there is none."""
+        return self.down.get(BACKGROUND, "ok") if self.has_background else None
 
     def watch(self, *workers: WorkerHealth) -> None:
         """List these workers in readiness and `/metrics` (one of the same name that ran
@@ -169,31 +198,10 @@ class ServiceRuntime:
         for worker in self.workers.values():
             worker.report()
 
-    async def supervise_background(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        """Run the service's background work (`create_service_app(background=...)`); if it
-        dies of an error, start it again with backoff, readiness saying so meanwhile. One
-        that returns has done its work (e.g. the demo accounts opened) and is not rerun."""
-        delay = 0.5
-        self.background_state = "ok"
-        while not self.stopping.is_set():
-            try:
-                await work()
-                return
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.background_state = f"down: {exc!r}"[:300]
-                BACKGROUND_RESTARTS.inc()
-                log.error("background_died", error=repr(exc), restart_in_s=delay)
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self.stopping.wait(), timeout=delay)
-            delay = min(delay * 2, 30.0)
-            self.background_state = "ok"
-
     def consumer_state(self, consumer: IdempotentConsumer) -> str:
         """For readiness: "ok" once it holds its partitions, else what it waits for."""
-        if consumer.group_id in self.consumer_down:
-            return self.consumer_down[consumer.group_id]
+        if (down := self.down.get(f"consumer:{consumer.group_id}")) is not None:
+            return down
         if consumer.assigned.is_set():
             return "ok"
         if consumer.started.is_set():

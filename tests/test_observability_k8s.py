@@ -53,7 +53,7 @@ def test_alerts_cover_the_outbox_the_consumer_lag_and_open_circuits() -> None:
         "consumer_lag_events",
         "circuit_breaker_state",
         "worker_seconds_since_round",
-        "background_restarts_total",
+        "work_restarts_total",
     ):
         assert metric in exprs
     assert all(rule["annotations"]["summary"] for rule in rules())

@@ -21,7 +21,7 @@ from .conftest import Plumbing
 
 
 def restarts() -> float:
-    return REGISTRY.get_sample_value("background_restarts_total") or 0.0
+    return REGISTRY.get_sample_value("work_restarts_total", {"work": "background"}) or 0.0
 
 
 async def test_background_work_that_dies_is_started_again_and_readiness_says_so_meanwhile(
@@ -41,13 +41,13 @@ async def test_background_work_that_dies_is_started_again_and_readiness_says_so_
     task = plumbing.start(runtime.supervise_background(dies_once), "background")
 
     async def reported_down() -> bool:
-        return (runtime.background_state or "").startswith("down: RuntimeError")
+        return (runtime.background_state() or "").startswith("down: RuntimeError")
 
     await eventually(reported_down, timeout_s=5)
     assert restarts() == before + 1
 
     async def running_again() -> bool:
-        return runs == 2 and runtime.background_state == "ok"
+        return runs == 2 and runtime.background_state() == "ok"
 
     await eventually(running_again, timeout_s=5)
     runtime.stopping.set()
@@ -59,7 +59,7 @@ async def test_background_work_that_dies_is_started_again_and_readiness_says_so_
 
 async def test_background_work_that_returns_is_not_run_again(plumbing: Plumbing) -> None:
     runtime = ServiceRuntime(plumbing.settings, plumbing.tables, {}, topics.ALL_TOPICS)
-    assert runtime.background_state is None  # no background: no readiness check
+    assert runtime.background_state() is None  # no background: no readiness check
     runs = 0
 
     async def opens_the_demo_accounts() -> None:
@@ -67,7 +67,7 @@ async def test_background_work_that_returns_is_not_run_again(plumbing: Plumbing)
         runs += 1
 
     await asyncio.wait_for(runtime.supervise_background(opens_the_demo_accounts), timeout=5)
-    assert (runs, runtime.background_state) == (1, "ok")
+    assert (runs, runtime.background_state()) == (1, "ok")
     await runtime.producer.stop()  # built, never started
     await runtime.db.dispose()
 

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 from uuid import uuid4
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from msgplat.contracts import topics
@@ -178,6 +179,8 @@ async def test_a_consumer_that_dies_is_restarted_and_readiness_says_so_meanwhile
         return runtime.consumer_state(consumer).startswith("down: RuntimeError")
 
     await eventually(reported_down, timeout_s=5)
+    counted = REGISTRY.get_sample_value("work_restarts_total", {"work": f"consumer:{group}"})
+    assert counted == 1
 
     async def ready_again() -> bool:
         return runtime.consumer_state(consumer) == "ok"
