@@ -28,6 +28,27 @@ describe('useTask', () => {
     expect(quiet.busy.value).toBe(false)
   })
 
+  it('runs one at a time, in the order asked: a slow first answer never lands last', async () => {
+    const releases = []
+    const shown = []
+    const { busy, run } = useTask(async (what) => {
+      await new Promise((resolve) => releases.push(resolve))
+      shown.push(what)
+    })
+    const first = run('per reservation')
+    const second = run('all entries') // clicked while the first is still out
+    await Promise.resolve()
+    expect(releases.length).toBe(1) // the second waits for the first
+    releases[0]()
+    await first
+    expect(busy.value).toBe(true) // the second is still to come
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    releases[1]()
+    await second
+    expect(shown).toEqual(['per reservation', 'all entries'])
+    expect(busy.value).toBe(false)
+  })
+
   it('hands its arguments to the work', async () => {
     const got = []
     const { run } = useTask(async (...args) => got.push(args))
